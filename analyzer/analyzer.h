@@ -1,0 +1,82 @@
+/*
+ * analyzer.h - racecheck's static analyzer: libclang front end -> per-TU facts
+ * -> whole-program rules. The only module that includes clang-c/.
+ *
+ * Use:
+ *   rc_tu_jobs_t jobs = {0};
+ *   rc_compdb_load("build", &jobs, &err);          // or rc_tu_jobs_add_file()
+ *   rc_analyzer_new(&opts, &an, &err);
+ *   rc_analyzer_scan(an, &jobs, status, &err);     // parallel, one CXIndex per worker
+ *   rc_analyzer_check(an, &findings, &err);        // joins facts across TUs, runs rules
+ *
+ * API models (which functions lock, unlock, create threads, ...) are data,
+ * read from <rules_dir>/api/ *.json at rc_analyzer_new().
+ */
+#ifndef RC_ANALYZER_H
+#define RC_ANALYZER_H
+
+#include "common.h"
+
+/* One translation unit to analyse: the source file and the full compiler argv
+ * (argv[0] is the compiler; the file itself may or may not appear in it). */
+typedef struct rc_tu_job {
+    char *file;      /* absolute path */
+    char *directory; /* working directory of the compile (relative paths resolve here) */
+    char **argv;
+    int argc;
+} rc_tu_job_t;
+
+typedef struct rc_tu_jobs {
+    rc_tu_job_t *v;
+    size_t n, cap;
+} rc_tu_jobs_t;
+
+/* Reads <build_dir>/compile_commands.json with libclang's compilation-database
+ * API and appends one job per entry. Errors: RC_ENOENT (no database there),
+ * RC_EPARSE (unreadable database). */
+int rc_compdb_load(const char *build_dir, rc_tu_jobs_t *jobs, rc_error_t *err);
+
+/* Appends a job for FILE compiled with default flags (`cc -std=gnu11 -pthread`)
+ * plus EXTRA (may be NULL). FILE is made absolute against the current directory. */
+void rc_tu_jobs_add_file(rc_tu_jobs_t *jobs, const char *file, const char *const *extra,
+                         int nextra);
+void rc_tu_jobs_close(rc_tu_jobs_t *jobs);
+
+typedef void (*rc_progress_fn)(void *ud, size_t done, size_t total, const char *file);
+
+typedef struct rc_analyzer_opts {
+    const char *rules_dir;   /* directory holding api/ *.json; required */
+    int jobs;                /* worker threads for rc_analyzer_scan; <= 0 means 1 */
+    rc_progress_fn progress; /* called after each TU (serialised); may be NULL */
+    void *progress_ud;
+} rc_analyzer_opts_t;
+
+typedef struct rc_analyzer rc_analyzer_t;
+
+/* Creates an analyzer and loads the API models. *out is owned by the caller
+ * (rc_analyzer_free). Errors: RC_EIO / RC_EPARSE for the model files. */
+int rc_analyzer_new(const rc_analyzer_opts_t *opts, rc_analyzer_t **out, rc_error_t *err);
+void rc_analyzer_free(rc_analyzer_t *an);
+
+/* Outcome of one TU. `message` (owned by the status, freed by
+ * rc_tu_status_close) holds the compiler errors, `file:line:col: error: text`
+ * one per line, when ok == 0. */
+typedef struct rc_tu_status {
+    int ok;
+    char *message;
+} rc_tu_status_t;
+
+void rc_tu_status_close(rc_tu_status_t *st);
+
+/* Parses every job (in parallel with opts.jobs workers) and keeps the facts of
+ * the TUs that parsed without errors. status must have jobs->n entries; each
+ * is filled. Returns RC_OK even when TUs failed (see status); an error only
+ * when the analysis itself cannot proceed. */
+int rc_analyzer_scan(rc_analyzer_t *an, const rc_tu_jobs_t *jobs, rc_tu_status_t *status,
+                     rc_error_t *err);
+
+/* Runs the whole-program rules over the facts of all TUs scanned so far and
+ * appends findings (source RC_SRC_STATIC) to out, ordered by file, line, rule. */
+int rc_analyzer_check(rc_analyzer_t *an, rc_findings_t *out, rc_error_t *err);
+
+#endif /* RC_ANALYZER_H */

@@ -1,0 +1,97 @@
+/*
+ * findings.c - construction and release of rc_finding_t records.
+ */
+#include "common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const severity_names[] = {"note", "warning", "error"};
+
+const char *rc_severity_name(rc_severity_t s)
+{
+    return (unsigned)s < 3 ? severity_names[s] : "warning";
+}
+
+int rc_severity_parse(const char *name, rc_severity_t *out)
+{
+    for (int i = 0; i < 3; i++) {
+        if (name && strcmp(name, severity_names[i]) == 0) {
+            *out = (rc_severity_t)i;
+            return RC_OK;
+        }
+    }
+    return RC_EINVAL;
+}
+
+const char *rc_source_name(rc_source_t s)
+{
+    switch (s) {
+    case RC_SRC_STATIC: return "static";
+    case RC_SRC_SHIM: return "shim";
+    case RC_SRC_TSAN: return "tsan";
+    }
+    return "unknown";
+}
+
+rc_finding_t *rc_findings_push(rc_findings_t *fs)
+{
+    if (fs->n == fs->cap) {
+        fs->cap = fs->cap ? fs->cap * 2 : 16;
+        fs->v = rc_xrealloc(fs->v, fs->cap * sizeof *fs->v);
+    }
+    rc_finding_t *f = &fs->v[fs->n++];
+    memset(f, 0, sizeof *f);
+    f->severity = RC_SEV_WARNING;
+    return f;
+}
+
+void rc_loc_set(rc_loc_t *loc, const char *file, unsigned line, unsigned col,
+                const char *function, const char *note)
+{
+    rc_loc_close(loc);
+    loc->file = rc_xstrdup(file);
+    loc->line = line;
+    loc->col = col;
+    loc->function = rc_xstrdup(function);
+    loc->note = rc_xstrdup(note);
+}
+
+rc_loc_t *rc_finding_add_related(rc_finding_t *f, const char *file, unsigned line, unsigned col,
+                                 const char *function, const char *note)
+{
+    f->related = rc_xrealloc(f->related, (f->nrelated + 1) * sizeof *f->related);
+    rc_loc_t *loc = &f->related[f->nrelated++];
+    memset(loc, 0, sizeof *loc);
+    rc_loc_set(loc, file, line, col, function, note);
+    return loc;
+}
+
+void rc_loc_close(rc_loc_t *loc)
+{
+    free(loc->file);
+    free(loc->function);
+    free(loc->note);
+    memset(loc, 0, sizeof *loc);
+}
+
+void rc_finding_close(rc_finding_t *f)
+{
+    free(f->rule);
+    free(f->message);
+    free(f->subject);
+    free(f->evidence);
+    rc_loc_close(&f->loc);
+    for (size_t i = 0; i < f->nrelated; i++)
+        rc_loc_close(&f->related[i]);
+    free(f->related);
+    memset(f, 0, sizeof *f);
+}
+
+void rc_findings_close(rc_findings_t *fs)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        rc_finding_close(&fs->v[i]);
+    free(fs->v);
+    memset(fs, 0, sizeof *fs);
+}

@@ -1,0 +1,154 @@
+/*
+ * util.c - allocation that cannot fail silently, growable strings, file reading.
+ */
+#include "common.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void oom(size_t n)
+{
+    fprintf(stderr, "racecheck: out of memory allocating %zu bytes\n", n);
+    abort();
+}
+
+void *rc_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom(n);
+    return p;
+}
+
+void *rc_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        oom(n * size);
+    return p;
+}
+
+void *rc_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        oom(n);
+    return q;
+}
+
+char *rc_xstrdup(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = rc_xmalloc(n);
+    memcpy(d, s, n);
+    return d;
+}
+
+char *rc_xasprintf(const char *fmt, ...)
+{
+    rc_strbuf_t b;
+    va_list ap;
+    rc_strbuf_init(&b);
+    va_start(ap, fmt);
+    rc_strbuf_vappendf(&b, fmt, ap);
+    va_end(ap);
+    return rc_strbuf_take(&b);
+}
+
+void rc_strbuf_init(rc_strbuf_t *b)
+{
+    b->s = NULL;
+    b->len = b->cap = 0;
+}
+
+static void reserve(rc_strbuf_t *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    b->s = rc_xrealloc(b->s, cap);
+    b->cap = cap;
+}
+
+void rc_strbuf_appendn(rc_strbuf_t *b, const char *s, size_t n)
+{
+    reserve(b, n);
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void rc_strbuf_append(rc_strbuf_t *b, const char *s)
+{
+    rc_strbuf_appendn(b, s, strlen(s));
+}
+
+void rc_strbuf_vappendf(rc_strbuf_t *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return;
+    reserve(b, (size_t)n);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void rc_strbuf_appendf(rc_strbuf_t *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    rc_strbuf_vappendf(b, fmt, ap);
+    va_end(ap);
+}
+
+void rc_strbuf_reset(rc_strbuf_t *b)
+{
+    b->len = 0;
+    if (b->s)
+        b->s[0] = '\0';
+}
+
+char *rc_strbuf_take(rc_strbuf_t *b)
+{
+    char *s = b->s ? b->s : rc_xstrdup("");
+    rc_strbuf_init(b);
+    return s;
+}
+
+void rc_strbuf_close(rc_strbuf_t *b)
+{
+    free(b->s);
+    rc_strbuf_init(b);
+}
+
+int rc_read_file(const char *path, char **out, size_t *len, rc_error_t *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return rc_error_set(err, errno == ENOENT ? RC_ENOENT : RC_EIO, "cannot open '%s': %s",
+                            path, strerror(errno));
+    rc_strbuf_t b;
+    rc_strbuf_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        rc_strbuf_appendn(&b, chunk, n);
+    int failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        rc_strbuf_close(&b);
+        return rc_error_set(err, RC_EIO, "cannot read '%s'", path);
+    }
+    if (len)
+        *len = b.len;
+    *out = rc_strbuf_take(&b);
+    return RC_OK;
+}
