@@ -113,7 +113,8 @@ typedef struct rc_finding {
     rc_loc_t loc;  /* primary location */
     rc_loc_t *related;
     size_t nrelated;
-    char *evidence; /* raw evidence kept verbatim (a TSan report's text, ...); may be NULL */
+    char *evidence;    /* raw evidence kept verbatim (a TSan report's text, ...); may be NULL */
+    char *fingerprint; /* set by the store when read back; NULL before */
 } rc_finding_t;
 
 typedef struct rc_findings {

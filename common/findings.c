@@ -81,6 +81,7 @@ void rc_finding_close(rc_finding_t *f)
     free(f->message);
     free(f->subject);
     free(f->evidence);
+    free(f->fingerprint);
     rc_loc_close(&f->loc);
     for (size_t i = 0; i < f->nrelated; i++)
         rc_loc_close(&f->related[i]);

@@ -1,0 +1,212 @@
+/*
+ * analyzer.c - the public entry points: create the analyzer (load the API
+ * models), scan TUs in parallel into facts, link and run the rules.
+ *
+ * Threads: rc_analyzer_scan starts opts.jobs workers. Each owns one CXIndex
+ * (created one at a time under the scan mutex: index creation is not safe to
+ * run concurrently) and pulls job indexes from a shared counter. Facts land in
+ * a per-job slot, so the result does not depend on the schedule; the progress
+ * callback runs under the mutex.
+ */
+#include "internal.h"
+#include "rules/rules.h"
+
+#include <clang-c/Index.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int rc_analyzer_new(const rc_analyzer_opts_t *opts, rc_analyzer_t **out, rc_error_t *err)
+{
+    *out = NULL;
+    if (!opts || !opts->rules_dir)
+        return rc_error_set(err, RC_EINVAL, "rc_analyzer_new: rules_dir is required");
+    rc_analyzer_t *an = rc_xcalloc(1, sizeof *an);
+    int rc = rc_models_load(opts->rules_dir, &an->models, err);
+    if (rc) {
+        free(an);
+        return rc;
+    }
+    an->jobs = opts->jobs > 0 ? opts->jobs : 1;
+    an->progress = opts->progress;
+    an->progress_ud = opts->progress_ud;
+    *out = an;
+    return RC_OK;
+}
+
+void rc_analyzer_free(rc_analyzer_t *an)
+{
+    if (!an)
+        return;
+    for (size_t i = 0; i < an->ntus; i++)
+        rc_tu_facts_close(&an->tus[i]);
+    free(an->tus);
+    rc_models_close(&an->models);
+    free(an);
+}
+
+void rc_tu_status_close(rc_tu_status_t *st)
+{
+    free(st->message);
+    st->message = NULL;
+    st->ok = 0;
+}
+
+typedef struct scan {
+    rc_analyzer_t *an;
+    const rc_tu_jobs_t *jobs;
+    rc_tu_status_t *status;
+    rc_tu_facts_t *facts;
+    pthread_mutex_t mu;
+    size_t next, done;
+} scan_t;
+
+static void *scan_worker(void *arg)
+{
+    scan_t *s = arg;
+    pthread_mutex_lock(&s->mu);
+    CXIndex idx = clang_createIndex(0, 0);
+    pthread_mutex_unlock(&s->mu);
+    for (;;) {
+        pthread_mutex_lock(&s->mu);
+        size_t i = s->next++;
+        pthread_mutex_unlock(&s->mu);
+        if (i >= s->jobs->n)
+            break;
+        rc_frontend_run(idx, &s->an->models, &s->jobs->v[i], &s->facts[i], &s->status[i]);
+        pthread_mutex_lock(&s->mu);
+        s->done++;
+        if (s->an->progress)
+            s->an->progress(s->an->progress_ud, s->done, s->jobs->n, s->jobs->v[i].file);
+        pthread_mutex_unlock(&s->mu);
+    }
+    pthread_mutex_lock(&s->mu);
+    clang_disposeIndex(idx);
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
+
+int rc_analyzer_scan(rc_analyzer_t *an, const rc_tu_jobs_t *jobs, rc_tu_status_t *status,
+                     rc_error_t *err)
+{
+    if (!an || !jobs || (jobs->n && !status))
+        return rc_error_set(err, RC_EINVAL, "rc_analyzer_scan: bad arguments");
+    if (jobs->n == 0)
+        return RC_OK;
+    scan_t s = {.an = an, .jobs = jobs, .status = status};
+    s.facts = rc_xcalloc(jobs->n, sizeof *s.facts);
+    pthread_mutex_init(&s.mu, NULL);
+    size_t nw = (size_t)an->jobs < jobs->n ? (size_t)an->jobs : jobs->n;
+    pthread_t *tids = rc_xcalloc(nw, sizeof *tids);
+    size_t started = 0;
+    for (; started < nw; started++)
+        if (pthread_create(&tids[started], NULL, scan_worker, &s) != 0)
+            break;
+    if (started == 0)
+        scan_worker(&s); /* no thread could start: scan on this one */
+    for (size_t i = 0; i < started; i++)
+        pthread_join(tids[i], NULL);
+    free(tids);
+    pthread_mutex_destroy(&s.mu);
+    for (size_t i = 0; i < jobs->n; i++) {
+        if (!status[i].ok)
+            continue;
+        if (an->ntus == an->captus) {
+            an->captus = an->captus ? an->captus * 2 : 16;
+            an->tus = rc_xrealloc(an->tus, an->captus * sizeof *an->tus);
+        }
+        an->tus[an->ntus++] = s.facts[i];
+    }
+    free(s.facts);
+    return RC_OK;
+}
+
+static int cmp_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_finding(const void *pa, const void *pb)
+{
+    const rc_finding_t *a = pa, *b = pb;
+    int c = cmp_str(a->loc.file, b->loc.file);
+    if (c)
+        return c;
+    if (a->loc.line != b->loc.line)
+        return a->loc.line < b->loc.line ? -1 : 1;
+    if ((c = cmp_str(a->rule, b->rule)))
+        return c;
+    if (a->loc.col != b->loc.col)
+        return a->loc.col < b->loc.col ? -1 : 1;
+    return cmp_str(a->message, b->message);
+}
+
+static int defines_main(const rc_tu_facts_t *tf)
+{
+    for (size_t i = 0; i < tf->nfns; i++)
+        if (strcmp(tf->fns[i].usr, "c:@F@main") == 0)
+            return 1;
+    return 0;
+}
+
+/* Links tus into one program and runs every rule on it. */
+static int check_program(const rc_tu_facts_t *const *tus, size_t n, rc_findings_t *out,
+                         rc_error_t *err)
+{
+    rc_program_t p;
+    rc_program_build(&p, tus, n);
+    int rc = RC_OK;
+    for (size_t i = 0; i < rc_static_nrules && !rc; i++)
+        rc = rc_static_rules[i].check(&p, out, err);
+    rc_program_close(&p);
+    return rc;
+}
+
+/* Several TUs defining `main` are several programs (a project's executables, a
+ * directory of samples): each main TU is linked with every TU that defines no
+ * main, and findings seen from several programs are reported once. */
+int rc_analyzer_check(rc_analyzer_t *an, rc_findings_t *out, rc_error_t *err)
+{
+    if (!an || !out)
+        return rc_error_set(err, RC_EINVAL, "rc_analyzer_check: bad arguments");
+    const rc_tu_facts_t **sel = rc_xcalloc(an->ntus ? an->ntus : 1, sizeof *sel);
+    size_t nmain = 0;
+    for (size_t i = 0; i < an->ntus; i++)
+        nmain += (size_t)defines_main(&an->tus[i]);
+    rc_findings_t local = {0};
+    int rc = RC_OK;
+    if (nmain <= 1) {
+        for (size_t i = 0; i < an->ntus; i++)
+            sel[i] = &an->tus[i];
+        rc = check_program(sel, an->ntus, &local, err);
+    } else {
+        for (size_t m = 0; m < an->ntus && !rc; m++) {
+            if (!defines_main(&an->tus[m]))
+                continue;
+            size_t n = 0;
+            for (size_t i = 0; i < an->ntus; i++)
+                if (i == m || !defines_main(&an->tus[i]))
+                    sel[n++] = &an->tus[i];
+            rc = check_program(sel, n, &local, err);
+        }
+    }
+    free(sel);
+    if (rc) {
+        rc_findings_close(&local);
+        return rc;
+    }
+    if (local.n)
+        qsort(local.v, local.n, sizeof *local.v, cmp_finding);
+    size_t last = SIZE_MAX; /* the last finding kept (its strings now belong to out) */
+    for (size_t i = 0; i < local.n; i++) {
+        if (last != SIZE_MAX && cmp_finding(&local.v[last], &local.v[i]) == 0) {
+            rc_finding_close(&local.v[i]); /* the same finding from another program */
+            continue;
+        }
+        *rc_findings_push(out) = local.v[i];
+        last = i;
+    }
+    free(local.v);
+    return RC_OK;
+}

@@ -1,0 +1,347 @@
+/*
+ * internal.h - the analyzer's private vocabulary: API models, locksets, the
+ * per-TU facts the front end extracts, and the linked whole-program view the
+ * rules query. Nothing here mentions libclang: facts are plain data, so a TU's
+ * CXTranslationUnit is disposed as soon as its facts are extracted.
+ *
+ * Layers (one file each):
+ *   models.c    rules/api/ *.json -> rc_models_t (which calls lock, unlock, create threads)
+ *   frontend.c  one TU -> rc_tu_facts_t (flow-sensitive must-hold locksets per event)
+ *   program.c   all facts -> rc_program_t (join by USR, call graph, thread roots,
+ *               per-root entry locksets, may-happen-in-parallel)
+ *   rules/      one file per rule, listed in rules/registry.c
+ *
+ * Invariants:
+ *   - A lockset is a sorted array of lock references (lock index << 1 | shared bit) with
+ *     at most RC_LS_MAX entries; dropping an entry only makes a must-hold set smaller,
+ *     which keeps it sound.
+ *   - Offsets in rc_pos_t are byte offsets in the file of the enclosing function, so
+ *     events of one function can be ordered by them.
+ */
+#ifndef RC_ANALYZER_INTERNAL_H
+#define RC_ANALYZER_INTERNAL_H
+
+#include "analyzer.h"
+
+#include <stdint.h>
+
+/* ---- API models (models.c) ------------------------------------------------ */
+
+typedef enum rc_api_kind {
+    RC_API_LOCK,          /* acquires the lock named by lock_arg */
+    RC_API_TRYLOCK,       /* acquires it only when it returns 0 */
+    RC_API_UNLOCK,        /* releases it */
+    RC_API_THREAD_CREATE, /* starts routine_arg(arg_arg) in a new thread, handle in handle_arg */
+    RC_API_THREAD_JOIN,   /* waits for the thread whose handle is handle_arg */
+    RC_API_NORETURN,      /* never returns to the caller */
+} rc_api_kind_t;
+
+typedef struct rc_api_fn {
+    char *name;
+    rc_api_kind_t kind;
+    int shared;      /* lock / trylock: acquires in shared (reader) mode */
+    int lock_arg;    /* lock kinds: index of the lock argument */
+    int handle_arg;  /* create / join: index of the thread handle (-1: none) */
+    int routine_arg; /* create: index of the start routine */
+    int arg_arg;     /* create: index of the routine's argument (-1: none) */
+} rc_api_fn_t;
+
+typedef struct rc_models {
+    rc_api_fn_t *v; /* sorted by name */
+    size_t n;
+} rc_models_t;
+
+/* Loads every <rules_dir>/api/ *.json (sorted by file name). Errors: RC_EIO when the
+ * directory cannot be read, RC_EPARSE for a malformed file or entry. */
+int rc_models_load(const char *rules_dir, rc_models_t *out, rc_error_t *err);
+void rc_models_close(rc_models_t *m);
+const rc_api_fn_t *rc_models_find(const rc_models_t *m, const char *name);
+
+/* ---- String interning (strtab.c) ------------------------------------------ */
+
+typedef struct rc_strtab {
+    char **v; /* index -> string (owned) */
+    uint32_t n, cap;
+    uint32_t *slots; /* open addressing: index + 1, 0 = empty */
+    uint32_t nslots;
+} rc_strtab_t;
+
+uint32_t rc_strtab_intern(rc_strtab_t *t, const char *s);
+/* Returns the index of s, or UINT32_MAX when it is not interned. */
+uint32_t rc_strtab_lookup(const rc_strtab_t *t, const char *s);
+void rc_strtab_close(rc_strtab_t *t);
+
+/* ---- Locksets (lockset.c) -------------------------------------------------- */
+
+#define RC_LS_MAX 15
+
+/* A must-hold lockset. `top` marks an unreachable program point: the identity of
+ * intersection (a path that cannot happen constrains nothing). */
+typedef struct rc_lset {
+    uint8_t top;
+    uint8_t n;
+    uint32_t v[RC_LS_MAX]; /* lock << 1 | shared, sorted ascending */
+} rc_lset_t;
+
+#define RC_LREF(lock, shared) (((uint32_t)(lock) << 1) | ((shared) ? 1u : 0u))
+#define RC_LREF_LOCK(r) ((r) >> 1)
+#define RC_LREF_SHARED(r) ((r)&1u)
+
+void rc_lset_empty(rc_lset_t *s);
+void rc_lset_top(rc_lset_t *s);
+/* Adds lock (exclusive wins over shared when both are asked for). */
+void rc_lset_add(rc_lset_t *s, uint32_t lock, int shared);
+void rc_lset_remove(rc_lset_t *s, uint32_t lock);
+/* a := a ∩ b (a lock held shared on one side is held shared in the result). */
+void rc_lset_meet(rc_lset_t *a, const rc_lset_t *b);
+/* a := a ∪ b (exclusive wins). */
+void rc_lset_join(rc_lset_t *a, const rc_lset_t *b);
+int rc_lset_equal(const rc_lset_t *a, const rc_lset_t *b);
+int rc_lset_has(const rc_lset_t *s, uint32_t lock);
+
+/* ---- Facts (frontend.c) ---------------------------------------------------- */
+
+/* A program point inside a function. loop_lb..loop_le is the extent of the
+ * outermost loop around it (both 0 when it is not in a loop). */
+typedef struct rc_pos {
+    unsigned line, col;
+    unsigned off, end;
+    unsigned loop_lb, loop_le;
+} rc_pos_t;
+
+typedef enum rc_acc_kind {
+    RC_ACC_READ = 0,
+    RC_ACC_WRITE = 1,
+    RC_ACC_RMW = 2,
+} rc_acc_kind_t;
+
+enum {
+    RC_LOC_ATOMIC = 1 << 0,   /* _Atomic / atomic_* type */
+    RC_LOC_TLS = 1 << 1,      /* _Thread_local / __thread: one copy per thread */
+    RC_LOC_CONST = 1 << 2,    /* const-qualified: cannot be written */
+    RC_LOC_VOLATILE = 1 << 3, /* volatile: no synchronisation, kept for messages */
+};
+
+/* Separates the variable's USR from the path inside it in access keys (USRs may
+ * contain '.', '@', '#'; never control characters). */
+#define RC_KEY_SEP '\x1e'
+/* Marks a key root that is the object a function's parameter points to:
+ * "<function USR>\x1dp<index>". */
+#define RC_PARAM_MARK '\x1d'
+
+/* An access to a location that outlives the function: a global, a file
+ * static, a static local, or a part of one (field, array element). */
+typedef struct rc_access {
+    char *key;  /* root USR, RC_KEY_SEP, path: "c:@counter\x1e", "c:@g\x1e.n", "c:@h\x1e[*]" */
+    char *name; /* as written for messages: "counter", "g.n", "hist[i]" */
+    char *text; /* the whole expression, whitespace folded: "counter = counter + 1" */
+    rc_acc_kind_t kind;
+    unsigned flags; /* RC_LOC_* */
+    rc_pos_t pos;
+    rc_lset_t ls; /* locks held here on every path from the function's entry */
+} rc_access_t;
+
+typedef struct rc_call {
+    char *callee; /* USR of the callee */
+    char *callee_name;
+    rc_pos_t pos;
+    rc_lset_t ls;
+} rc_call_t;
+
+/* What a creation passes as the start routine's argument, as far as sharing goes. */
+typedef enum rc_arg_kind {
+    RC_ARG_NONE,     /* NULL */
+    RC_ARG_UNKNOWN,  /* anything not classified below */
+    RC_ARG_GLOBAL,   /* &g, &g.f, &g[3]: arg_key is the location's access key */
+    RC_ARG_SAME,     /* one object for every execution of the site (&local, p): arg_key names it */
+    RC_ARG_DISTINCT, /* a different object or value per execution (&a[i], i, malloc'd in the loop)
+                      */
+    RC_ARG_VALUE,    /* an integer constant: arg_key is "#<value>" */
+} rc_arg_kind_t;
+
+typedef struct rc_create {
+    char **routines; /* USRs of the possible start routines (usually one) */
+    char **routine_names;
+    size_t nroutines;
+    char *handle; /* root of the handle expression (USR), NULL when unknown */
+    char *api;    /* "pthread_create", "thrd_create" */
+    rc_arg_kind_t arg_kind;
+    char *arg_key;
+    rc_pos_t pos;
+    rc_lset_t ls;
+} rc_create_t;
+
+typedef struct rc_join {
+    char *handle; /* USR of the joined handle's root variable, NULL when unknown */
+    rc_pos_t pos;
+} rc_join_t;
+
+typedef struct rc_fn_facts {
+    char *usr, *name;
+    char *file; /* file of the definition (the body's offsets refer to it) */
+    unsigned line, col;
+    rc_access_t *acc;
+    size_t nacc, capacc;
+    rc_call_t *calls;
+    size_t ncalls, capcalls;
+    rc_create_t *creates;
+    size_t ncreates, capcreates;
+    rc_join_t *joins;
+    size_t njoins, capjoins;
+    char **addr_taken; /* functions whose address escapes here other than as a start routine */
+    size_t naddr, capaddr;
+} rc_fn_facts_t;
+
+/* Facts of one TU. Lock indexes in locksets refer to `locks` of the same TU. */
+typedef struct rc_tu_facts {
+    char *file;
+    rc_strtab_t locks; /* lock identity ("c:@m", "c:@S@stats@FI@lock", "?") */
+    char **lock_names; /* parallel to locks.v: "m", "stats::lock", "an unidentified lock" */
+    rc_fn_facts_t *fns;
+    size_t nfns, capfns;
+} rc_tu_facts_t;
+
+void rc_tu_facts_close(rc_tu_facts_t *f);
+
+/* Parses one job and extracts its facts. Returns RC_OK and fills *facts when the
+ * TU parsed without errors; RC_EPARSE with st->message set otherwise. `index` is
+ * a CXIndex owned by the calling thread (void * keeps clang-c out of this header). */
+int rc_frontend_run(void *index, const rc_models_t *models, const rc_tu_job_t *job,
+                    rc_tu_facts_t *facts, rc_tu_status_t *st);
+
+/* ---- The analyzer ---------------------------------------------------------- */
+
+struct rc_analyzer {
+    rc_models_t models;
+    int jobs;
+    rc_progress_fn progress;
+    void *progress_ud;
+    rc_tu_facts_t *tus; /* facts of every TU scanned without errors */
+    size_t ntus, captus;
+};
+
+/* ---- Linked program (program.c) -------------------------------------------- */
+
+/* A position in main's own body: an event of main, or the call in main through
+ * which an event of a callee happens. lb..le covers the outermost loop around
+ * it (off..end when it is not in a loop). */
+typedef struct rc_mpos {
+    unsigned off, end, lb, le;
+} rc_mpos_t;
+
+/* A thread creation site (a create fact of a defined function). */
+typedef struct rc_psite {
+    uint32_t fn;
+    const rc_create_t *c;
+} rc_psite_t;
+
+/* One way a start routine gets started: site `site` executed in root `root`. */
+typedef struct rc_cinst {
+    uint32_t site;
+    uint32_t root;
+    rc_mpos_t at;  /* when root is the main root: main-level position */
+    int many;      /* may execute several times per instance of root */
+    int contained; /* the creating function (not main) joins the thread before returning */
+} rc_cinst_t;
+
+/* A thread context: the initial thread running `main`, or a start routine. */
+typedef struct rc_root {
+    uint32_t fn;
+    int is_main;
+    int multi;         /* several instances may run at once */
+    int unknown_start; /* started by another thread: its timing is not tracked */
+    rc_cinst_t *ci;    /* how it is started */
+    size_t nci;
+    rc_mpos_t *joins; /* main-level joins that may wait for it */
+    size_t njoins;
+    /* What its argument points to, over all creations: */
+    const char *arg_global; /* the same global location (access key) every time */
+    int arg_same;           /* the same non-global object every time */
+    int arg_distinct;       /* a different object or value per thread */
+} rc_root_t;
+
+typedef struct rc_pfn {
+    const rc_fn_facts_t *f;
+    uint32_t tu;       /* index of the TU the facts came from */
+    uint32_t *callees; /* function index per call (UINT32_MAX: not defined) */
+} rc_pfn_t;
+
+/* How a function is reached from a root. */
+typedef struct rc_reach {
+    uint8_t reached;
+    uint8_t many;    /* may run several times per instance of the root */
+    rc_lset_t entry; /* must-hold lockset at entry over all call paths (global lock indexes) */
+} rc_reach_t;
+
+typedef struct rc_program {
+    const rc_tu_facts_t *const *tus;
+    size_t ntus;
+    rc_pfn_t *fns;
+    size_t nfns;
+    rc_strtab_t fn_usrs;     /* USR -> index into fns */
+    rc_strtab_t locks;       /* global lock identities */
+    const char **lock_names; /* parallel to locks.v (borrowed from the TU facts) */
+    uint32_t unknown_lock;
+    uint32_t **lockmap; /* per TU: local lock index -> global lock index */
+    uint32_t main_fn;   /* UINT32_MAX when no `main` is defined */
+    uint32_t main_root; /* UINT32_MAX when no `main` is defined */
+    rc_root_t *roots;
+    size_t nroots;
+    rc_reach_t *reach;  /* [root * nfns + fn] */
+    rc_mpos_t **mtimes; /* per function reached from main: main-level positions */
+    size_t *nmtimes;
+    rc_psite_t *sites;
+    size_t nsites;
+    /* Effective access keys, per function and access: the facts' key with objects
+     * reached through a start routine's argument resolved (to the global passed,
+     * or kept as the routine's own object), "[p0]" slots turned into "[#]"
+     * (one slot per thread) or "[*]"; NULL when the location is not shared or
+     * cannot be named. */
+    char ***keys;
+} rc_program_t;
+
+/* Builds the linked view of one program made of tus (which must outlive it). */
+void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t ntus);
+void rc_program_close(rc_program_t *p);
+
+static inline const rc_reach_t *rc_program_reach(const rc_program_t *p, uint32_t root, uint32_t fn)
+{
+    return &p->reach[(size_t)root * p->nfns + fn];
+}
+
+/* Translates a TU-local lockset into global lock indexes. */
+void rc_program_lset(const rc_program_t *p, uint32_t tu, const rc_lset_t *in, rc_lset_t *out);
+
+/* One execution context of an event of function fn at pos, run by root. */
+typedef struct rc_inst {
+    uint32_t root;
+    uint32_t fn;
+    const rc_pos_t *pos;
+    rc_lset_t ls; /* effective: entry lockset of fn under root ∪ local lockset */
+} rc_inst_t;
+
+/* Fills an instance: ls = entry lockset of fn under root ∪ the event's local lockset. */
+void rc_program_inst(const rc_program_t *p, uint32_t root, uint32_t fn, const rc_pos_t *pos,
+                     const rc_lset_t *local, rc_inst_t *out);
+/* 1 when the two instances may run at the same time in different threads. */
+int rc_program_concurrent(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b);
+/* 1 when locksets a and b keep two accesses apart: a common lock not held shared on
+ * both sides, or an unidentified lock on either side. */
+int rc_program_protected(const rc_program_t *p, const rc_lset_t *a, const rc_lset_t *b);
+/* Appends "'m', 'n' (shared)" or "no lock" to b. */
+void rc_program_lset_str(const rc_program_t *p, const rc_lset_t *s, rc_strbuf_t *b);
+
+/* ---- Rules (rules/) ------------------------------------------------------- */
+
+typedef int (*rc_rule_fn)(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
+
+typedef struct rc_rule_entry {
+    const char *id;
+    rc_rule_fn check;
+} rc_rule_entry_t;
+
+/* The rule table: every static rule, in a fixed order. */
+extern const rc_rule_entry_t rc_static_rules[];
+extern const size_t rc_static_nrules;
+
+#endif /* RC_ANALYZER_INTERNAL_H */

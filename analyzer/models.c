@@ -1,0 +1,218 @@
+/*
+ * models.c - loads the API models: which library functions acquire and release
+ * locks, start and join threads, or never return. The analyzer knows no
+ * function by name; everything it knows about pthreads and C11 threads is in
+ * rules/api/ *.json (format in rules/README.md).
+ *
+ * File format (version 1):
+ *   { "version": 1,
+ *     "functions": [
+ *       { "name": "pthread_mutex_lock", "kind": "lock", "lock_arg": 0 },
+ *       { "name": "pthread_rwlock_rdlock", "kind": "lock", "lock_arg": 0, "shared": true },
+ *       { "name": "pthread_create", "kind": "thread_create",
+ *         "handle_arg": 0, "routine_arg": 2, "arg_arg": 3 }, ... ] }
+ *
+ *   kind           required fields           optional
+ *   lock, trylock  lock_arg                  shared (default false)
+ *   unlock         lock_arg
+ *   thread_create  routine_arg               handle_arg, arg_arg (default -1)
+ *   thread_join    handle_arg
+ *   noreturn       -
+ *
+ * A name defined twice (in one file or across files) is an error: the models
+ * are one table, and a silent override would hide a mistake.
+ */
+#include "internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    const char *name;
+    rc_api_kind_t kind;
+} kinds[] = {
+    {"lock", RC_API_LOCK},
+    {"trylock", RC_API_TRYLOCK},
+    {"unlock", RC_API_UNLOCK},
+    {"thread_create", RC_API_THREAD_CREATE},
+    {"thread_join", RC_API_THREAD_JOIN},
+    {"noreturn", RC_API_NORETURN},
+};
+
+static int cmp_fn(const void *a, const void *b)
+{
+    return strcmp(((const rc_api_fn_t *)a)->name, ((const rc_api_fn_t *)b)->name);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Reads an integer field; returns 1 when present and valid, 0 when absent, -1 when bad. */
+static int int_field(json_t *obj, const char *key, int *out)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v)
+        return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 64)
+        return -1;
+    *out = (int)json_integer_value(v);
+    return 1;
+}
+
+static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn, rc_error_t *err)
+{
+    const char *name = json_string_value(json_object_get(e, "name"));
+    const char *kind = json_string_value(json_object_get(e, "kind"));
+    if (!json_is_object(e) || !name || !*name || !kind)
+        return rc_error_set(err, RC_EPARSE, "%s: functions[%zu]: needs \"name\" and \"kind\"", path,
+                            idx);
+    memset(fn, 0, sizeof *fn);
+    fn->lock_arg = fn->handle_arg = fn->routine_arg = fn->arg_arg = -1;
+    size_t k;
+    for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        if (strcmp(kinds[k].name, kind) == 0)
+            break;
+    if (k == sizeof kinds / sizeof kinds[0])
+        return rc_error_set(err, RC_EPARSE, "%s: '%s': unknown kind '%s'", path, name, kind);
+    fn->kind = kinds[k].kind;
+    json_t *sh = json_object_get(e, "shared");
+    if (sh && !json_is_boolean(sh))
+        return rc_error_set(err, RC_EPARSE, "%s: '%s': \"shared\" must be true or false", path,
+                            name);
+    fn->shared = sh && json_is_true(sh);
+    int bad = int_field(e, "lock_arg", &fn->lock_arg) < 0 ||
+              int_field(e, "handle_arg", &fn->handle_arg) < 0 ||
+              int_field(e, "routine_arg", &fn->routine_arg) < 0 ||
+              int_field(e, "arg_arg", &fn->arg_arg) < 0;
+    if (bad)
+        return rc_error_set(err, RC_EPARSE, "%s: '%s': argument indexes must be integers 0..64",
+                            path, name);
+    const char *missing = NULL;
+    switch (fn->kind) {
+    case RC_API_LOCK:
+    case RC_API_TRYLOCK:
+    case RC_API_UNLOCK:
+        if (fn->lock_arg < 0)
+            missing = "lock_arg";
+        break;
+    case RC_API_THREAD_CREATE:
+        if (fn->routine_arg < 0)
+            missing = "routine_arg";
+        break;
+    case RC_API_THREAD_JOIN:
+        if (fn->handle_arg < 0)
+            missing = "handle_arg";
+        break;
+    case RC_API_NORETURN:
+        break;
+    }
+    if (missing)
+        return rc_error_set(err, RC_EPARSE, "%s: '%s': kind '%s' needs \"%s\"", path, name, kind,
+                            missing);
+    fn->name = rc_xstrdup(name);
+    return RC_OK;
+}
+
+static int load_file(const char *path, rc_models_t *m, size_t *cap, rc_error_t *err)
+{
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr);
+    if (!root)
+        return rc_error_set(err, RC_EPARSE, "%s:%d: %s", path, jerr.line, jerr.text);
+    int rc = RC_OK;
+    json_t *fns = json_object_get(root, "functions");
+    json_t *ver = json_object_get(root, "version");
+    if (!json_is_integer(ver) || json_integer_value(ver) != 1 || !json_is_array(fns)) {
+        rc = rc_error_set(err, RC_EPARSE, "%s: expected {\"version\": 1, \"functions\": [...]}",
+                          path);
+        goto out;
+    }
+    size_t i;
+    json_t *e;
+    json_array_foreach(fns, i, e)
+    {
+        if (m->n == *cap) {
+            *cap = *cap ? *cap * 2 : 32;
+            m->v = rc_xrealloc(m->v, *cap * sizeof *m->v);
+        }
+        rc = parse_entry(e, path, i, &m->v[m->n], err);
+        if (rc)
+            goto out;
+        m->n++;
+    }
+out:
+    json_decref(root);
+    return rc;
+}
+
+int rc_models_load(const char *rules_dir, rc_models_t *out, rc_error_t *err)
+{
+    memset(out, 0, sizeof *out);
+    char *dir = rc_xasprintf("%s/api", rules_dir);
+    DIR *d = opendir(dir);
+    if (!d) {
+        int rc =
+            rc_error_set(err, RC_EIO, "cannot read API models in '%s': %s", dir, strerror(errno));
+        free(dir);
+        return rc;
+    }
+    char **names = NULL;
+    size_t nnames = 0, capnames = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        if (len <= 5 || de->d_name[0] == '.' || strcmp(de->d_name + len - 5, ".json") != 0)
+            continue;
+        if (nnames == capnames) {
+            capnames = capnames ? capnames * 2 : 8;
+            names = rc_xrealloc(names, capnames * sizeof *names);
+        }
+        names[nnames++] = rc_xstrdup(de->d_name);
+    }
+    closedir(d);
+    qsort(names, nnames, sizeof *names, cmp_str);
+    int rc = RC_OK;
+    size_t cap = 0;
+    for (size_t i = 0; i < nnames; i++) {
+        char *path = rc_xasprintf("%s/%s", dir, names[i]);
+        if (!rc)
+            rc = load_file(path, out, &cap, err);
+        free(path);
+        free(names[i]);
+    }
+    free(names);
+    if (!rc && out->n == 0)
+        rc = rc_error_set(err, RC_EPARSE, "no API models in '%s'", dir);
+    free(dir);
+    if (!rc) {
+        qsort(out->v, out->n, sizeof *out->v, cmp_fn);
+        for (size_t i = 1; i < out->n; i++)
+            if (strcmp(out->v[i - 1].name, out->v[i].name) == 0) {
+                rc =
+                    rc_error_set(err, RC_EPARSE, "API model '%s' is defined twice", out->v[i].name);
+                break;
+            }
+    }
+    if (rc)
+        rc_models_close(out);
+    return rc;
+}
+
+void rc_models_close(rc_models_t *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        free(m->v[i].name);
+    free(m->v);
+    memset(m, 0, sizeof *m);
+}
+
+const rc_api_fn_t *rc_models_find(const rc_models_t *m, const char *name)
+{
+    rc_api_fn_t key = {.name = (char *)name};
+    return m->n ? bsearch(&key, m->v, m->n, sizeof *m->v, cmp_fn) : NULL;
+}

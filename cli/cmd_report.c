@@ -1,0 +1,104 @@
+/*
+ * cmd_report.c - `racecheck report`: prints the findings in a store.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "report.h"
+
+static const char usage[] =
+    "usage: racecheck report [options]\n"
+    "\n"
+    "Prints the current findings of the store: those observed by the newest run of\n"
+    "each scan command and each program, static and runtime evidence merged, as\n"
+    "  file:line:col: warning: message [rule-id] (sources)\n"
+    "followed by note: lines, then what each program run saw (threads, locks).\n"
+    "\n"
+    "options:\n"
+    "      --db PATH        store (default " RC_DEFAULT_DB ")\n"
+    "  -f, --format FMT     output format: text (default), json\n"
+    "  -o, --output FILE    write to FILE instead of standard output\n"
+    "      --no-summary     findings only\n"
+    "  -h, --help           this help\n"
+    "\n"
+    "exit status: 0 no findings, 1 findings, 2 usage error, 3 store missing or unreadable\n";
+
+int rc_cmd_report(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'D'},     {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'}, {"no-summary", no_argument, NULL, 'S'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    const char *db = RC_DEFAULT_DB, *output = NULL;
+    rc_format_t format = RC_FORMAT_TEXT;
+    int summary = 1, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'D': db = optarg; break;
+        case 'f':
+            if (rc_format_parse(optarg, &format) != RC_OK) {
+                rc_cli_error("unknown format '%s' (known: text, json)", optarg);
+                return RC_EXIT_USAGE;
+            }
+            break;
+        case 'o': output = optarg; break;
+        case 'S': summary = 0; break;
+        case 'h': fputs(usage, stdout); return RC_EXIT_OK;
+        default: fputs(usage, stderr); return RC_EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        rc_cli_error("report takes no arguments ('%s')", argv[optind]);
+        return RC_EXIT_USAGE;
+    }
+    struct stat sb;
+    if (stat(db, &sb) != 0) {
+        rc_cli_error("no store at '%s': run 'racecheck scan' or 'racecheck run' first", db);
+        return RC_EXIT_FAILURE;
+    }
+    rc_error_t err;
+    rc_store_t *st = NULL;
+    int rc = rc_store_open(db, &st, &err);
+    if (rc) {
+        rc_cli_error("%s", err.msg);
+        return RC_EXIT_FAILURE;
+    }
+    FILE *out = stdout;
+    char *tmp = NULL;
+    if (output) {
+        /* Written atomically: a temporary file renamed over OUTPUT at the end. */
+        tmp = rc_xasprintf("%s.tmp.%d", output, (int)getpid());
+        out = fopen(tmp, "w");
+        if (!out) {
+            rc_cli_error("cannot write '%s'", tmp);
+            free(tmp);
+            rc_store_close(st);
+            return RC_EXIT_FAILURE;
+        }
+    }
+    rc_report_opts_t opts = {
+        .format = format, .out = out, .color = !output && isatty(1), .summary = summary};
+    size_t n = 0;
+    rc = rc_report_render(st, &opts, &n, &err);
+    if (output) {
+        if (fclose(out) != 0 && rc == RC_OK)
+            rc = rc_error_set(&err, RC_EIO, "cannot write '%s'", tmp);
+        if (rc == RC_OK && rename(tmp, output) != 0)
+            rc = rc_error_set(&err, RC_EIO, "cannot rename '%s' to '%s'", tmp, output);
+        if (rc)
+            unlink(tmp);
+        free(tmp);
+    }
+    rc_store_close(st);
+    if (rc) {
+        rc_cli_error("%s", err.msg);
+        return RC_EXIT_FAILURE;
+    }
+    return n ? RC_EXIT_FINDINGS : RC_EXIT_OK;
+}

@@ -1,0 +1,671 @@
+/*
+ * ingest_shim.c - turns one shim event log into store rows and runtime
+ * findings.
+ *
+ * One pass over the time-ordered records rebuilds, per thread, the stack of
+ * locks it holds; every acquisition while holding other locks yields
+ * lock-order edges "held -> acquired", aggregated per (from, to, thread) with
+ * the intersection of the held sets over all occurrences (a lock counts as a
+ * gate only if it was held every time), the first sites, and the vector
+ * clock of the thread at the first occurrence. Vector clocks advance only at
+ * thread creation and join: they tell which edges can never run at the same
+ * time in any schedule (a thread joined before another is created), while
+ * lock hand-offs, which another schedule could reorder, order nothing.
+ * The same pass fills per-lock counters (acquisitions, contended
+ * acquisitions, wait and hold times) and thread lifetimes. The lock graph is
+ * then searched for cycles that can deadlock (lockgraph.h), and each becomes
+ * a `lock.order-inversion` finding. Call sites are symbolised only for what
+ * is stored, after the pass.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "eventlog.h"
+#include "keymap.h"
+#include "lockgraph.h"
+#include "store_int.h"
+
+typedef struct hold {
+    size_t lock;
+    uint64_t site, ts;
+} hold_t;
+
+/* Vector clocks are kept up to this many threads; past it (O(n^2) memory)
+ * every pair of edges is taken to be able to overlap. */
+#define RC_VC_MAX_THREADS 4096
+
+typedef struct thr {
+    int seen, exited, joined, detached, created;
+    uint64_t *vc; /* vc[t]: the latest clock of thread t this thread knows */
+    size_t nvc;
+    uint32_t parent;
+    uint64_t os_tid, routine, create_site;
+    uint64_t start_ts, end_ts, create_ts, join_ts;
+    uint64_t locks_at_exit;
+    hold_t *held;
+    size_t nheld, cap;
+} thr_t;
+
+typedef struct lk {
+    uint64_t addr;
+    int kind;
+    uint64_t first_site;
+    uint64_t acquisitions, contended, wait_ns, max_wait_ns, hold_ns, max_hold_ns;
+    char *name; /* symbol of the lock object, if it has one */
+    int64_t row_id;
+} lk_t;
+
+typedef struct edge {
+    rc_lg_edge_t g;
+    uint64_t *vc; /* owned copy behind g.vc */
+    uint64_t from_site, to_site, count;
+} edge_t;
+
+typedef struct ingest {
+    rc_eventlog_t *log;
+    thr_t *thr;
+    size_t nthr;
+    lk_t *locks;
+    size_t nlocks, capl;
+    rc_keymap_t lockmap, edgemap;
+    edge_t *edges;
+    size_t nedges, cape;
+    int vc_off; /* too many threads for vector clocks */
+} ingest_t;
+
+static thr_t *thread_at(ingest_t *in, uint32_t tid)
+{
+    if (tid >= in->nthr) {
+        size_t n = tid + 1 > in->nthr * 2 ? (size_t)tid + 1 : in->nthr * 2;
+        in->thr = rc_xrealloc(in->thr, n * sizeof *in->thr);
+        memset(in->thr + in->nthr, 0, (n - in->nthr) * sizeof *in->thr);
+        in->nthr = n;
+    }
+    return &in->thr[tid];
+}
+
+static void vc_set(thr_t *t, size_t i, uint64_t v)
+{
+    if (i >= t->nvc) {
+        size_t n = i + 1 > t->nvc * 2 ? i + 1 : t->nvc * 2;
+        t->vc = rc_xrealloc(t->vc, n * sizeof *t->vc);
+        memset(t->vc + t->nvc, 0, (n - t->nvc) * sizeof *t->vc);
+        t->nvc = n;
+    }
+    t->vc[i] = v;
+}
+
+static uint64_t vc_get(const thr_t *t, size_t i)
+{
+    return i < t->nvc ? t->vc[i] : 0;
+}
+
+/* Parent P creates child C: C starts knowing all P knew; P moves on. */
+static void vc_create(ingest_t *in, uint32_t p, uint32_t c)
+{
+    if (in->vc_off)
+        return;
+    if (c >= RC_VC_MAX_THREADS || p >= RC_VC_MAX_THREADS) {
+        in->vc_off = 1;
+        return;
+    }
+    thr_t *pt = &in->thr[p], *ct = &in->thr[c];
+    for (size_t i = 0; i < pt->nvc; i++)
+        if (pt->vc[i] > vc_get(ct, i))
+            vc_set(ct, i, pt->vc[i]);
+    vc_set(ct, c, vc_get(ct, c) + 1);
+    vc_set(pt, p, vc_get(pt, p) + 1);
+}
+
+/* J joins C: J learns all C knew; J moves on. */
+static void vc_join(ingest_t *in, uint32_t j, uint32_t c)
+{
+    if (in->vc_off)
+        return;
+    thr_t *jt = &in->thr[j], *ct = &in->thr[c];
+    for (size_t i = 0; i < ct->nvc; i++)
+        if (ct->vc[i] > vc_get(jt, i))
+            vc_set(jt, i, ct->vc[i]);
+    vc_set(jt, j, vc_get(jt, j) + 1);
+}
+
+static size_t lock_at(ingest_t *in, uint64_t addr, int kind, uint64_t site)
+{
+    int inserted;
+    size_t idx = rc_keymap_get_or_put(&in->lockmap, addr, 0, 0, in->nlocks, &inserted);
+    if (inserted) {
+        if (in->nlocks == in->capl) {
+            in->capl = in->capl ? in->capl * 2 : 16;
+            in->locks = rc_xrealloc(in->locks, in->capl * sizeof *in->locks);
+        }
+        lk_t *l = &in->locks[in->nlocks++];
+        memset(l, 0, sizeof *l);
+        l->addr = addr;
+        l->kind = kind;
+        l->first_site = site;
+    }
+    return idx;
+}
+
+/* Keeps in E's held set only the locks also in the current holds. */
+static void intersect_held(rc_lg_edge_t *e, const thr_t *t)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < e->nheld; i++) {
+        for (size_t j = 0; j < t->nheld; j++) {
+            if (t->held[j].lock == e->held[i]) {
+                e->held[k++] = e->held[i];
+                break;
+            }
+        }
+    }
+    e->nheld = k;
+}
+
+static void add_edge(ingest_t *in, uint32_t tid, const thr_t *t, const hold_t *from, size_t to,
+                     uint64_t to_site, int trylock)
+{
+    int inserted;
+    size_t idx = rc_keymap_get_or_put(&in->edgemap, from->lock, to, tid, in->nedges, &inserted);
+    if (inserted) {
+        if (in->nedges == in->cape) {
+            in->cape = in->cape ? in->cape * 2 : 16;
+            in->edges = rc_xrealloc(in->edges, in->cape * sizeof *in->edges);
+        }
+        edge_t *e = &in->edges[in->nedges++];
+        memset(e, 0, sizeof *e);
+        e->g.from = from->lock;
+        e->g.to = to;
+        e->g.tid = tid;
+        e->g.trylock = trylock;
+        if (!in->vc_off) {
+            e->vc = rc_xmalloc((t->nvc ? t->nvc : 1) * sizeof *e->vc);
+            memcpy(e->vc, t->vc, t->nvc * sizeof *e->vc);
+            e->g.vc = e->vc;
+            e->g.nvc = t->nvc;
+        }
+        e->g.last_clock = vc_get(t, tid);
+        e->g.held = rc_xmalloc((t->nheld ? t->nheld : 1) * sizeof *e->g.held);
+        for (size_t j = 0; j < t->nheld; j++)
+            e->g.held[j] = t->held[j].lock;
+        e->g.nheld = t->nheld;
+        e->from_site = from->site;
+        e->to_site = to_site;
+        e->count = 1;
+        return;
+    }
+    edge_t *e = &in->edges[idx];
+    e->count++;
+    e->g.trylock &= trylock;
+    e->g.last_clock = vc_get(t, tid);
+    intersect_held(&e->g, t);
+}
+
+static void on_acquired(ingest_t *in, const rc_event_t *ev)
+{
+    thr_t *t = thread_at(in, ev->tid);
+    size_t l = lock_at(in, ev->obj, RC_LOCK_KIND(ev->flags), ev->site);
+    lk_t *lk = &in->locks[l];
+    lk->acquisitions++;
+    lk->wait_ns += ev->arg;
+    if (ev->arg > lk->max_wait_ns)
+        lk->max_wait_ns = ev->arg;
+    int trylock = (ev->flags & RC_LOCK_TRY) != 0;
+    for (size_t i = 0; i < t->nheld; i++)
+        if (t->held[i].lock != l)
+            add_edge(in, ev->tid, t, &t->held[i], l, ev->site, trylock);
+    if (t->nheld == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 8;
+        t->held = rc_xrealloc(t->held, t->cap * sizeof *t->held);
+    }
+    t->held[t->nheld++] = (hold_t){.lock = l, .site = ev->site, .ts = ev->ts};
+}
+
+static void on_released(ingest_t *in, const rc_event_t *ev)
+{
+    thr_t *t = thread_at(in, ev->tid);
+    size_t l = lock_at(in, ev->obj, RC_LOCK_KIND(ev->flags), ev->site);
+    for (size_t i = t->nheld; i-- > 0;) {
+        if (t->held[i].lock != l)
+            continue;
+        uint64_t held_ns = ev->ts >= t->held[i].ts ? ev->ts - t->held[i].ts : 0;
+        lk_t *lk = &in->locks[l];
+        lk->hold_ns += held_ns;
+        if (held_ns > lk->max_hold_ns)
+            lk->max_hold_ns = held_ns;
+        memmove(&t->held[i], &t->held[i + 1], (t->nheld - i - 1) * sizeof *t->held);
+        t->nheld--;
+        return;
+    }
+}
+
+static void replay(ingest_t *in, const rc_event_t *ev, size_t n)
+{
+    for (size_t i = 0; i < n; i++, ev++) {
+        thr_t *t = thread_at(in, ev->tid);
+        if (!t->seen) {
+            t->seen = 1;
+            t->start_ts = ev->ts;
+            if (!t->created && !in->vc_off && ev->tid < RC_VC_MAX_THREADS)
+                vc_set(t, ev->tid, 1); /* the main thread, or a thread seen without its creation */
+        }
+        switch (ev->op) {
+        case RC_EV_THREAD_START:
+            t->os_tid = ev->arg;
+            if (!t->routine)
+                t->routine = ev->obj;
+            break;
+        case RC_EV_THREAD_EXIT:
+            t->exited = 1;
+            t->end_ts = ev->ts;
+            t->locks_at_exit = ev->arg;
+            break;
+        case RC_EV_THREAD_CREATE: {
+            thr_t *c = thread_at(in, (uint32_t)ev->arg);
+            t = thread_at(in, ev->tid); /* thread_at may have moved the array */
+            c->created = 1;
+            c->parent = ev->tid;
+            c->routine = ev->obj;
+            c->create_site = ev->site;
+            c->create_ts = ev->ts;
+            vc_create(in, ev->tid, (uint32_t)ev->arg);
+            break;
+        }
+        case RC_EV_THREAD_JOIN:
+            if (ev->arg != UINT64_MAX && ev->arg <= UINT32_MAX) {
+                thr_t *c = thread_at(in, (uint32_t)ev->arg);
+                c->joined = 1;
+                c->join_ts = ev->ts;
+                vc_join(in, ev->tid, (uint32_t)ev->arg);
+            }
+            break;
+        case RC_EV_THREAD_DETACH:
+            if (ev->arg <= UINT32_MAX)
+                thread_at(in, (uint32_t)ev->arg)->detached = 1;
+            break;
+        case RC_EV_LOCK_WAIT:
+            in->locks[lock_at(in, ev->obj, RC_LOCK_KIND(ev->flags), ev->site)].contended++;
+            break;
+        case RC_EV_LOCK_ACQUIRED: on_acquired(in, ev); break;
+        case RC_EV_LOCK_RELEASED: on_released(in, ev); break;
+        default: break;
+        }
+    }
+}
+
+/* A call site (a return address) as file:line:col and function. */
+static void symbolize(ingest_t *in, uint64_t addr, rc_loc_t *loc)
+{
+    memset(loc, 0, sizeof *loc);
+    if (addr)
+        rc_eventlog_symbolize(in->log, addr, loc);
+}
+
+/* A code or data address as it is (a start routine, a lock object). */
+static void symbolize_exact(ingest_t *in, uint64_t addr, rc_loc_t *loc)
+{
+    memset(loc, 0, sizeof *loc);
+    if (addr)
+        rc_eventlog_symbolize_exact(in->log, addr, loc);
+}
+
+/* The symbol a lock object lives in (a global mutex or a global struct
+ * holding it), or NULL for heap and stack locks. */
+static char *object_name(ingest_t *in, uint64_t addr)
+{
+    rc_loc_t loc;
+    symbolize_exact(in, addr, &loc);
+    char *name = loc.function ? rc_xstrdup(loc.function) : NULL;
+    rc_loc_close(&loc);
+    return name;
+}
+
+static char *lock_label(ingest_t *in, size_t l)
+{
+    lk_t *lk = &in->locks[l];
+    if (lk->name)
+        return rc_xasprintf("'%s'", lk->name);
+    rc_loc_t loc;
+    symbolize(in, lk->first_site, &loc);
+    char *s = loc.file ? rc_xasprintf("the lock at %#llx first taken at %s:%u",
+                                      (unsigned long long)lk->addr, loc.file, loc.line)
+                       : rc_xasprintf("the lock at %#llx", (unsigned long long)lk->addr);
+    rc_loc_close(&loc);
+    return s;
+}
+
+static char *thread_label(ingest_t *in, uint32_t tid)
+{
+    if (tid == 0)
+        return rc_xstrdup("the main thread");
+    rc_loc_t loc;
+    symbolize_exact(in, in->thr[tid].routine, &loc);
+    char *s = loc.function ? rc_xasprintf("thread T%u (%s)", tid, loc.function)
+                           : rc_xasprintf("thread T%u", tid);
+    rc_loc_close(&loc);
+    return s;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    return strcmp(x, y);
+}
+
+/* Builds the finding for one cycle: the primary location is the blocking
+ * acquisition with the smallest file:line, so the report is stable across
+ * runs; every edge's acquisition and the lock it held are related notes. */
+static void cycle_finding(ingest_t *in, const rc_lg_cycle_t *c, rc_findings_t *out)
+{
+    rc_loc_t *to = rc_xcalloc(c->n, sizeof *to), *from = rc_xcalloc(c->n, sizeof *from);
+    char **names = rc_xcalloc(c->n, sizeof *names);
+    size_t primary = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const edge_t *e = &in->edges[c->edges[i]];
+        symbolize(in, e->to_site, &to[i]);
+        symbolize(in, e->from_site, &from[i]);
+        names[i] = lock_label(in, e->g.from);
+        int c1 = strcmp(to[i].file ? to[i].file : "~", to[primary].file ? to[primary].file : "~");
+        if (c1 < 0 || (c1 == 0 && to[i].line < to[primary].line))
+            primary = i;
+    }
+    rc_strbuf_t msg, subject;
+    rc_strbuf_init(&msg);
+    rc_strbuf_init(&subject);
+    rc_strbuf_appendf(&msg, "lock-order inversion (potential deadlock) over %zu locks:", c->n);
+    for (size_t k = 0; k < c->n; k++) {
+        size_t i = (primary + k) % c->n;
+        const edge_t *e = &in->edges[c->edges[i]];
+        char *who = thread_label(in, e->g.tid), *got = lock_label(in, e->g.to);
+        rc_strbuf_appendf(&msg, "%s %s acquires %s while holding %s", k ? ";" : "", who, got,
+                          names[i]);
+        free(who);
+        free(got);
+    }
+    rc_strbuf_append(&msg, "; if these threads run together each can wait forever for the other");
+    qsort(names, c->n, sizeof *names, cmp_name);
+    for (size_t i = 0; i < c->n; i++)
+        rc_strbuf_appendf(&subject, "%s%s", i ? "," : "", names[i]);
+
+    rc_finding_t *f = rc_findings_push(out);
+    f->rule = rc_xstrdup("lock.order-inversion");
+    f->source = RC_SRC_SHIM;
+    f->severity = RC_SEV_WARNING;
+    f->message = rc_strbuf_take(&msg);
+    f->subject = rc_strbuf_take(&subject);
+    rc_loc_set(&f->loc, to[primary].file, to[primary].line, to[primary].col, to[primary].function,
+               NULL);
+    for (size_t k = 0; k < c->n; k++) {
+        size_t i = (primary + k) % c->n;
+        const edge_t *e = &in->edges[c->edges[i]];
+        char *who = thread_label(in, e->g.tid), *held = lock_label(in, e->g.from),
+             *got = lock_label(in, e->g.to);
+        char *n1 = rc_xasprintf("%s acquired %s here", who, held);
+        char *n2 = rc_xasprintf("%s then acquires %s here (observed %llu times)", who, got,
+                                (unsigned long long)e->count);
+        rc_finding_add_related(f, from[i].file, from[i].line, from[i].col, from[i].function, n1);
+        rc_finding_add_related(f, to[i].file, to[i].line, to[i].col, to[i].function, n2);
+        free(who);
+        free(held);
+        free(got);
+        free(n1);
+        free(n2);
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        rc_loc_close(&to[i]);
+        rc_loc_close(&from[i]);
+        free(names[i]);
+    }
+    free(to);
+    free(from);
+    free(names);
+}
+
+static const char *kind_name(int kind)
+{
+    switch (kind) {
+    case RC_LOCK_MUTEX: return "mutex";
+    case RC_LOCK_RWLOCK_READ:
+    case RC_LOCK_RWLOCK_WRITE: return "rwlock";
+    case RC_LOCK_SPIN: return "spinlock";
+    case RC_LOCK_C11_MUTEX: return "mtx";
+    }
+    return "lock";
+}
+
+static int store_process(rc_store_t *st, int64_t run_id, const rc_eventlog_info_t *info,
+                         int64_t *process_id, rc_error_t *err)
+{
+    sqlite3_stmt *s;
+    int rc = rc_db_prepare(st,
+                           "INSERT INTO processes(run_id, pid, ppid, exe, exited, exit_status, "
+                           "records, torn, dropped) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+                           &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, run_id);
+    sqlite3_bind_int(s, 2, info->pid);
+    sqlite3_bind_int(s, 3, info->ppid);
+    rc_db_bind_text(s, 4, info->exe);
+    sqlite3_bind_int(s, 5, info->exited);
+    sqlite3_bind_int(s, 6, info->exit_status);
+    sqlite3_bind_int64(s, 7, (int64_t)info->nevents);
+    sqlite3_bind_int64(s, 8, (int64_t)info->ntorn);
+    sqlite3_bind_int64(s, 9, (int64_t)info->dropped);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = rc_db_error(st, err, "insert process");
+    *process_id = sqlite3_last_insert_rowid(st->db);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int store_threads(rc_store_t *st, ingest_t *in, int64_t process_id, size_t *count,
+                         rc_error_t *err)
+{
+    sqlite3_stmt *s;
+    int rc = rc_db_prepare(st,
+                           "INSERT INTO threads(process_id, tid, os_tid, parent_tid, start_routine,"
+                           " create_file_id, create_line, started_ns, ended_ns, joined, detached,"
+                           " locks_held_at_exit) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+                           &s, err);
+    for (size_t i = 0; rc == RC_OK && i < in->nthr; i++) {
+        thr_t *t = &in->thr[i];
+        if (!t->seen && !t->created)
+            continue;
+        rc_loc_t routine, site;
+        symbolize_exact(in, t->routine, &routine);
+        symbolize(in, t->create_site, &site);
+        int64_t file_id = 0;
+        rc = rc_db_file_id(st, site.file, &file_id, err);
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        sqlite3_bind_int64(s, 1, process_id);
+        sqlite3_bind_int64(s, 2, (int64_t)i);
+        sqlite3_bind_int64(s, 3, (int64_t)t->os_tid);
+        if (t->created)
+            sqlite3_bind_int64(s, 4, t->parent);
+        rc_db_bind_text(s, 5, i == 0 ? "main" : routine.function);
+        if (file_id)
+            sqlite3_bind_int64(s, 6, file_id);
+        sqlite3_bind_int(s, 7, (int)site.line);
+        sqlite3_bind_int64(s, 8, (int64_t)t->start_ts);
+        if (t->exited)
+            sqlite3_bind_int64(s, 9, (int64_t)t->end_ts);
+        sqlite3_bind_int(s, 10, t->joined);
+        sqlite3_bind_int(s, 11, t->detached);
+        sqlite3_bind_int64(s, 12, (int64_t)t->locks_at_exit);
+        if (rc == RC_OK && sqlite3_step(s) != SQLITE_DONE)
+            rc = rc_db_error(st, err, "insert thread");
+        rc_loc_close(&routine);
+        rc_loc_close(&site);
+        (*count)++;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int store_locks(rc_store_t *st, ingest_t *in, int64_t process_id, rc_error_t *err)
+{
+    sqlite3_stmt *s;
+    int rc = rc_db_prepare(st,
+                           "INSERT INTO locks(process_id, addr, kind, name, first_file_id,"
+                           " first_line, acquisitions, contended, wait_ns, max_wait_ns, hold_ns,"
+                           " max_hold_ns) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+                           &s, err);
+    for (size_t i = 0; rc == RC_OK && i < in->nlocks; i++) {
+        lk_t *l = &in->locks[i];
+        rc_loc_t site;
+        symbolize(in, l->first_site, &site);
+        int64_t file_id = 0;
+        rc = rc_db_file_id(st, site.file, &file_id, err);
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        sqlite3_bind_int64(s, 1, process_id);
+        sqlite3_bind_int64(s, 2, (int64_t)l->addr);
+        rc_db_bind_text(s, 3, kind_name(l->kind));
+        rc_db_bind_text(s, 4, l->name);
+        if (file_id)
+            sqlite3_bind_int64(s, 5, file_id);
+        sqlite3_bind_int(s, 6, (int)site.line);
+        sqlite3_bind_int64(s, 7, (int64_t)l->acquisitions);
+        sqlite3_bind_int64(s, 8, (int64_t)l->contended);
+        sqlite3_bind_int64(s, 9, (int64_t)l->wait_ns);
+        sqlite3_bind_int64(s, 10, (int64_t)l->max_wait_ns);
+        sqlite3_bind_int64(s, 11, (int64_t)l->hold_ns);
+        sqlite3_bind_int64(s, 12, (int64_t)l->max_hold_ns);
+        if (rc == RC_OK && sqlite3_step(s) != SQLITE_DONE)
+            rc = rc_db_error(st, err, "insert lock");
+        l->row_id = sqlite3_last_insert_rowid(st->db);
+        rc_loc_close(&site);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int store_edges(rc_store_t *st, ingest_t *in, int64_t process_id, rc_error_t *err)
+{
+    sqlite3_stmt *s;
+    int rc = rc_db_prepare(st,
+                           "INSERT INTO lock_edges(process_id, from_lock, to_lock, tid, held,"
+                           " from_file_id, from_line, to_file_id, to_line, count, trylock)"
+                           " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+                           &s, err);
+    for (size_t i = 0; rc == RC_OK && i < in->nedges; i++) {
+        edge_t *e = &in->edges[i];
+        rc_loc_t from, to;
+        symbolize(in, e->from_site, &from);
+        symbolize(in, e->to_site, &to);
+        int64_t from_file = 0, to_file = 0;
+        rc = rc_db_file_id(st, from.file, &from_file, err);
+        if (rc == RC_OK)
+            rc = rc_db_file_id(st, to.file, &to_file, err);
+        rc_strbuf_t held;
+        rc_strbuf_init(&held);
+        for (size_t j = 0; j < e->g.nheld; j++)
+            rc_strbuf_appendf(&held, "%s%lld", j ? "," : "",
+                              (long long)in->locks[e->g.held[j]].row_id);
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        sqlite3_bind_int64(s, 1, process_id);
+        sqlite3_bind_int64(s, 2, in->locks[e->g.from].row_id);
+        sqlite3_bind_int64(s, 3, in->locks[e->g.to].row_id);
+        sqlite3_bind_int64(s, 4, e->g.tid);
+        rc_db_bind_text(s, 5, held.s ? held.s : "");
+        if (from_file)
+            sqlite3_bind_int64(s, 6, from_file);
+        sqlite3_bind_int(s, 7, (int)from.line);
+        if (to_file)
+            sqlite3_bind_int64(s, 8, to_file);
+        sqlite3_bind_int(s, 9, (int)to.line);
+        sqlite3_bind_int64(s, 10, (int64_t)e->count);
+        sqlite3_bind_int(s, 11, e->g.trylock);
+        if (rc == RC_OK && sqlite3_step(s) != SQLITE_DONE)
+            rc = rc_db_error(st, err, "insert lock edge");
+        rc_strbuf_close(&held);
+        rc_loc_close(&from);
+        rc_loc_close(&to);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static void ingest_close(ingest_t *in)
+{
+    for (size_t i = 0; i < in->nthr; i++) {
+        free(in->thr[i].held);
+        free(in->thr[i].vc);
+    }
+    free(in->thr);
+    for (size_t i = 0; i < in->nlocks; i++)
+        free(in->locks[i].name);
+    free(in->locks);
+    for (size_t i = 0; i < in->nedges; i++) {
+        free(in->edges[i].g.held);
+        free(in->edges[i].vc);
+    }
+    free(in->edges);
+    rc_keymap_close(&in->lockmap);
+    rc_keymap_close(&in->edgemap);
+}
+
+int rc_store_ingest_shim_log(rc_store_t *st, int64_t run_id, const char *log_path,
+                             rc_ingest_stats_t *stats, rc_error_t *err)
+{
+    ingest_t in;
+    memset(&in, 0, sizeof in);
+    int rc = rc_eventlog_open(log_path, &in.log, err);
+    if (rc)
+        return rc;
+    const rc_eventlog_info_t *info = rc_eventlog_info(in.log);
+    size_t n;
+    const rc_event_t *ev = rc_eventlog_events(in.log, &n);
+    replay(&in, ev, n);
+    for (size_t i = 0; i < in.nlocks; i++)
+        in.locks[i].name = object_name(&in, in.locks[i].addr);
+
+    rc_lg_edge_t *g = rc_xcalloc(in.nedges ? in.nedges : 1, sizeof *g);
+    for (size_t i = 0; i < in.nedges; i++)
+        g[i] = in.edges[i].g;
+    rc_lg_cycle_t *cycles;
+    size_t ncycles;
+    int truncated;
+    rc_lg_find_cycles(in.nlocks, g, in.nedges, &cycles, &ncycles, &truncated);
+    rc_findings_t found = {0};
+    for (size_t i = 0; i < ncycles; i++)
+        cycle_finding(&in, &cycles[i], &found);
+    rc_lg_cycles_free(cycles, ncycles);
+    free(g);
+
+    int64_t process_id = 0;
+    size_t nthreads = 0;
+    rc = rc_db_begin(st, err);
+    if (rc == RC_OK)
+        rc = store_process(st, run_id, info, &process_id, err);
+    if (rc == RC_OK)
+        rc = store_threads(st, &in, process_id, &nthreads, err);
+    if (rc == RC_OK)
+        rc = store_locks(st, &in, process_id, err);
+    if (rc == RC_OK)
+        rc = store_edges(st, &in, process_id, err);
+    if (rc == RC_OK)
+        rc = rc_db_insert_findings(st, run_id, &found, err);
+    if (rc == RC_OK)
+        rc = rc_db_commit(st, err);
+    else
+        rc_db_rollback(st);
+    if (rc == RC_OK && stats) {
+        stats->processes++;
+        stats->threads += nthreads;
+        stats->locks += in.nlocks;
+        stats->edges += in.nedges;
+        stats->events += info->nevents;
+        stats->torn += info->ntorn;
+        stats->dropped += info->dropped;
+        stats->findings += found.n;
+        stats->cycles_truncated |= truncated;
+    }
+    rc_findings_close(&found);
+    ingest_close(&in);
+    rc_eventlog_close(in.log);
+    return rc;
+}

@@ -1,0 +1,17 @@
+/*
+ * render_int.h - the renderers behind rc_report_render (render.c), one file
+ * per format. Private to the report module.
+ */
+#ifndef RC_RENDER_INT_H
+#define RC_RENDER_INT_H
+
+#include "store_int.h"
+
+void rc_render_text_findings(const rc_findings_t *fs, const rc_report_opts_t *opts);
+int rc_render_text_summary(rc_store_t *st, const rc_report_opts_t *opts, rc_error_t *err);
+
+/* ST may be NULL (findings not from a store): then no "runs" member. */
+int rc_render_json(rc_store_t *st, const rc_findings_t *fs, const rc_report_opts_t *opts,
+                   rc_error_t *err);
+
+#endif /* RC_RENDER_INT_H */

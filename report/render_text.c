@@ -1,0 +1,115 @@
+/*
+ * render_text.c - the text report: one clang-style diagnostic per finding,
+ * `file:line:col: warning: message [rule-id]`, followed by `note:` lines for
+ * its related locations, then (with opts->summary) what each runtime run saw:
+ * processes, threads and locks.
+ */
+#include <string.h>
+
+#include "render_int.h"
+#include "summary.h"
+
+#define BOLD "\033[1m"
+#define MAGENTA "\033[1;35m"
+#define CYAN "\033[1;36m"
+#define RESET "\033[0m"
+
+static void print_loc(FILE *out, const rc_loc_t *loc)
+{
+    if (loc->file)
+        fprintf(out, "%s:%u:%u", loc->file, loc->line, loc->col ? loc->col : 1);
+    else
+        fputs("<unknown>", out);
+}
+
+static void print_sources(FILE *out, unsigned src)
+{
+    const char *sep = "";
+    fputs(" (", out);
+    for (unsigned bit = RC_SRC_STATIC; bit <= RC_SRC_TSAN; bit <<= 1) {
+        if (src & bit) {
+            fprintf(out, "%s%s", sep, rc_source_name((rc_source_t)bit));
+            sep = "+";
+        }
+    }
+    fputc(')', out);
+}
+
+static void render_finding(FILE *out, const rc_finding_t *f, int color)
+{
+    if (color)
+        fputs(BOLD, out);
+    print_loc(out, &f->loc);
+    fprintf(out, ": %s%s:%s ", color ? MAGENTA : "", rc_severity_name(f->severity),
+            color ? RESET BOLD : "");
+    fprintf(out, "%s [%s]%s", f->message, f->rule, color ? RESET : "");
+    print_sources(out, f->source);
+    fputc('\n', out);
+    for (size_t i = 0; i < f->nrelated; i++) {
+        const rc_loc_t *r = &f->related[i];
+        print_loc(out, r);
+        fprintf(out, ": %snote:%s %s\n", color ? CYAN : "", color ? RESET : "",
+                r->note ? r->note : "");
+    }
+}
+
+static int render_summary(rc_store_t *st, FILE *out, int64_t only_run, rc_error_t *err)
+{
+    rc_summary_t sum;
+    int rc = rc_summary_load(st, only_run, &sum, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < sum.nruns; i++) {
+        const rc_sum_run_t *r = &sum.runs[i];
+        fprintf(out, "\nrun #%lld: %s (exit status %d)\n", (long long)r->id, r->command,
+                r->status);
+        for (size_t j = 0; j < r->nprocs; j++) {
+            const rc_sum_process_t *p = &r->procs[j];
+            fprintf(out, "  process %d (parent %d): %lld events recorded", p->pid, p->ppid,
+                    (long long)p->records);
+            if (p->torn || p->dropped)
+                fprintf(out, ", %lld cut off by truncation, %lld dropped", (long long)p->torn,
+                        (long long)p->dropped);
+            fputc('\n', out);
+            for (size_t k = 0; k < p->nthreads; k++) {
+                const rc_sum_thread_t *t = &p->threads[k];
+                fprintf(out, "    thread T%d %s", t->tid, t->routine ? t->routine : "?");
+                if (t->file)
+                    fprintf(out, ", created at %s:%d", t->file, t->line);
+                if (t->tid != 0)
+                    fputs(t->joined ? ", joined" : t->detached ? ", detached" : ", never joined",
+                          out);
+                fputc('\n', out);
+            }
+            for (size_t k = 0; k < p->nlocks; k++) {
+                const rc_sum_lock_t *l = &p->locks[k];
+                fprintf(out, "    %s ", l->kind ? l->kind : "lock");
+                if (l->name)
+                    fprintf(out, "'%s'", l->name);
+                else
+                    fprintf(out, "%#llx", (unsigned long long)l->addr);
+                if (l->file)
+                    fprintf(out, " (first locked at %s:%d)", l->file, l->line);
+                fprintf(out,
+                        ": %lld acquisitions, %lld contended, %.3f ms waited, max hold %.3f ms\n",
+                        (long long)l->acquisitions, (long long)l->contended, l->wait_ns / 1e6,
+                        l->max_hold_ns / 1e6);
+            }
+        }
+    }
+    rc_summary_close(&sum);
+    return RC_OK;
+}
+
+void rc_render_text_findings(const rc_findings_t *fs, const rc_report_opts_t *opts)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        render_finding(opts->out, &fs->v[i], opts->color);
+    if (opts->summary)
+        fprintf(opts->out, "%zu finding%s\n", fs->n, fs->n == 1 ? "" : "s");
+}
+
+int rc_render_text_summary(rc_store_t *st, const rc_report_opts_t *opts, rc_error_t *err)
+{
+    return render_summary(st, opts->out, opts->run_id, err);
+}

@@ -1,0 +1,120 @@
+/*
+ * report.h - racecheck's store and report: the SQLite database that merges
+ * static, shim and TSan evidence, the ingestion of runtime logs into it, and
+ * the renderers that print it. The only module that includes sqlite3.h.
+ *
+ * A store is one SQLite file (default .racecheck/racecheck.db). Every scan,
+ * program run or log ingestion is a *run*; each finding is kept once, keyed by
+ * its fingerprint, with one *evidence* row per run that observed it. The
+ * report shows the findings observed by the newest finished run of each
+ * (kind, command) pair, so re-running the same scan or program replaces its
+ * earlier result while different programs accumulate.
+ */
+#ifndef RC_REPORT_H
+#define RC_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common.h"
+
+typedef struct rc_store rc_store_t;
+
+/* Opens the store at PATH, creating it (and its parent directory) when it
+ * does not exist, and migrating an older schema. A file that is not a
+ * racecheck store (another SQLite database, or not SQLite at all) is refused
+ * with RC_EFOREIGN and left untouched. Errors: RC_EFOREIGN, RC_EDB, RC_EIO.
+ * *out is owned by the caller (rc_store_close). */
+int rc_store_open(const char *path, rc_store_t **out, rc_error_t *err);
+void rc_store_close(rc_store_t *st);
+
+/* The schema version this build writes (PRAGMA user_version). */
+int rc_store_schema_version(void);
+
+typedef enum rc_run_kind {
+    RC_RUN_STATIC = 1, /* racecheck scan */
+    RC_RUN_SHIM = 2,   /* racecheck run (shim, and TSan when instrumented) */
+    RC_RUN_TSAN = 3,   /* racecheck ingest-tsan */
+} rc_run_kind_t;
+
+/* Starts a run; *run_id receives its id. COMMAND is what the user ran
+ * (e.g. "scan samples/counter.c"), CWD the working directory. */
+int rc_store_run_begin(rc_store_t *st, rc_run_kind_t kind, const char *command, const char *cwd,
+                       int64_t *run_id, rc_error_t *err);
+/* Marks a run finished with STATUS (the program's exit status, or 0). Only
+ * finished runs are reported. */
+int rc_store_run_end(rc_store_t *st, int64_t run_id, int status, rc_error_t *err);
+
+/* Stores findings as evidence of RUN_ID, merging by fingerprint, in one
+ * transaction. */
+int rc_store_add_findings(rc_store_t *st, int64_t run_id, const rc_findings_t *fs,
+                          rc_error_t *err);
+
+typedef struct rc_ingest_stats {
+    size_t processes;  /* shim logs ingested */
+    size_t threads;
+    size_t locks;
+    size_t edges;      /* distinct lock-order edges */
+    size_t events;     /* records read */
+    size_t torn;       /* records lost to truncation */
+    uint64_t dropped;  /* records the shim dropped (log full) */
+    size_t reports;    /* TSan reports */
+    size_t unknown;    /* TSan reports of unknown kind (kept raw) */
+    size_t skipped;    /* TSan lines that belonged to no complete report */
+    size_t findings;   /* findings added */
+    int cycles_truncated; /* the lock-graph search ran out of budget */
+} rc_ingest_stats_t;
+
+/* Reads one shim event log (see runtime-shim/eventlog.h), stores its process,
+ * threads, locks and lock-order edges under RUN_ID, and adds the runtime
+ * findings (lock-order inversions). Call sites are symbolised here. A
+ * truncated log ingests every complete record. Errors: RC_EFOREIGN (not a
+ * log), RC_EIO, RC_EDB. Counts are added to *stats. */
+int rc_store_ingest_shim_log(rc_store_t *st, int64_t run_id, const char *log_path,
+                             rc_ingest_stats_t *stats, rc_error_t *err);
+
+/* Parses one ThreadSanitizer log and stores its reports as findings of RUN_ID.
+ * Unknown report kinds are kept as raw text. Errors: RC_EIO, RC_EDB. */
+int rc_store_ingest_tsan_log(rc_store_t *st, int64_t run_id, const char *log_path,
+                             rc_ingest_stats_t *stats, rc_error_t *err);
+
+/* The findings currently reported (see the file comment), ordered by file,
+ * line, column and rule, appended to OUT with source = the union of their
+ * evidence sources. */
+int rc_store_current_findings(rc_store_t *st, rc_findings_t *out, rc_error_t *err);
+
+/* The findings observed by one run, in the same form and order. */
+int rc_store_run_findings(rc_store_t *st, int64_t run_id, rc_findings_t *out, rc_error_t *err);
+
+typedef enum rc_format {
+    RC_FORMAT_TEXT = 1, /* clang-style diagnostics */
+    RC_FORMAT_JSON = 2, /* docs/json-format.md */
+} rc_format_t;
+
+/* Parses a --format name. RC_EINVAL for an unknown one. */
+int rc_format_parse(const char *name, rc_format_t *out);
+
+typedef struct rc_report_opts {
+    rc_format_t format;
+    FILE *out;
+    int color;   /* ANSI colours (text on a TTY) */
+    int summary;    /* add the runtime summary (processes, threads, locks) after the findings */
+    int64_t run_id; /* 0: the current findings of the store; else only this run's */
+} rc_report_opts_t;
+
+/* Renders the current findings, or one run's (opts->run_id), and with
+ * opts->summary what the runtime runs saw. *nfindings receives the number of
+ * findings printed. */
+int rc_report_render(rc_store_t *st, const rc_report_opts_t *opts, size_t *nfindings,
+                     rc_error_t *err);
+
+/* Renders a list of findings that is not (yet) in a store. */
+void rc_report_render_findings(const rc_findings_t *fs, const rc_report_opts_t *opts);
+
+/* A stable identity for a finding that survives line shifts: a hex digest of
+ * the rule, the file's base name, the enclosing function, the subject and the
+ * whitespace-stripped text of the primary line (read from the file when it
+ * exists). The caller frees the result. */
+char *rc_fingerprint(const rc_finding_t *f);
+
+#endif /* RC_REPORT_H */

@@ -1,0 +1,153 @@
+/*
+ * summary.c - loads the runtime summary (see summary.h).
+ */
+#include "summary.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *col_dup(sqlite3_stmt *s, int i)
+{
+    return rc_xstrdup((const char *)sqlite3_column_text(s, i));
+}
+
+static int load_threads(rc_store_t *st, int64_t process_row, rc_sum_process_t *p,
+                        rc_error_t *err)
+{
+    sqlite3_stmt *s;
+    int rc = rc_db_prepare(st,
+                           "SELECT t.tid, t.start_routine, f.path, t.create_line, t.joined,"
+                           " t.detached FROM threads t LEFT JOIN files f ON f.id = t.create_file_id"
+                           " WHERE t.process_id = ?1 ORDER BY t.tid",
+                           &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, process_row);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        p->threads = rc_xrealloc(p->threads, (p->nthreads + 1) * sizeof *p->threads);
+        rc_sum_thread_t *t = &p->threads[p->nthreads++];
+        t->tid = sqlite3_column_int(s, 0);
+        t->routine = col_dup(s, 1);
+        t->file = col_dup(s, 2);
+        t->line = sqlite3_column_int(s, 3);
+        t->joined = sqlite3_column_int(s, 4);
+        t->detached = sqlite3_column_int(s, 5);
+    }
+    sqlite3_finalize(s);
+    return RC_OK;
+}
+
+static int load_locks(rc_store_t *st, int64_t process_row, rc_sum_process_t *p, rc_error_t *err)
+{
+    sqlite3_stmt *s;
+    int rc = rc_db_prepare(st,
+                           "SELECT l.kind, l.name, l.addr, f.path, l.first_line, l.acquisitions,"
+                           " l.contended, l.wait_ns, l.max_wait_ns, l.hold_ns, l.max_hold_ns"
+                           " FROM locks l LEFT JOIN files f ON f.id = l.first_file_id"
+                           " WHERE l.process_id = ?1 ORDER BY l.acquisitions DESC, l.addr",
+                           &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, process_row);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        p->locks = rc_xrealloc(p->locks, (p->nlocks + 1) * sizeof *p->locks);
+        rc_sum_lock_t *l = &p->locks[p->nlocks++];
+        l->kind = col_dup(s, 0);
+        l->name = col_dup(s, 1);
+        l->addr = (uint64_t)sqlite3_column_int64(s, 2);
+        l->file = col_dup(s, 3);
+        l->line = sqlite3_column_int(s, 4);
+        l->acquisitions = sqlite3_column_int64(s, 5);
+        l->contended = sqlite3_column_int64(s, 6);
+        l->wait_ns = sqlite3_column_int64(s, 7);
+        l->max_wait_ns = sqlite3_column_int64(s, 8);
+        l->hold_ns = sqlite3_column_int64(s, 9);
+        l->max_hold_ns = sqlite3_column_int64(s, 10);
+    }
+    sqlite3_finalize(s);
+    return RC_OK;
+}
+
+int rc_summary_load(rc_store_t *st, int64_t run_id, rc_summary_t *out, rc_error_t *err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *s;
+    int rc = rc_db_prepare(st,
+                           "WITH latest AS (SELECT max(id) AS id FROM runs"
+                           "  WHERE finished IS NOT NULL AND kind = 'shim' AND ?1 = 0"
+                           "  GROUP BY command UNION SELECT ?1 WHERE ?1 <> 0)"
+                           " SELECT r.id, r.command, r.status, p.id, p.pid, p.ppid, p.exe,"
+                           "  p.exited, p.exit_status, p.records, p.torn, p.dropped"
+                           " FROM runs r JOIN processes p ON p.run_id = r.id"
+                           " WHERE r.id IN (SELECT id FROM latest) ORDER BY r.id, p.id",
+                           &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, run_id);
+    int64_t *rows = NULL;
+    size_t nrows = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(s, 0);
+        if (out->nruns == 0 || out->runs[out->nruns - 1].id != id) {
+            out->runs = rc_xrealloc(out->runs, (out->nruns + 1) * sizeof *out->runs);
+            rc_sum_run_t *r = &out->runs[out->nruns++];
+            memset(r, 0, sizeof *r);
+            r->id = id;
+            r->command = col_dup(s, 1);
+            r->status = sqlite3_column_int(s, 2);
+        }
+        rc_sum_run_t *r = &out->runs[out->nruns - 1];
+        r->procs = rc_xrealloc(r->procs, (r->nprocs + 1) * sizeof *r->procs);
+        rc_sum_process_t *p = &r->procs[r->nprocs++];
+        memset(p, 0, sizeof *p);
+        p->pid = sqlite3_column_int(s, 4);
+        p->ppid = sqlite3_column_int(s, 5);
+        p->exe = col_dup(s, 6);
+        p->exited = sqlite3_column_int(s, 7);
+        p->exit_status = sqlite3_column_int(s, 8);
+        p->records = sqlite3_column_int64(s, 9);
+        p->torn = sqlite3_column_int64(s, 10);
+        p->dropped = sqlite3_column_int64(s, 11);
+        rows = rc_xrealloc(rows, (nrows + 1) * sizeof *rows);
+        rows[nrows++] = sqlite3_column_int64(s, 3);
+    }
+    sqlite3_finalize(s);
+    /* Threads and locks after the scan: one statement open at a time. */
+    size_t k = 0;
+    for (size_t i = 0; rc == RC_OK && i < out->nruns; i++)
+        for (size_t j = 0; rc == RC_OK && j < out->runs[i].nprocs; j++, k++) {
+            rc = load_threads(st, rows[k], &out->runs[i].procs[j], err);
+            if (rc == RC_OK)
+                rc = load_locks(st, rows[k], &out->runs[i].procs[j], err);
+        }
+    free(rows);
+    if (rc)
+        rc_summary_close(out);
+    return rc;
+}
+
+void rc_summary_close(rc_summary_t *s)
+{
+    for (size_t i = 0; i < s->nruns; i++) {
+        rc_sum_run_t *r = &s->runs[i];
+        for (size_t j = 0; j < r->nprocs; j++) {
+            rc_sum_process_t *p = &r->procs[j];
+            for (size_t k = 0; k < p->nthreads; k++) {
+                free(p->threads[k].routine);
+                free(p->threads[k].file);
+            }
+            for (size_t k = 0; k < p->nlocks; k++) {
+                free(p->locks[k].kind);
+                free(p->locks[k].name);
+                free(p->locks[k].file);
+            }
+            free(p->threads);
+            free(p->locks);
+            free(p->exe);
+        }
+        free(r->procs);
+        free(r->command);
+    }
+    free(s->runs);
+    memset(s, 0, sizeof *s);
+}

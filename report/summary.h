@@ -1,0 +1,52 @@
+/*
+ * summary.h - what the runtime runs of a store saw (processes, threads,
+ * locks), loaded once and shared by the renderers. Private to the report
+ * module.
+ */
+#ifndef RC_SUMMARY_H
+#define RC_SUMMARY_H
+
+#include "store_int.h"
+
+typedef struct rc_sum_thread {
+    int tid;
+    char *routine, *file;
+    int line, joined, detached;
+} rc_sum_thread_t;
+
+typedef struct rc_sum_lock {
+    char *kind, *name, *file;
+    uint64_t addr;
+    int line;
+    int64_t acquisitions, contended, wait_ns, max_wait_ns, hold_ns, max_hold_ns;
+} rc_sum_lock_t;
+
+typedef struct rc_sum_process {
+    int pid, ppid, exited, exit_status;
+    char *exe;
+    int64_t records, torn, dropped;
+    rc_sum_thread_t *threads;
+    size_t nthreads;
+    rc_sum_lock_t *locks; /* most acquired first */
+    size_t nlocks;
+} rc_sum_process_t;
+
+typedef struct rc_sum_run {
+    int64_t id;
+    char *command;
+    int status;
+    rc_sum_process_t *procs;
+    size_t nprocs;
+} rc_sum_run_t;
+
+typedef struct rc_summary {
+    rc_sum_run_t *runs;
+    size_t nruns;
+} rc_summary_t;
+
+/* Loads the newest finished shim run of each command, or only RUN_ID when it
+ * is not 0. rc_summary_close frees it. */
+int rc_summary_load(rc_store_t *st, int64_t run_id, rc_summary_t *out, rc_error_t *err);
+void rc_summary_close(rc_summary_t *s);
+
+#endif /* RC_SUMMARY_H */

@@ -1,0 +1,26 @@
+/*
+ * eventlog_int.h - private to runtime-shim/: the reader's state, shared by
+ * reader.c (file, records) and symbolize.c (maps sidecar, libdw).
+ */
+#ifndef RC_EVENTLOG_INT_H
+#define RC_EVENTLOG_INT_H
+
+#include "eventlog.h"
+
+typedef struct rc_symbolizer rc_symbolizer_t;
+
+struct rc_eventlog {
+    char *path;              /* the log file, owned */
+    char *exe;               /* header.exe, owned */
+    rc_eventlog_info_t info; /* info.exe points at exe */
+    rc_event_t *events;      /* sorted, owned */
+    rc_symbolizer_t *sym;    /* created on the first symbolize call, owned */
+};
+
+/* Symbolises addr (exact: no return-address adjustment) using the maps
+ * sidecar <path>.maps. Creates *sym on first use. See rc_eventlog_symbolize. */
+int rc_symbolizer_lookup(rc_symbolizer_t **sym, const char *log_path, uint64_t addr, int adjust,
+                         rc_loc_t *out);
+void rc_symbolizer_free(rc_symbolizer_t *sym);
+
+#endif /* RC_EVENTLOG_INT_H */

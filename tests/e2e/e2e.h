@@ -1,0 +1,19 @@
+/*
+ * e2e.h - helpers for end-to-end tests that run the real racecheck binary.
+ */
+#ifndef RC_E2E_H
+#define RC_E2E_H
+
+#include <stddef.h>
+
+#define RACECHECK RC_TEST_BINARY_DIR "/bin/racecheck"
+
+/* Runs CMD with /bin/sh, stdout and stderr captured together into *out
+ * (caller frees). Returns the exit status, or -1 if it did not exit. */
+int e2e_run(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Creates a fresh temporary directory (path in a static buffer of the test). */
+void e2e_tmpdir(char *buf, size_t len);
+void e2e_rmtree(const char *dir);
+
+#endif

@@ -1,0 +1,294 @@
+/*
+ * test_cli.c - the racecheck command as a user meets it: help, exit codes,
+ * and clear errors for bad input (syntax errors, missing headers, missing
+ * compile database, corrupt or foreign store, programs that cannot be
+ * preloaded) that lose nothing.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common.h"
+#include "e2e.h"
+
+static char dir[64];
+
+static void setup(void)
+{
+    e2e_tmpdir(dir, sizeof dir);
+}
+
+static void teardown(void)
+{
+    e2e_rmtree(dir);
+}
+
+static char *write_in_dir(const char *name, const char *content)
+{
+    char *path = rc_xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(content, f);
+    fclose(f);
+    return path;
+}
+
+static const char racy_src[] = "#include <pthread.h>\n"
+                               "static int hits;\n"
+                               "static void *worker(void *arg) {\n"
+                               "    (void)arg;\n"
+                               "    hits = hits + 1;\n"
+                               "    return 0;\n"
+                               "}\n"
+                               "int main(void) {\n"
+                               "    pthread_t t[2];\n"
+                               "    for (int i = 0; i < 2; i++) pthread_create(&t[i], 0, worker, 0);\n"
+                               "    for (int i = 0; i < 2; i++) pthread_join(t[i], 0);\n"
+                               "    return hits;\n"
+                               "}\n";
+
+TestSuite(cli, .init = setup, .fini = teardown, .timeout = 120);
+
+struct usage_case {
+    char args[64];
+    int status;
+};
+
+ParameterizedTestParameters(cli, usage_errors_exit_2)
+{
+    static struct usage_case cases[] = {
+        {"", 2},
+        {"frobnicate", 2},
+        {"scan", 2},
+        {"scan --no-such-option x.c", 2},
+        {"scan -j 0 x.c", 2},
+        {"run", 2},
+        {"run -- /nonexistent/program", 2},
+        {"report --format klingon", 2},
+        {"report extra-argument", 2},
+    };
+    return cr_make_param_array(struct usage_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct usage_case *c, cli, usage_errors_exit_2)
+{
+    char *out;
+    int rc = e2e_run(&out, "cd %s && %s %s", dir, RACECHECK, c->args);
+    cr_expect_eq(rc, c->status, "racecheck %s exited %d:\n%s", c->args, rc, out);
+    cr_expect(strstr(out, "racecheck") != NULL, "no message for 'racecheck %s'", c->args);
+    free(out);
+}
+
+Test(cli, every_subcommand_has_help_and_version_works)
+{
+    const char *cmds[] = {"scan", "run", "report", "rules"};
+    char *out;
+    for (size_t i = 0; i < 4; i++) {
+        int rc = e2e_run(&out, "%s %s --help", RACECHECK, cmds[i]);
+        cr_expect_eq(rc, 0);
+        cr_expect(strstr(out, "usage: racecheck") != NULL, "%s --help: %s", cmds[i], out);
+        free(out);
+    }
+    cr_expect_eq(e2e_run(&out, "%s --help", RACECHECK), 0);
+    cr_expect(strstr(out, "exit status") != NULL);
+    free(out);
+    cr_expect_eq(e2e_run(&out, "%s --version", RACECHECK), 0);
+    cr_expect(strncmp(out, "racecheck ", 10) == 0, "%s", out);
+    free(out);
+}
+
+Test(cli, rules_lists_the_catalogue)
+{
+    char *out;
+    cr_assert_eq(e2e_run(&out, "%s rules", RACECHECK), 0);
+    cr_expect(strstr(out, "race.unprotected-rmw") != NULL);
+    cr_expect(strstr(out, "lock.order-inversion") != NULL);
+    free(out);
+}
+
+Test(cli, scan_reports_and_exits_1_then_report_reads_the_store)
+{
+    char *src = write_in_dir("racy.c", racy_src), *out;
+    int rc = e2e_run(&out, "cd %s && %s scan racy.c", dir, RACECHECK);
+    cr_assert_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "racy.c:5:5: warning: ") != NULL, "%s", out);
+    cr_expect(strstr(out, "[race.unprotected-rmw]") != NULL, "%s", out);
+    free(out);
+    /* The default store is .racecheck/racecheck.db in the current directory. */
+    char *db = rc_xasprintf("%s/.racecheck/racecheck.db", dir);
+    struct stat sb;
+    cr_expect_eq(stat(db, &sb), 0, "no default store at %s", db);
+    rc = e2e_run(&out, "cd %s && %s report", dir, RACECHECK);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "racy.c:5:5: warning: ") != NULL, "%s", out);
+    free(out);
+    free(db);
+    free(src);
+}
+
+Test(cli, syntax_error_is_reported_with_location_and_exit_3)
+{
+    char *bad = write_in_dir("bad.c", "int main(void) {\n    return 0\n}\n");
+    char *good = write_in_dir("racy.c", racy_src), *out;
+    int rc = e2e_run(&out, "cd %s && %s scan bad.c racy.c", dir, RACECHECK);
+    cr_expect_eq(rc, 3, "%s", out);
+    cr_expect(strstr(out, "bad.c:2:") != NULL, "no location in: %s", out);
+    /* The other TU was still analysed and stored. */
+    cr_expect(strstr(out, "[race.unprotected-rmw]") != NULL, "%s", out);
+    free(out);
+    rc = e2e_run(&out, "cd %s && %s scan --keep-going bad.c racy.c", dir, RACECHECK);
+    cr_expect_eq(rc, 1, "--keep-going should exit by the findings: %s", out);
+    free(out);
+    free(bad);
+    free(good);
+}
+
+Test(cli, missing_header_is_a_clear_failure)
+{
+    char *src = write_in_dir("hdr.c", "#include \"no_such_header.h\"\nint main(void) { return 0; }\n");
+    char *out;
+    int rc = e2e_run(&out, "cd %s && %s scan hdr.c", dir, RACECHECK);
+    cr_expect_eq(rc, 3, "%s", out);
+    cr_expect(strstr(out, "no_such_header.h") != NULL, "%s", out);
+    free(out);
+    free(src);
+}
+
+Test(cli, missing_compile_database_is_a_clear_error)
+{
+    char *out;
+    int rc = e2e_run(&out, "cd %s && %s scan -p %s", dir, RACECHECK, dir);
+    cr_expect_eq(rc, 2, "%s", out);
+    cr_expect(strstr(out, "compile_commands.json") != NULL, "%s", out);
+    free(out);
+}
+
+Test(cli, compile_database_with_relative_paths)
+{
+    char *sub = rc_xasprintf("%s/src", dir);
+    cr_assert_eq(mkdir(sub, 0777), 0);
+    char *src = write_in_dir("src/racy.c", racy_src);
+    char *db = rc_xasprintf("[{\"directory\": \"%s/src\", \"file\": \"racy.c\","
+                            " \"arguments\": [\"cc\", \"-c\", \"racy.c\", \"-o\", \"racy.o\"]}]",
+                            dir);
+    char *cdb = write_in_dir("compile_commands.json", db), *out;
+    /* Run from elsewhere: libclang must not depend on the current directory. */
+    int rc = e2e_run(&out, "cd / && %s scan -p %s --db %s/rc.db", RACECHECK, dir, dir);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "racy.c:5:5: warning: ") != NULL, "%s", out);
+    free(out);
+    free(sub);
+    free(src);
+    free(db);
+    free(cdb);
+}
+
+Test(cli, corrupt_store_is_refused_and_kept)
+{
+    char *src = write_in_dir("racy.c", racy_src);
+    char *junk = write_in_dir("junk.db", "SQLite format 3 but not really, just text\n"), *out;
+    int rc = e2e_run(&out, "cd %s && %s scan --db junk.db racy.c", dir, RACECHECK);
+    cr_expect_eq(rc, 3, "%s", out);
+    cr_expect(strstr(out, "not a racecheck store") != NULL, "%s", out);
+    free(out);
+    char *text;
+    rc_error_t err;
+    cr_assert_eq(rc_read_file(junk, &text, NULL, &err), RC_OK);
+    cr_expect_str_eq(text, "SQLite format 3 but not really, just text\n");
+    free(text);
+    rc = e2e_run(&out, "cd %s && %s report --db junk.db", dir, RACECHECK);
+    cr_expect_eq(rc, 3, "%s", out);
+    free(out);
+    free(src);
+    free(junk);
+}
+
+Test(cli, report_without_store_is_a_clear_error)
+{
+    char *out;
+    int rc = e2e_run(&out, "cd %s && %s report", dir, RACECHECK);
+    cr_expect_eq(rc, 3, "%s", out);
+    cr_expect(strstr(out, "no store") != NULL, "%s", out);
+    free(out);
+}
+
+Test(cli, report_output_file)
+{
+    char *src = write_in_dir("racy.c", racy_src), *out;
+    cr_assert_eq(e2e_run(&out, "cd %s && %s scan -q racy.c", dir, RACECHECK), 1, "%s", out);
+    free(out);
+    int rc = e2e_run(&out, "cd %s && %s report -o out.txt", dir, RACECHECK);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect_str_eq(out, "");
+    free(out);
+    char *path = rc_xasprintf("%s/out.txt", dir), *text;
+    rc_error_t err;
+    cr_assert_eq(rc_read_file(path, &text, NULL, &err), RC_OK);
+    cr_expect(strstr(text, "[race.unprotected-rmw]") != NULL, "%s", text);
+    free(text);
+    free(path);
+    free(src);
+}
+
+Test(cli, static_binary_is_refused)
+{
+    char *src = write_in_dir("hello.c", "int main(void) { return 0; }\n"), *out;
+    int rc = e2e_run(&out, "cd %s && cc -static -o hello hello.c", dir);
+    cr_assert_eq(rc, 0, "cannot build a static binary here: %s", out);
+    free(out);
+    rc = e2e_run(&out, "cd %s && %s run -- ./hello", dir, RACECHECK);
+    cr_expect_eq(rc, 3, "%s", out);
+    cr_expect(strstr(out, "statically linked") != NULL, "%s", out);
+    free(out);
+    free(src);
+}
+
+Test(cli, setuid_binary_is_refused)
+{
+    char *out;
+    int rc = e2e_run(&out, "cp %s/samples/counter_mutex %s/suid && chmod u+s %s/suid",
+                     RC_TEST_BINARY_DIR, dir, dir);
+    cr_assert_eq(rc, 0, "%s", out);
+    free(out);
+    rc = e2e_run(&out, "%s run --db %s/rc.db -- %s/suid", RACECHECK, dir, dir);
+    cr_expect_eq(rc, 3, "%s", out);
+    cr_expect(strstr(out, "setuid") != NULL, "%s", out);
+    free(out);
+}
+
+Test(cli, run_records_threads_and_locks)
+{
+    char *out;
+    int rc = e2e_run(&out, "%s run --db %s/rc.db -- %s/samples/counter_mutex", RACECHECK, dir,
+                     RC_TEST_BINARY_DIR);
+    cr_expect_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "served ") != NULL, "the program's own output is kept: %s", out);
+    cr_expect(strstr(out, "thread T5 worker") != NULL, "%s", out);
+    cr_expect(strstr(out, "mutex 'served_lock'") != NULL, "%s", out);
+    free(out);
+}
+
+Test(cli, run_keeps_existing_ld_preload)
+{
+    char *out;
+    /* Another preloaded library (libc itself is harmless to preload). */
+    int rc = e2e_run(&out, "LD_PRELOAD=libm.so.6 %s run --db %s/rc.db -- %s/samples/counter_mutex",
+                     RACECHECK, dir, RC_TEST_BINARY_DIR);
+    cr_expect_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "thread T5 worker") != NULL, "%s", out);
+    free(out);
+}
+
+Test(cli, run_reports_lock_order_inversion)
+{
+    char *out;
+    int rc = e2e_run(&out, "%s run --db %s/rc.db -- %s/samples/bank_transfer", RACECHECK, dir,
+                     RC_TEST_BINARY_DIR);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "[lock.order-inversion]") != NULL, "%s", out);
+    cr_expect(strstr(out, "'savings'") != NULL && strstr(out, "'checking'") != NULL, "%s", out);
+    free(out);
+}

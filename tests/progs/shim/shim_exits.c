@@ -1,0 +1,74 @@
+/*
+ * shim_exits.c - the three ways a thread ends: it returns (tid 1), it calls
+ * pthread_exit while holding a mutex (tid 2), it is cancelled inside
+ * pthread_cond_wait and its cleanup handler unlocks (tid 3). main then exits
+ * with status 3 while holding a mutex.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <time.h>
+
+static pthread_mutex_t kept = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t at_exit = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static int waiting;
+
+static void *returns(void *arg)
+{
+    return arg;
+}
+
+static void *exits_holding(void *arg)
+{
+    pthread_mutex_lock(&kept);
+    pthread_exit(arg);
+}
+
+static void unlock_m(void *p)
+{
+    pthread_mutex_unlock(p);
+}
+
+static void *cancelled(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&m);
+    waiting = 1;
+    pthread_cleanup_push(unlock_m, &m);
+    for (;;)
+        pthread_cond_wait(&cv, &m);
+    pthread_cleanup_pop(0);
+    return NULL;
+}
+
+int main(void)
+{
+    pthread_t t1, t2, t3;
+    void *r1, *r2, *r3;
+    if (pthread_create(&t1, NULL, returns, (void *)1) != 0)
+        return 2;
+    pthread_join(t1, &r1);
+    if (pthread_create(&t2, NULL, exits_holding, (void *)2) != 0)
+        return 2;
+    pthread_join(t2, &r2);
+    if (pthread_create(&t3, NULL, cancelled, NULL) != 0)
+        return 2;
+    for (;;) {
+        pthread_mutex_lock(&m);
+        int w = waiting;
+        pthread_mutex_unlock(&m);
+        if (w)
+            break;
+        nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
+    }
+    pthread_cancel(t3);
+    pthread_join(t3, &r3);
+    if (r1 != (void *)1 || r2 != (void *)2 || r3 != PTHREAD_CANCELED)
+        return 1;
+    printf("kept=%p m=%p cv=%p at_exit=%p\n", (void *)&kept, (void *)&m, (void *)&cv,
+           (void *)&at_exit);
+    fflush(stdout);
+    pthread_mutex_lock(&at_exit);
+    return 3;
+}

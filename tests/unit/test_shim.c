@@ -1,0 +1,1087 @@
+/*
+ * test_shim.c - the LD_PRELOAD shim and its event-log reader, end to end.
+ *
+ * Each shim test runs a real program from tests/progs/shim/ in a child
+ * process with LD_PRELOAD and RACECHECK_LOG_DIR set in the child's
+ * environment only (the Criterion runner itself is never preloaded), then
+ * reads the log it left in a fresh mkdtemp directory. The programs print the
+ * addresses of their sync objects, so events can be matched to objects.
+ * Reader tests also feed hand-made, truncated and foreign files.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "eventlog.h"
+
+#define SHIM_LIB RC_TEST_BINARY_DIR "/lib/libracecheck-shim.so"
+#define PROG_DIR RC_TEST_BINARY_DIR "/tests/progs/"
+#define PROG_SRC RC_TEST_SOURCE_DIR "/tests/progs/shim/"
+#define ANY UINT64_MAX
+
+extern char **environ;
+
+/* ---- Fixture: a temporary log directory --------------------------------- */
+
+static char logdir[64];
+
+static void make_logdir(void)
+{
+    strcpy(logdir, "/tmp/rc-shim-test-XXXXXX");
+    cr_assert_not_null(mkdtemp(logdir), "mkdtemp: %s", strerror(errno));
+}
+
+static void remove_logdir(void)
+{
+    DIR *d = opendir(logdir);
+    if (!d)
+        return;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        char p[PATH_MAX];
+        snprintf(p, sizeof p, "%s/%s", logdir, de->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    rmdir(logdir);
+}
+
+/* ---- Running a program --------------------------------------------------- */
+
+typedef struct run {
+    int status;     /* from waitpid */
+    char out[8192]; /* its stdout */
+} run_t;
+
+/* Runs tests/progs/<name> (or the absolute path name) [arg] with cwd as working directory (NULL:
+ * ours), the shim preloaded when preload, RACECHECK_LOG_DIR=dir (unset when dir is NULL) and the
+ * NULL-terminated extra "NAME=value" strings. Inherited LD_PRELOAD and RACECHECK_* variables are
+ * dropped. */
+static void run_prog_ex(const char *name, const char *arg, int preload, const char *dir,
+                        const char *cwd, const char *const *extra, run_t *r)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s%s", name[0] == '/' ? "" : PROG_DIR, name);
+    cr_assert_eq(access(path, X_OK), 0, "test program %s is missing", path);
+    cr_assert_eq(access(SHIM_LIB, R_OK), 0, "shim %s is missing", SHIM_LIB);
+
+    size_t n = 0, nextra = 0;
+    while (environ[n])
+        n++;
+    while (extra && extra[nextra])
+        nextra++;
+    char **env = calloc(n + nextra + 3, sizeof *env);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0 &&
+            strncmp(environ[i], "RACECHECK_", 10) != 0)
+            env[k++] = environ[i];
+    for (size_t i = 0; i < nextra; i++)
+        env[k++] = (char *)extra[i];
+    char dirvar[PATH_MAX + 32];
+    if (preload)
+        env[k++] = "LD_PRELOAD=" SHIM_LIB;
+    if (dir) {
+        snprintf(dirvar, sizeof dirvar, "RACECHECK_LOG_DIR=%s", dir);
+        env[k++] = dirvar;
+    }
+
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        if (cwd && chdir(cwd) != 0)
+            _exit(126);
+        char *argv[] = {path, (char *)arg, NULL};
+        execve(path, argv, env);
+        _exit(127);
+    }
+    close(fds[1]);
+    size_t len = 0;
+    ssize_t got;
+    while ((got = read(fds[0], r->out + len, sizeof r->out - 1 - len)) > 0)
+        len += (size_t)got;
+    r->out[len] = '\0';
+    close(fds[0]);
+    cr_assert_eq(waitpid(pid, &r->status, 0), pid);
+    free(env);
+}
+
+static void run_prog(const char *name, int preload, const char *dir, const char *cwd, run_t *r)
+{
+    run_prog_ex(name, NULL, preload, dir, cwd, NULL, r);
+}
+
+static void assert_exit(const run_t *r, int code)
+{
+    cr_assert(WIFEXITED(r->status), "program did not exit normally (status %#x)", r->status);
+    cr_assert_eq(WEXITSTATUS(r->status), code, "exit status %d, want %d; output:\n%s",
+                 WEXITSTATUS(r->status), code, r->out);
+}
+
+/* The value the program printed as "key=<number>" (hex with 0x, else decimal). */
+static uint64_t printed(const run_t *r, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "%s=", key);
+    const char *p = strstr(r->out, pat);
+    cr_assert_not_null(p, "program did not print %s; output:\n%s", key, r->out);
+    return strtoull(p + strlen(pat), NULL, 0);
+}
+
+/* ---- Logs ------------------------------------------------------------------- */
+
+/* Paths of the rc-*.log files in logdir, sorted; returns how many. */
+static size_t find_logs(char paths[][PATH_MAX], size_t max)
+{
+    DIR *d = opendir(logdir);
+    cr_assert_not_null(d);
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        if (strncmp(de->d_name, "rc-", 3) != 0 || len < 4 ||
+            strcmp(de->d_name + len - 4, ".log") != 0)
+            continue;
+        cr_assert_lt(n, max, "more logs than expected");
+        snprintf(paths[n++], PATH_MAX, "%s/%s", logdir, de->d_name);
+    }
+    closedir(d);
+    qsort(paths, n, PATH_MAX, (int (*)(const void *, const void *))strcmp);
+    return n;
+}
+
+static size_t count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d);
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)))
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
+static rc_eventlog_t *open_log(const char *path)
+{
+    rc_eventlog_t *log = NULL;
+    rc_error_t err;
+    int rc = rc_eventlog_open(path, &log, &err);
+    cr_assert_eq(rc, RC_OK, "rc_eventlog_open(%s): %s", path, err.msg);
+    return log;
+}
+
+/* Opens the one log the last run left. */
+static rc_eventlog_t *only_log(void)
+{
+    char paths[4][PATH_MAX];
+    cr_assert_eq(find_logs(paths, 4), 1, "want exactly one log in %s", logdir);
+    return open_log(paths[0]);
+}
+
+typedef struct evs {
+    const rc_event_t *v;
+    size_t n;
+} evs_t;
+
+static evs_t events_of(const rc_eventlog_t *log)
+{
+    evs_t e;
+    e.v = rc_eventlog_events(log, &e.n);
+    return e;
+}
+
+static int match(const rc_event_t *e, unsigned op, uint64_t tid, uint64_t obj)
+{
+    return e->op == op && (tid == ANY || e->tid == tid) && (obj == ANY || e->obj == obj);
+}
+
+static size_t count(evs_t e, unsigned op, uint64_t tid, uint64_t obj)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < e.n; i++)
+        n += match(&e.v[i], op, tid, obj);
+    return n;
+}
+
+/* Index of the first matching event at or after from, or SIZE_MAX. */
+static size_t find(evs_t e, size_t from, unsigned op, uint64_t tid, uint64_t obj)
+{
+    for (size_t i = from; i < e.n; i++)
+        if (match(&e.v[i], op, tid, obj))
+            return i;
+    return SIZE_MAX;
+}
+
+static const rc_event_t *find_ev(evs_t e, unsigned op, uint64_t tid, uint64_t obj)
+{
+    size_t i = find(e, 0, op, tid, obj);
+    cr_assert_neq(i, SIZE_MAX, "no %s event (tid %lld, obj %#llx)", rc_eventlog_op_name(op),
+                  tid == ANY ? -1LL : (long long)tid, (unsigned long long)obj);
+    return &e.v[i];
+}
+
+static void assert_sorted(evs_t e)
+{
+    for (size_t i = 1; i < e.n; i++)
+        cr_assert(e.v[i - 1].ts < e.v[i].ts ||
+                      (e.v[i - 1].ts == e.v[i].ts && e.v[i - 1].tid <= e.v[i].tid),
+                  "events %zu and %zu out of order", i - 1, i);
+}
+
+/* The 1-based line of PROG_SRC<file> that contains marker. */
+static unsigned line_of(const char *file, const char *marker)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, PROG_SRC "%s", file);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "cannot open %s", path);
+    char buf[512];
+    unsigned n = 0, found = 0;
+    while (!found && fgets(buf, sizeof buf, f)) {
+        n++;
+        if (strstr(buf, marker))
+            found = n;
+    }
+    fclose(f);
+    cr_assert_neq(found, 0, "no %s in %s", marker, path);
+    return found;
+}
+
+static void assert_same_file(const char *got, const char *want)
+{
+    cr_assert_not_null(got, "no file name (no debug info?)");
+    char a[PATH_MAX], b[PATH_MAX];
+    cr_assert_not_null(realpath(got, a), "cannot resolve %s", got);
+    cr_assert_not_null(realpath(want, b), "cannot resolve %s", want);
+    cr_assert_str_eq(a, b);
+}
+
+/* Copies the first len bytes of src to dst (SIZE_MAX: all of it). */
+static void copy_prefix(const char *src, const char *dst, size_t len)
+{
+    int in = open(src, O_RDONLY);
+    int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+    cr_assert(in >= 0 && out >= 0);
+    char buf[4096];
+    while (len > 0) {
+        ssize_t n = read(in, buf, len < sizeof buf ? len : sizeof buf);
+        cr_assert_geq(n, 0);
+        if (n == 0) {
+            cr_assert_eq(len, SIZE_MAX, "%s is shorter than asked", src);
+            break;
+        }
+        cr_assert_eq(write(out, buf, (size_t)n), n);
+        if (len != SIZE_MAX)
+            len -= (size_t)n;
+    }
+    close(in);
+    close(out);
+}
+
+/* ---- Threads and locks ------------------------------------------------------ */
+
+Test(shim, records_threads_and_locks, .init = make_logdir, .fini = remove_logdir, .timeout = 30)
+{
+    run_t r;
+    run_prog("shim_locks", 1, logdir, NULL, &r);
+    assert_exit(&r, 0);
+    uint64_t a = printed(&r, "lock_a"), b = printed(&r, "lock_b");
+    uint64_t table = printed(&r, "table"), spin = printed(&r, "spin");
+
+    rc_eventlog_t *log = only_log();
+    const rc_eventlog_info_t *info = rc_eventlog_info(log);
+    cr_assert(info->exited);
+    cr_assert_eq(info->exit_status, 0);
+    cr_assert_eq(info->ntorn, 0);
+    cr_assert_eq(info->dropped, 0);
+    cr_assert_gt(info->pid, 0);
+    cr_assert_not_null(strstr(info->exe, "/shim_locks"), "exe is %s", info->exe);
+    evs_t e = events_of(log);
+    assert_sorted(e);
+
+    const rc_event_t *main_start = find_ev(e, RC_EV_THREAD_START, 0, ANY);
+    cr_assert_eq(main_start->flags & RC_START_MAIN, RC_START_MAIN);
+    cr_assert_eq(main_start->arg, (uint64_t)info->pid);
+    cr_assert_eq(count(e, RC_EV_THREAD_CREATE, 0, ANY), 2);
+    cr_assert_eq(count(e, RC_EV_THREAD_CREATE, ANY, ANY), 2);
+
+    for (uint64_t tid = 1; tid <= 2; tid++) {
+        size_t ci = find(e, 0, RC_EV_THREAD_CREATE, 0, ANY);
+        while (ci != SIZE_MAX && e.v[ci].arg != tid)
+            ci = find(e, ci + 1, RC_EV_THREAD_CREATE, 0, ANY);
+        cr_assert_neq(ci, SIZE_MAX, "no THREAD_CREATE of tid %llu", (unsigned long long)tid);
+        const rc_event_t *start = find_ev(e, RC_EV_THREAD_START, tid, ANY);
+        cr_assert_eq(start->obj, e.v[ci].obj, "start routine differs from the created one");
+        cr_assert_leq(e.v[ci].ts, start->ts, "thread started before it was created");
+        cr_assert_eq(start->flags & RC_START_MAIN, 0);
+
+        rc_loc_t loc;
+        cr_assert_eq(rc_eventlog_symbolize_exact(log, start->obj, &loc), RC_OK);
+        cr_assert_str_eq(loc.function, "worker");
+        rc_loc_close(&loc);
+
+        cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, tid, a), 3);
+        cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, tid, b), 3);
+        cr_assert_eq(count(e, RC_EV_LOCK_RELEASED, tid, a), 3);
+        cr_assert_eq(count(e, RC_EV_LOCK_RELEASED, tid, b), 3);
+        /* b is always taken while a is held, in this thread's own order. */
+        int holds_a = 0;
+        for (size_t i = 0; i < e.n; i++) {
+            if (e.v[i].tid != tid)
+                continue;
+            if (match(&e.v[i], RC_EV_LOCK_ACQUIRED, tid, a))
+                holds_a = 1;
+            else if (match(&e.v[i], RC_EV_LOCK_RELEASED, tid, a))
+                holds_a = 0;
+            else if (match(&e.v[i], RC_EV_LOCK_ACQUIRED, tid, b))
+                cr_assert(holds_a, "tid %llu took b without a", (unsigned long long)tid);
+        }
+        for (size_t i = 0; i < e.n; i++) {
+            const rc_event_t *ev = &e.v[i];
+            if (ev->tid == tid && ev->obj == a &&
+                (ev->op == RC_EV_LOCK_ACQUIRED || ev->op == RC_EV_LOCK_RELEASED))
+                cr_assert_eq(RC_LOCK_KIND(ev->flags), RC_LOCK_MUTEX);
+        }
+        cr_assert_eq(find_ev(e, RC_EV_LOCK_ACQUIRED, tid, spin)->flags, RC_LOCK_SPIN);
+        size_t rd = find(e, 0, RC_EV_LOCK_ACQUIRED, tid, table);
+        cr_assert_neq(rd, SIZE_MAX);
+        cr_assert_eq(e.v[rd].flags, RC_LOCK_RWLOCK_READ);
+        size_t rd_rel = find(e, rd, RC_EV_LOCK_RELEASED, tid, table);
+        cr_assert_neq(rd_rel, SIZE_MAX);
+        cr_assert_eq(e.v[rd_rel].flags, RC_LOCK_RWLOCK_READ);
+        size_t wr = find(e, rd_rel, RC_EV_LOCK_ACQUIRED, tid, table);
+        cr_assert_neq(wr, SIZE_MAX);
+        cr_assert_eq(e.v[wr].flags, RC_LOCK_RWLOCK_WRITE);
+        size_t wr_rel = find(e, wr, RC_EV_LOCK_RELEASED, tid, table);
+        cr_assert_neq(wr_rel, SIZE_MAX);
+        cr_assert_eq(e.v[wr_rel].flags, RC_LOCK_RWLOCK_WRITE);
+
+        const rc_event_t *exit = find_ev(e, RC_EV_THREAD_EXIT, tid, ANY);
+        cr_assert_eq(exit->arg, 0, "thread exited holding %llu locks",
+                     (unsigned long long)exit->arg);
+        size_t ji = find(e, 0, RC_EV_THREAD_JOIN, 0, ANY);
+        while (ji != SIZE_MAX && e.v[ji].arg != tid)
+            ji = find(e, ji + 1, RC_EV_THREAD_JOIN, 0, ANY);
+        cr_assert_neq(ji, SIZE_MAX, "no THREAD_JOIN of tid %llu", (unsigned long long)tid);
+        cr_assert_leq(exit->ts, e.v[ji].ts);
+    }
+
+    /* Mutual exclusion holds in the merged timeline: nobody acquires a or b
+     * while another thread holds it. */
+    uint64_t holder[2] = {ANY, ANY};
+    uint64_t objs[2] = {a, b};
+    for (size_t i = 0; i < e.n; i++) {
+        for (int k = 0; k < 2; k++) {
+            if (e.v[i].obj != objs[k])
+                continue;
+            if (e.v[i].op == RC_EV_LOCK_ACQUIRED) {
+                cr_assert_eq(holder[k], ANY, "lock %d acquired by tid %u while tid %llu holds it",
+                             k, e.v[i].tid, (unsigned long long)holder[k]);
+                holder[k] = e.v[i].tid;
+            } else if (e.v[i].op == RC_EV_LOCK_RELEASED) {
+                cr_assert_eq(holder[k], e.v[i].tid);
+                holder[k] = ANY;
+            }
+        }
+    }
+    const rc_event_t *main_exit = find_ev(e, RC_EV_THREAD_EXIT, 0, ANY);
+    cr_assert_eq(main_exit->flags, RC_EXIT_PROCESS);
+    rc_eventlog_close(log);
+}
+
+Test(shim, call_sites_symbolize_to_source_lines, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    run_t r;
+    run_prog("shim_locks", 1, logdir, NULL, &r);
+    assert_exit(&r, 0);
+    uint64_t a = printed(&r, "lock_a");
+    rc_eventlog_t *log = only_log();
+    evs_t e = events_of(log);
+
+    struct {
+        unsigned op;
+        const char *marker, *function;
+    } cases[] = {
+        {RC_EV_LOCK_ACQUIRED, "SITE:lock_a", "worker"},
+        {RC_EV_LOCK_RELEASED, "SITE:unlock_a", "worker"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const rc_event_t *ev = find_ev(e, cases[i].op, 1, a);
+        rc_loc_t loc;
+        cr_assert_eq(rc_eventlog_symbolize(log, ev->site, &loc), RC_OK);
+        assert_same_file(loc.file, PROG_SRC "shim_locks.c");
+        cr_assert_eq(loc.line, line_of("shim_locks.c", cases[i].marker), "%s at line %u",
+                     cases[i].marker, loc.line);
+        cr_assert_gt(loc.col, 0);
+        cr_assert_str_eq(loc.function, cases[i].function);
+        rc_loc_close(&loc);
+        /* Cached: the same answer again. */
+        cr_assert_eq(rc_eventlog_symbolize(log, ev->site, &loc), RC_OK);
+        cr_assert_eq(loc.line, line_of("shim_locks.c", cases[i].marker));
+        rc_loc_close(&loc);
+    }
+    /* THREAD_CREATE's call site is in main. */
+    const rc_event_t *create = find_ev(e, RC_EV_THREAD_CREATE, 0, ANY);
+    rc_loc_t loc;
+    cr_assert_eq(rc_eventlog_symbolize(log, create->site, &loc), RC_OK);
+    cr_assert_str_eq(loc.function, "main");
+    rc_loc_close(&loc);
+    /* Addresses in no module. */
+    cr_assert_eq(rc_eventlog_symbolize(log, 0x10, &loc), RC_ENOENT);
+    cr_assert_eq(rc_eventlog_symbolize(log, 0, &loc), RC_ENOENT);
+    cr_assert_null(loc.file);
+    rc_eventlog_close(log);
+}
+
+Test(shim, symbolize_without_maps_sidecar_is_enoent, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    run_t r;
+    run_prog("shim_locks", 1, logdir, NULL, &r);
+    assert_exit(&r, 0);
+    char paths[2][PATH_MAX], maps[PATH_MAX + 8];
+    cr_assert_eq(find_logs(paths, 2), 1);
+    snprintf(maps, sizeof maps, "%s.maps", paths[0]);
+    cr_assert_eq(access(maps, R_OK), 0, "no maps sidecar %s", maps);
+    cr_assert_eq(unlink(maps), 0);
+    rc_eventlog_t *log = open_log(paths[0]);
+    evs_t e = events_of(log);
+    rc_loc_t loc;
+    cr_assert_eq(rc_eventlog_symbolize(log, find_ev(e, RC_EV_THREAD_CREATE, 0, ANY)->site, &loc),
+                 RC_ENOENT);
+    rc_eventlog_close(log);
+}
+
+Test(shim, rebuilt_binary_is_not_symbolized, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    /* Run a copy of the program, then replace the copy by a new file (a new
+     * inode, as a rebuild makes): its old addresses must not resolve. */
+    char prog[PATH_MAX], fresh[PATH_MAX];
+    snprintf(prog, sizeof prog, "%s/prog", logdir);
+    snprintf(fresh, sizeof fresh, "%s/prog.new", logdir);
+    copy_prefix(PROG_DIR "shim_locks", prog, SIZE_MAX);
+    run_t r;
+    run_prog(prog, 1, logdir, NULL, &r);
+    assert_exit(&r, 0);
+    rc_eventlog_t *log = only_log();
+    uint64_t site = find_ev(events_of(log), RC_EV_THREAD_CREATE, 0, ANY)->site;
+    rc_loc_t loc;
+    cr_assert_eq(rc_eventlog_symbolize(log, site, &loc), RC_OK);
+    cr_assert_str_eq(loc.function, "main");
+    rc_loc_close(&loc);
+    rc_eventlog_close(log);
+
+    copy_prefix(PROG_DIR "shim_locks", fresh, SIZE_MAX);
+    cr_assert_eq(rename(fresh, prog), 0);
+    log = only_log();
+    cr_assert_eq(rc_eventlog_symbolize(log, site, &loc), RC_ENOENT);
+    rc_eventlog_close(log);
+}
+
+Test(shim, condvar_wait_is_release_then_reacquire, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    run_t r;
+    run_prog("shim_condvar", 1, logdir, NULL, &r);
+    assert_exit(&r, 0);
+    uint64_t m = printed(&r, "m"), cv = printed(&r, "cv");
+    rc_eventlog_t *log = only_log();
+    evs_t e = events_of(log);
+
+    size_t got = find(e, 0, RC_EV_LOCK_ACQUIRED, 1, m);
+    size_t wait = find(e, got, RC_EV_COND_WAIT, 1, cv);
+    size_t rel = find(e, wait, RC_EV_LOCK_RELEASED, 1, m);
+    size_t reacq = find(e, rel, RC_EV_LOCK_ACQUIRED, 1, m);
+    size_t woken = find(e, reacq, RC_EV_COND_WOKEN, 1, cv);
+    size_t last = find(e, woken, RC_EV_LOCK_RELEASED, 1, m);
+    cr_assert(got != SIZE_MAX && wait != SIZE_MAX && rel != SIZE_MAX && reacq != SIZE_MAX &&
+                  woken != SIZE_MAX && last != SIZE_MAX,
+              "consumer's lock/wait/release/reacquire/woken/unlock sequence is incomplete");
+    cr_assert_eq(e.v[wait].arg, m, "COND_WAIT names the mutex it releases");
+    cr_assert_eq(e.v[woken].arg, m);
+    cr_assert_eq(e.v[woken].flags, 0);
+    cr_assert_eq(e.v[reacq].flags, RC_LOCK_MUTEX | RC_LOCK_COND);
+    /* Nothing of the consumer's between WAIT and RELEASED, or ACQUIRED and WOKEN. */
+    cr_assert_eq(find(e, wait + 1, RC_EV_LOCK_RELEASED, 1, ANY), rel);
+    cr_assert_eq(find(e, reacq + 1, RC_EV_COND_WOKEN, 1, ANY), woken);
+
+    /* main signals while the consumer waits, holding m in between. */
+    size_t sig = find(e, rel, RC_EV_COND_SIGNAL, 0, cv);
+    cr_assert_neq(sig, SIZE_MAX, "no COND_SIGNAL between the consumer's release and wake-up");
+    cr_assert_lt(sig, woken);
+    size_t main_got = find(e, rel, RC_EV_LOCK_ACQUIRED, 0, m);
+    cr_assert_lt(main_got, sig);
+    size_t main_rel = find(e, sig, RC_EV_LOCK_RELEASED, 0, m);
+    cr_assert_lt(main_rel, reacq, "consumer re-acquired m while main held it");
+    rc_eventlog_close(log);
+}
+
+Test(shim, c11_threads_and_mutexes, .init = make_logdir, .fini = remove_logdir, .timeout = 30)
+{
+    run_t r;
+    run_prog("shim_c11", 1, logdir, NULL, &r);
+    assert_exit(&r, 0);
+    uint64_t m = printed(&r, "m"), cv = printed(&r, "cv");
+    rc_eventlog_t *log = only_log();
+    evs_t e = events_of(log);
+
+    cr_assert_eq(count(e, RC_EV_THREAD_CREATE, 0, ANY), 2);
+    cr_assert_eq(count(e, RC_EV_THREAD_START, 1, ANY), 1);
+    cr_assert_eq(count(e, RC_EV_THREAD_START, 2, ANY), 1);
+    cr_assert_eq(count(e, RC_EV_THREAD_EXIT, 1, ANY), 1);
+    cr_assert_eq(count(e, RC_EV_THREAD_EXIT, 2, ANY), 1);
+    cr_assert_eq(count(e, RC_EV_THREAD_JOIN, 0, ANY), 2);
+    size_t j = find(e, 0, RC_EV_THREAD_JOIN, 0, ANY);
+    size_t j2 = find(e, j + 1, RC_EV_THREAD_JOIN, 0, ANY);
+    cr_assert_eq(e.v[j].arg + e.v[j2].arg, 3, "joins name tids 1 and 2");
+
+    /* The adder takes m 4 times (trylock first, else lock). */
+    cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, 2, m), 4);
+    cr_assert_eq(count(e, RC_EV_LOCK_RELEASED, 2, m), 4);
+    for (size_t i = 0; i < e.n; i++)
+        if (e.v[i].obj == m &&
+            (e.v[i].op == RC_EV_LOCK_ACQUIRED || e.v[i].op == RC_EV_LOCK_RELEASED))
+            cr_assert_eq(RC_LOCK_KIND(e.v[i].flags), RC_LOCK_C11_MUTEX);
+    cr_assert_geq(count(e, RC_EV_LOCK_ACQUIRED, 2, m) + count(e, RC_EV_LOCK_TRY_FAILED, 2, m), 4);
+
+    size_t wait = find(e, 0, RC_EV_COND_WAIT, 1, cv);
+    cr_assert_neq(wait, SIZE_MAX, "cnd_wait not recorded");
+    cr_assert_eq(e.v[wait].arg, m);
+    size_t rel = find(e, wait, RC_EV_LOCK_RELEASED, 1, m);
+    size_t reacq = find(e, rel, RC_EV_LOCK_ACQUIRED, 1, m);
+    size_t woken = find(e, reacq, RC_EV_COND_WOKEN, 1, cv);
+    cr_assert(rel != SIZE_MAX && reacq != SIZE_MAX && woken != SIZE_MAX);
+    cr_assert_eq(e.v[reacq].flags, RC_LOCK_C11_MUTEX | RC_LOCK_COND);
+    cr_assert_neq(find(e, 0, RC_EV_COND_SIGNAL, 0, cv), SIZE_MAX, "cnd_signal not recorded");
+    rc_eventlog_close(log);
+}
+
+Test(shim, contended_lock_records_wait_and_time, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    run_t r;
+    run_prog("shim_contend", 1, logdir, NULL, &r);
+    assert_exit(&r, 0);
+    uint64_t m = printed(&r, "m");
+    rc_eventlog_t *log = only_log();
+    evs_t e = events_of(log);
+
+    cr_assert_eq(count(e, RC_EV_LOCK_WAIT, 0, m), 0, "main's uncontended lock is not a wait");
+    size_t wait = find(e, 0, RC_EV_LOCK_WAIT, 1, m);
+    cr_assert_neq(wait, SIZE_MAX, "no LOCK_WAIT for the contended mutex");
+    size_t rel = find(e, wait, RC_EV_LOCK_RELEASED, 0, m);
+    size_t got = find(e, wait, RC_EV_LOCK_ACQUIRED, 1, m);
+    cr_assert(rel != SIZE_MAX && got != SIZE_MAX);
+    cr_assert_lt(rel, got, "acquired before main released");
+    cr_assert_geq(e.v[got].arg, 20000000u, "waited only %llu ns", (unsigned long long)e.v[got].arg);
+    cr_assert_leq(e.v[got].arg, e.v[got].ts - e.v[wait].ts);
+    rc_eventlog_close(log);
+}
+
+Test(shim, every_thread_exit_path_is_recorded, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    run_t r;
+    run_prog("shim_exits", 1, logdir, NULL, &r);
+    assert_exit(&r, 3);
+    uint64_t m = printed(&r, "m"), cv = printed(&r, "cv"), kept = printed(&r, "kept");
+    uint64_t at_exit = printed(&r, "at_exit");
+    rc_eventlog_t *log = only_log();
+    const rc_eventlog_info_t *info = rc_eventlog_info(log);
+    cr_assert(info->exited);
+    cr_assert_eq(info->exit_status, 3);
+    evs_t e = events_of(log);
+
+    /* tid 1 returns, tid 2 calls pthread_exit holding `kept`, tid 3 is cancelled. */
+    for (uint64_t tid = 1; tid <= 3; tid++)
+        cr_assert_eq(count(e, RC_EV_THREAD_EXIT, tid, ANY), 1, "tid %llu: one THREAD_EXIT",
+                     (unsigned long long)tid);
+    cr_assert_eq(find_ev(e, RC_EV_THREAD_EXIT, 1, ANY)->arg, 0);
+    cr_assert_eq(find_ev(e, RC_EV_THREAD_EXIT, 2, ANY)->arg, 1);
+    cr_assert_neq(find(e, 0, RC_EV_LOCK_ACQUIRED, 2, kept), SIZE_MAX);
+
+    size_t woken = find(e, 0, RC_EV_COND_WOKEN, 3, cv);
+    cr_assert_neq(woken, SIZE_MAX, "cancelled wait left no COND_WOKEN");
+    cr_assert_eq(e.v[woken].flags, RC_WOKEN_CANCELED);
+    size_t unlock = find(e, woken, RC_EV_LOCK_RELEASED, 3, m);
+    size_t exit3 = find(e, woken, RC_EV_THREAD_EXIT, 3, ANY);
+    cr_assert(unlock != SIZE_MAX && exit3 != SIZE_MAX && unlock < exit3,
+              "cleanup handler's unlock must precede the exit");
+    cr_assert_eq(e.v[exit3].arg, 0);
+
+    const rc_event_t *main_exit = find_ev(e, RC_EV_THREAD_EXIT, 0, ANY);
+    cr_assert_eq(main_exit->flags, RC_EXIT_PROCESS);
+    cr_assert_eq(main_exit->arg, 1, "main exits holding at_exit");
+    cr_assert_neq(find(e, 0, RC_EV_LOCK_ACQUIRED, 0, at_exit), SIZE_MAX);
+    rc_eventlog_close(log);
+}
+
+/* ---- Errno and return values ---------------------------------------------------- */
+
+Test(shim, errno_and_return_values_pass_through, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    run_t r;
+    run_prog("shim_passthrough", 0, NULL, NULL, &r);
+    assert_exit(&r, 0); /* the program's expectations hold without the shim */
+    run_prog("shim_passthrough", 1, logdir, NULL, &r);
+    assert_exit(&r, 0);
+    cr_assert_null(strstr(r.out, "FAIL"), "%s", r.out);
+    uint64_t plain = printed(&r, "plain"), ec = printed(&r, "ec"), rw = printed(&r, "rw");
+    uint64_t spin = printed(&r, "spin"), cm = printed(&r, "cm"), cv = printed(&r, "cv");
+
+    rc_eventlog_t *log = only_log();
+    evs_t e = events_of(log);
+    struct {
+        uint64_t obj, err, flags;
+    } fails[] = {
+        {plain, EBUSY, RC_LOCK_MUTEX | RC_LOCK_TRY},
+        {plain, ETIMEDOUT, RC_LOCK_MUTEX | RC_LOCK_TIMED},
+        {ec, EDEADLK, RC_LOCK_MUTEX},
+        {rw, EBUSY, RC_LOCK_RWLOCK_READ | RC_LOCK_TRY},
+        {rw, EBUSY, RC_LOCK_RWLOCK_WRITE | RC_LOCK_TRY},
+        {spin, EBUSY, RC_LOCK_SPIN | RC_LOCK_TRY},
+        {cm, EBUSY, RC_LOCK_C11_MUTEX | RC_LOCK_TRY},
+        {cm, ETIMEDOUT, RC_LOCK_C11_MUTEX | RC_LOCK_TIMED},
+    };
+    for (size_t k = 0; k < sizeof fails / sizeof fails[0]; k++) {
+        int seen = 0;
+        for (size_t i = 0; i < e.n; i++)
+            seen |= match(&e.v[i], RC_EV_LOCK_TRY_FAILED, 0, fails[k].obj) &&
+                    e.v[i].arg == fails[k].err && e.v[i].flags == fails[k].flags;
+        cr_assert(seen, "no TRY_FAILED case %zu (error %llu, flags %#llx)", k,
+                  (unsigned long long)fails[k].err, (unsigned long long)fails[k].flags);
+    }
+    int bad_unlock = 0;
+    for (size_t i = 0; i < e.n; i++)
+        bad_unlock |= match(&e.v[i], RC_EV_LOCK_RELEASED, 0, ec) &&
+                      (e.v[i].flags & RC_LOCK_ERROR) && e.v[i].arg == EPERM;
+    cr_assert(bad_unlock, "unlock of an unowned error-checking mutex not flagged");
+    cr_assert_eq(find_ev(e, RC_EV_COND_WOKEN, 0, cv)->flags, RC_WOKEN_TIMEOUT);
+    cr_assert_eq(count(e, RC_EV_THREAD_JOIN, ANY, ANY), 0, "failed self-join recorded");
+    rc_eventlog_close(log);
+}
+
+/* ---- Crashes, truncation, foreign files --------------------------------------- */
+
+Test(shim, sigkilled_process_leaves_readable_log, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    run_t r;
+    run_prog("shim_killed", 1, logdir, NULL, &r);
+    cr_assert(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGKILL, "status %#x", r.status);
+    uint64_t m = printed(&r, "m");
+    rc_eventlog_t *log = only_log();
+    const rc_eventlog_info_t *info = rc_eventlog_info(log);
+    cr_assert_not(info->exited, "a killed process ran no exit path");
+    cr_assert_eq(info->ntorn, 0);
+    evs_t e = events_of(log);
+    cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, 0, m), 100);
+    cr_assert_eq(count(e, RC_EV_LOCK_RELEASED, 0, m), 100);
+    cr_assert_eq(count(e, RC_EV_THREAD_EXIT, ANY, ANY), 0);
+    rc_eventlog_close(log);
+}
+
+Test(shim, truncated_log_yields_complete_records, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    run_t r;
+    run_prog("shim_killed", 1, logdir, NULL, &r);
+    char paths[2][PATH_MAX];
+    cr_assert_eq(find_logs(paths, 2), 1);
+    rc_eventlog_t *full = open_log(paths[0]);
+    size_t nfull = rc_eventlog_info(full)->nevents;
+    cr_assert_eq(nfull, 201); /* THREAD_START + 100 x (ACQUIRED, RELEASED) */
+    rc_eventlog_close(full);
+
+    /* One chunk, one thread: cutting after k records plus part of the next
+     * keeps exactly k and counts the chunk as torn. */
+    char cut[PATH_MAX + 8];
+    snprintf(cut, sizeof cut, "%s/cut.bin", logdir);
+    size_t keep[] = {0, 1, 57, 200};
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+        copy_prefix(paths[0], cut, RC_LOG_HEADER_SIZE + keep[i] * sizeof(rc_event_t) + 17);
+        rc_eventlog_t *log = open_log(cut);
+        const rc_eventlog_info_t *info = rc_eventlog_info(log);
+        cr_assert_eq(info->nevents, keep[i], "kept %zu of %zu", info->nevents, keep[i]);
+        cr_assert_eq(info->ntorn, 1);
+        rc_eventlog_close(log);
+    }
+    /* Cut just after the last record: the chunk's end marker is missing too. */
+    copy_prefix(paths[0], cut, RC_LOG_HEADER_SIZE + 201 * sizeof(rc_event_t));
+    rc_eventlog_t *log = open_log(cut);
+    cr_assert_eq(rc_eventlog_info(log)->nevents, 201);
+    cr_assert_eq(rc_eventlog_info(log)->ntorn, 1);
+    rc_eventlog_close(log);
+    /* Cut inside the header: no longer a log. */
+    copy_prefix(paths[0], cut, 100);
+    rc_error_t err;
+    cr_assert_eq(rc_eventlog_open(cut, &log, &err), RC_EFOREIGN);
+    cr_assert_null(log);
+}
+
+/* A header as the shim writes it. */
+static rc_log_header_t good_header(uint64_t next_chunk, uint32_t capacity)
+{
+    rc_log_header_t h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, RC_LOG_MAGIC, sizeof h.magic);
+    h.version = RC_LOG_VERSION;
+    h.record_size = sizeof(rc_event_t);
+    h.chunk_records = RC_LOG_CHUNK_RECORDS;
+    h.pid = 1234;
+    h.ppid = 1;
+    h.next_chunk = next_chunk;
+    h.chunk_capacity = capacity;
+    strcpy(h.exe, "/bin/crafted");
+    return h;
+}
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, data, len), (ssize_t)len);
+    close(fd);
+}
+
+typedef enum foreign_kind {
+    F_EMPTY,
+    F_TEXT,
+    F_RANDOM,
+    F_BAD_MAGIC,
+    F_BAD_VERSION,
+    F_BAD_RECORD_SIZE,
+    F_ZERO_CHUNK_RECORDS,
+    F_TOO_MANY_CHUNKS,
+    F_DIRECTORY,
+} foreign_kind_t;
+
+ParameterizedTestParameters(shim, foreign_files_are_rejected)
+{
+    static foreign_kind_t kinds[] = {F_EMPTY,
+                                     F_TEXT,
+                                     F_RANDOM,
+                                     F_BAD_MAGIC,
+                                     F_BAD_VERSION,
+                                     F_BAD_RECORD_SIZE,
+                                     F_ZERO_CHUNK_RECORDS,
+                                     F_TOO_MANY_CHUNKS,
+                                     F_DIRECTORY};
+    return cr_make_param_array(foreign_kind_t, kinds, sizeof kinds / sizeof kinds[0]);
+}
+
+ParameterizedTest(foreign_kind_t *kind, shim, foreign_files_are_rejected, .init = make_logdir,
+                  .fini = remove_logdir, .timeout = 10)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/foreign", logdir);
+    size_t size = RC_LOG_HEADER_SIZE + 2 * RC_LOG_CHUNK_RECORDS * sizeof(rc_event_t);
+    unsigned char *buf = calloc(1, size);
+    rc_log_header_t h = good_header(1, 2);
+    switch (*kind) {
+    case F_EMPTY:
+        size = 0;
+        break;
+    case F_TEXT:
+        size = (size_t)snprintf((char *)buf, size, "%s",
+                                "int main(void) { return 0; }\n"
+                                "This is a text file, long enough to hold a header or two. "
+                                "It starts with letters, not with a racecheck magic.\n");
+        while (size < 3000)
+            size += (size_t)snprintf((char *)buf + size, 64, "line %zu of filler text\n", size);
+        break;
+    case F_RANDOM:
+        srand(42);
+        for (size_t i = 0; i < size; i++)
+            buf[i] = (unsigned char)rand();
+        break;
+    case F_BAD_MAGIC:
+        memcpy(h.magic, "RCEVLOG0", 8);
+        break;
+    case F_BAD_VERSION:
+        h.version = RC_LOG_VERSION + 1;
+        break;
+    case F_BAD_RECORD_SIZE:
+        h.record_size = 48;
+        break;
+    case F_ZERO_CHUNK_RECORDS:
+        h.chunk_records = 0;
+        break;
+    case F_TOO_MANY_CHUNKS:
+        h.next_chunk = 3;
+        break;
+    case F_DIRECTORY:
+        cr_assert_eq(mkdir(path, 0755), 0);
+        break;
+    }
+    if (*kind >= F_BAD_MAGIC && *kind <= F_TOO_MANY_CHUNKS)
+        memcpy(buf, &h, sizeof h);
+    if (*kind != F_DIRECTORY)
+        write_file(path, buf, size);
+    free(buf);
+
+    rc_eventlog_t *log = (rc_eventlog_t *)1;
+    rc_error_t err;
+    rc_error_clear(&err);
+    cr_assert_eq(rc_eventlog_open(path, &log, &err), RC_EFOREIGN, "kind %d accepted", *kind);
+    cr_assert_null(log);
+    cr_assert_not_null(strstr(err.msg, path), "message should name the file: %s", err.msg);
+    if (*kind == F_DIRECTORY)
+        rmdir(path);
+}
+
+Test(shim, missing_file_is_enoent, .timeout = 10)
+{
+    rc_eventlog_t *log;
+    rc_error_t err;
+    cr_assert_eq(rc_eventlog_open("/nonexistent/rc-1.log", &log, &err), RC_ENOENT);
+}
+
+Test(shim, reader_sorts_by_time_then_tid_then_thread_order, .init = make_logdir,
+     .fini = remove_logdir, .timeout = 10)
+{
+    /* Chunk 0 belongs to tid 1, chunk 1 to tid 0; obj numbers the expected
+     * position in the merged order. */
+    const size_t chunk = RC_LOG_CHUNK_RECORDS;
+    size_t size = RC_LOG_HEADER_SIZE + 2 * chunk * sizeof(rc_event_t);
+    unsigned char *buf = calloc(1, size);
+    rc_log_header_t h = good_header(2, 4);
+    memcpy(buf, &h, sizeof h);
+    rc_event_t *rec = (rc_event_t *)(buf + RC_LOG_HEADER_SIZE);
+    rc_event_t t1[] = {
+        {.ts = 10, .obj = 0, .tid = 1, .op = RC_EV_THREAD_START},
+        {.ts = 20, .obj = 2, .tid = 1, .op = RC_EV_LOCK_ACQUIRED},
+        {.ts = 20, .obj = 3, .tid = 1, .op = RC_EV_LOCK_RELEASED},
+        {.ts = 40, .obj = 5, .tid = 1, .op = RC_EV_THREAD_EXIT},
+    };
+    rc_event_t t0[] = {
+        {.ts = 20, .obj = 1, .tid = 0, .op = RC_EV_LOCK_ACQUIRED},
+        {.ts = 30, .obj = 4, .tid = 0, .op = RC_EV_LOCK_RELEASED},
+    };
+    memcpy(rec, t1, sizeof t1);
+    memcpy(rec + chunk, t0, sizeof t0);
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/crafted.log", logdir);
+    write_file(path, buf, size);
+    free(buf);
+
+    rc_eventlog_t *log = open_log(path);
+    const rc_eventlog_info_t *info = rc_eventlog_info(log);
+    cr_assert_eq(info->pid, 1234);
+    cr_assert_str_eq(info->exe, "/bin/crafted");
+    cr_assert_not(info->exited);
+    cr_assert_eq(info->ntorn, 0);
+    evs_t e = events_of(log);
+    cr_assert_eq(e.n, 6);
+    for (size_t i = 0; i < e.n; i++)
+        cr_assert_eq(e.v[i].obj, i, "position %zu holds event %llu", i,
+                     (unsigned long long)e.v[i].obj);
+    rc_eventlog_close(log);
+}
+
+Test(shim, hostile_counts_are_bounded_by_the_file, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 10)
+{
+    /* A header claiming 4 billion chunks on a file holding one record. */
+    size_t size = RC_LOG_HEADER_SIZE + sizeof(rc_event_t);
+    unsigned char *buf = calloc(1, size);
+    rc_log_header_t h = good_header(UINT32_MAX, UINT32_MAX);
+    h.exe[sizeof h.exe - 1] = 'x'; /* not NUL-terminated */
+    memset(h.exe, 'x', sizeof h.exe);
+    memcpy(buf, &h, sizeof h);
+    rc_event_t ev = {.ts = 1, .tid = 7, .op = RC_EV_THREAD_START};
+    memcpy(buf + RC_LOG_HEADER_SIZE, &ev, sizeof ev);
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/hostile.log", logdir);
+    write_file(path, buf, size);
+    free(buf);
+
+    rc_eventlog_t *log = open_log(path);
+    const rc_eventlog_info_t *info = rc_eventlog_info(log);
+    cr_assert_eq(info->nevents, 1);
+    cr_assert_eq(info->ntorn, (size_t)UINT32_MAX);
+    cr_assert_lt(strlen(info->exe), sizeof h.exe);
+    rc_eventlog_close(log);
+}
+
+/* ---- Processes ----------------------------------------------------------------- */
+
+Test(shim, forked_child_writes_its_own_log, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    run_t r;
+    run_prog("shim_fork", 1, logdir, NULL, &r);
+    assert_exit(&r, 0);
+    uint64_t child_pid = printed(&r, "child"), m = printed(&r, "m");
+    char paths[4][PATH_MAX];
+    cr_assert_eq(find_logs(paths, 4), 2);
+    rc_eventlog_t *a = open_log(paths[0]), *b = open_log(paths[1]);
+    rc_eventlog_t *parent = (uint64_t)rc_eventlog_info(a)->pid == child_pid ? b : a;
+    rc_eventlog_t *child = parent == a ? b : a;
+    const rc_eventlog_info_t *pi = rc_eventlog_info(parent), *ci = rc_eventlog_info(child);
+    cr_assert_eq((uint64_t)ci->pid, child_pid);
+    cr_assert_eq(ci->ppid, pi->pid, "child's header names its parent");
+    cr_assert(ci->exited);
+    cr_assert_eq(ci->exit_status, 7);
+
+    evs_t pe = events_of(parent), ce = events_of(child);
+    cr_assert_eq(find_ev(pe, RC_EV_FORK, 1, ANY)->arg, child_pid);
+    cr_assert_eq(count(pe, RC_EV_LOCK_ACQUIRED, 0, m), 5);
+    cr_assert_eq(count(pe, RC_EV_LOCK_ACQUIRED, ANY, m), 5, "child's locks leaked to the parent");
+
+    /* The child starts with its forking thread, which keeps tid 1. */
+    cr_assert_gt(ce.n, 0);
+    cr_assert_eq(ce.v[0].op, RC_EV_THREAD_START);
+    cr_assert_eq(ce.v[0].tid, 1);
+    cr_assert_eq(ce.v[0].flags, RC_START_FORKED);
+    cr_assert_eq(ce.v[0].arg, child_pid);
+    cr_assert_eq(count(ce, RC_EV_LOCK_ACQUIRED, 0, ANY), 0, "parent's events copied to the child");
+    cr_assert_eq(count(ce, RC_EV_THREAD_START, 0, ANY), 0);
+    cr_assert_eq(count(ce, RC_EV_LOCK_ACQUIRED, 1, m), 2);
+    cr_assert_eq(count(ce, RC_EV_LOCK_ACQUIRED, ANY, m), 3);
+    /* Its new thread gets the next tid and is joined by tid. */
+    uint64_t newtid = find_ev(ce, RC_EV_THREAD_CREATE, 1, ANY)->arg;
+    cr_assert_geq(newtid, 2);
+    cr_assert_eq(count(ce, RC_EV_LOCK_ACQUIRED, newtid, m), 1);
+    cr_assert_eq(find_ev(ce, RC_EV_THREAD_JOIN, 1, ANY)->arg, newtid);
+    rc_eventlog_close(a);
+    rc_eventlog_close(b);
+}
+
+Test(shim, exec_writes_a_log_per_image, .init = make_logdir, .fini = remove_logdir, .timeout = 30)
+{
+    run_t r;
+    run_prog("shim_exec", 1, logdir, NULL, &r);
+    assert_exit(&r, 4);
+    uint64_t pid = printed(&r, "pid");
+    char paths[4][PATH_MAX], want[2][PATH_MAX];
+    cr_assert_eq(find_logs(paths, 4), 2);
+    snprintf(want[0], PATH_MAX, "%s/rc-%llu-1.log", logdir, (unsigned long long)pid);
+    snprintf(want[1], PATH_MAX, "%s/rc-%llu.log", logdir, (unsigned long long)pid);
+    cr_assert_str_eq(paths[0], want[0]);
+    cr_assert_str_eq(paths[1], want[1]);
+    rc_eventlog_t *before = open_log(paths[1]), *after = open_log(paths[0]);
+    cr_assert_eq((uint64_t)rc_eventlog_info(before)->pid, pid);
+    cr_assert_eq((uint64_t)rc_eventlog_info(after)->pid, pid);
+    cr_assert_not(rc_eventlog_info(before)->exited, "exec runs no exit handlers");
+    cr_assert(rc_eventlog_info(after)->exited);
+    cr_assert_eq(rc_eventlog_info(after)->exit_status, 4);
+    cr_assert_eq(count(events_of(before), RC_EV_LOCK_ACQUIRED, 0, ANY), 1);
+    cr_assert_eq(count(events_of(after), RC_EV_LOCK_ACQUIRED, 0, ANY), 1);
+    rc_eventlog_close(before);
+    rc_eventlog_close(after);
+}
+
+Test(shim, concurrent_threads_keep_order_and_exclusion, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 60)
+{
+    run_t r;
+    run_prog_ex("shim_stress", "shared", 1, logdir, NULL, NULL, &r);
+    assert_exit(&r, 0);
+    uint64_t m = printed(&r, "m"), nthreads = printed(&r, "threads");
+    uint64_t iters = printed(&r, "iters");
+    rc_eventlog_t *log = only_log();
+    cr_assert_eq(rc_eventlog_info(log)->dropped, 0);
+    evs_t e = events_of(log);
+    assert_sorted(e);
+    uint64_t holder = ANY;
+    for (size_t i = 0; i < e.n; i++) {
+        if (e.v[i].obj != m)
+            continue;
+        if (e.v[i].op == RC_EV_LOCK_ACQUIRED) {
+            cr_assert_eq(holder, ANY, "event %zu: tid %u acquired while tid %llu holds", i,
+                         e.v[i].tid, (unsigned long long)holder);
+            holder = e.v[i].tid;
+        } else if (e.v[i].op == RC_EV_LOCK_RELEASED) {
+            cr_assert_eq(holder, e.v[i].tid, "event %zu: release by a non-holder", i);
+            holder = ANY;
+        } else if (e.v[i].op == RC_EV_LOCK_WAIT) {
+            /* Every wait ends in this thread's next acquisition of m. */
+            size_t next = find(e, i + 1, RC_EV_LOCK_ACQUIRED, e.v[i].tid, m);
+            cr_assert_neq(next, SIZE_MAX);
+            cr_assert_eq(find(e, i + 1, RC_EV_LOCK_WAIT, e.v[i].tid, m) > next, 1);
+        }
+    }
+    for (uint64_t tid = 1; tid <= nthreads; tid++) {
+        cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, tid, m), iters);
+        cr_assert_eq(count(e, RC_EV_LOCK_RELEASED, tid, m), iters);
+    }
+    rc_eventlog_close(log);
+}
+
+Test(shim, full_log_counts_dropped_events, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 60)
+{
+    /* 1 MiB holds 6 chunks of 4096 records; the program emits 24018 events. */
+    static const char *const small[] = {"RACECHECK_LOG_MB=1", NULL};
+    run_t r;
+    run_prog_ex("shim_stress", "private", 1, logdir, NULL, small, &r);
+    assert_exit(&r, 0);
+    uint64_t nthreads = printed(&r, "threads"), iters = printed(&r, "iters");
+    uint64_t emitted = 1 + nthreads * (2 * iters + 4) + 1;
+    rc_eventlog_t *log = only_log();
+    const rc_eventlog_info_t *info = rc_eventlog_info(log);
+    cr_assert_gt(info->dropped, 0);
+    cr_assert_eq(info->nevents + info->dropped, emitted, "%zu kept + %llu dropped != %llu",
+                 info->nevents, (unsigned long long)info->dropped, (unsigned long long)emitted);
+    cr_assert_eq(info->ntorn, 0);
+    cr_assert(info->exited);
+    rc_eventlog_close(log);
+}
+
+/* ---- Off switch -------------------------------------------------------------- */
+
+typedef enum { DIR_UNSET, DIR_EMPTY } dir_setting_t;
+
+ParameterizedTestParameters(shim, no_log_dir_records_nothing)
+{
+    static dir_setting_t settings[] = {DIR_UNSET, DIR_EMPTY};
+    return cr_make_param_array(dir_setting_t, settings, 2);
+}
+
+ParameterizedTest(dir_setting_t *setting, shim, no_log_dir_records_nothing, .init = make_logdir,
+                  .fini = remove_logdir, .timeout = 30)
+{
+    /* Run inside the empty directory so that any stray file would show. */
+    run_t r;
+    run_prog("shim_locks", 1, *setting == DIR_UNSET ? NULL : "", logdir, &r);
+    assert_exit(&r, 0);
+    cr_assert_eq(count_files(logdir), 0, "the shim wrote files without RACECHECK_LOG_DIR");
+    run_prog("shim_fork", 1, *setting == DIR_UNSET ? NULL : "", logdir, &r);
+    assert_exit(&r, 0);
+    cr_assert_eq(count_files(logdir), 0);
+}
+
+Test(shim, unusable_log_dir_still_runs_the_program, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    char missing[PATH_MAX];
+    snprintf(missing, sizeof missing, "%s/does-not-exist", logdir);
+    run_t r;
+    run_prog("shim_passthrough", 1, missing, NULL, &r);
+    assert_exit(&r, 0);
+    cr_assert_eq(count_files(logdir), 0);
+}

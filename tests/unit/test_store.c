@@ -1,0 +1,367 @@
+/*
+ * test_store.c - the SQLite store: creation, schema version, findings merged
+ * by fingerprint, "current" findings per (kind, command), refusal of corrupt
+ * and foreign files without touching them; and the lock-graph cycle search
+ * with each of its filters.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lockgraph.h"
+#include "report.h"
+
+static char tmpdir[64];
+static char dbpath[128];
+
+static void setup(void)
+{
+    strcpy(tmpdir, "/tmp/rc-store-XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+    snprintf(dbpath, sizeof dbpath, "%s/sub/racecheck.db", tmpdir);
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static void add_finding(rc_findings_t *fs, const char *rule, const char *file, unsigned line,
+                        const char *subject, rc_source_t src)
+{
+    rc_finding_t *f = rc_findings_push(fs);
+    f->rule = rc_xstrdup(rule);
+    f->source = src;
+    f->message = rc_xasprintf("%s on %s", rule, subject);
+    f->subject = rc_xstrdup(subject);
+    rc_loc_set(&f->loc, file, line, 5, "worker", NULL);
+    rc_finding_add_related(f, file, line + 10, 1, "main", "other access");
+}
+
+static int64_t run_with(rc_store_t *st, rc_run_kind_t kind, const char *cmd, rc_findings_t *fs)
+{
+    rc_error_t err;
+    int64_t id = 0;
+    cr_assert_eq(rc_store_run_begin(st, kind, cmd, "/tmp", &id, &err), RC_OK, "%s", err.msg);
+    if (fs)
+        cr_assert_eq(rc_store_add_findings(st, id, fs, &err), RC_OK, "%s", err.msg);
+    cr_assert_eq(rc_store_run_end(st, id, 0, &err), RC_OK, "%s", err.msg);
+    return id;
+}
+
+TestSuite(store, .init = setup, .fini = teardown);
+
+Test(store, creates_directory_and_schema)
+{
+    rc_store_t *st = NULL;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    rc_store_close(st);
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+    sqlite3_stmt *s;
+    cr_assert_eq(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
+    cr_assert_eq(sqlite3_column_int(s, 0), rc_store_schema_version());
+    sqlite3_finalize(s);
+    cr_assert_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
+    cr_assert_str_eq((const char *)sqlite3_column_text(s, 0), "wal");
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    /* Re-opening an existing store works and keeps the version. */
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    rc_store_close(st);
+}
+
+Test(store, findings_round_trip_with_related_locations)
+{
+    rc_store_t *st = NULL;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    rc_findings_t fs = {0};
+    add_finding(&fs, "race.unprotected-rmw", "/src/b.c", 7, "hits", RC_SRC_STATIC);
+    add_finding(&fs, "race.unprotected-rmw", "/src/a.c", 9, "count", RC_SRC_STATIC);
+    run_with(st, RC_RUN_STATIC, "scan a.c b.c", &fs);
+    rc_findings_close(&fs);
+
+    rc_findings_t out = {0};
+    cr_assert_eq(rc_store_current_findings(st, &out, &err), RC_OK, "%s", err.msg);
+    cr_assert_eq(out.n, 2);
+    cr_assert_str_eq(out.v[0].loc.file, "/src/a.c"); /* ordered by file */
+    cr_assert_eq(out.v[0].loc.line, 9);
+    cr_assert_str_eq(out.v[0].subject, "count");
+    cr_assert_eq(out.v[0].source, RC_SRC_STATIC);
+    cr_assert_eq(out.v[0].nrelated, 1);
+    cr_assert_eq(out.v[0].related[0].line, 19);
+    cr_assert_str_eq(out.v[0].related[0].note, "other access");
+    rc_findings_close(&out);
+    rc_store_close(st);
+}
+
+Test(store, newest_run_of_a_command_replaces_older_and_sources_merge)
+{
+    rc_store_t *st = NULL;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    rc_findings_t first = {0}, second = {0}, runtime = {0};
+    add_finding(&first, "race.unprotected-rmw", "/src/a.c", 7, "hits", RC_SRC_STATIC);
+    add_finding(&first, "race.unprotected-rmw", "/src/a.c", 20, "misses", RC_SRC_STATIC);
+    run_with(st, RC_RUN_STATIC, "scan a.c", &first);
+    /* The same scan again after 'misses' was fixed. */
+    add_finding(&second, "race.unprotected-rmw", "/src/a.c", 7, "hits", RC_SRC_STATIC);
+    run_with(st, RC_RUN_STATIC, "scan a.c", &second);
+    /* A runtime source reporting the same defect: same fingerprint. */
+    add_finding(&runtime, "race.unprotected-rmw", "/src/a.c", 7, "hits", RC_SRC_TSAN);
+    run_with(st, RC_RUN_TSAN, "ingest log", &runtime);
+
+    rc_findings_t out = {0};
+    cr_assert_eq(rc_store_current_findings(st, &out, &err), RC_OK, "%s", err.msg);
+    cr_assert_eq(out.n, 1);
+    cr_assert_str_eq(out.v[0].subject, "hits");
+    cr_assert_eq(out.v[0].source, RC_SRC_STATIC | RC_SRC_TSAN);
+    rc_findings_close(&out);
+    rc_findings_close(&first);
+    rc_findings_close(&second);
+    rc_findings_close(&runtime);
+    rc_store_close(st);
+}
+
+Test(store, unfinished_runs_are_not_reported)
+{
+    rc_store_t *st = NULL;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    rc_findings_t fs = {0};
+    add_finding(&fs, "race.unprotected-rmw", "/src/a.c", 7, "hits", RC_SRC_STATIC);
+    int64_t id;
+    cr_assert_eq(rc_store_run_begin(st, RC_RUN_STATIC, "scan", "/", &id, &err), RC_OK);
+    cr_assert_eq(rc_store_add_findings(st, id, &fs, &err), RC_OK);
+    rc_findings_t out = {0};
+    cr_assert_eq(rc_store_current_findings(st, &out, &err), RC_OK);
+    cr_assert_eq(out.n, 0);
+    cr_assert_eq(rc_store_run_findings(st, id, &out, &err), RC_OK);
+    cr_assert_eq(out.n, 1);
+    rc_findings_close(&out);
+    rc_findings_close(&fs);
+    rc_store_close(st);
+}
+
+/* Writes CONTENT to PATH and checks afterwards that it is byte-identical. */
+static void write_file(const char *path, const char *content, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(content, 1, len, f), len);
+    fclose(f);
+}
+
+static void assert_unchanged(const char *path, const char *content, size_t len)
+{
+    char *got;
+    size_t n;
+    rc_error_t err;
+    cr_assert_eq(rc_read_file(path, &got, &n, &err), RC_OK);
+    cr_assert_eq(n, len);
+    cr_assert(memcmp(got, content, len) == 0, "the file was modified");
+    free(got);
+}
+
+Test(store, corrupt_file_is_refused_and_untouched)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/garbage.db", tmpdir);
+    char junk[8192];
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = (char)(i * 7 + 3);
+    write_file(path, junk, sizeof junk);
+    rc_store_t *st = NULL;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(path, &st, &err), RC_EFOREIGN);
+    cr_assert(strstr(err.msg, "not a racecheck store") != NULL, "%s", err.msg);
+    assert_unchanged(path, junk, sizeof junk);
+}
+
+Test(store, text_file_is_refused_and_untouched)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/notes.txt", tmpdir);
+    const char *text = "these are my notes, not a database\n";
+    write_file(path, text, strlen(text));
+    rc_store_t *st = NULL;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(path, &st, &err), RC_EFOREIGN);
+    assert_unchanged(path, text, strlen(text));
+}
+
+Test(store, foreign_sqlite_database_is_refused_and_untouched)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/other.db", tmpdir);
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "CREATE TABLE customers(name TEXT); INSERT INTO customers "
+                                  "VALUES ('ada')",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    sqlite3_close(db);
+    char *before;
+    size_t len;
+    rc_error_t err;
+    cr_assert_eq(rc_read_file(path, &before, &len, &err), RC_OK);
+    rc_store_t *st = NULL;
+    cr_assert_eq(rc_store_open(path, &st, &err), RC_EFOREIGN);
+    cr_assert(strstr(err.msg, "not a racecheck store") != NULL, "%s", err.msg);
+    assert_unchanged(path, before, len);
+    free(before);
+}
+
+Test(store, newer_schema_is_refused)
+{
+    rc_store_t *st = NULL;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    rc_store_close(st);
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_EFOREIGN);
+    cr_assert(strstr(err.msg, "newer") != NULL, "%s", err.msg);
+}
+
+Test(store, fingerprint_survives_line_shift_but_not_other_subject)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/f.c", tmpdir);
+    write_file(path, "int x;\nvoid f(void) {\n    x = x + 1;\n}\n", 38);
+    rc_finding_t a = {0}, b = {0};
+    a.rule = "race.unprotected-rmw";
+    a.subject = "x";
+    a.loc.file = path;
+    a.loc.line = 3;
+    a.loc.function = "f";
+    char *fa = rc_fingerprint(&a);
+    /* The same statement, two lines lower and re-indented. */
+    write_file(path, "int x;\n\n\nvoid f(void) {\n\tx = x  +  1;\n}\n", 40);
+    b = a;
+    b.loc.line = 5;
+    char *fb = rc_fingerprint(&b);
+    cr_assert_str_eq(fa, fb);
+    b.subject = "y";
+    char *fc = rc_fingerprint(&b);
+    cr_assert_str_neq(fa, fc);
+    free(fa);
+    free(fb);
+    free(fc);
+}
+
+/* ---- lock graph ---------------------------------------------------------- */
+
+static size_t held_ab[] = {0}, held_ba[] = {1}, held_gab[] = {2, 0}, held_gba[] = {2, 1};
+
+/* Vector clocks of threads T1 and T2, both created by main before either
+ * ran: main created T1 at its clock 1 and T2 at its clock 2. */
+static const uint64_t vc_t1[] = {1, 1, 0}, vc_t2[] = {2, 0, 1};
+
+static size_t cycles_of(const rc_lg_edge_t *e, size_t ne, size_t nlocks)
+{
+    rc_lg_cycle_t *c;
+    size_t n;
+    int truncated;
+    rc_lg_find_cycles(nlocks, e, ne, &c, &n, &truncated);
+    cr_assert_eq(truncated, 0);
+    rc_lg_cycles_free(c, n);
+    return n;
+}
+
+static rc_lg_edge_t edge(size_t from, size_t to, uint32_t tid, size_t *held, size_t nheld,
+                         const uint64_t *vc, uint64_t last_clock)
+{
+    return (rc_lg_edge_t){.from = from,
+                          .to = to,
+                          .tid = tid,
+                          .held = held,
+                          .nheld = nheld,
+                          .vc = vc,
+                          .nvc = 3,
+                          .last_clock = last_clock};
+}
+
+Test(lockgraph, two_threads_opposite_order_is_a_cycle)
+{
+    rc_lg_edge_t e[] = {edge(0, 1, 1, held_ab, 1, vc_t1, 1), edge(1, 0, 2, held_ba, 1, vc_t2, 1)};
+    cr_assert_eq(cycles_of(e, 2, 2), 1);
+}
+
+Test(lockgraph, one_thread_both_orders_is_not)
+{
+    rc_lg_edge_t e[] = {edge(0, 1, 1, held_ab, 1, vc_t1, 1), edge(1, 0, 1, held_ba, 1, vc_t1, 1)};
+    cr_assert_eq(cycles_of(e, 2, 2), 0);
+}
+
+Test(lockgraph, common_gate_lock_is_not)
+{
+    rc_lg_edge_t e[] = {edge(0, 1, 1, held_gab, 2, vc_t1, 1),
+                        edge(1, 0, 2, held_gba, 2, vc_t2, 1)};
+    cr_assert_eq(cycles_of(e, 2, 3), 0);
+}
+
+Test(lockgraph, trylock_edge_is_not)
+{
+    rc_lg_edge_t e[] = {edge(0, 1, 1, held_ab, 1, vc_t1, 1), edge(1, 0, 2, held_ba, 1, vc_t2, 1)};
+    e[1].trylock = 1;
+    cr_assert_eq(cycles_of(e, 2, 2), 0);
+}
+
+Test(lockgraph, threads_ordered_by_join_are_not)
+{
+    /* Main created T1 (main's clock 1 -> 2), joined it (main learns T1 up to
+     * its clock 1; main 2 -> 3), then created T2, which knows T1's clock 1. */
+    static const uint64_t t2_after_join[] = {3, 1, 1};
+    rc_lg_edge_t e[] = {edge(0, 1, 1, held_ab, 1, vc_t1, 1),
+                        edge(1, 0, 2, held_ba, 1, t2_after_join, 1)};
+    cr_assert_eq(cycles_of(e, 2, 2), 0);
+    /* Main's own edge before it created T2 cannot overlap T2 either. */
+    static const uint64_t main_early[] = {1, 0, 0};
+    rc_lg_edge_t m[] = {edge(0, 1, 0, held_ab, 1, main_early, 1),
+                        edge(1, 0, 2, held_ba, 1, vc_t2, 1)};
+    cr_assert_eq(cycles_of(m, 2, 2), 0);
+    /* But after creating T2 (main's clock 2 -> 3), main runs beside it. */
+    static const uint64_t main_late[] = {3, 0, 0};
+    m[0] = edge(0, 1, 0, held_ab, 1, main_late, 3);
+    cr_assert_eq(cycles_of(m, 2, 2), 1);
+}
+
+Test(lockgraph, unknown_clocks_overlap)
+{
+    rc_lg_edge_t e[] = {edge(0, 1, 1, held_ab, 1, NULL, 1), edge(1, 0, 2, held_ba, 1, NULL, 1)};
+    e[0].nvc = e[1].nvc = 0;
+    cr_assert_eq(cycles_of(e, 2, 2), 1);
+}
+
+Test(lockgraph, long_cycle_is_found_once)
+{
+    /* Dining philosophers: thread i takes fork i then fork (i+1) % N. */
+    enum { N = 40 };
+    static size_t held[N];
+    rc_lg_edge_t e[N];
+    for (size_t i = 0; i < N; i++) {
+        held[i] = i;
+        e[i] = edge(i, (i + 1) % N, (uint32_t)i + 1, &held[i], 1, NULL, 1);
+        e[i].nvc = 0;
+    }
+    rc_lg_cycle_t *c;
+    size_t n;
+    int truncated;
+    rc_lg_find_cycles(N, e, N, &c, &n, &truncated);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(c[0].n, N);
+    rc_lg_cycles_free(c, n);
+}
