@@ -29,6 +29,7 @@ int rc_cmd_scan(int argc, char **argv);
 int rc_cmd_run(int argc, char **argv);
 int rc_cmd_report(int argc, char **argv);
 int rc_cmd_rules(int argc, char **argv);
+int rc_cmd_ingest_tsan(int argc, char **argv);
 
 /* Prints "racecheck: <msg>" to stderr. */
 void rc_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -18,6 +18,7 @@ static const char usage[] =
     "commands:\n"
     "  scan [-p BUILD_DIR] [FILE...]   analyse sources statically\n"
     "  run -- PROGRAM [ARGS...]        run a program under the shim (and TSan if built with it)\n"
+    "  ingest-tsan LOG...              store ThreadSanitizer logs produced elsewhere\n"
     "  report                          print the findings in the store\n"
     "  rules                           list the rules\n"
     "\n"
@@ -65,6 +66,7 @@ int main(int argc, char **argv)
         {"run", rc_cmd_run},
         {"report", rc_cmd_report},
         {"rules", rc_cmd_rules},
+        {"ingest-tsan", rc_cmd_ingest_tsan},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(cmd, cmds[i].name) == 0)

@@ -3,8 +3,9 @@
  *
  * "Current" means observed by the newest finished run of each (kind,
  * command) pair. A finding observed by several sources is returned once,
- * with the location, message and related locations of its preferred
- * evidence (static, then shim, then TSan) and the union of its sources.
+ * with the rule, location, message and related locations of its preferred
+ * evidence (static, then shim, then TSan; among equals, the first stored
+ * with a known line) and the union of its sources.
  */
 #include "store_int.h"
 
@@ -15,12 +16,13 @@
 static const char *const findings_sql =
     "WITH latest AS (SELECT max(id) AS id FROM runs WHERE finished IS NOT NULL AND ?1 = 0"
     "                GROUP BY kind, command UNION SELECT ?1 WHERE ?1 <> 0)"
-    " SELECT f.id, f.rule, f.severity, f.subject, e.id, e.source, e.message, p.path, e.line,"
+    " SELECT f.id, COALESCE(e.rule, f.rule), f.severity, f.subject, e.id, e.source, e.message, p.path, e.line,"
     "        e.col, e.function, e.detail, f.fingerprint"
     " FROM findings f JOIN evidence e ON e.finding_id = f.id"
     " LEFT JOIN files p ON p.id = e.file_id"
     " WHERE e.run_id IN (SELECT id FROM latest)"
-    " ORDER BY f.id, CASE e.source WHEN 'static' THEN 0 WHEN 'shim' THEN 1 ELSE 2 END, e.id";
+    " ORDER BY f.id, CASE e.source WHEN 'static' THEN 0 WHEN 'shim' THEN 1 ELSE 2 END,"
+    "          e.line = 0, e.id";
 
 static const char *text_col(sqlite3_stmt *s, int i)
 {

@@ -12,6 +12,7 @@ static const struct {
 } formats[] = {
     {"text", RC_FORMAT_TEXT},
     {"json", RC_FORMAT_JSON},
+    {"html", RC_FORMAT_HTML},
 };
 
 int rc_format_parse(const char *name, rc_format_t *out)
@@ -25,10 +26,17 @@ int rc_format_parse(const char *name, rc_format_t *out)
     return RC_EINVAL;
 }
 
+const char *rc_confidence(unsigned sources)
+{
+    return sources & (RC_SRC_SHIM | RC_SRC_TSAN) ? "confirmed" : "static-only";
+}
+
 void rc_report_render_findings(const rc_findings_t *fs, const rc_report_opts_t *opts)
 {
     if (opts->format == RC_FORMAT_JSON)
         rc_render_json(NULL, fs, opts, NULL);
+    else if (opts->format == RC_FORMAT_HTML)
+        rc_render_html(NULL, fs, opts, NULL);
     else
         rc_render_text_findings(fs, opts);
 }
@@ -43,6 +51,8 @@ int rc_report_render(rc_store_t *st, const rc_report_opts_t *opts, size_t *nfind
         return rc;
     if (opts->format == RC_FORMAT_JSON) {
         rc = rc_render_json(st, &fs, opts, err);
+    } else if (opts->format == RC_FORMAT_HTML) {
+        rc = rc_render_html(st, &fs, opts, err);
     } else {
         rc_render_text_findings(&fs, opts);
         if (opts->summary)

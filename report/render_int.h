@@ -14,4 +14,8 @@ int rc_render_text_summary(rc_store_t *st, const rc_report_opts_t *opts, rc_erro
 int rc_render_json(rc_store_t *st, const rc_findings_t *fs, const rc_report_opts_t *opts,
                    rc_error_t *err);
 
+/* One self-contained HTML page (render_html.c). ST may be NULL. */
+int rc_render_html(rc_store_t *st, const rc_findings_t *fs, const rc_report_opts_t *opts,
+                   rc_error_t *err);
+
 #endif /* RC_RENDER_INT_H */

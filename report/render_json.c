@@ -71,6 +71,7 @@ static json_t *finding_json(const rc_finding_t *f)
         if (f->source & bit)
             json_array_append_new(src, jstr(rc_source_name((rc_source_t)bit)));
     json_object_set_new(o, "sources", src);
+    json_object_set_new(o, "confidence", jstr(rc_confidence(f->source)));
     json_object_set_new(o, "location", loc_json(&f->loc, 0));
     json_t *rel = json_array();
     for (size_t i = 0; i < f->nrelated; i++)

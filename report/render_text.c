@@ -32,6 +32,8 @@ static void print_sources(FILE *out, unsigned src)
             sep = "+";
         }
     }
+    if (src & (RC_SRC_SHIM | RC_SRC_TSAN))
+        fprintf(out, ", %s", rc_confidence(src));
     fputc(')', out);
 }
 

@@ -89,6 +89,7 @@ int rc_store_run_findings(rc_store_t *st, int64_t run_id, rc_findings_t *out, rc
 typedef enum rc_format {
     RC_FORMAT_TEXT = 1, /* clang-style diagnostics */
     RC_FORMAT_JSON = 2, /* docs/json-format.md */
+    RC_FORMAT_HTML = 3, /* one self-contained page */
 } rc_format_t;
 
 /* Parses a --format name. RC_EINVAL for an unknown one. */
@@ -100,6 +101,7 @@ typedef struct rc_report_opts {
     int color;   /* ANSI colours (text on a TTY) */
     int summary;    /* add the runtime summary (processes, threads, locks) after the findings */
     int64_t run_id; /* 0: the current findings of the store; else only this run's */
+    const rc_catalogue_t *catalogue; /* rule descriptions and models; may be NULL */
 } rc_report_opts_t;
 
 /* Renders the current findings, or one run's (opts->run_id), and with
@@ -107,6 +109,10 @@ typedef struct rc_report_opts {
  * findings printed. */
 int rc_report_render(rc_store_t *st, const rc_report_opts_t *opts, size_t *nfindings,
                      rc_error_t *err);
+
+/* How sure a finding is, from its evidence: "confirmed" when a run observed
+ * it (shim or TSan), "static-only" when only the static analysis reports it. */
+const char *rc_confidence(unsigned sources);
 
 /* Renders a list of findings that is not (yet) in a store. */
 void rc_report_render_findings(const rc_findings_t *fs, const rc_report_opts_t *opts);

@@ -7,14 +7,16 @@
  * with tables but no id, is refused and never written: validation only
  * reads, and WAL mode is switched on only after it passes.
  *
- * Schema (version 1; PRAGMA user_version holds the version, migrations[]
+ * Schema (version 2; PRAGMA user_version holds the version, migrations[]
  * brings any older store up to date inside one transaction):
  *
  *   table              one row per
  *   runs               scan, program run or log ingestion (kind, command, cwd, times, status)
  *   files              source path, referenced by id
  *   findings           distinct defect, unique by fingerprint
- *   evidence           observation of a finding by one run (source, message, location, raw detail)
+ *   evidence           observation of a finding by one run (rule, source, message, location,
+ *                      raw detail); evidence of several sources or reports can share a finding
+ *                      (correlate.c)
  *   related_locations  other location of one evidence row (other access, other lock, creation site)
  *   processes          process seen by a shim run (pid, ppid, exe, exit, records, torn, dropped)
  *   threads            thread of a process (shim tid, OS tid, start routine, creation site, times)
@@ -99,6 +101,11 @@ static const char *const migrations[] = {
     "  from_file_id INTEGER REFERENCES files(id), from_line INTEGER,"
     "  to_file_id INTEGER REFERENCES files(id), to_line INTEGER,"
     "  count INTEGER NOT NULL, trylock INTEGER NOT NULL);",
+    /* 1 -> 2: evidence keeps its own rule, since correlated evidence of one
+     * finding may come from different rules (race.unprotected-rmw statically,
+     * race.data-race from TSan). */
+    "ALTER TABLE evidence ADD COLUMN rule TEXT;"
+    "UPDATE evidence SET rule = (SELECT rule FROM findings WHERE findings.id = evidence.finding_id);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -193,6 +200,18 @@ static int make_parent(const char *path, rc_error_t *err)
     return rc;
 }
 
+static void sql_rule_class(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *rule = (const char *)sqlite3_value_text(argv[0]);
+    if (!rule) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    char *cls = rc_rule_class(rule);
+    sqlite3_result_text(ctx, cls, -1, free);
+}
+
 static int pragma_int(rc_store_t *st, const char *sql, int *out)
 {
     sqlite3_stmt *s;
@@ -284,6 +303,8 @@ int rc_store_open(const char *path, rc_store_t **out, rc_error_t *err)
     }
     sqlite3_busy_timeout(st->db, 10000);
     sqlite3_extended_result_codes(st->db, 0);
+    sqlite3_create_function(st->db, "rc_rule_class", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            sql_rule_class, NULL, NULL);
     int version = 0;
     rc = validate(st, &version, err);
     if (rc == RC_OK)
@@ -365,29 +386,54 @@ int rc_store_run_end(rc_store_t *st, int64_t run_id, int status, rc_error_t *err
     return rc;
 }
 
-/* Inserts or touches the finding row for F and returns its id. */
+static int find_by_fingerprint(rc_store_t *st, const char *fp, int64_t *id, rc_error_t *err)
+{
+    sqlite3_stmt *s;
+    int rc = rc_db_prepare(st, "SELECT id FROM findings WHERE fingerprint = ?1", &s, err);
+    if (rc)
+        return rc;
+    rc_db_bind_text(s, 1, fp);
+    *id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_finalize(s);
+    return RC_OK;
+}
+
+/* Finds the finding F is evidence of (same fingerprint, or correlated), or
+ * inserts a new one, marks it seen by RUN_ID and returns its id. */
 static int upsert_finding(rc_store_t *st, int64_t run_id, const rc_finding_t *f, int64_t *id,
                           rc_error_t *err)
 {
     char *fp = rc_fingerprint(f);
-    sqlite3_stmt *s;
-    int rc = rc_db_prepare(st,
-                           "INSERT INTO findings(fingerprint, rule, severity, subject, first_run, "
-                           "last_run) VALUES (?1, ?2, ?3, ?4, ?5, ?5) "
-                           "ON CONFLICT(fingerprint) DO UPDATE SET last_run = ?5 RETURNING id",
+    int rc = find_by_fingerprint(st, fp, id, err);
+    if (rc == RC_OK && *id == 0)
+        rc = rc_db_correlate(st, f, id, err);
+    sqlite3_stmt *s = NULL;
+    if (rc == RC_OK && *id) {
+        rc = rc_db_prepare(st, "UPDATE findings SET last_run = ?1 WHERE id = ?2", &s, err);
+        if (rc == RC_OK) {
+            sqlite3_bind_int64(s, 1, run_id);
+            sqlite3_bind_int64(s, 2, *id);
+            if (sqlite3_step(s) != SQLITE_DONE)
+                rc = rc_db_error(st, err, "update finding");
+        }
+    } else if (rc == RC_OK) {
+        rc = rc_db_prepare(st,
+                           "INSERT INTO findings(fingerprint, rule, severity, subject, first_run,"
+                           " last_run) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
                            &s, err);
-    if (rc == RC_OK) {
-        rc_db_bind_text(s, 1, fp);
-        rc_db_bind_text(s, 2, f->rule);
-        rc_db_bind_text(s, 3, rc_severity_name(f->severity));
-        rc_db_bind_text(s, 4, f->subject);
-        sqlite3_bind_int64(s, 5, run_id);
-        if (sqlite3_step(s) == SQLITE_ROW)
-            *id = sqlite3_column_int64(s, 0);
-        else
-            rc = rc_db_error(st, err, "insert finding");
-        sqlite3_finalize(s);
+        if (rc == RC_OK) {
+            rc_db_bind_text(s, 1, fp);
+            rc_db_bind_text(s, 2, f->rule);
+            rc_db_bind_text(s, 3, rc_severity_name(f->severity));
+            rc_db_bind_text(s, 4, f->subject);
+            sqlite3_bind_int64(s, 5, run_id);
+            if (sqlite3_step(s) == SQLITE_DONE)
+                *id = sqlite3_last_insert_rowid(st->db);
+            else
+                rc = rc_db_error(st, err, "insert finding");
+        }
     }
+    sqlite3_finalize(s);
     free(fp);
     return rc;
 }
@@ -430,7 +476,7 @@ static int insert_evidence(rc_store_t *st, int64_t run_id, int64_t finding_id,
     sqlite3_stmt *s;
     rc = rc_db_prepare(st,
                        "INSERT INTO evidence(finding_id, run_id, source, message, file_id, line, "
-                       "col, function, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                       "col, function, detail, rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                        &s, err);
     if (rc)
         return rc;
@@ -444,6 +490,7 @@ static int insert_evidence(rc_store_t *st, int64_t run_id, int64_t finding_id,
     sqlite3_bind_int(s, 7, (int)f->loc.col);
     rc_db_bind_text(s, 8, f->loc.function);
     rc_db_bind_text(s, 9, f->evidence);
+    rc_db_bind_text(s, 10, f->rule);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = rc_db_error(st, err, "insert evidence");
     int64_t evidence_id = sqlite3_last_insert_rowid(st->db);

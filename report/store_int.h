@@ -6,6 +6,7 @@
 #define RC_STORE_INT_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "report.h"
 
@@ -28,6 +29,12 @@ int rc_db_file_id(rc_store_t *st, const char *path, int64_t *id, rc_error_t *err
 /* Inserts findings as evidence of RUN_ID inside the caller's transaction. */
 int rc_db_insert_findings(rc_store_t *st, int64_t run_id, const rc_findings_t *fs,
                           rc_error_t *err);
+
+/* The correlation class of a rule ("race" for every race.* rule). Caller frees. */
+char *rc_rule_class(const char *rule);
+/* Finds an existing finding that F is further evidence of (correlate.c);
+ * *finding_id is 0 when there is none. */
+int rc_db_correlate(rc_store_t *st, const rc_finding_t *f, int64_t *finding_id, rc_error_t *err);
 
 int rc_db_begin(rc_store_t *st, rc_error_t *err);
 int rc_db_commit(rc_store_t *st, rc_error_t *err);

@@ -42,7 +42,7 @@ static int load_locks(rc_store_t *st, int64_t process_row, rc_sum_process_t *p, 
     sqlite3_stmt *s;
     int rc = rc_db_prepare(st,
                            "SELECT l.kind, l.name, l.addr, f.path, l.first_line, l.acquisitions,"
-                           " l.contended, l.wait_ns, l.max_wait_ns, l.hold_ns, l.max_hold_ns"
+                           " l.contended, l.wait_ns, l.max_wait_ns, l.hold_ns, l.max_hold_ns, l.id"
                            " FROM locks l LEFT JOIN files f ON f.id = l.first_file_id"
                            " WHERE l.process_id = ?1 ORDER BY l.acquisitions DESC, l.addr",
                            &s, err);
@@ -63,6 +63,50 @@ static int load_locks(rc_store_t *st, int64_t process_row, rc_sum_process_t *p, 
         l->max_wait_ns = sqlite3_column_int64(s, 8);
         l->hold_ns = sqlite3_column_int64(s, 9);
         l->max_hold_ns = sqlite3_column_int64(s, 10);
+        l->id = sqlite3_column_int64(s, 11);
+    }
+    sqlite3_finalize(s);
+    return RC_OK;
+}
+
+static size_t lock_index(const rc_sum_process_t *p, int64_t id)
+{
+    for (size_t i = 0; i < p->nlocks; i++)
+        if (p->locks[i].id == id)
+            return i;
+    return (size_t)-1;
+}
+
+/* Needs p->locks loaded. */
+static int load_edges(rc_store_t *st, int64_t process_row, rc_sum_process_t *p, rc_error_t *err)
+{
+    sqlite3_stmt *s;
+    int rc = rc_db_prepare(st,
+                           "SELECT e.from_lock, e.to_lock, e.tid, e.trylock, e.count, ff.path,"
+                           " e.from_line, tf.path, e.to_line FROM lock_edges e"
+                           " LEFT JOIN files ff ON ff.id = e.from_file_id"
+                           " LEFT JOIN files tf ON tf.id = e.to_file_id"
+                           " WHERE e.process_id = ?1 ORDER BY e.rowid",
+                           &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, process_row);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        size_t from = lock_index(p, sqlite3_column_int64(s, 0));
+        size_t to = lock_index(p, sqlite3_column_int64(s, 1));
+        if (from == (size_t)-1 || to == (size_t)-1)
+            continue;
+        p->edges = rc_xrealloc(p->edges, (p->nedges + 1) * sizeof *p->edges);
+        rc_sum_edge_t *e = &p->edges[p->nedges++];
+        e->from = from;
+        e->to = to;
+        e->tid = sqlite3_column_int(s, 2);
+        e->trylock = sqlite3_column_int(s, 3);
+        e->count = sqlite3_column_int64(s, 4);
+        e->from_file = col_dup(s, 5);
+        e->from_line = sqlite3_column_int(s, 6);
+        e->to_file = col_dup(s, 7);
+        e->to_line = sqlite3_column_int(s, 8);
     }
     sqlite3_finalize(s);
     return RC_OK;
@@ -119,6 +163,8 @@ int rc_summary_load(rc_store_t *st, int64_t run_id, rc_summary_t *out, rc_error_
             rc = load_threads(st, rows[k], &out->runs[i].procs[j], err);
             if (rc == RC_OK)
                 rc = load_locks(st, rows[k], &out->runs[i].procs[j], err);
+            if (rc == RC_OK)
+                rc = load_edges(st, rows[k], &out->runs[i].procs[j], err);
         }
     free(rows);
     if (rc)
@@ -141,8 +187,13 @@ void rc_summary_close(rc_summary_t *s)
                 free(p->locks[k].name);
                 free(p->locks[k].file);
             }
+            for (size_t k = 0; k < p->nedges; k++) {
+                free(p->edges[k].from_file);
+                free(p->edges[k].to_file);
+            }
             free(p->threads);
             free(p->locks);
+            free(p->edges);
             free(p->exe);
         }
         free(r->procs);

@@ -15,11 +15,21 @@ typedef struct rc_sum_thread {
 } rc_sum_thread_t;
 
 typedef struct rc_sum_lock {
+    int64_t id; /* row id in the store */
     char *kind, *name, *file;
     uint64_t addr;
     int line;
     int64_t acquisitions, contended, wait_ns, max_wait_ns, hold_ns, max_hold_ns;
 } rc_sum_lock_t;
+
+/* "thread TID acquired TO while holding FROM" (indices into locks[]). */
+typedef struct rc_sum_edge {
+    size_t from, to;
+    int tid, trylock;
+    int64_t count;
+    char *from_file, *to_file;
+    int from_line, to_line;
+} rc_sum_edge_t;
 
 typedef struct rc_sum_process {
     int pid, ppid, exited, exit_status;
@@ -29,6 +39,8 @@ typedef struct rc_sum_process {
     size_t nthreads;
     rc_sum_lock_t *locks; /* most acquired first */
     size_t nlocks;
+    rc_sum_edge_t *edges;
+    size_t nedges;
 } rc_sum_process_t;
 
 typedef struct rc_sum_run {

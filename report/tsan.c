@@ -1159,6 +1159,44 @@ static void add_thread_sites(rc_finding_t *f, const rc_tsan_report_t *r)
 }
 
 /* Describes an access: "write of size 4 by thread T2 in 'worker'". */
+/* Appends " holding M0, M1 (read)" for TSan's "write M0, read M1" list. */
+static void held_phrase(rc_strbuf_t *b, const char *mutexes)
+{
+    if (!mutexes || !*mutexes)
+        return;
+    rc_strbuf_append(b, " holding ");
+    const char *p = mutexes;
+    int first = 1;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        const char *tok = skip_ws(p);
+        size_t tn = n - (size_t)(tok - p);
+        int read = 0;
+        if (tn > 5 && has_prefix(tok, "read ")) {
+            read = 1;
+            tok += 5, tn -= 5;
+        } else if (tn > 6 && has_prefix(tok, "write ")) {
+            tok += 6, tn -= 6;
+        }
+        rc_strbuf_appendf(b, "%s%.*s%s", first ? "" : ", ", (int)tn, tok, read ? " (read)" : "");
+        first = 0;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+}
+
+/* Whether TSan's held-mutex list ("write M0, read M1") names mutex `id`. */
+static int holds(const char *mutexes, const char *id)
+{
+    size_t n = strlen(id);
+    for (const char *p = mutexes; p && (p = strstr(p, id)) != NULL; p += n)
+        if ((p == mutexes || p[-1] == ' ') && (p[n] == '\0' || p[n] == ','))
+            return 1;
+    return 0;
+}
+
+/* Describes an access: "write of size 4 by thread T2 in 'worker' holding M0". */
 static void access_phrase(rc_strbuf_t *b, const rc_tsan_report_t *r, const rc_tsan_access_t *a,
                           int with_size)
 {
@@ -1170,6 +1208,7 @@ static void access_phrase(rc_strbuf_t *b, const rc_tsan_report_t *r, const rc_ts
     rc_strbuf_append(b, " by ");
     thread_name(b, a->thread);
     in_function(b, user_frame(r, a->stack));
+    held_phrase(b, a->mutexes);
 }
 
 /* The subject of a memory report and whether it is a variable name (quoted in messages). */
@@ -1282,8 +1321,6 @@ static void convert_memory(rc_finding_t *f, const rc_tsan_report_t *r, int uaf)
                 rc_strbuf_append(&note, "previous ");
             access_phrase(&note, r, a, 1);
         }
-        if (a->mutexes)
-            rc_strbuf_appendf(&note, " holding %s", a->mutexes);
         add_related(f, user_frame(r, a->stack), note.s, 0);
         rc_strbuf_close(&note);
     }
@@ -1293,6 +1330,22 @@ static void convert_memory(rc_finding_t *f, const rc_tsan_report_t *r, int uaf)
                                                                      : "descriptor created by ");
         thread_name(&note, r->location.thread);
         add_related(f, user_frame(r, r->location.stack), note.s, 0);
+        rc_strbuf_close(&note);
+    }
+    /* Mutexes the accesses held: where each was first used, and by whom it was held. */
+    for (size_t i = 0; i < r->nmutexes; i++) {
+        const rc_tsan_mutex_t *mx = &r->mutexes[i];
+        rc_strbuf_t note = {0};
+        rc_strbuf_appendf(&note, "mutex %s", mx->id);
+        for (size_t j = 0; j < r->naccesses; j++)
+            if (holds(r->accesses[j].mutexes, mx->id)) {
+                rc_strbuf_append(&note, ", held by ");
+                thread_name(&note, r->accesses[j].thread);
+                rc_strbuf_append(&note, " at its access,");
+                break;
+            }
+        rc_strbuf_append(&note, " first used here");
+        add_related(f, user_frame(r, mx->stack), note.s, 0);
         rc_strbuf_close(&note);
     }
     add_thread_sites(f, r);

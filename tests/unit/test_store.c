@@ -133,6 +133,81 @@ Test(store, newest_run_of_a_command_replaces_older_and_sources_merge)
     rc_store_close(st);
 }
 
+/* A finding with one related location of role "previous access". */
+static void add_race(rc_findings_t *fs, const char *rule, const char *file, unsigned line,
+                     unsigned other_line, const char *subject, rc_source_t src)
+{
+    rc_finding_t *f = rc_findings_push(fs);
+    f->rule = rc_xstrdup(rule);
+    f->source = src;
+    f->message = rc_xasprintf("%s on %s", rule, subject);
+    f->subject = subject ? rc_xstrdup(subject) : NULL;
+    rc_loc_set(&f->loc, file, line, 3, "worker", NULL);
+    rc_finding_add_related(f, file, other_line, 3, "worker", "previous access");
+    rc_finding_add_related(f, file, 40, 9, "main", "thread created here");
+}
+
+Test(store, static_and_runtime_evidence_of_one_race_merge)
+{
+    rc_store_t *st = NULL;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    rc_findings_t stat = {0}, tsan = {0};
+    add_race(&stat, "race.unprotected-rmw", "/src/counter.c", 26, 26, "served", RC_SRC_STATIC);
+    run_with(st, RC_RUN_STATIC, "scan", &stat);
+    /* TSan, from a binary built in another directory: the racing read has no
+     * line (0) but the previous write is the static finding's line. */
+    add_race(&tsan, "race.data-race", "/build/x/counter.c", 0, 26, "served", RC_SRC_TSAN);
+    /* A second report of the same race between other threads. */
+    add_race(&tsan, "race.data-race", "/build/x/counter.c", 26, 26, "served", RC_SRC_TSAN);
+    /* A race on another variable that shares only the creation site. */
+    add_race(&tsan, "race.data-race", "/build/x/counter.c", 31, 32, "failed", RC_SRC_TSAN);
+    /* The same variable, but elsewhere entirely. */
+    add_race(&tsan, "race.data-race", "/build/x/counter.c", 50, 51, "served", RC_SRC_TSAN);
+    run_with(st, RC_RUN_TSAN, "ingest", &tsan);
+
+    rc_findings_t out = {0};
+    cr_assert_eq(rc_store_current_findings(st, &out, &err), RC_OK, "%s", err.msg);
+    cr_assert_eq(out.n, 3);
+    /* Ordered by path: the two TSan-only findings under /build come first. */
+    cr_assert_eq(out.v[0].loc.line, 31);
+    cr_assert_str_eq(out.v[0].subject, "failed");
+    cr_assert_eq(out.v[1].loc.line, 50);
+    cr_assert_eq(out.v[1].source, RC_SRC_TSAN);
+    cr_assert_str_eq(rc_confidence(out.v[1].source), "confirmed");
+    cr_assert_str_eq(out.v[2].rule, "race.unprotected-rmw"); /* static evidence preferred */
+    cr_assert_str_eq(out.v[2].loc.file, "/src/counter.c");
+    cr_assert_eq(out.v[2].loc.line, 26);
+    cr_assert_eq(out.v[2].source, RC_SRC_STATIC | RC_SRC_TSAN);
+    cr_assert_str_eq(rc_confidence(out.v[2].source), "confirmed");
+    rc_findings_close(&out);
+    rc_findings_close(&stat);
+    rc_findings_close(&tsan);
+    rc_store_close(st);
+}
+
+Test(store, lock_order_cycles_merge_by_place_not_by_lock_names)
+{
+    rc_store_t *st = NULL;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    rc_findings_t stat = {0}, shim = {0};
+    add_race(&stat, "lock.order-inversion", "/src/bank.c", 27, 26, "checking.lock,savings.lock",
+             RC_SRC_STATIC);
+    run_with(st, RC_RUN_STATIC, "scan", &stat);
+    add_race(&shim, "lock.order-inversion", "/src/bank.c", 27, 26, "'checking','savings'",
+             RC_SRC_SHIM);
+    run_with(st, RC_RUN_SHIM, "run bank", &shim);
+    rc_findings_t out = {0};
+    cr_assert_eq(rc_store_current_findings(st, &out, &err), RC_OK, "%s", err.msg);
+    cr_assert_eq(out.n, 1);
+    cr_assert_eq(out.v[0].source, RC_SRC_STATIC | RC_SRC_SHIM);
+    rc_findings_close(&out);
+    rc_findings_close(&stat);
+    rc_findings_close(&shim);
+    rc_store_close(st);
+}
+
 Test(store, unfinished_runs_are_not_reported)
 {
     rc_store_t *st = NULL;
