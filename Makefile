@@ -12,6 +12,7 @@ all: build
 
 deps:
 	@scripts/install-deps
+	@scripts/fetch-sarif-schema
 
 configure: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null

@@ -2,6 +2,7 @@
  * cmd_report.c - `racecheck report`: prints the findings in a store.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,9 +21,10 @@ static const char usage[] =
     "\n"
     "options:\n"
     "      --db PATH        store (default " RC_DEFAULT_DB ")\n"
-    "  -f, --format FMT     output format: text (default), json\n"
+    "  -f, --format FMT     text (default), json, sarif (SARIF 2.1.0), html\n"
     "  -o, --output FILE    write to FILE instead of standard output\n"
     "      --no-summary     findings only\n"
+    "      --srcroot DIR    SARIF: make file URIs relative to DIR (default: current dir)\n"
     "  -h, --help           this help\n"
     "\n"
     "exit status: 0 no findings, 1 findings, 2 usage error, 3 store missing or unreadable\n";
@@ -32,9 +34,10 @@ int rc_cmd_report(int argc, char **argv)
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'D'},     {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'}, {"no-summary", no_argument, NULL, 'S'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"srcroot", required_argument, NULL, 'R'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
-    const char *db = RC_DEFAULT_DB, *output = NULL;
+    const char *db = RC_DEFAULT_DB, *output = NULL, *srcroot = NULL;
     rc_format_t format = RC_FORMAT_TEXT;
     int summary = 1, c;
     optind = 1;
@@ -43,12 +46,13 @@ int rc_cmd_report(int argc, char **argv)
         case 'D': db = optarg; break;
         case 'f':
             if (rc_format_parse(optarg, &format) != RC_OK) {
-                rc_cli_error("unknown format '%s' (known: text, json)", optarg);
+                rc_cli_error("unknown format '%s' (known: text, json, sarif, html)", optarg);
                 return RC_EXIT_USAGE;
             }
             break;
         case 'o': output = optarg; break;
         case 'S': summary = 0; break;
+        case 'R': srcroot = optarg; break;
         case 'h': fputs(usage, stdout); return RC_EXIT_OK;
         default: fputs(usage, stderr); return RC_EXIT_USAGE;
         }
@@ -82,8 +86,30 @@ int rc_cmd_report(int argc, char **argv)
             return RC_EXIT_FAILURE;
         }
     }
-    rc_report_opts_t opts = {
-        .format = format, .out = out, .color = !output && isatty(1), .summary = summary};
+    char *rules_dir = rc_cli_rules_dir();
+    rc_catalogue_t *cat = NULL;
+    if (rc_catalogue_load(rules_dir, &cat, &err) != RC_OK)
+        rc_cli_error("warning: %s; rule descriptions are missing from the report", err.msg);
+    free(rules_dir);
+    char *root = srcroot ? realpath(srcroot, NULL) : NULL;
+    if (srcroot && !root) {
+        rc_cli_error("--srcroot '%s' does not exist", srcroot);
+        rc_catalogue_free(cat);
+        rc_store_close(st);
+        if (output) {
+            fclose(out);
+            unlink(tmp);
+            free(tmp);
+        }
+        return RC_EXIT_USAGE;
+    }
+    rc_report_opts_t opts = {.format = format,
+                             .out = out,
+                             .color = !output && isatty(1),
+                             .summary = summary,
+                             .catalogue = cat,
+                             .srcroot = root,
+                             .tool_version = RC_VERSION};
     size_t n = 0;
     rc = rc_report_render(st, &opts, &n, &err);
     if (output) {
@@ -96,6 +122,8 @@ int rc_cmd_report(int argc, char **argv)
         free(tmp);
     }
     rc_store_close(st);
+    rc_catalogue_free(cat);
+    free(root);
     if (rc) {
         rc_cli_error("%s", err.msg);
         return RC_EXIT_FAILURE;

@@ -101,6 +101,8 @@ typedef struct rc_loc {
     unsigned col;   /* 1-based; 0 when unknown */
     char *function; /* enclosing function, may be NULL */
     char *note;     /* what happens here ("other access in 'reader', no lock held") */
+    char *thread;   /* the thread this step runs on ("worker", "T2 (worker)", "main thread"),
+                       NULL when the location is not a step of a thread (a creation site) */
 } rc_loc_t;
 
 typedef struct rc_finding {
@@ -129,6 +131,8 @@ void rc_loc_set(rc_loc_t *loc, const char *file, unsigned line, unsigned col,
                 const char *function, const char *note);
 rc_loc_t *rc_finding_add_related(rc_finding_t *f, const char *file, unsigned line, unsigned col,
                                  const char *function, const char *note);
+/* Sets (copies) the thread label of LOC. */
+void rc_loc_set_thread(rc_loc_t *loc, const char *thread);
 void rc_loc_close(rc_loc_t *loc);
 void rc_finding_close(rc_finding_t *f);
 void rc_findings_close(rc_findings_t *fs);

@@ -67,8 +67,15 @@ rc_loc_t *rc_finding_add_related(rc_finding_t *f, const char *file, unsigned lin
     return loc;
 }
 
+void rc_loc_set_thread(rc_loc_t *loc, const char *thread)
+{
+    free(loc->thread);
+    loc->thread = rc_xstrdup(thread);
+}
+
 void rc_loc_close(rc_loc_t *loc)
 {
+    free(loc->thread);
     free(loc->file);
     free(loc->function);
     free(loc->note);

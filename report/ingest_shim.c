@@ -395,6 +395,9 @@ static void cycle_finding(ingest_t *in, const rc_lg_cycle_t *c, rc_findings_t *o
     f->subject = rc_strbuf_take(&subject);
     rc_loc_set(&f->loc, to[primary].file, to[primary].line, to[primary].col, to[primary].function,
                NULL);
+    char *primary_thread = thread_label(in, in->edges[c->edges[primary]].g.tid);
+    rc_loc_set_thread(&f->loc, primary_thread);
+    free(primary_thread);
     for (size_t k = 0; k < c->n; k++) {
         size_t i = (primary + k) % c->n;
         const edge_t *e = &in->edges[c->edges[i]];
@@ -403,8 +406,11 @@ static void cycle_finding(ingest_t *in, const rc_lg_cycle_t *c, rc_findings_t *o
         char *n1 = rc_xasprintf("%s acquired %s here", who, held);
         char *n2 = rc_xasprintf("%s then acquires %s here (observed %llu times)", who, got,
                                 (unsigned long long)e->count);
-        rc_finding_add_related(f, from[i].file, from[i].line, from[i].col, from[i].function, n1);
-        rc_finding_add_related(f, to[i].file, to[i].line, to[i].col, to[i].function, n2);
+        rc_loc_set_thread(rc_finding_add_related(f, from[i].file, from[i].line, from[i].col,
+                                                 from[i].function, n1),
+                          who);
+        rc_loc_set_thread(
+            rc_finding_add_related(f, to[i].file, to[i].line, to[i].col, to[i].function, n2), who);
         free(who);
         free(held);
         free(got);

@@ -17,7 +17,7 @@ static const char *const findings_sql =
     "WITH latest AS (SELECT max(id) AS id FROM runs WHERE finished IS NOT NULL AND ?1 = 0"
     "                GROUP BY kind, command UNION SELECT ?1 WHERE ?1 <> 0)"
     " SELECT f.id, COALESCE(e.rule, f.rule), f.severity, f.subject, e.id, e.source, e.message, p.path, e.line,"
-    "        e.col, e.function, e.detail, f.fingerprint"
+    "        e.col, e.function, e.detail, f.fingerprint, e.thread"
     " FROM findings f JOIN evidence e ON e.finding_id = f.id"
     " LEFT JOIN files p ON p.id = e.file_id"
     " WHERE e.run_id IN (SELECT id FROM latest)"
@@ -42,7 +42,7 @@ static int load_related(rc_store_t *st, int64_t evidence_id, rc_finding_t *f, rc
 {
     sqlite3_stmt *s;
     int rc = rc_db_prepare(st,
-                           "SELECT p.path, r.line, r.col, r.function, r.note"
+                           "SELECT p.path, r.line, r.col, r.function, r.note, r.thread"
                            " FROM related_locations r LEFT JOIN files p ON p.id = r.file_id"
                            " WHERE r.evidence_id = ?1 ORDER BY r.seq",
                            &s, err);
@@ -50,9 +50,12 @@ static int load_related(rc_store_t *st, int64_t evidence_id, rc_finding_t *f, rc
         return rc;
     sqlite3_bind_int64(s, 1, evidence_id);
     int step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW)
-        rc_finding_add_related(f, text_col(s, 0), (unsigned)sqlite3_column_int(s, 1),
-                               (unsigned)sqlite3_column_int(s, 2), text_col(s, 3), text_col(s, 4));
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        rc_loc_t *r =
+            rc_finding_add_related(f, text_col(s, 0), (unsigned)sqlite3_column_int(s, 1),
+                                   (unsigned)sqlite3_column_int(s, 2), text_col(s, 3), text_col(s, 4));
+        rc_loc_set_thread(r, text_col(s, 5));
+    }
     if (step != SQLITE_DONE)
         rc = rc_db_error(st, err, "read related locations");
     sqlite3_finalize(s);
@@ -111,6 +114,7 @@ static int load_findings(rc_store_t *st, int64_t run_id, rc_findings_t *out, rc_
                    (unsigned)sqlite3_column_int(s, 9), text_col(s, 10), NULL);
         f->evidence = rc_xstrdup(text_col(s, 11));
         f->fingerprint = rc_xstrdup(text_col(s, 12));
+        rc_loc_set_thread(&f->loc, text_col(s, 13));
         evidence_ids = rc_xrealloc(evidence_ids, (nids + 1) * sizeof *evidence_ids);
         evidence_ids[nids++] = sqlite3_column_int64(s, 4);
     }

@@ -13,6 +13,7 @@ static const struct {
     {"text", RC_FORMAT_TEXT},
     {"json", RC_FORMAT_JSON},
     {"html", RC_FORMAT_HTML},
+    {"sarif", RC_FORMAT_SARIF},
 };
 
 int rc_format_parse(const char *name, rc_format_t *out)
@@ -37,6 +38,8 @@ void rc_report_render_findings(const rc_findings_t *fs, const rc_report_opts_t *
         rc_render_json(NULL, fs, opts, NULL);
     else if (opts->format == RC_FORMAT_HTML)
         rc_render_html(NULL, fs, opts, NULL);
+    else if (opts->format == RC_FORMAT_SARIF)
+        rc_render_sarif(fs, opts, NULL);
     else
         rc_render_text_findings(fs, opts);
 }
@@ -53,6 +56,8 @@ int rc_report_render(rc_store_t *st, const rc_report_opts_t *opts, size_t *nfind
         rc = rc_render_json(st, &fs, opts, err);
     } else if (opts->format == RC_FORMAT_HTML) {
         rc = rc_render_html(st, &fs, opts, err);
+    } else if (opts->format == RC_FORMAT_SARIF) {
+        rc = rc_render_sarif(&fs, opts, err);
     } else {
         rc_render_text_findings(&fs, opts);
         if (opts->summary)

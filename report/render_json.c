@@ -13,38 +13,7 @@
 
 #define RC_JSON_VERSION 1
 
-/* A JSON string for S (null for NULL), replacing invalid UTF-8 sequences. */
-static json_t *jstr(const char *s)
-{
-    if (!s)
-        return json_null();
-    json_t *j = json_string(s);
-    if (j)
-        return j;
-    rc_strbuf_t b;
-    rc_strbuf_init(&b);
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        size_t len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
-        size_t ok = len;
-        for (size_t i = 1; i < len && ok; i++)
-            if ((p[i] & 0xc0) != 0x80)
-                ok = 0;
-        /* jansson validates the sequence (overlong forms, surrogates). */
-        json_t *probe = ok ? json_stringn((const char *)p, len) : NULL;
-        if (probe) {
-            json_decref(probe);
-            rc_strbuf_appendn(&b, (const char *)p, len);
-            p += len;
-        } else {
-            rc_strbuf_append(&b, "\xef\xbf\xbd");
-            p++;
-        }
-    }
-    j = json_string(b.s ? b.s : "");
-    rc_strbuf_close(&b);
-    return j ? j : json_string("");
-}
+#define jstr rc_json_string
 
 static json_t *loc_json(const rc_loc_t *l, int with_note)
 {
@@ -53,6 +22,7 @@ static json_t *loc_json(const rc_loc_t *l, int with_note)
     json_object_set_new(o, "line", json_integer(l->line));
     json_object_set_new(o, "column", json_integer(l->col));
     json_object_set_new(o, "function", jstr(l->function));
+    json_object_set_new(o, "thread", jstr(l->thread));
     if (with_note)
         json_object_set_new(o, "note", jstr(l->note));
     return o;

@@ -90,6 +90,7 @@ typedef enum rc_format {
     RC_FORMAT_TEXT = 1, /* clang-style diagnostics */
     RC_FORMAT_JSON = 2, /* docs/json-format.md */
     RC_FORMAT_HTML = 3, /* one self-contained page */
+    RC_FORMAT_SARIF = 4, /* SARIF 2.1.0 for code scanning */
 } rc_format_t;
 
 /* Parses a --format name. RC_EINVAL for an unknown one. */
@@ -102,6 +103,8 @@ typedef struct rc_report_opts {
     int summary;    /* add the runtime summary (processes, threads, locks) after the findings */
     int64_t run_id; /* 0: the current findings of the store; else only this run's */
     const rc_catalogue_t *catalogue; /* rule descriptions and models; may be NULL */
+    const char *srcroot;      /* SARIF: URIs are relative to this (default: current directory) */
+    const char *tool_version; /* SARIF: the driver's version */
 } rc_report_opts_t;
 
 /* Renders the current findings, or one run's (opts->run_id), and with

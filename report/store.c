@@ -7,7 +7,7 @@
  * with tables but no id, is refused and never written: validation only
  * reads, and WAL mode is switched on only after it passes.
  *
- * Schema (version 2; PRAGMA user_version holds the version, migrations[]
+ * Schema (version 3; PRAGMA user_version holds the version, migrations[]
  * brings any older store up to date inside one transaction):
  *
  *   table              one row per
@@ -106,6 +106,9 @@ static const char *const migrations[] = {
      * race.data-race from TSan). */
     "ALTER TABLE evidence ADD COLUMN rule TEXT;"
     "UPDATE evidence SET rule = (SELECT rule FROM findings WHERE findings.id = evidence.finding_id);",
+    /* 2 -> 3: the thread each location runs on (SARIF thread flows). */
+    "ALTER TABLE evidence ADD COLUMN thread TEXT;"
+    "ALTER TABLE related_locations ADD COLUMN thread TEXT;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -448,7 +451,7 @@ static int insert_related(rc_store_t *st, int64_t evidence_id, int seq, const rc
     sqlite3_stmt *s;
     rc = rc_db_prepare(st,
                        "INSERT INTO related_locations(evidence_id, seq, file_id, line, col, "
-                       "function, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                       "function, note, thread) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                        &s, err);
     if (rc)
         return rc;
@@ -460,6 +463,7 @@ static int insert_related(rc_store_t *st, int64_t evidence_id, int seq, const rc
     sqlite3_bind_int(s, 5, (int)loc->col);
     rc_db_bind_text(s, 6, loc->function);
     rc_db_bind_text(s, 7, loc->note);
+    rc_db_bind_text(s, 8, loc->thread);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = rc_db_error(st, err, "insert related location");
     sqlite3_finalize(s);
@@ -476,7 +480,8 @@ static int insert_evidence(rc_store_t *st, int64_t run_id, int64_t finding_id,
     sqlite3_stmt *s;
     rc = rc_db_prepare(st,
                        "INSERT INTO evidence(finding_id, run_id, source, message, file_id, line, "
-                       "col, function, detail, rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                       "col, function, detail, rule, thread) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                       " ?9, ?10, ?11)",
                        &s, err);
     if (rc)
         return rc;
@@ -491,6 +496,7 @@ static int insert_evidence(rc_store_t *st, int64_t run_id, int64_t finding_id,
     rc_db_bind_text(s, 8, f->loc.function);
     rc_db_bind_text(s, 9, f->evidence);
     rc_db_bind_text(s, 10, f->rule);
+    rc_db_bind_text(s, 11, f->loc.thread);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = rc_db_error(st, err, "insert evidence");
     int64_t evidence_id = sqlite3_last_insert_rowid(st->db);
