@@ -15,6 +15,7 @@
 #define RC_CLI_H
 
 #include "common.h"
+#include "report.h"
 
 enum {
     RC_EXIT_OK = 0,
@@ -30,6 +31,10 @@ int rc_cmd_run(int argc, char **argv);
 int rc_cmd_report(int argc, char **argv);
 int rc_cmd_rules(int argc, char **argv);
 int rc_cmd_ingest_tsan(int argc, char **argv);
+int rc_cmd_check(int argc, char **argv);
+/* Parses --shard K/N. RC_EINVAL unless 1 <= K <= N. */
+int rc_parse_shard(const char *s, int *k, int *n);
+int rc_cmd_baseline(int argc, char **argv);
 
 /* Prints "racecheck: <msg>" to stderr. */
 void rc_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -45,9 +50,61 @@ char *rc_cli_shim_path(void);
 /* The command line joined by spaces (for the runs table). Caller frees. */
 char *rc_cli_join_args(const char *first, int argc, char **argv);
 
+/* The project configuration (.racecheck.json in the current directory or the
+ * nearest parent; see config.c for the keys). Paths in it are made absolute. */
+typedef struct rc_config {
+    char *path; /* NULL when there is no configuration file */
+    char *dir;
+    char *build_dir;
+    char *baseline;
+    char **extra_args;
+    size_t nextra_args;
+    char **api_models;
+    size_t napi_models;
+} rc_config_t;
+
+/* Loads the configuration and applies its rule settings and excludes to
+ * POLICY. No file is not an error. Errors: RC_EPARSE with the file and what
+ * is wrong. rc_config_close frees it. */
+int rc_config_load(rc_config_t *cfg, const rc_catalogue_t *cat, rc_policy_t *policy,
+                   rc_error_t *err);
+void rc_config_close(rc_config_t *cfg);
+
+/* The shared part of `scan` and `check`: parse and analyse the TUs, add the
+ * invalid-suppression findings of their files, store the result as one
+ * static run, and return the findings (before the policy is applied). */
+typedef struct rc_scan_req {
+    const char *build_dir; /* compile database, or NULL */
+    char **files;          /* restrict to these (or analyse them with default flags) */
+    int nfiles;
+    const char **extra; /* extra compiler arguments */
+    int nextra;
+    const char *const *models; /* extra API model files */
+    size_t nmodels;
+    int jobs;
+    int quiet;
+    int shard_index, shard_count; /* analyse the TUs with index % count == index - 1; 0: all */
+    const char *command;          /* recorded with the run */
+    const rc_policy_t *policy;    /* excluded paths are not scanned */
+} rc_scan_req_t;
+
+/* Returns RC_OK, or an error already described in err. *ntus and *failed
+ * count the TUs analysed and those that did not parse. Exit code hint:
+ * RC_ENOENT when the compile database is missing. */
+int rc_cli_scan(const rc_scan_req_t *req, rc_store_t *st, rc_findings_t *found, size_t *ntus,
+                int *failed, rc_error_t *err);
+
+/* Loads the rule catalogue from rc_cli_rules_dir(); NULL (with a warning on
+ * stderr) when it cannot. */
+rc_catalogue_t *rc_cli_catalogue(void);
+
+/* Writes DATA through a temporary file renamed over PATH. */
+int rc_cli_write_atomic(const char *path, int (*write)(FILE *out, void *ud), void *ud,
+                        rc_error_t *err);
+
 /* What racecheck needs to know about a program before preloading into it. */
 typedef struct rc_program_info {
-    char *path;     /* resolved path (PATH search for names without '/') */
+    char *path; /* resolved path (PATH search for names without '/') */
     int is_elf;
     int is_script;  /* starts with #! */
     int is_dynamic; /* has an ELF interpreter (PT_INTERP) */

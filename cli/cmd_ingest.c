@@ -40,10 +40,18 @@ int rc_cmd_ingest_tsan(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'D': db = optarg; break;
-        case 'q': quiet = 1; break;
-        case 'h': fputs(usage, stdout); return RC_EXIT_OK;
-        default: fputs(usage, stderr); return RC_EXIT_USAGE;
+        case 'D':
+            db = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return RC_EXIT_OK;
+        default:
+            fputs(usage, stderr);
+            return RC_EXIT_USAGE;
         }
     }
     if (optind >= argc) {
@@ -85,8 +93,8 @@ int rc_cmd_ingest_tsan(int argc, char **argv)
     int exit_code = RC_EXIT_FAILURE;
     rc = rc_store_run_end(st, run_id, failed, &err);
     if (rc == RC_OK) {
-        rc_report_opts_t opts = {.format = RC_FORMAT_TEXT, .out = stdout, .color = isatty(1),
-                                 .run_id = run_id};
+        rc_report_opts_t opts = {
+            .format = RC_FORMAT_TEXT, .out = stdout, .color = isatty(1), .run_id = run_id};
         size_t n = 0;
         rc = rc_report_render(st, &opts, &n, &err);
         if (rc == RC_OK) {

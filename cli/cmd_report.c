@@ -25,6 +25,7 @@ static const char usage[] =
     "  -o, --output FILE    write to FILE instead of standard output\n"
     "      --no-summary     findings only\n"
     "      --srcroot DIR    SARIF: make file URIs relative to DIR (default: current dir)\n"
+    "  -b, --baseline FILE  leave out the findings FILE accepts\n"
     "  -h, --help           this help\n"
     "\n"
     "exit status: 0 no findings, 1 findings, 2 usage error, 3 store missing or unreadable\n";
@@ -32,29 +33,44 @@ static const char usage[] =
 int rc_cmd_report(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'D'},     {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'}, {"no-summary", no_argument, NULL, 'S'},
-        {"srcroot", required_argument, NULL, 'R'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'D'},      {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},  {"no-summary", no_argument, NULL, 'S'},
+        {"srcroot", required_argument, NULL, 'R'}, {"baseline", required_argument, NULL, 'b'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
-    const char *db = RC_DEFAULT_DB, *output = NULL, *srcroot = NULL;
+    const char *db = RC_DEFAULT_DB, *output = NULL, *srcroot = NULL, *baseline = NULL;
     rc_format_t format = RC_FORMAT_TEXT;
     int summary = 1, c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:o:b:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'D': db = optarg; break;
+        case 'D':
+            db = optarg;
+            break;
         case 'f':
             if (rc_format_parse(optarg, &format) != RC_OK) {
                 rc_cli_error("unknown format '%s' (known: text, json, sarif, html)", optarg);
                 return RC_EXIT_USAGE;
             }
             break;
-        case 'o': output = optarg; break;
-        case 'S': summary = 0; break;
-        case 'R': srcroot = optarg; break;
-        case 'h': fputs(usage, stdout); return RC_EXIT_OK;
-        default: fputs(usage, stderr); return RC_EXIT_USAGE;
+        case 'o':
+            output = optarg;
+            break;
+        case 'S':
+            summary = 0;
+            break;
+        case 'R':
+            srcroot = optarg;
+            break;
+        case 'b':
+            baseline = optarg;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return RC_EXIT_OK;
+        default:
+            fputs(usage, stderr);
+            return RC_EXIT_USAGE;
         }
     }
     if (optind < argc) {
@@ -86,14 +102,22 @@ int rc_cmd_report(int argc, char **argv)
             return RC_EXIT_FAILURE;
         }
     }
-    char *rules_dir = rc_cli_rules_dir();
-    rc_catalogue_t *cat = NULL;
-    if (rc_catalogue_load(rules_dir, &cat, &err) != RC_OK)
-        rc_cli_error("warning: %s; rule descriptions are missing from the report", err.msg);
-    free(rules_dir);
+    rc_catalogue_t *cat = rc_cli_catalogue();
+    rc_policy_t *policy = rc_policy_new(cat);
+    rc_config_t cfg;
     char *root = srcroot ? realpath(srcroot, NULL) : NULL;
-    if (srcroot && !root) {
+    int bad = 0;
+    if (rc_config_load(&cfg, cat, policy, &err) != RC_OK ||
+        (baseline && rc_policy_load_baseline(policy, baseline, &err) != RC_OK)) {
+        rc_cli_error("%s", err.msg);
+        bad = 1;
+    } else if (srcroot && !root) {
         rc_cli_error("--srcroot '%s' does not exist", srcroot);
+        bad = 1;
+    }
+    if (bad) {
+        rc_config_close(&cfg);
+        rc_policy_free(policy);
         rc_catalogue_free(cat);
         rc_store_close(st);
         if (output) {
@@ -109,7 +133,8 @@ int rc_cmd_report(int argc, char **argv)
                              .summary = summary,
                              .catalogue = cat,
                              .srcroot = root,
-                             .tool_version = RC_VERSION};
+                             .tool_version = RC_VERSION,
+                             .policy = policy};
     size_t n = 0;
     rc = rc_report_render(st, &opts, &n, &err);
     if (output) {
@@ -122,6 +147,8 @@ int rc_cmd_report(int argc, char **argv)
         free(tmp);
     }
     rc_store_close(st);
+    rc_config_close(&cfg);
+    rc_policy_free(policy);
     rc_catalogue_free(cat);
     free(root);
     if (rc) {

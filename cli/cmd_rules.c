@@ -21,9 +21,15 @@ int rc_cmd_rules(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'v': verbose = 1; break;
-        case 'h': fputs(usage, stdout); return RC_EXIT_OK;
-        default: fputs(usage, stderr); return RC_EXIT_USAGE;
+        case 'v':
+            verbose = 1;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return RC_EXIT_OK;
+        default:
+            fputs(usage, stderr);
+            return RC_EXIT_USAGE;
         }
     }
     char *dir = rc_cli_rules_dir();

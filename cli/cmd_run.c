@@ -74,8 +74,8 @@ static void set_env(const char *shim, const char *logdir, int tsan)
     setenv("RACECHECK_LOG_DIR", logdir, 1);
     if (tsan) {
         const char *topts = getenv("TSAN_OPTIONS");
-        char *v = rc_xasprintf("%s%slog_path=%s/tsan", topts ? topts : "", topts && *topts ? " " : "",
-                               logdir);
+        char *v = rc_xasprintf("%s%slog_path=%s/tsan", topts ? topts : "",
+                               topts && *topts ? " " : "", logdir);
         setenv("TSAN_OPTIONS", v, 1);
         free(v);
     }
@@ -166,8 +166,10 @@ static int ingest_all(rc_store_t *st, int64_t run_id, const char *logdir, int ke
 int rc_cmd_run(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'D'}, {"keep-logs", no_argument, NULL, 'K'},
-        {"quiet", no_argument, NULL, 'q'},    {"help", no_argument, NULL, 'h'},
+        {"db", required_argument, NULL, 'D'},
+        {"keep-logs", no_argument, NULL, 'K'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *db = RC_DEFAULT_DB;
@@ -176,11 +178,21 @@ int rc_cmd_run(int argc, char **argv)
     /* "+": stop at the first non-option, the program. */
     while ((c = getopt_long(argc, argv, "+qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'D': db = optarg; break;
-        case 'K': keep = 1; break;
-        case 'q': quiet = 1; break;
-        case 'h': fputs(usage, stdout); return RC_EXIT_OK;
-        default: fputs(usage, stderr); return RC_EXIT_USAGE;
+        case 'D':
+            db = optarg;
+            break;
+        case 'K':
+            keep = 1;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return RC_EXIT_OK;
+        default:
+            fputs(usage, stderr);
+            return RC_EXIT_USAGE;
         }
     }
     if (optind >= argc) {
@@ -253,8 +265,8 @@ int rc_cmd_run(int argc, char **argv)
     free(logdir_rel);
 
     int status = spawn(info.path, prog_argv, shim_abs, logdir, info.has_tsan);
-    int code = status < 0 ? -1
-               : WIFEXITED(status) ? WEXITSTATUS(status)
+    int code = status < 0            ? -1
+               : WIFEXITED(status)   ? WEXITSTATUS(status)
                : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
                                      : -1;
     if (status < 0)
@@ -276,15 +288,16 @@ int rc_cmd_run(int argc, char **argv)
         rc_cli_error("warning: no shim log was written; was '%s' run through another loader?",
                      prog_argv[0]);
     if (stats.torn)
-        rc_cli_error("warning: %zu records were cut off (the program died mid-write)",
-                     stats.torn);
+        rc_cli_error("warning: %zu records were cut off (the program died mid-write)", stats.torn);
     if (stats.dropped)
         rc_cli_error("warning: %llu events were dropped because the log was full "
                      "(raise RACECHECK_LOG_MB)",
                      (unsigned long long)stats.dropped);
-    rc_report_opts_t ropts = {
-        .format = RC_FORMAT_TEXT, .out = stdout, .color = isatty(1), .summary = !quiet,
-        .run_id = run_id};
+    rc_report_opts_t ropts = {.format = RC_FORMAT_TEXT,
+                              .out = stdout,
+                              .color = isatty(1),
+                              .summary = !quiet,
+                              .run_id = run_id};
     size_t nfindings = 0;
     rc = rc_report_render(st, &ropts, &nfindings, &err);
     if (rc) {

@@ -17,6 +17,9 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  scan [-p BUILD_DIR] [FILE...]   analyse sources statically\n"
+    "  check [FILE...]                 scan, compare with the baseline, fail on new findings\n"
+    "                                  (for CI and pre-commit hooks)\n"
+    "  baseline save [-o FILE]         accept the current findings\n"
     "  run -- PROGRAM [ARGS...]        run a program under the shim (and TSan if built with it)\n"
     "  ingest-tsan LOG...              store ThreadSanitizer logs produced elsewhere\n"
     "  report                          print the findings in the store\n"
@@ -67,6 +70,8 @@ int main(int argc, char **argv)
         {"report", rc_cmd_report},
         {"rules", rc_cmd_rules},
         {"ingest-tsan", rc_cmd_ingest_tsan},
+        {"check", rc_cmd_check},
+        {"baseline", rc_cmd_baseline},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(cmd, cmds[i].name) == 0)

@@ -55,8 +55,8 @@ int rc_catalogue_load(const char *rules_dir, rc_catalogue_t **out, rc_error_t *e
     json_error_t jerr;
     json_t *root = json_load_file(path, 0, &jerr);
     if (!root) {
-        int rc = rc_error_set(err, RC_EPARSE, "%s:%d:%d: %s", path, jerr.line, jerr.column,
-                              jerr.text);
+        int rc =
+            rc_error_set(err, RC_EPARSE, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
         free(path);
         return rc;
     }

@@ -106,7 +106,7 @@ typedef struct rc_loc {
 } rc_loc_t;
 
 typedef struct rc_finding {
-    char *rule;    /* rule id, e.g. "race.unprotected-rmw" */
+    char *rule; /* rule id, e.g. "race.unprotected-rmw" */
     rc_severity_t severity;
     rc_source_t source;
     char *message; /* one line, no trailing newline */
@@ -127,8 +127,8 @@ typedef struct rc_findings {
 /* Appends a zeroed finding and returns it; the pointer is valid until the next push. */
 rc_finding_t *rc_findings_push(rc_findings_t *fs);
 /* Copies the strings given (any may be NULL). */
-void rc_loc_set(rc_loc_t *loc, const char *file, unsigned line, unsigned col,
-                const char *function, const char *note);
+void rc_loc_set(rc_loc_t *loc, const char *file, unsigned line, unsigned col, const char *function,
+                const char *note);
 rc_loc_t *rc_finding_add_related(rc_finding_t *f, const char *file, unsigned line, unsigned col,
                                  const char *function, const char *note);
 /* Sets (copies) the thread label of LOC. */
@@ -140,13 +140,13 @@ void rc_findings_close(rc_findings_t *fs);
 /* ---- Rule catalogue (rules/catalogue.json) ------------------------------- */
 
 typedef struct rc_rule_info {
-    char *id;          /* "race.unprotected-rmw" */
+    char *id; /* "race.unprotected-rmw" */
     rc_severity_t severity;
-    char *model;       /* "threads", "processes", "cooperative", "signals" */
-    unsigned sources;  /* rc_source_t bits that can produce it */
-    char *short_desc;  /* one line */
-    char *full_desc;   /* a paragraph */
-    char *help;        /* how to fix it */
+    char *model;      /* "threads", "processes", "cooperative", "signals" */
+    unsigned sources; /* rc_source_t bits that can produce it */
+    char *short_desc; /* one line */
+    char *full_desc;  /* a paragraph */
+    char *help;       /* how to fix it */
 } rc_rule_info_t;
 
 typedef struct rc_catalogue rc_catalogue_t;

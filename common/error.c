@@ -29,16 +29,27 @@ void rc_error_clear(rc_error_t *err)
 const char *rc_strerror(int code)
 {
     switch (code) {
-    case RC_OK: return "success";
-    case RC_ENOMEM: return "out of memory";
-    case RC_EIO: return "input/output error";
-    case RC_EINVAL: return "invalid argument or input";
-    case RC_EPARSE: return "parse error";
-    case RC_EDB: return "database error";
-    case RC_EFOREIGN: return "corrupt or foreign file";
-    case RC_ENOENT: return "no such file or item";
-    case RC_EUNSUPPORTED: return "not supported";
-    case RC_EINTERNAL: return "internal error";
-    default: return "unknown error";
+    case RC_OK:
+        return "success";
+    case RC_ENOMEM:
+        return "out of memory";
+    case RC_EIO:
+        return "input/output error";
+    case RC_EINVAL:
+        return "invalid argument or input";
+    case RC_EPARSE:
+        return "parse error";
+    case RC_EDB:
+        return "database error";
+    case RC_EFOREIGN:
+        return "corrupt or foreign file";
+    case RC_ENOENT:
+        return "no such file or item";
+    case RC_EUNSUPPORTED:
+        return "not supported";
+    case RC_EINTERNAL:
+        return "internal error";
+    default:
+        return "unknown error";
     }
 }

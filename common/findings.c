@@ -27,9 +27,12 @@ int rc_severity_parse(const char *name, rc_severity_t *out)
 const char *rc_source_name(rc_source_t s)
 {
     switch (s) {
-    case RC_SRC_STATIC: return "static";
-    case RC_SRC_SHIM: return "shim";
-    case RC_SRC_TSAN: return "tsan";
+    case RC_SRC_STATIC:
+        return "static";
+    case RC_SRC_SHIM:
+        return "shim";
+    case RC_SRC_TSAN:
+        return "tsan";
     }
     return "unknown";
 }
@@ -46,8 +49,8 @@ rc_finding_t *rc_findings_push(rc_findings_t *fs)
     return f;
 }
 
-void rc_loc_set(rc_loc_t *loc, const char *file, unsigned line, unsigned col,
-                const char *function, const char *note)
+void rc_loc_set(rc_loc_t *loc, const char *file, unsigned line, unsigned col, const char *function,
+                const char *note)
 {
     rc_loc_close(loc);
     loc->file = rc_xstrdup(file);

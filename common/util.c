@@ -133,8 +133,8 @@ int rc_read_file(const char *path, char **out, size_t *len, rc_error_t *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return rc_error_set(err, errno == ENOENT ? RC_ENOENT : RC_EIO, "cannot open '%s': %s",
-                            path, strerror(errno));
+        return rc_error_set(err, errno == ENOENT ? RC_ENOENT : RC_EIO, "cannot open '%s': %s", path,
+                            strerror(errno));
     rc_strbuf_t b;
     rc_strbuf_init(&b);
     char chunk[65536];

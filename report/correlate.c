@@ -46,8 +46,8 @@ static int same_place(const char *base, unsigned line, const char *path, unsigne
 
 /* Does F's primary location appear among the candidate's places, or one of
  * the candidate's primaries among F's places? */
-static int places_meet(const rc_finding_t *f, const place_t *prim, size_t nprim,
-                       const place_t *all, size_t nall)
+static int places_meet(const rc_finding_t *f, const place_t *prim, size_t nprim, const place_t *all,
+                       size_t nall)
 {
     const char *fbase = base_of(f->loc.file);
     for (size_t i = 0; i < nall; i++)

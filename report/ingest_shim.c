@@ -286,9 +286,14 @@ static void replay(ingest_t *in, const rc_event_t *ev, size_t n)
         case RC_EV_LOCK_WAIT:
             in->locks[lock_at(in, ev->obj, RC_LOCK_KIND(ev->flags), ev->site)].contended++;
             break;
-        case RC_EV_LOCK_ACQUIRED: on_acquired(in, ev); break;
-        case RC_EV_LOCK_RELEASED: on_released(in, ev); break;
-        default: break;
+        case RC_EV_LOCK_ACQUIRED:
+            on_acquired(in, ev);
+            break;
+        case RC_EV_LOCK_RELEASED:
+            on_released(in, ev);
+            break;
+        default:
+            break;
         }
     }
 }
@@ -430,11 +435,15 @@ static void cycle_finding(ingest_t *in, const rc_lg_cycle_t *c, rc_findings_t *o
 static const char *kind_name(int kind)
 {
     switch (kind) {
-    case RC_LOCK_MUTEX: return "mutex";
+    case RC_LOCK_MUTEX:
+        return "mutex";
     case RC_LOCK_RWLOCK_READ:
-    case RC_LOCK_RWLOCK_WRITE: return "rwlock";
-    case RC_LOCK_SPIN: return "spinlock";
-    case RC_LOCK_C11_MUTEX: return "mtx";
+    case RC_LOCK_RWLOCK_WRITE:
+        return "rwlock";
+    case RC_LOCK_SPIN:
+        return "spinlock";
+    case RC_LOCK_C11_MUTEX:
+        return "mtx";
     }
     return "lock";
 }

@@ -19,11 +19,11 @@ json_t *rc_json_string(const char *s)
     rc_strbuf_init(&b);
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
-        size_t len = *p < 0x80          ? 1
-                     : (*p >> 5) == 6   ? 2
-                     : (*p >> 4) == 14  ? 3
-                     : (*p >> 3) == 30  ? 4
-                                        : 0;
+        size_t len = *p < 0x80         ? 1
+                     : (*p >> 5) == 6  ? 2
+                     : (*p >> 4) == 14 ? 3
+                     : (*p >> 3) == 30 ? 4
+                                       : 0;
         size_t ok = len;
         for (size_t i = 1; i < len && ok; i++)
             if ((p[i] & 0xc0) != 0x80)

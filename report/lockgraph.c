@@ -30,11 +30,11 @@ typedef struct search {
     const rc_lg_edge_t *edges;
     node_t *nodes;
     size_t nnodes;
-    size_t *path;      /* node path */
-    pair_t **hops;     /* pair used for each hop of the path */
+    size_t *path;  /* node path */
+    pair_t **hops; /* pair used for each hop of the path */
     size_t depth;
     char *on_path;
-    size_t *choice;    /* chosen observation per hop */
+    size_t *choice; /* chosen observation per hop */
     long budget;
     rc_lg_cycle_t *cycles;
     size_t ncycles, cap;

@@ -31,7 +31,7 @@ typedef struct rc_lg_edge {
     uint32_t tid;    /* thread that took the edge */
     size_t *held;    /* lock nodes held every time TO was acquired here (includes FROM) */
     size_t nheld;
-    int trylock;     /* every observed acquisition of TO here was a trylock */
+    int trylock; /* every observed acquisition of TO here was a trylock */
     /* Happens-before through create/join: the vector clock of the thread at
      * the edge's first occurrence (vc[t] = what it knows of thread t), and
      * the thread's own clock at its last occurrence. nvc == 0: unknown, the

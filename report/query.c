@@ -16,7 +16,8 @@
 static const char *const findings_sql =
     "WITH latest AS (SELECT max(id) AS id FROM runs WHERE finished IS NOT NULL AND ?1 = 0"
     "                GROUP BY kind, command UNION SELECT ?1 WHERE ?1 <> 0)"
-    " SELECT f.id, COALESCE(e.rule, f.rule), f.severity, f.subject, e.id, e.source, e.message, p.path, e.line,"
+    " SELECT f.id, COALESCE(e.rule, f.rule), f.severity, f.subject, e.id, e.source, e.message, "
+    "p.path, e.line,"
     "        e.col, e.function, e.detail, f.fingerprint, e.thread"
     " FROM findings f JOIN evidence e ON e.finding_id = f.id"
     " LEFT JOIN files p ON p.id = e.file_id"
@@ -51,9 +52,9 @@ static int load_related(rc_store_t *st, int64_t evidence_id, rc_finding_t *f, rc
     sqlite3_bind_int64(s, 1, evidence_id);
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        rc_loc_t *r =
-            rc_finding_add_related(f, text_col(s, 0), (unsigned)sqlite3_column_int(s, 1),
-                                   (unsigned)sqlite3_column_int(s, 2), text_col(s, 3), text_col(s, 4));
+        rc_loc_t *r = rc_finding_add_related(f, text_col(s, 0), (unsigned)sqlite3_column_int(s, 1),
+                                             (unsigned)sqlite3_column_int(s, 2), text_col(s, 3),
+                                             text_col(s, 4));
         rc_loc_set_thread(r, text_col(s, 5));
     }
     if (step != SQLITE_DONE)

@@ -52,6 +52,8 @@ int rc_report_render(rc_store_t *st, const rc_report_opts_t *opts, size_t *nfind
                           : rc_store_current_findings(st, &fs, err);
     if (rc)
         return rc;
+    if (opts->policy)
+        rc_policy_apply(opts->policy, &fs, NULL);
     if (opts->format == RC_FORMAT_JSON) {
         rc = rc_render_json(st, &fs, opts, err);
     } else if (opts->format == RC_FORMAT_HTML) {

@@ -165,9 +165,9 @@ static json_t *code_flows(const rc_finding_t *f, const char *root)
                 continue;
             done[j] = 1;
             json_t *step = json_object();
-            json_object_set_new(step, "location",
-                                location(locs[j], root, -1,
-                                         locs[j]->note ? locs[j]->note : f->message));
+            json_object_set_new(
+                step, "location",
+                location(locs[j], root, -1, locs[j]->note ? locs[j]->note : f->message));
             json_array_append_new(steps, step);
         }
         json_object_set_new(tf, "locations", steps);
@@ -245,7 +245,8 @@ int rc_render_sarif(const rc_findings_t *fs, const rc_report_opts_t *opts, rc_er
     size_t nids;
     json_t *driver = json_object();
     json_object_set_new(driver, "name", json_string("racecheck"));
-    json_object_set_new(driver, "version", rc_json_string(opts->tool_version ? opts->tool_version : "0"));
+    json_object_set_new(driver, "version",
+                        rc_json_string(opts->tool_version ? opts->tool_version : "0"));
     json_object_set_new(driver, "rules", rules_json(fs, opts->catalogue, &ids, &nids));
     json_t *tool = json_object();
     json_object_set_new(tool, "driver", driver);
@@ -266,7 +267,8 @@ int rc_render_sarif(const rc_findings_t *fs, const rc_report_opts_t *opts, rc_er
     json_object_set_new(run, "columnKind", json_string("utf16CodeUnits"));
     json_t *runs = json_array(), *root_obj = json_object();
     json_array_append_new(runs, run);
-    json_object_set_new(root_obj, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
+    json_object_set_new(root_obj, "$schema",
+                        json_string("https://json.schemastore.org/sarif-2.1.0.json"));
     json_object_set_new(root_obj, "version", json_string("2.1.0"));
     json_object_set_new(root_obj, "runs", runs);
     int rc = RC_OK;

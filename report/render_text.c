@@ -63,8 +63,7 @@ static int render_summary(rc_store_t *st, FILE *out, int64_t only_run, rc_error_
         return rc;
     for (size_t i = 0; i < sum.nruns; i++) {
         const rc_sum_run_t *r = &sum.runs[i];
-        fprintf(out, "\nrun #%lld: %s (exit status %d)\n", (long long)r->id, r->command,
-                r->status);
+        fprintf(out, "\nrun #%lld: %s (exit status %d)\n", (long long)r->id, r->command, r->status);
         for (size_t j = 0; j < r->nprocs; j++) {
             const rc_sum_process_t *p = &r->procs[j];
             fprintf(out, "  process %d (parent %d): %lld events recorded", p->pid, p->ppid,
@@ -79,7 +78,9 @@ static int render_summary(rc_store_t *st, FILE *out, int64_t only_run, rc_error_
                 if (t->file)
                     fprintf(out, ", created at %s:%d", t->file, t->line);
                 if (t->tid != 0)
-                    fputs(t->joined ? ", joined" : t->detached ? ", detached" : ", never joined",
+                    fputs(t->joined     ? ", joined"
+                          : t->detached ? ", detached"
+                                        : ", never joined",
                           out);
                 fputc('\n', out);
             }

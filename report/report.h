@@ -47,21 +47,20 @@ int rc_store_run_end(rc_store_t *st, int64_t run_id, int status, rc_error_t *err
 
 /* Stores findings as evidence of RUN_ID, merging by fingerprint, in one
  * transaction. */
-int rc_store_add_findings(rc_store_t *st, int64_t run_id, const rc_findings_t *fs,
-                          rc_error_t *err);
+int rc_store_add_findings(rc_store_t *st, int64_t run_id, const rc_findings_t *fs, rc_error_t *err);
 
 typedef struct rc_ingest_stats {
-    size_t processes;  /* shim logs ingested */
+    size_t processes; /* shim logs ingested */
     size_t threads;
     size_t locks;
-    size_t edges;      /* distinct lock-order edges */
-    size_t events;     /* records read */
-    size_t torn;       /* records lost to truncation */
-    uint64_t dropped;  /* records the shim dropped (log full) */
-    size_t reports;    /* TSan reports */
-    size_t unknown;    /* TSan reports of unknown kind (kept raw) */
-    size_t skipped;    /* TSan lines that belonged to no complete report */
-    size_t findings;   /* findings added */
+    size_t edges;         /* distinct lock-order edges */
+    size_t events;        /* records read */
+    size_t torn;          /* records lost to truncation */
+    uint64_t dropped;     /* records the shim dropped (log full) */
+    size_t reports;       /* TSan reports */
+    size_t unknown;       /* TSan reports of unknown kind (kept raw) */
+    size_t skipped;       /* TSan lines that belonged to no complete report */
+    size_t findings;      /* findings added */
     int cycles_truncated; /* the lock-graph search ran out of budget */
 } rc_ingest_stats_t;
 
@@ -86,10 +85,42 @@ int rc_store_current_findings(rc_store_t *st, rc_findings_t *out, rc_error_t *er
 /* The findings observed by one run, in the same form and order. */
 int rc_store_run_findings(rc_store_t *st, int64_t run_id, rc_findings_t *out, rc_error_t *err);
 
+/* ---- Policy: what the user wants to see (policy.c) ----------------------- */
+
+typedef struct rc_policy rc_policy_t;
+
+typedef struct rc_policy_stats {
+    size_t disabled, excluded, suppressed, baselined;
+} rc_policy_stats_t;
+
+/* CAT (may be NULL) validates rule ids in suppression comments. */
+rc_policy_t *rc_policy_new(const rc_catalogue_t *cat);
+void rc_policy_free(rc_policy_t *p);
+void rc_policy_enable_rule(rc_policy_t *p, const char *id, int enabled);
+void rc_policy_set_severity(rc_policy_t *p, const char *id, rc_severity_t sev);
+/* Drops findings whose primary file matches the fnmatch(3) PATTERN. */
+void rc_policy_exclude(rc_policy_t *p, const char *pattern);
+int rc_policy_excludes_path(const rc_policy_t *p, const char *path);
+/* Inline `racecheck-ignore(rule): reason` comments (on by default). */
+void rc_policy_use_suppressions(rc_policy_t *p, int on);
+/* Findings whose fingerprint is listed in the baseline file are dropped.
+ * Errors: RC_ENOENT, RC_EIO, RC_EPARSE (a line without a fingerprint). */
+int rc_policy_load_baseline(rc_policy_t *p, const char *path, rc_error_t *err);
+int rc_policy_baselined(const rc_policy_t *p, const rc_finding_t *f);
+/* Removes from FS what the policy hides and applies severity overrides;
+ * counts what was removed in *stats (may be NULL). */
+void rc_policy_apply(const rc_policy_t *p, rc_findings_t *fs, rc_policy_stats_t *stats);
+/* Appends a `suppress.invalid` finding for every malformed suppression
+ * comment in PATH (missing reason, unknown rule). */
+void rc_policy_check_suppressions(const rc_policy_t *p, const char *path, rc_findings_t *out);
+/* Writes a baseline accepting every finding of FS (fingerprints must be set,
+ * as rc_store_current_findings does). */
+int rc_policy_write_baseline(const rc_findings_t *fs, FILE *out);
+
 typedef enum rc_format {
-    RC_FORMAT_TEXT = 1, /* clang-style diagnostics */
-    RC_FORMAT_JSON = 2, /* docs/json-format.md */
-    RC_FORMAT_HTML = 3, /* one self-contained page */
+    RC_FORMAT_TEXT = 1,  /* clang-style diagnostics */
+    RC_FORMAT_JSON = 2,  /* docs/json-format.md */
+    RC_FORMAT_HTML = 3,  /* one self-contained page */
     RC_FORMAT_SARIF = 4, /* SARIF 2.1.0 for code scanning */
 } rc_format_t;
 
@@ -99,12 +130,13 @@ int rc_format_parse(const char *name, rc_format_t *out);
 typedef struct rc_report_opts {
     rc_format_t format;
     FILE *out;
-    int color;   /* ANSI colours (text on a TTY) */
+    int color;      /* ANSI colours (text on a TTY) */
     int summary;    /* add the runtime summary (processes, threads, locks) after the findings */
     int64_t run_id; /* 0: the current findings of the store; else only this run's */
     const rc_catalogue_t *catalogue; /* rule descriptions and models; may be NULL */
-    const char *srcroot;      /* SARIF: URIs are relative to this (default: current directory) */
-    const char *tool_version; /* SARIF: the driver's version */
+    const char *srcroot;       /* SARIF: URIs are relative to this (default: current directory) */
+    const char *tool_version;  /* SARIF: the driver's version */
+    const rc_policy_t *policy; /* applied to the findings before rendering; may be NULL */
 } rc_report_opts_t;
 
 /* Renders the current findings, or one run's (opts->run_id), and with

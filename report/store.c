@@ -105,7 +105,8 @@ static const char *const migrations[] = {
      * finding may come from different rules (race.unprotected-rmw statically,
      * race.data-race from TSan). */
     "ALTER TABLE evidence ADD COLUMN rule TEXT;"
-    "UPDATE evidence SET rule = (SELECT rule FROM findings WHERE findings.id = evidence.finding_id);",
+    "UPDATE evidence SET rule = (SELECT rule FROM findings WHERE findings.id = "
+    "evidence.finding_id);",
     /* 2 -> 3: the thread each location runs on (SARIF thread flows). */
     "ALTER TABLE evidence ADD COLUMN thread TEXT;"
     "ALTER TABLE related_locations ADD COLUMN thread TEXT;",
@@ -276,8 +277,8 @@ static int migrate(rc_store_t *st, int from, rc_error_t *err)
         rc = rc_db_exec(st, migrations[v], err);
     if (rc == RC_OK) {
         char sql[96];
-        snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
-                 RC_APP_ID, SCHEMA_VERSION);
+        snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d", RC_APP_ID,
+                 SCHEMA_VERSION);
         rc = rc_db_exec(st, sql, err);
     }
     if (rc == RC_OK)
@@ -342,9 +343,12 @@ static void utc_now(char buf[32])
 static const char *kind_name(rc_run_kind_t kind)
 {
     switch (kind) {
-    case RC_RUN_STATIC: return "static";
-    case RC_RUN_SHIM: return "shim";
-    case RC_RUN_TSAN: return "tsan";
+    case RC_RUN_STATIC:
+        return "static";
+    case RC_RUN_SHIM:
+        return "shim";
+    case RC_RUN_TSAN:
+        return "tsan";
     }
     return NULL;
 }
@@ -355,9 +359,8 @@ int rc_store_run_begin(rc_store_t *st, rc_run_kind_t kind, const char *command, 
     char now[32];
     utc_now(now);
     sqlite3_stmt *s;
-    int rc = rc_db_prepare(st,
-                           "INSERT INTO runs(kind, command, cwd, started) VALUES (?1, ?2, ?3, ?4)",
-                           &s, err);
+    int rc = rc_db_prepare(
+        st, "INSERT INTO runs(kind, command, cwd, started) VALUES (?1, ?2, ?3, ?4)", &s, err);
     if (rc)
         return rc;
     rc_db_bind_text(s, 1, kind_name(kind));
@@ -478,11 +481,12 @@ static int insert_evidence(rc_store_t *st, int64_t run_id, int64_t finding_id,
     if (rc)
         return rc;
     sqlite3_stmt *s;
-    rc = rc_db_prepare(st,
-                       "INSERT INTO evidence(finding_id, run_id, source, message, file_id, line, "
-                       "col, function, detail, rule, thread) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-                       " ?9, ?10, ?11)",
-                       &s, err);
+    rc =
+        rc_db_prepare(st,
+                      "INSERT INTO evidence(finding_id, run_id, source, message, file_id, line, "
+                      "col, function, detail, rule, thread) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                      " ?9, ?10, ?11)",
+                      &s, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, finding_id);
@@ -506,8 +510,7 @@ static int insert_evidence(rc_store_t *st, int64_t run_id, int64_t finding_id,
     return rc;
 }
 
-int rc_db_insert_findings(rc_store_t *st, int64_t run_id, const rc_findings_t *fs,
-                          rc_error_t *err)
+int rc_db_insert_findings(rc_store_t *st, int64_t run_id, const rc_findings_t *fs, rc_error_t *err)
 {
     int rc = RC_OK;
     for (size_t i = 0; rc == RC_OK && i < fs->n; i++) {
@@ -522,8 +525,7 @@ int rc_db_insert_findings(rc_store_t *st, int64_t run_id, const rc_findings_t *f
     return rc;
 }
 
-int rc_store_add_findings(rc_store_t *st, int64_t run_id, const rc_findings_t *fs,
-                          rc_error_t *err)
+int rc_store_add_findings(rc_store_t *st, int64_t run_id, const rc_findings_t *fs, rc_error_t *err)
 {
     int rc = rc_db_begin(st, err);
     if (rc)

@@ -27,8 +27,7 @@ void rc_db_bind_text(sqlite3_stmt *s, int i, const char *v);
 int rc_db_file_id(rc_store_t *st, const char *path, int64_t *id, rc_error_t *err);
 
 /* Inserts findings as evidence of RUN_ID inside the caller's transaction. */
-int rc_db_insert_findings(rc_store_t *st, int64_t run_id, const rc_findings_t *fs,
-                          rc_error_t *err);
+int rc_db_insert_findings(rc_store_t *st, int64_t run_id, const rc_findings_t *fs, rc_error_t *err);
 
 /* The correlation class of a rule ("race" for every race.* rule). Caller frees. */
 char *rc_rule_class(const char *rule);

@@ -11,8 +11,7 @@ static char *col_dup(sqlite3_stmt *s, int i)
     return rc_xstrdup((const char *)sqlite3_column_text(s, i));
 }
 
-static int load_threads(rc_store_t *st, int64_t process_row, rc_sum_process_t *p,
-                        rc_error_t *err)
+static int load_threads(rc_store_t *st, int64_t process_row, rc_sum_process_t *p, rc_error_t *err)
 {
     sqlite3_stmt *s;
     int rc = rc_db_prepare(st,

@@ -36,19 +36,20 @@ static char *write_in_dir(const char *name, const char *content)
     return path;
 }
 
-static const char racy_src[] = "#include <pthread.h>\n"
-                               "static int hits;\n"
-                               "static void *worker(void *arg) {\n"
-                               "    (void)arg;\n"
-                               "    hits = hits + 1;\n"
-                               "    return 0;\n"
-                               "}\n"
-                               "int main(void) {\n"
-                               "    pthread_t t[2];\n"
-                               "    for (int i = 0; i < 2; i++) pthread_create(&t[i], 0, worker, 0);\n"
-                               "    for (int i = 0; i < 2; i++) pthread_join(t[i], 0);\n"
-                               "    return hits;\n"
-                               "}\n";
+static const char racy_src[] =
+    "#include <pthread.h>\n"
+    "static int hits;\n"
+    "static void *worker(void *arg) {\n"
+    "    (void)arg;\n"
+    "    hits = hits + 1;\n"
+    "    return 0;\n"
+    "}\n"
+    "int main(void) {\n"
+    "    pthread_t t[2];\n"
+    "    for (int i = 0; i < 2; i++) pthread_create(&t[i], 0, worker, 0);\n"
+    "    for (int i = 0; i < 2; i++) pthread_join(t[i], 0);\n"
+    "    return hits;\n"
+    "}\n";
 
 TestSuite(cli, .init = setup, .fini = teardown, .timeout = 120);
 
@@ -148,7 +149,8 @@ Test(cli, syntax_error_is_reported_with_location_and_exit_3)
 
 Test(cli, missing_header_is_a_clear_failure)
 {
-    char *src = write_in_dir("hdr.c", "#include \"no_such_header.h\"\nint main(void) { return 0; }\n");
+    char *src =
+        write_in_dir("hdr.c", "#include \"no_such_header.h\"\nint main(void) { return 0; }\n");
     char *out;
     int rc = e2e_run(&out, "cd %s && %s scan hdr.c", dir, RACECHECK);
     cr_expect_eq(rc, 3, "%s", out);

@@ -129,7 +129,8 @@ Test(formats, sarif_validates_against_the_official_schema)
     json_t *root = json_load_file(path, 0, &jerr);
     cr_assert_not_null(root, "%s", jerr.text);
     json_t *run = json_array_get(json_object_get(root, "runs"), 0);
-    json_t *rules = json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules");
+    json_t *rules =
+        json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules");
     cr_expect_eq(json_array_size(rules), 2);
     size_t i;
     json_t *r;
@@ -142,16 +143,17 @@ Test(formats, sarif_validates_against_the_official_schema)
     json_t *results = json_object_get(run, "results");
     json_array_foreach(results, i, r)
     {
-        const char *text = json_string_value(json_object_get(json_object_get(r, "message"), "text"));
+        const char *text =
+            json_string_value(json_object_get(json_object_get(r, "message"), "text"));
         cr_expect(strstr(text, "](1)") != NULL, "related locations not linked: %s", text);
-        cr_expect_not_null(json_object_get(json_object_get(r, "partialFingerprints"),
-                                           "primaryLocationLineHash"));
+        cr_expect_not_null(
+            json_object_get(json_object_get(r, "partialFingerprints"), "primaryLocationLineHash"));
         json_t *art = json_object_get(
             json_object_get(json_array_get(json_object_get(r, "locations"), 0), "physicalLocation"),
             "artifactLocation");
         const char *uri = json_string_value(json_object_get(art, "uri"));
-        json_t *flows = json_object_get(json_array_get(json_object_get(r, "codeFlows"), 0),
-                                        "threadFlows");
+        json_t *flows =
+            json_object_get(json_array_get(json_object_get(r, "codeFlows"), 0), "threadFlows");
         if (strcmp(json_string_value(json_object_get(r, "ruleId")), "lock.order-inversion") == 0) {
             cr_expect_eq(json_array_size(flows), 2, "one thread flow per thread");
             cr_expect(uri[0] == 'f' && strncmp(uri, "file:///", 8) == 0,

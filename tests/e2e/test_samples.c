@@ -149,8 +149,8 @@ ParameterizedTest(struct sample *s, samples, report_matches_expectations, .timeo
     char *base = rc_xasprintf("%s.c", s->name);
     reported_pairs(out, base, &got);
     char *w = sorted(&want), *g = sorted(&got);
-    cr_expect_str_eq(g, w, "%s: reported (line:rule)\n%s\nexpected\n%s\nfull report:\n%s",
-                     s->name, g, w, out);
+    cr_expect_str_eq(g, w, "%s: reported (line:rule)\n%s\nexpected\n%s\nfull report:\n%s", s->name,
+                     g, w, out);
     /* Exit status follows the findings. */
     cr_expect_eq(rc, *w ? 1 : 0, "report of %s exited %d", s->name, rc);
     free(w);

@@ -281,8 +281,9 @@ Test(store, foreign_sqlite_database_is_refused_and_untouched)
     snprintf(path, sizeof path, "%s/other.db", tmpdir);
     sqlite3 *db;
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(db, "CREATE TABLE customers(name TEXT); INSERT INTO customers "
-                                  "VALUES ('ada')",
+    cr_assert_eq(sqlite3_exec(db,
+                              "CREATE TABLE customers(name TEXT); INSERT INTO customers "
+                              "VALUES ('ada')",
                               NULL, NULL, NULL),
                  SQLITE_OK);
     sqlite3_close(db);
@@ -383,8 +384,7 @@ Test(lockgraph, one_thread_both_orders_is_not)
 
 Test(lockgraph, common_gate_lock_is_not)
 {
-    rc_lg_edge_t e[] = {edge(0, 1, 1, held_gab, 2, vc_t1, 1),
-                        edge(1, 0, 2, held_gba, 2, vc_t2, 1)};
+    rc_lg_edge_t e[] = {edge(0, 1, 1, held_gab, 2, vc_t1, 1), edge(1, 0, 2, held_gba, 2, vc_t2, 1)};
     cr_assert_eq(cycles_of(e, 2, 3), 0);
 }
 
