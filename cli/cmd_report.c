@@ -26,6 +26,9 @@ static const char usage[] =
     "      --no-summary     findings only\n"
     "      --srcroot DIR    SARIF: make file URIs relative to DIR (default: current dir)\n"
     "  -b, --baseline FILE  leave out the findings FILE accepts\n"
+    "      --since RUN      mark findings new or present since run RUN (ids in the summary),\n"
+    "                       and list those fixed since\n"
+    "      --new-only       only the findings that the newest run brought\n"
     "  -h, --help           this help\n"
     "\n"
     "exit status: 0 no findings, 1 findings, 2 usage error, 3 store missing or unreadable\n";
@@ -36,11 +39,13 @@ int rc_cmd_report(int argc, char **argv)
         {"db", required_argument, NULL, 'D'},      {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},  {"no-summary", no_argument, NULL, 'S'},
         {"srcroot", required_argument, NULL, 'R'}, {"baseline", required_argument, NULL, 'b'},
+        {"since", required_argument, NULL, 'N'},   {"new-only", no_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     const char *db = RC_DEFAULT_DB, *output = NULL, *srcroot = NULL, *baseline = NULL;
     rc_format_t format = RC_FORMAT_TEXT;
-    int summary = 1, c;
+    int summary = 1, new_only = 0, c;
+    long long since = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:b:h", longopts, NULL)) != -1) {
         switch (c) {
@@ -64,6 +69,18 @@ int rc_cmd_report(int argc, char **argv)
             break;
         case 'b':
             baseline = optarg;
+            break;
+        case 'N': {
+            char *end;
+            since = strtoll(optarg, &end, 10);
+            if (*end || since < 1) {
+                rc_cli_error("--since takes a run id (a positive number), not '%s'", optarg);
+                return RC_EXIT_USAGE;
+            }
+            break;
+        }
+        case 'W':
+            new_only = 1;
             break;
         case 'h':
             fputs(usage, stdout);
@@ -134,7 +151,9 @@ int rc_cmd_report(int argc, char **argv)
                              .catalogue = cat,
                              .srcroot = root,
                              .tool_version = RC_VERSION,
-                             .policy = policy};
+                             .policy = policy,
+                             .since = since,
+                             .new_only = new_only};
     size_t n = 0;
     rc = rc_report_render(st, &opts, &n, &err);
     if (output) {

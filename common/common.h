@@ -117,6 +117,7 @@ typedef struct rc_finding {
     size_t nrelated;
     char *evidence;    /* raw evidence kept verbatim (a TSan report's text, ...); may be NULL */
     char *fingerprint; /* set by the store when read back; NULL before */
+    const char *status; /* history: "new", "present" or "fixed" (static strings); NULL */
 } rc_finding_t;
 
 typedef struct rc_findings {

@@ -11,7 +11,11 @@
  *     source (`&a->lock` statically, the symbol 'a' at run time);
  *   - and their places meet: the primary location of one (file base name and
  *     line) is the primary or a related location of the other. Related
- *     locations alone (a shared thread-creation site) are not enough.
+ *     locations alone (a shared thread-creation site) are not enough;
+ *   - and, for static evidence, the finding has no static evidence yet: a
+ *     static finding is deterministic, its fingerprint is its identity, and an
+ *     edited line is a new finding (what baselines rely on). Runtime reports
+ *     of one defect (the same race between other threads) do merge.
  * File base names rather than paths: a TSan binary built elsewhere, or in
  * another build directory, records other absolute paths for the same source.
  */
@@ -87,11 +91,15 @@ int rc_db_correlate(rc_store_t *st, const rc_finding_t *f, int64_t *finding_id, 
         "SELECT fi.id, -1, p.path, e.line FROM findings fi"
         " JOIN evidence e ON e.finding_id = fi.id LEFT JOIN files p ON p.id = e.file_id"
         " WHERE rc_rule_class(fi.rule) = ?1 AND (?2 = 0 OR fi.subject = ?3)"
+        "  AND NOT (?4 = 'static' AND EXISTS (SELECT 1 FROM evidence s"
+        "           WHERE s.finding_id = fi.id AND s.source = 'static'))"
         " UNION ALL "
         "SELECT fi.id, r.seq, p.path, r.line FROM findings fi"
         " JOIN evidence e ON e.finding_id = fi.id"
         " JOIN related_locations r ON r.evidence_id = e.id LEFT JOIN files p ON p.id = r.file_id"
         " WHERE rc_rule_class(fi.rule) = ?1 AND (?2 = 0 OR fi.subject = ?3)"
+        "  AND NOT (?4 = 'static' AND EXISTS (SELECT 1 FROM evidence s"
+        "           WHERE s.finding_id = fi.id AND s.source = 'static'))"
         " ORDER BY 1",
         &s, err);
     if (rc) {
@@ -101,6 +109,7 @@ int rc_db_correlate(rc_store_t *st, const rc_finding_t *f, int64_t *finding_id, 
     rc_db_bind_text(s, 1, cls);
     sqlite3_bind_int(s, 2, by_subject);
     rc_db_bind_text(s, 3, f->subject);
+    rc_db_bind_text(s, 4, rc_source_name(f->source));
     place_t *prim = NULL, *all = NULL;
     size_t nprim = 0, nall = 0;
     int64_t cur = 0;

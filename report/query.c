@@ -9,13 +9,15 @@
  */
 #include "store_int.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ?1 = 0: the newest finished run of each (kind, command); else that run. */
+/* ?1 = 0: the newest finished run of each (kind, command) among the runs up
+ * to ?2; else run ?1 alone. */
 static const char *const findings_sql =
     "WITH latest AS (SELECT max(id) AS id FROM runs WHERE finished IS NOT NULL AND ?1 = 0"
-    "                GROUP BY kind, command UNION SELECT ?1 WHERE ?1 <> 0)"
+    "                AND id <= ?2 GROUP BY kind, command UNION SELECT ?1 WHERE ?1 <> 0)"
     " SELECT f.id, COALESCE(e.rule, f.rule), f.severity, f.subject, e.id, e.source, e.message, "
     "p.path, e.line,"
     "        e.col, e.function, e.detail, f.fingerprint, e.thread"
@@ -82,13 +84,15 @@ static int cmp_finding(const void *pa, const void *pb)
     return c ? c : cmp_str(a->message, b->message);
 }
 
-static int load_findings(rc_store_t *st, int64_t run_id, rc_findings_t *out, rc_error_t *err)
+static int load_findings(rc_store_t *st, int64_t run_id, int64_t upto, rc_findings_t *out,
+                         rc_error_t *err)
 {
     sqlite3_stmt *s;
     int rc = rc_db_prepare(st, findings_sql, &s, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, run_id);
+    sqlite3_bind_int64(s, 2, upto);
     size_t first = out->n;
     int64_t last_finding = -1;
     int step;
@@ -131,10 +135,27 @@ static int load_findings(rc_store_t *st, int64_t run_id, rc_findings_t *out, rc_
 
 int rc_store_current_findings(rc_store_t *st, rc_findings_t *out, rc_error_t *err)
 {
-    return load_findings(st, 0, out, err);
+    return load_findings(st, 0, INT64_MAX, out, err);
+}
+
+int rc_store_findings_as_of(rc_store_t *st, int64_t run_id, rc_findings_t *out, rc_error_t *err)
+{
+    return load_findings(st, 0, run_id, out, err);
+}
+
+int rc_store_last_run(rc_store_t *st, int64_t *run_id, rc_error_t *err)
+{
+    sqlite3_stmt *s;
+    int rc = rc_db_prepare(st, "SELECT COALESCE(max(id), 0) FROM runs WHERE finished IS NOT NULL",
+                           &s, err);
+    if (rc)
+        return rc;
+    *run_id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_finalize(s);
+    return RC_OK;
 }
 
 int rc_store_run_findings(rc_store_t *st, int64_t run_id, rc_findings_t *out, rc_error_t *err)
 {
-    return load_findings(st, run_id, out, err);
+    return load_findings(st, run_id, INT64_MAX, out, err);
 }

@@ -44,6 +44,55 @@ void rc_report_render_findings(const rc_findings_t *fs, const rc_report_opts_t *
         rc_render_text_findings(fs, opts);
 }
 
+static int has_fingerprint(const rc_findings_t *fs, const char *fp)
+{
+    for (size_t i = 0; fp && i < fs->n; i++)
+        if (fs->v[i].fingerprint && strcmp(fs->v[i].fingerprint, fp) == 0)
+            return 1;
+    return 0;
+}
+
+/* Marks FS against the findings current after run SINCE (0: the run before
+ * the newest), and appends those no longer current as "fixed" unless
+ * new_only, which instead drops what is not new. */
+static int apply_history(rc_store_t *st, const rc_report_opts_t *opts, rc_findings_t *fs,
+                         rc_error_t *err)
+{
+    int64_t since = opts->since;
+    if (since <= 0) {
+        int rc = rc_store_last_run(st, &since, err);
+        if (rc)
+            return rc;
+        since--;
+    }
+    rc_findings_t past = {0};
+    int rc = rc_store_findings_as_of(st, since, &past, err);
+    if (rc)
+        return rc;
+    if (opts->policy)
+        rc_policy_apply(opts->policy, &past, NULL);
+    size_t kept = 0;
+    for (size_t i = 0; i < fs->n; i++) {
+        rc_finding_t *f = &fs->v[i];
+        f->status = has_fingerprint(&past, f->fingerprint) ? "present" : "new";
+        if (opts->new_only && strcmp(f->status, "new") != 0)
+            rc_finding_close(f);
+        else
+            fs->v[kept++] = *f;
+    }
+    fs->n = kept;
+    for (size_t i = 0; !opts->new_only && i < past.n; i++) {
+        if (has_fingerprint(fs, past.v[i].fingerprint))
+            continue;
+        rc_finding_t *f = rc_findings_push(fs);
+        *f = past.v[i];
+        memset(&past.v[i], 0, sizeof past.v[i]); /* moved */
+        f->status = "fixed";
+    }
+    rc_findings_close(&past);
+    return RC_OK;
+}
+
 int rc_report_render(rc_store_t *st, const rc_report_opts_t *opts, size_t *nfindings,
                      rc_error_t *err)
 {
@@ -54,6 +103,13 @@ int rc_report_render(rc_store_t *st, const rc_report_opts_t *opts, size_t *nfind
         return rc;
     if (opts->policy)
         rc_policy_apply(opts->policy, &fs, NULL);
+    if (opts->since > 0 || opts->new_only) {
+        rc = apply_history(st, opts, &fs, err);
+        if (rc) {
+            rc_findings_close(&fs);
+            return rc;
+        }
+    }
     if (opts->format == RC_FORMAT_JSON) {
         rc = rc_render_json(st, &fs, opts, err);
     } else if (opts->format == RC_FORMAT_HTML) {
@@ -65,7 +121,11 @@ int rc_report_render(rc_store_t *st, const rc_report_opts_t *opts, size_t *nfind
         if (opts->summary)
             rc = rc_render_text_summary(st, opts, err);
     }
-    *nfindings = fs.n;
+    /* Fixed findings are shown but do not count. */
+    *nfindings = 0;
+    for (size_t i = 0; i < fs.n; i++)
+        if (!fs.v[i].status || strcmp(fs.v[i].status, "fixed") != 0)
+            (*nfindings)++;
     rc_findings_close(&fs);
     return rc;
 }

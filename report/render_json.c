@@ -48,6 +48,8 @@ static json_t *finding_json(const rc_finding_t *f)
         json_array_append_new(rel, loc_json(&f->related[i], 1));
     json_object_set_new(o, "related", rel);
     json_object_set_new(o, "evidence", jstr(f->evidence));
+    if (f->status)
+        json_object_set_new(o, "status", jstr(f->status));
     return o;
 }
 

@@ -220,6 +220,13 @@ static json_t *result_json(const rc_finding_t *f, const char *root, char **ids, 
         json_object_set_new(fp, "primaryLocationLineHash", rc_json_string(f->fingerprint));
         json_object_set_new(r, "partialFingerprints", fp);
     }
+    if (f->status) {
+        /* SARIF's own vocabulary for comparisons with an earlier run. */
+        const char *state = strcmp(f->status, "new") == 0     ? "new"
+                            : strcmp(f->status, "fixed") == 0 ? "absent"
+                                                              : "unchanged";
+        json_object_set_new(r, "baselineState", json_string(state));
+    }
     json_t *flows = code_flows(f, root);
     if (flows)
         json_object_set_new(r, "codeFlows", flows);

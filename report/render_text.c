@@ -42,8 +42,11 @@ static void render_finding(FILE *out, const rc_finding_t *f, int color)
     if (color)
         fputs(BOLD, out);
     print_loc(out, &f->loc);
-    fprintf(out, ": %s%s:%s ", color ? MAGENTA : "", rc_severity_name(f->severity),
-            color ? RESET BOLD : "");
+    int fixed = f->status && strcmp(f->status, "fixed") == 0;
+    fprintf(out, ": %s%s:%s ", color ? (fixed ? CYAN : MAGENTA) : "",
+            fixed ? "note" : rc_severity_name(f->severity), color ? RESET BOLD : "");
+    if (f->status)
+        fprintf(out, "[%s] ", f->status);
     fprintf(out, "%s [%s]%s", f->message, f->rule, color ? RESET : "");
     print_sources(out, f->source);
     fputc('\n', out);

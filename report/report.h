@@ -82,6 +82,12 @@ int rc_store_ingest_tsan_log(rc_store_t *st, int64_t run_id, const char *log_pat
  * evidence sources. */
 int rc_store_current_findings(rc_store_t *st, rc_findings_t *out, rc_error_t *err);
 
+/* The findings that were current right after run RUN_ID finished (the
+ * newest run of each (kind, command) up to it), for history comparisons. */
+int rc_store_findings_as_of(rc_store_t *st, int64_t run_id, rc_findings_t *out, rc_error_t *err);
+/* The id of the newest finished run, 0 when there is none. */
+int rc_store_last_run(rc_store_t *st, int64_t *run_id, rc_error_t *err);
+
 /* The findings observed by one run, in the same form and order. */
 int rc_store_run_findings(rc_store_t *st, int64_t run_id, rc_findings_t *out, rc_error_t *err);
 
@@ -137,6 +143,11 @@ typedef struct rc_report_opts {
     const char *srcroot;       /* SARIF: URIs are relative to this (default: current directory) */
     const char *tool_version;  /* SARIF: the driver's version */
     const rc_policy_t *policy; /* applied to the findings before rendering; may be NULL */
+    /* History: with since > 0, each finding gets a status against the state
+     * after run `since` ("new", "present"), and the findings current then
+     * but not now are shown as "fixed". new_only keeps only "new" ones. */
+    int64_t since;
+    int new_only;
 } rc_report_opts_t;
 
 /* Renders the current findings, or one run's (opts->run_id), and with

@@ -294,3 +294,29 @@ Test(cli, run_reports_lock_order_inversion)
     cr_expect(strstr(out, "'savings'") != NULL && strstr(out, "'checking'") != NULL, "%s", out);
     free(out);
 }
+
+Test(cli, history_marks_new_and_fixed_findings)
+{
+    char *v1 = write_in_dir("pool.c", racy_src), *out;
+    cr_assert_eq(e2e_run(&out, "cd %s && %s scan -q pool.c", dir, RACECHECK), 1, "%s", out);
+    free(out);
+    /* 'hits' is gone (fixed); the same race now lives in 'tally' (new). */
+    char *src2 = rc_xstrdup(racy_src);
+    for (char *p = strstr(src2, "hits"); p; p = strstr(p, "hits"))
+        memcpy(p, "tall", 4);
+    char *v2 = write_in_dir("pool.c", src2);
+    cr_assert_eq(e2e_run(&out, "cd %s && %s scan -q pool.c", dir, RACECHECK), 1, "%s", out);
+    free(out);
+    int rc = e2e_run(&out, "cd %s && %s report --no-summary --since 1", dir, RACECHECK);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "warning: [new]") != NULL, "%s", out);
+    cr_expect(strstr(out, "note: [fixed] non-atomic update 'hits = hits + 1'") != NULL, "%s", out);
+    free(out);
+    rc = e2e_run(&out, "cd %s && %s report --no-summary --new-only", dir, RACECHECK);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "[fixed]") == NULL, "%s", out);
+    free(out);
+    free(v1);
+    free(v2);
+    free(src2);
+}

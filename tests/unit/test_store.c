@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lockgraph.h"
@@ -225,6 +226,53 @@ Test(store, unfinished_runs_are_not_reported)
     cr_assert_eq(out.n, 1);
     rc_findings_close(&out);
     rc_findings_close(&fs);
+    rc_store_close(st);
+}
+
+Test(store, parallel_writers_lose_nothing, .timeout = 60)
+{
+    enum { WRITERS = 4, RUNS = 25 };
+    rc_store_t *st = NULL;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    rc_store_close(st);
+    pid_t kids[WRITERS];
+    for (int w = 0; w < WRITERS; w++) {
+        kids[w] = fork();
+        cr_assert_neq(kids[w], -1);
+        if (kids[w] == 0) {
+            rc_store_t *mine = NULL;
+            if (rc_store_open(dbpath, &mine, &err) != RC_OK)
+                _exit(10);
+            for (int r = 0; r < RUNS; r++) {
+                rc_findings_t fs = {0};
+                char subject[32], cmd[32];
+                snprintf(subject, sizeof subject, "v%d_%d", w, r);
+                snprintf(cmd, sizeof cmd, "writer %d run %d", w, r);
+                add_finding(&fs, "race.unprotected-rmw", "/src/p.c", 10 + w * 100 + r, subject,
+                            RC_SRC_STATIC);
+                int64_t id;
+                if (rc_store_run_begin(mine, RC_RUN_STATIC, cmd, "/", &id, &err) != RC_OK ||
+                    rc_store_add_findings(mine, id, &fs, &err) != RC_OK ||
+                    rc_store_run_end(mine, id, 0, &err) != RC_OK)
+                    _exit(11);
+                rc_findings_close(&fs);
+            }
+            rc_store_close(mine);
+            _exit(0);
+        }
+    }
+    for (int w = 0; w < WRITERS; w++) {
+        int status;
+        cr_assert_eq(waitpid(kids[w], &status, 0), kids[w]);
+        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "writer %d failed (%d)", w,
+                  WEXITSTATUS(status));
+    }
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    rc_findings_t out = {0};
+    cr_assert_eq(rc_store_current_findings(st, &out, &err), RC_OK, "%s", err.msg);
+    cr_assert_eq(out.n, WRITERS * RUNS, "%zu findings", out.n);
+    rc_findings_close(&out);
     rc_store_close(st);
 }
 
