@@ -86,7 +86,9 @@ int rc_cmd_check(int argc, char **argv)
             baseline = optarg;
             break;
         case 'f':
-            if (rc_format_parse(optarg, &format) != RC_OK || format == RC_FORMAT_HTML) {
+            if (rc_format_parse(optarg, &format) != RC_OK ||
+                (format != RC_FORMAT_TEXT && format != RC_FORMAT_JSON &&
+                 format != RC_FORMAT_SARIF)) {
                 rc_cli_error("check formats are text, json and sarif, not '%s'", optarg);
                 free(extra);
                 return RC_EXIT_USAGE;

@@ -21,7 +21,8 @@ static const char usage[] =
     "\n"
     "options:\n"
     "      --db PATH        store (default " RC_DEFAULT_DB ")\n"
-    "  -f, --format FMT     text (default), json, sarif (SARIF 2.1.0), html\n"
+    "  -f, --format FMT     text (default), json, sarif (SARIF 2.1.0), html,\n"
+    "                       dot (the lock-order graph of the program runs, for Graphviz)\n"
     "  -o, --output FILE    write to FILE instead of standard output\n"
     "      --no-summary     findings only\n"
     "      --srcroot DIR    SARIF: make file URIs relative to DIR (default: current dir)\n"
@@ -54,7 +55,7 @@ int rc_cmd_report(int argc, char **argv)
             break;
         case 'f':
             if (rc_format_parse(optarg, &format) != RC_OK) {
-                rc_cli_error("unknown format '%s' (known: text, json, sarif, html)", optarg);
+                rc_cli_error("unknown format '%s' (known: text, json, sarif, html, dot)", optarg);
                 return RC_EXIT_USAGE;
             }
             break;

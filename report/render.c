@@ -14,6 +14,7 @@ static const struct {
     {"json", RC_FORMAT_JSON},
     {"html", RC_FORMAT_HTML},
     {"sarif", RC_FORMAT_SARIF},
+    {"dot", RC_FORMAT_DOT},
 };
 
 int rc_format_parse(const char *name, rc_format_t *out)
@@ -116,6 +117,8 @@ int rc_report_render(rc_store_t *st, const rc_report_opts_t *opts, size_t *nfind
         rc = rc_render_html(st, &fs, opts, err);
     } else if (opts->format == RC_FORMAT_SARIF) {
         rc = rc_render_sarif(&fs, opts, err);
+    } else if (opts->format == RC_FORMAT_DOT) {
+        rc = rc_render_dot(st, opts, err);
     } else {
         rc_render_text_findings(&fs, opts);
         if (opts->summary)

@@ -128,6 +128,7 @@ typedef enum rc_format {
     RC_FORMAT_JSON = 2,  /* docs/json-format.md */
     RC_FORMAT_HTML = 3,  /* one self-contained page */
     RC_FORMAT_SARIF = 4, /* SARIF 2.1.0 for code scanning */
+    RC_FORMAT_DOT = 5,   /* the runtime lock-order graph (Graphviz) */
 } rc_format_t;
 
 /* Parses a --format name. RC_EINVAL for an unknown one. */

@@ -169,3 +169,28 @@ Test(formats, sarif_validates_against_the_official_schema)
     free(path);
     free(db);
 }
+
+Test(formats, dot_lock_graph_has_the_cycle)
+{
+    char *db = rc_xasprintf("%s/rc.db", dir), *out;
+    int rc = e2e_run(&out, "%s run -q --db %s -- %s/samples/bank_transfer", RACECHECK, db,
+                     RC_TEST_BINARY_DIR);
+    cr_assert_eq(rc, 1, "%s", out);
+    free(out);
+    rc = e2e_run(&out, "%s report --db %s -f dot -o %s/g.dot", RACECHECK, db, dir);
+    cr_assert_eq(rc, 1, "%s", out);
+    free(out);
+    char *path = rc_xasprintf("%s/g.dot", dir), *text;
+    rc_error_t err;
+    cr_assert_eq(rc_read_file(path, &text, NULL, &err), RC_OK);
+    cr_expect(strstr(text, "digraph lock_order") != NULL, "%s", text);
+    cr_expect(strstr(text, "savings") != NULL && strstr(text, "checking") != NULL, "%s", text);
+    cr_expect(strstr(text, "color=red") != NULL, "the cycle is not marked: %s", text);
+    free(text);
+    /* Graphviz reads it, and its acyclicity check sees the cycle. */
+    rc = e2e_run(&out, "dot -Tsvg %s -o %s/g.svg && acyclic -v %s", path, dir, path);
+    cr_expect_eq(rc, 1, "acyclic should find the cycle (exit 1): %s", out);
+    free(out);
+    free(path);
+    free(db);
+}
