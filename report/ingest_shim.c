@@ -20,60 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eventlog.h"
-#include "keymap.h"
-#include "lockgraph.h"
-#include "store_int.h"
+#include "ingest_int.h"
 
-typedef struct hold {
-    size_t lock;
-    uint64_t site, ts;
-} hold_t;
-
-/* Vector clocks are kept up to this many threads; past it (O(n^2) memory)
- * every pair of edges is taken to be able to overlap. */
-#define RC_VC_MAX_THREADS 4096
-
-typedef struct thr {
-    int seen, exited, joined, detached, created;
-    uint64_t *vc; /* vc[t]: the latest clock of thread t this thread knows */
-    size_t nvc;
-    uint32_t parent;
-    uint64_t os_tid, routine, create_site;
-    uint64_t start_ts, end_ts, create_ts, join_ts;
-    uint64_t locks_at_exit;
-    hold_t *held;
-    size_t nheld, cap;
-} thr_t;
-
-typedef struct lk {
-    uint64_t addr;
-    int kind;
-    uint64_t first_site;
-    uint64_t acquisitions, contended, wait_ns, max_wait_ns, hold_ns, max_hold_ns;
-    char *name; /* symbol of the lock object, if it has one */
-    int64_t row_id;
-} lk_t;
-
-typedef struct edge {
-    rc_lg_edge_t g;
-    uint64_t *vc; /* owned copy behind g.vc */
-    uint64_t from_site, to_site, count;
-} edge_t;
-
-typedef struct ingest {
-    rc_eventlog_t *log;
-    thr_t *thr;
-    size_t nthr;
-    lk_t *locks;
-    size_t nlocks, capl;
-    rc_keymap_t lockmap, edgemap;
-    edge_t *edges;
-    size_t nedges, cape;
-    int vc_off; /* too many threads for vector clocks */
-} ingest_t;
-
-static thr_t *thread_at(ingest_t *in, uint32_t tid)
+thr_t *rc_ing_thread_at(ingest_t *in, uint32_t tid)
 {
     if (tid >= in->nthr) {
         size_t n = tid + 1 > in->nthr * 2 ? (size_t)tid + 1 : in->nthr * 2;
@@ -129,7 +78,7 @@ static void vc_join(ingest_t *in, uint32_t j, uint32_t c)
     vc_set(jt, j, vc_get(jt, j) + 1);
 }
 
-static size_t lock_at(ingest_t *in, uint64_t addr, int kind, uint64_t site)
+size_t rc_ing_lock_at(ingest_t *in, uint64_t addr, int kind, uint64_t site)
 {
     int inserted;
     size_t idx = rc_keymap_get_or_put(&in->lockmap, addr, 0, 0, in->nlocks, &inserted);
@@ -203,8 +152,8 @@ static void add_edge(ingest_t *in, uint32_t tid, const thr_t *t, const hold_t *f
 
 static void on_acquired(ingest_t *in, const rc_event_t *ev)
 {
-    thr_t *t = thread_at(in, ev->tid);
-    size_t l = lock_at(in, ev->obj, RC_LOCK_KIND(ev->flags), ev->site);
+    thr_t *t = rc_ing_thread_at(in, ev->tid);
+    size_t l = rc_ing_lock_at(in, ev->obj, RC_LOCK_KIND(ev->flags), ev->site);
     lk_t *lk = &in->locks[l];
     lk->acquisitions++;
     lk->wait_ns += ev->arg;
@@ -223,8 +172,8 @@ static void on_acquired(ingest_t *in, const rc_event_t *ev)
 
 static void on_released(ingest_t *in, const rc_event_t *ev)
 {
-    thr_t *t = thread_at(in, ev->tid);
-    size_t l = lock_at(in, ev->obj, RC_LOCK_KIND(ev->flags), ev->site);
+    thr_t *t = rc_ing_thread_at(in, ev->tid);
+    size_t l = rc_ing_lock_at(in, ev->obj, RC_LOCK_KIND(ev->flags), ev->site);
     for (size_t i = t->nheld; i-- > 0;) {
         if (t->held[i].lock != l)
             continue;
@@ -242,7 +191,8 @@ static void on_released(ingest_t *in, const rc_event_t *ev)
 static void replay(ingest_t *in, const rc_event_t *ev, size_t n)
 {
     for (size_t i = 0; i < n; i++, ev++) {
-        thr_t *t = thread_at(in, ev->tid);
+        rc_misuse_event(in, ev);
+        thr_t *t = rc_ing_thread_at(in, ev->tid);
         if (!t->seen) {
             t->seen = 1;
             t->start_ts = ev->ts;
@@ -261,8 +211,8 @@ static void replay(ingest_t *in, const rc_event_t *ev, size_t n)
             t->locks_at_exit = ev->arg;
             break;
         case RC_EV_THREAD_CREATE: {
-            thr_t *c = thread_at(in, (uint32_t)ev->arg);
-            t = thread_at(in, ev->tid); /* thread_at may have moved the array */
+            thr_t *c = rc_ing_thread_at(in, (uint32_t)ev->arg);
+            t = rc_ing_thread_at(in, ev->tid); /* thread_at may have moved the array */
             c->created = 1;
             c->parent = ev->tid;
             c->routine = ev->obj;
@@ -273,7 +223,7 @@ static void replay(ingest_t *in, const rc_event_t *ev, size_t n)
         }
         case RC_EV_THREAD_JOIN:
             if (ev->arg != UINT64_MAX && ev->arg <= UINT32_MAX) {
-                thr_t *c = thread_at(in, (uint32_t)ev->arg);
+                thr_t *c = rc_ing_thread_at(in, (uint32_t)ev->arg);
                 c->joined = 1;
                 c->join_ts = ev->ts;
                 vc_join(in, ev->tid, (uint32_t)ev->arg);
@@ -281,10 +231,10 @@ static void replay(ingest_t *in, const rc_event_t *ev, size_t n)
             break;
         case RC_EV_THREAD_DETACH:
             if (ev->arg <= UINT32_MAX)
-                thread_at(in, (uint32_t)ev->arg)->detached = 1;
+                rc_ing_thread_at(in, (uint32_t)ev->arg)->detached = 1;
             break;
         case RC_EV_LOCK_WAIT:
-            in->locks[lock_at(in, ev->obj, RC_LOCK_KIND(ev->flags), ev->site)].contended++;
+            in->locks[rc_ing_lock_at(in, ev->obj, RC_LOCK_KIND(ev->flags), ev->site)].contended++;
             break;
         case RC_EV_LOCK_ACQUIRED:
             on_acquired(in, ev);
@@ -298,16 +248,14 @@ static void replay(ingest_t *in, const rc_event_t *ev, size_t n)
     }
 }
 
-/* A call site (a return address) as file:line:col and function. */
-static void symbolize(ingest_t *in, uint64_t addr, rc_loc_t *loc)
+void rc_ing_symbolize(ingest_t *in, uint64_t addr, rc_loc_t *loc)
 {
     memset(loc, 0, sizeof *loc);
     if (addr)
         rc_eventlog_symbolize(in->log, addr, loc);
 }
 
-/* A code or data address as it is (a start routine, a lock object). */
-static void symbolize_exact(ingest_t *in, uint64_t addr, rc_loc_t *loc)
+void rc_ing_symbolize_exact(ingest_t *in, uint64_t addr, rc_loc_t *loc)
 {
     memset(loc, 0, sizeof *loc);
     if (addr)
@@ -319,19 +267,19 @@ static void symbolize_exact(ingest_t *in, uint64_t addr, rc_loc_t *loc)
 static char *object_name(ingest_t *in, uint64_t addr)
 {
     rc_loc_t loc;
-    symbolize_exact(in, addr, &loc);
+    rc_ing_symbolize_exact(in, addr, &loc);
     char *name = loc.function ? rc_xstrdup(loc.function) : NULL;
     rc_loc_close(&loc);
     return name;
 }
 
-static char *lock_label(ingest_t *in, size_t l)
+char *rc_ing_lock_label(ingest_t *in, size_t l)
 {
     lk_t *lk = &in->locks[l];
     if (lk->name)
         return rc_xasprintf("'%s'", lk->name);
     rc_loc_t loc;
-    symbolize(in, lk->first_site, &loc);
+    rc_ing_symbolize(in, lk->first_site, &loc);
     char *s = loc.file ? rc_xasprintf("the lock at %#llx first taken at %s:%u",
                                       (unsigned long long)lk->addr, loc.file, loc.line)
                        : rc_xasprintf("the lock at %#llx", (unsigned long long)lk->addr);
@@ -339,12 +287,12 @@ static char *lock_label(ingest_t *in, size_t l)
     return s;
 }
 
-static char *thread_label(ingest_t *in, uint32_t tid)
+char *rc_ing_thread_label(ingest_t *in, uint32_t tid)
 {
     if (tid == 0)
         return rc_xstrdup("the main thread");
     rc_loc_t loc;
-    symbolize_exact(in, in->thr[tid].routine, &loc);
+    rc_ing_symbolize_exact(in, in->thr[tid].routine, &loc);
     char *s = loc.function ? rc_xasprintf("thread T%u (%s)", tid, loc.function)
                            : rc_xasprintf("thread T%u", tid);
     rc_loc_close(&loc);
@@ -367,9 +315,9 @@ static void cycle_finding(ingest_t *in, const rc_lg_cycle_t *c, rc_findings_t *o
     size_t primary = 0;
     for (size_t i = 0; i < c->n; i++) {
         const edge_t *e = &in->edges[c->edges[i]];
-        symbolize(in, e->to_site, &to[i]);
-        symbolize(in, e->from_site, &from[i]);
-        names[i] = lock_label(in, e->g.from);
+        rc_ing_symbolize(in, e->to_site, &to[i]);
+        rc_ing_symbolize(in, e->from_site, &from[i]);
+        names[i] = rc_ing_lock_label(in, e->g.from);
         int c1 = strcmp(to[i].file ? to[i].file : "~", to[primary].file ? to[primary].file : "~");
         if (c1 < 0 || (c1 == 0 && to[i].line < to[primary].line))
             primary = i;
@@ -381,7 +329,7 @@ static void cycle_finding(ingest_t *in, const rc_lg_cycle_t *c, rc_findings_t *o
     for (size_t k = 0; k < c->n; k++) {
         size_t i = (primary + k) % c->n;
         const edge_t *e = &in->edges[c->edges[i]];
-        char *who = thread_label(in, e->g.tid), *got = lock_label(in, e->g.to);
+        char *who = rc_ing_thread_label(in, e->g.tid), *got = rc_ing_lock_label(in, e->g.to);
         rc_strbuf_appendf(&msg, "%s %s acquires %s while holding %s", k ? ";" : "", who, got,
                           names[i]);
         free(who);
@@ -400,14 +348,14 @@ static void cycle_finding(ingest_t *in, const rc_lg_cycle_t *c, rc_findings_t *o
     f->subject = rc_strbuf_take(&subject);
     rc_loc_set(&f->loc, to[primary].file, to[primary].line, to[primary].col, to[primary].function,
                NULL);
-    char *primary_thread = thread_label(in, in->edges[c->edges[primary]].g.tid);
+    char *primary_thread = rc_ing_thread_label(in, in->edges[c->edges[primary]].g.tid);
     rc_loc_set_thread(&f->loc, primary_thread);
     free(primary_thread);
     for (size_t k = 0; k < c->n; k++) {
         size_t i = (primary + k) % c->n;
         const edge_t *e = &in->edges[c->edges[i]];
-        char *who = thread_label(in, e->g.tid), *held = lock_label(in, e->g.from),
-             *got = lock_label(in, e->g.to);
+        char *who = rc_ing_thread_label(in, e->g.tid), *held = rc_ing_lock_label(in, e->g.from),
+             *got = rc_ing_lock_label(in, e->g.to);
         char *n1 = rc_xasprintf("%s acquired %s here", who, held);
         char *n2 = rc_xasprintf("%s then acquires %s here (observed %llu times)", who, got,
                                 (unsigned long long)e->count);
@@ -488,8 +436,8 @@ static int store_threads(rc_store_t *st, ingest_t *in, int64_t process_id, size_
         if (!t->seen && !t->created)
             continue;
         rc_loc_t routine, site;
-        symbolize_exact(in, t->routine, &routine);
-        symbolize(in, t->create_site, &site);
+        rc_ing_symbolize_exact(in, t->routine, &routine);
+        rc_ing_symbolize(in, t->create_site, &site);
         int64_t file_id = 0;
         rc = rc_db_file_id(st, site.file, &file_id, err);
         sqlite3_reset(s);
@@ -530,7 +478,7 @@ static int store_locks(rc_store_t *st, ingest_t *in, int64_t process_id, rc_erro
     for (size_t i = 0; rc == RC_OK && i < in->nlocks; i++) {
         lk_t *l = &in->locks[i];
         rc_loc_t site;
-        symbolize(in, l->first_site, &site);
+        rc_ing_symbolize(in, l->first_site, &site);
         int64_t file_id = 0;
         rc = rc_db_file_id(st, site.file, &file_id, err);
         sqlite3_reset(s);
@@ -568,8 +516,8 @@ static int store_edges(rc_store_t *st, ingest_t *in, int64_t process_id, rc_erro
     for (size_t i = 0; rc == RC_OK && i < in->nedges; i++) {
         edge_t *e = &in->edges[i];
         rc_loc_t from, to;
-        symbolize(in, e->from_site, &from);
-        symbolize(in, e->to_site, &to);
+        rc_ing_symbolize(in, e->from_site, &from);
+        rc_ing_symbolize(in, e->to_site, &to);
         int64_t from_file = 0, to_file = 0;
         rc = rc_db_file_id(st, from.file, &from_file, err);
         if (rc == RC_OK)
@@ -606,6 +554,7 @@ static int store_edges(rc_store_t *st, ingest_t *in, int64_t process_id, rc_erro
 
 static void ingest_close(ingest_t *in)
 {
+    rc_misuse_close(in);
     for (size_t i = 0; i < in->nthr; i++) {
         free(in->thr[i].held);
         free(in->thr[i].vc);
@@ -650,6 +599,7 @@ int rc_store_ingest_shim_log(rc_store_t *st, int64_t run_id, const char *log_pat
         cycle_finding(&in, &cycles[i], &found);
     rc_lg_cycles_free(cycles, ncycles);
     free(g);
+    rc_misuse_findings(&in, &found);
 
     int64_t process_id = 0;
     size_t nthreads = 0;

@@ -8,7 +8,10 @@
  * that call-site addresses can be symbolised after the process is gone. When
  * that name is taken (the process exec'd another program under the shim, or a
  * stale log of an earlier run has the same pid) the log is rc-<pid>-<n>.log,
- * n = 1, 2, ...; glob rc-*.log to find every log of a run.
+ * n = 1, 2, ...; glob rc-*.log to find every log of a run. A forked child
+ * writes its own log (header.ppid = the parent's pid), opened at its first
+ * recorded call: a child that only execs or _exits leaves none, and the
+ * parent's FORK event names it either way.
  *
  * Enabling: the shim records only when RACECHECK_LOG_DIR names a directory;
  * unset or empty, it passes every call through untouched. RACECHECK_LOG_MB
@@ -20,8 +23,8 @@
  *   offset  size  field
  *   0       4096  header (rc_log_header_t, zero padded)
  *   4096    ...   chunks of RC_LOG_CHUNK_RECORDS records; a thread owns a chunk
- *                 at a time and takes the next free one with an atomic add on
- *                 header.next_chunk (which never exceeds header.chunk_capacity)
+ *                 at a time and takes the next free one by atomically
+ *                 incrementing header.next_chunk (never past chunk_capacity)
  *
  * Record (rc_event_t, 40 bytes):
  *
@@ -38,6 +41,9 @@
  * complete or reads as empty: a log cut by SIGKILL or a crash stays readable.
  * Within a chunk the records of its thread follow in program order; a thread's
  * chunks are taken in increasing order, so file order is program order per tid.
+ * (A thread that exits leaves the rest of its chunk to a thread that has not
+ * written yet: such a chunk holds the last records of one tid, then the first
+ * ones of another, and the rule still holds.)
  *
  * Timestamps: an event that publishes something to other threads (unlock,
  * signal, create, fork) carries the time taken just before the real call, and
@@ -81,12 +87,17 @@ enum rc_event_op {
                                   EDEADLK, ...); flags = rc_lock_kind | RC_LOCK_TRY/TIMED */
     RC_EV_LOCK_RELEASED = 9,   /* flags = rc_lock_kind; with RC_LOCK_ERROR the unlock failed and
                                   arg = its error (EPERM: not the owner) */
-    RC_EV_COND_WAIT = 10,      /* obj = condvar, arg = mutex released while waiting */
-    RC_EV_COND_WOKEN = 11,     /* obj = condvar, arg = mutex re-acquired; flags: RC_WOKEN_* */
+    RC_EV_COND_WAIT = 10,      /* obj = condvar, arg = mutex released while waiting (a
+                                  LOCK_RELEASED follows when the thread held it) */
+    RC_EV_COND_WOKEN = 11,     /* obj = condvar, arg = mutex re-acquired; flags: RC_WOKEN_*;
+                                  the time waited is its ts minus COND_WAIT's */
     RC_EV_COND_SIGNAL = 12,    /* obj = condvar; flags: 1 = broadcast */
     RC_EV_FORK = 13,           /* in the parent: arg = child pid (its log has ppid = this pid) */
+    RC_EV_LOCK_DESTROY = 14,   /* obj destroyed (its address may name another lock later);
+                                  flags = rc_lock_kind (rwlocks: WRITE); arg = the result
+                                  (EBUSY: it was locked) */
 };
-#define RC_EV_OP_MAX RC_EV_FORK
+#define RC_EV_OP_MAX RC_EV_LOCK_DESTROY
 
 /* THREAD_START flags. */
 #define RC_START_MAIN 1u   /* the process's initial thread (no start routine) */
@@ -109,8 +120,9 @@ enum rc_lock_kind {
 #define RC_LOCK_KIND(flags) ((flags)&0xff)
 #define RC_LOCK_TRY 0x100   /* acquired by a trylock: cannot block, cannot deadlock */
 #define RC_LOCK_TIMED 0x200 /* a timed lock: may block, but gives up (a stall, not a deadlock) */
-#define RC_LOCK_COND 0x400  /* re-acquired on return from a condition wait */
+#define RC_LOCK_COND 0x400  /* re-acquired when a condition wait returns (arg = 0) */
 #define RC_LOCK_ERROR 0x800 /* RELEASED: the unlock returned an error, nothing was released */
+#define RC_LOCK_INHERITED 0x1000 /* ACQUIRED at a forked child's start: held across fork() */
 
 typedef struct rc_log_header {
     char magic[8];        /* RC_LOG_MAGIC, no NUL */
@@ -141,10 +153,11 @@ typedef struct rc_eventlog_info {
     uint64_t start_ns;
     int exited; /* the process ran its exit path */
     int exit_status;
-    size_t nevents;   /* complete records read */
-    size_t ntorn;     /* chunks handed out whose data the end of the file cuts before
-                         their end marker: each lost an unknown number of records */
-    uint64_t dropped; /* events the shim had to drop */
+    size_t nevents;      /* complete records read */
+    size_t ntorn;        /* chunks handed out whose data the end of the file cuts before
+                            their end marker: each lost an unknown number of records */
+    uint64_t dropped;    /* events the shim had to drop */
+    uint64_t start_wall; /* CLOCK_REALTIME seconds at start (to date start_ns) */
 } rc_eventlog_info_t;
 
 /* Opens and validates a log. A log cut short (crash, SIGKILL, truncated copy)

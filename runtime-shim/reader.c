@@ -162,7 +162,9 @@ static int read_chunks(rc_eventlog_t *log, int fd, const rc_log_header_t *h, uin
 int rc_eventlog_open(const char *path, rc_eventlog_t **out, rc_error_t *err)
 {
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer (it is then
+     * rejected as not a regular file); it changes nothing for regular files. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return rc_error_set(err, errno == ENOENT ? RC_ENOENT : RC_EIO, "cannot open '%s': %s", path,
                             strerror(errno));
@@ -207,6 +209,7 @@ int rc_eventlog_open(const char *path, rc_eventlog_t **out, rc_error_t *err)
     log->info.exited = (h.flags & RC_LOG_F_EXITED) != 0;
     log->info.exit_status = h.exit_status;
     log->info.dropped = h.dropped;
+    log->info.start_wall = h.start_wall;
     rc = read_chunks(log, fd, &h, fsize, err);
     close(fd);
     if (rc != RC_OK) {
@@ -255,6 +258,7 @@ const char *rc_eventlog_op_name(unsigned op)
         [RC_EV_COND_WOKEN] = "COND_WOKEN",
         [RC_EV_COND_SIGNAL] = "COND_SIGNAL",
         [RC_EV_FORK] = "FORK",
+        [RC_EV_LOCK_DESTROY] = "LOCK_DESTROY",
     };
     return op < sizeof names / sizeof names[0] ? names[op] : "?";
 }

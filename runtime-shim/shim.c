@@ -19,6 +19,8 @@
  *     unchanged; paths that make system calls (start-up, thread creation,
  *     fork) save and restore errno.
  *   - A thread-local guard makes the shim's own work invisible to itself.
+ *   - The shim never waits: no lock of its own, no spinning on another thread
+ *     (a call that races start-up goes unrecorded rather than wait for it).
  *   - Records are written field by field and published by a release store of
  *     `op`; the reader treats op == 0 as the end of a chunk's data.
  *   - Per-thread state lives in initial-exec TLS: the library must be loaded at
@@ -29,11 +31,11 @@
  *   family        functions
  *   threads       pthread_create/join/tryjoin_np/timedjoin_np/clockjoin_np/detach/exit,
  *                 thrd_create/join/detach/exit, fork
- *   mutex         pthread_mutex_lock/trylock/timedlock/clocklock/unlock,
- *                 mtx_lock/trylock/timedlock/unlock
+ *   mutex         pthread_mutex_lock/trylock/timedlock/clocklock/unlock/destroy,
+ *                 mtx_lock/trylock/timedlock/unlock/destroy
  *   rwlock        pthread_rwlock_rdlock/wrlock/tryrdlock/trywrlock/timedrdlock/
- *                 timedwrlock/clockrdlock/clockwrlock/unlock
- *   spin          pthread_spin_lock/trylock/unlock
+ *                 timedwrlock/clockrdlock/clockwrlock/unlock/destroy
+ *   spin          pthread_spin_lock/trylock/unlock/destroy
  *   condvar       pthread_cond_wait/timedwait/clockwait/signal/broadcast (the default
  *                 GLIBC_2.3.2 versions, chosen with dlvsym), cnd_wait/timedwait/
  *                 signal/broadcast
@@ -43,6 +45,19 @@
  * recorded as COND_WAIT, LOCK_RELEASED, (wait), LOCK_ACQUIRED, COND_WOKEN.
  * A blocking lock first tries the real trylock: only a busy lock is recorded
  * as LOCK_WAIT, and the ACQUIRED record then carries the nanoseconds waited.
+ *
+ * Threads and processes: a thread started by pthread_create/thrd_create gets
+ * its tid in the parent (THREAD_CREATE names it) and records its exit from a
+ * cleanup handler, which every exit path runs; threads glibc starts itself
+ * are adopted on their first call and leave through a key destructor. A
+ * forked child opens its own log (ppid = the parent) at its first recorded
+ * call, keeps its tid and re-records the locks it holds; an image exec'd
+ * after recording opens rc-<pid>-<n>.log.
+ *
+ * Extending: every record goes through emit_at(), so a summary mode (per-lock
+ * counters instead of records) or a contention profile hooks in there or in
+ * acquired()/released(); a deadlock watchdog needs only what a thread is
+ * blocked on, which RC_ACQUIRE_IF knows between LOCK_WAIT and the result.
  *
  * Known limits: binaries linked against the pre-2.3.2 condvar ABI, static
  * binaries (LD_PRELOAD is ignored) and _Fork() (no atfork handlers: the child
@@ -54,7 +69,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +113,10 @@ _Static_assert(offsetof(rc_event_t, op) == 36, "op at offset 36");
     X(pthread_spin_lock, int, (pthread_spinlock_t *), NULL)                                        \
     X(pthread_spin_trylock, int, (pthread_spinlock_t *), NULL)                                     \
     X(pthread_spin_unlock, int, (pthread_spinlock_t *), NULL)                                      \
+    X(pthread_mutex_destroy, int, (pthread_mutex_t *), NULL)                                       \
+    X(pthread_rwlock_destroy, int, (pthread_rwlock_t *), NULL)                                     \
+    X(pthread_spin_destroy, int, (pthread_spinlock_t *), NULL)                                     \
+    X(mtx_destroy, void, (mtx_t *), NULL)                                                          \
     X(pthread_cond_wait, int, (pthread_cond_t *, pthread_mutex_t *), "GLIBC_2.3.2")                \
     X(pthread_cond_timedwait, int, (pthread_cond_t *, pthread_mutex_t *, const struct timespec *), \
       "GLIBC_2.3.2")                                                                               \
@@ -152,6 +170,8 @@ typedef struct rc_thread {
     uint8_t trampoline;    /* started by our trampoline (its cleanup records the exit) */
     uint8_t exited;        /* THREAD_EXIT recorded */
     uint8_t full;          /* the log had no chunk left for this thread (gen == g_gen) */
+    uint8_t had_chunk;     /* took a chunk in this log: may no longer take a parked one */
+    uint8_t fork_pending;  /* forked: record our start and inherited locks on first use */
     uint32_t nheld;        /* locks held; may exceed RC_HELD_MAX */
     held_lock_t held[RC_HELD_MAX];
 } rc_thread_t;
@@ -168,6 +188,16 @@ static rc_event_t *g_records;   /* first chunk */
 static uint64_t g_gen;          /* bumped when a forked child takes a new log */
 static uint32_t g_next_tid = 1; /* shim tids; 0 is the main thread */
 static uint64_t g_capacity_mb = 256;
+/* Chunks with room left that exited threads parked, reusable as a new thread's
+ * FIRST chunk only: a thread's chunks then still come in increasing file
+ * order (program order per tid, see eventlog.h), and programs that start
+ * thousands of short threads do not use a chunk per thread. */
+#define PARK_SLOTS 64
+#define PARK_MIN_FREE 64 /* records; a fuller chunk is not worth parking */
+static rc_event_t *g_parked[PARK_SLOTS];
+static int g_fork_ppid;          /* forked child whose log is not open yet: the parent's pid */
+static pthread_key_t g_exit_key; /* its destructor records adopted threads' exits */
+static int g_exit_key_ok;
 static char g_dir[PATH_MAX];
 static char g_log_path[PATH_MAX];
 
@@ -182,7 +212,7 @@ static struct {
     uint32_t val;
 } g_tids[TIDMAP_SIZE];
 
-/* ---- Small async-signal-safe helpers ----------------------------------- */
+/* ---- Async-signal-safe utilities --------------------------------------- */
 
 static uint64_t now_ns(void)
 {
@@ -272,14 +302,21 @@ static void __attribute__((noreturn)) missing(const char *name)
 /* ---- The log file ------------------------------------------------------ */
 
 /* Copies /proc/self/maps to <log>.maps through a temporary file and a rename,
- * so a reader never sees half a copy. open/read/write only. */
+ * so a reader never sees half a copy. The temporary is a dot file
+ * (<dir>/.rc-<pid>.log.maps.tmp) so that a copy cut short by a crash does not
+ * match rc-*. open/read/write only. */
 static void write_maps(void)
 {
     char dst[PATH_MAX], tmp[PATH_MAX];
     size_t n = str_append(dst, 0, sizeof dst, g_log_path);
     if (str_append(dst, n, sizeof dst, ".maps") != n + 5)
         return;
-    n = str_append(tmp, 0, sizeof tmp, dst);
+    const char *base = strrchr(dst, '/');
+    if (!base)
+        return;
+    n = str_append(tmp, 0, sizeof tmp, g_dir);
+    n = str_append(tmp, n, sizeof tmp, "/.");
+    n = str_append(tmp, n, sizeof tmp, base + 1);
     if (str_append(tmp, n, sizeof tmp, ".tmp") != n + 4)
         return;
     int in = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
@@ -361,19 +398,35 @@ static int open_log(int ppid)
         warn("no free log name in ", g_dir, NULL);
         return -1;
     }
-    if (ftruncate(fd, (off_t)size) != 0) {
-        warn("cannot size ", g_log_path, " (RACECHECK_LOG_MB too large?)");
-        close(fd);
-        unlink(g_log_path);
-        return -1;
+    /* Size and map the file; when the file system or the address-space limit
+     * refuses the capacity asked for, halve it rather than record nothing. */
+    void *map = MAP_FAILED;
+    int reduced = 0;
+    for (;;) {
+        size = RC_LOG_HEADER_SIZE + nchunks * chunk_bytes;
+        if (ftruncate(fd, (off_t)size) == 0)
+            map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (map != MAP_FAILED && reduced && nchunks > 1) {
+            /* Leave the program as much address space as the log takes. */
+            munmap(map, size);
+            map = MAP_FAILED;
+            nchunks /= 2;
+            reduced = 0;
+            continue;
+        }
+        if (map != MAP_FAILED || nchunks == 1)
+            break;
+        nchunks /= 2;
+        reduced = 1;
     }
-    void *map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     close(fd);
     if (map == MAP_FAILED) {
-        warn("cannot map ", g_log_path, " (RACECHECK_LOG_MB too large?)");
+        warn("cannot size or map ", g_log_path, NULL);
         unlink(g_log_path);
         return -1;
     }
+    if (RC_LOG_HEADER_SIZE + nchunks * chunk_bytes < (g_capacity_mb << 20) / 2)
+        warn("log capacity reduced (RACECHECK_LOG_MB too large here): ", g_log_path, NULL);
 
     rc_log_header_t *h = map;
     h->version = RC_LOG_VERSION;
@@ -414,6 +467,20 @@ static int take_chunk(rc_thread_t *t, rc_log_header_t *h)
         return 0;
     t->gen = gen;
     t->full = 0;
+    if (!t->had_chunk) {
+        t->had_chunk = 1;
+        for (unsigned i = 0; i < PARK_SLOTS; i++) {
+            if (!__atomic_load_n(&g_parked[i], __ATOMIC_RELAXED))
+                continue;
+            rc_event_t *p = __atomic_exchange_n(&g_parked[i], NULL, __ATOMIC_ACQUIRE);
+            if (p) {
+                size_t chunk = (size_t)(p - g_records) / RC_LOG_CHUNK_RECORDS;
+                t->cur = p;
+                t->end = g_records + (chunk + 1) * RC_LOG_CHUNK_RECORDS;
+                return 1;
+            }
+        }
+    }
     uint64_t n = __atomic_load_n(&h->next_chunk, __ATOMIC_RELAXED);
     do {
         if (n >= h->chunk_capacity) {
@@ -426,6 +493,28 @@ static int take_chunk(rc_thread_t *t, rc_log_header_t *h)
     t->cur = g_records + n * RC_LOG_CHUNK_RECORDS;
     t->end = t->cur + RC_LOG_CHUNK_RECORDS;
     return 1;
+}
+
+/* At a thread's exit, after its THREAD_EXIT: parks the rest of its chunk for
+ * a thread yet to start. The thread then records nothing more (a lock taken
+ * by a later TLS destructor counts as dropped). */
+static void park_chunk(rc_thread_t *t)
+{
+    if (!t->cur || t->gen != __atomic_load_n(&g_gen, __ATOMIC_RELAXED) ||
+        t->end - t->cur < PARK_MIN_FREE)
+        return;
+    t->guard++;
+    for (unsigned i = 0; i < PARK_SLOTS; i++) {
+        rc_event_t *expected = NULL;
+        if (!__atomic_load_n(&g_parked[i], __ATOMIC_RELAXED) &&
+            __atomic_compare_exchange_n(&g_parked[i], &expected, t->cur, 0, __ATOMIC_RELEASE,
+                                        __ATOMIC_RELAXED)) {
+            t->cur = t->end = NULL;
+            t->full = 1;
+            break;
+        }
+    }
+    t->guard--;
 }
 
 /* Appends one record stamped ts to t's chunk; op is published last. A
@@ -462,8 +551,23 @@ static inline void emit(rc_thread_t *t, uint16_t op, uint16_t flags, uintptr_t o
     emit_at(t, now_ns(), op, flags, obj, site, arg);
 }
 
-/* Gives a thread the shim did not start (the main thread, or one created
- * behind our back) its tid and records its start. */
+/* Destructor of g_exit_key: the exit of a thread we adopted. */
+static void adopted_exit(void *unused)
+{
+    (void)unused;
+    rc_thread_t *t = &self_;
+    if (t->known && !t->exited && !t->guard) {
+        t->exited = 1;
+        emit(t, RC_EV_THREAD_EXIT, 0, 0, 0, t->nheld);
+        park_chunk(t);
+    }
+}
+
+/* Gives a thread the shim did not start its tid and records its start: the
+ * main thread, or one that glibc created internally (SIGEV_THREAD timers,
+ * asynchronous name lookups) and that runs user code. The latter's exit is
+ * caught by a thread-specific key's destructor (no allocation for the first
+ * 32 keys); the main thread's by the exit handler. */
 static void thread_adopt(rc_thread_t *t)
 {
     int saved = errno;
@@ -472,6 +576,8 @@ static void thread_adopt(rc_thread_t *t)
     t->tid = is_main ? 0 : __atomic_fetch_add(&g_next_tid, 1, __ATOMIC_RELAXED);
     t->known = 1;
     emit(t, RC_EV_THREAD_START, is_main ? RC_START_MAIN : 0, 0, 0, (uint64_t)os);
+    if (!is_main && g_exit_key_ok)
+        pthread_setspecific(g_exit_key, t);
     errno = saved;
 }
 
@@ -506,6 +612,7 @@ static void init_once(void)
     }
     if (open_log(getppid()) != 0)
         return;
+    g_exit_key_ok = pthread_key_create(&g_exit_key, adopted_exit) == 0;
     pthread_atfork(NULL, NULL, atfork_child);
     on_exit(on_process_exit, NULL);
 }
@@ -521,11 +628,38 @@ static void init_slow(void)
         self_.guard--;
         errno = saved;
         __atomic_store_n(&g_init, INIT_DONE, __ATOMIC_RELEASE);
-        return;
     }
-    /* Another thread is initialising: wait for it (it takes no lock of ours). */
-    while (__atomic_load_n(&g_init, __ATOMIC_ACQUIRE) != INIT_DONE)
-        sched_yield();
+    /* Else another thread is initialising. Waiting for it could deadlock (it
+     * may be in malloc, waiting for an allocator lock this thread holds), so
+     * this call goes unrecorded instead. */
+}
+
+/* A forked child opens its log on its first recorded call, not in the fork
+ * handler: a child that only execs (or _exits) leaves no log behind, and the
+ * exec'd image gets the plain rc-<pid>.log. One caller wins the race to open. */
+static void open_forked_log(rc_thread_t *t)
+{
+    int ppid = __atomic_exchange_n(&g_fork_ppid, 0, __ATOMIC_ACQ_REL);
+    if (!ppid)
+        return;
+    int saved = errno;
+    t->guard++;
+    open_log(ppid);
+    t->guard--;
+    errno = saved;
+}
+
+/* The forking thread's first records in the child's log: its start (it keeps
+ * its tid) and the locks it held at fork, which it holds here too. */
+static void forked_start(rc_thread_t *t)
+{
+    int saved = errno;
+    t->fork_pending = 0;
+    emit(t, RC_EV_THREAD_START, RC_START_FORKED, 0, 0, (uint64_t)gettid());
+    uint32_t n = t->nheld < RC_HELD_MAX ? t->nheld : RC_HELD_MAX;
+    for (uint32_t i = 0; i < n; i++)
+        emit(t, RC_EV_LOCK_ACQUIRED, t->held[i].kind | RC_LOCK_INHERITED, t->held[i].obj, 0, 0);
+    errno = saved;
 }
 
 /* The calling thread's state when this call should be recorded, else NULL.
@@ -536,14 +670,23 @@ static inline rc_thread_t *enter(void)
         if (self_.guard)
             return NULL;
         init_slow();
+        if (__atomic_load_n(&g_init, __ATOMIC_ACQUIRE) != INIT_DONE)
+            return NULL;
     }
-    if (!__atomic_load_n(&g_hdr, __ATOMIC_RELAXED))
-        return NULL;
     rc_thread_t *t = &self_;
+    if (!__atomic_load_n(&g_hdr, __ATOMIC_RELAXED)) {
+        if (RC_LIKELY(!__atomic_load_n(&g_fork_ppid, __ATOMIC_RELAXED)) || t->guard)
+            return NULL;
+        open_forked_log(t);
+        if (!__atomic_load_n(&g_hdr, __ATOMIC_ACQUIRE))
+            return NULL;
+    }
     if (RC_UNLIKELY(t->guard))
         return NULL;
     if (RC_UNLIKELY(!t->known))
         thread_adopt(t);
+    if (RC_UNLIKELY(t->fork_pending))
+        forked_start(t);
     return t;
 }
 
@@ -881,6 +1024,48 @@ RC_EXPORT int pthread_spin_unlock(pthread_spinlock_t *l)
     return r;
 }
 
+/* ---- Destruction ----------------------------------------------------------- */
+
+/* LOCK_DESTROY ends a lock's identity: its address may hold another lock
+ * later. Stamped before the call, like a release, with the result in arg. */
+#define RC_DESTROY(name, obj, kind)                                                                \
+    do {                                                                                           \
+        uintptr_t site_ = RC_SITE();                                                               \
+        load_real();                                                                               \
+        rc_thread_t *t_ = enter();                                                                 \
+        if (!t_)                                                                                   \
+            return REAL(name)(obj);                                                                \
+        uint64_t ts_ = now_ns();                                                                   \
+        int r_ = REAL(name)(obj);                                                                  \
+        emit_at(t_, ts_, RC_EV_LOCK_DESTROY, (kind), (uintptr_t)(obj), site_, (uint64_t)r_);       \
+        return r_;                                                                                 \
+    } while (0)
+
+RC_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
+{
+    RC_DESTROY(pthread_mutex_destroy, m, RC_LOCK_MUTEX);
+}
+
+RC_EXPORT int pthread_rwlock_destroy(pthread_rwlock_t *l)
+{
+    RC_DESTROY(pthread_rwlock_destroy, l, RC_LOCK_RWLOCK_WRITE);
+}
+
+RC_EXPORT int pthread_spin_destroy(pthread_spinlock_t *l)
+{
+    RC_DESTROY(pthread_spin_destroy, l, RC_LOCK_SPIN);
+}
+
+RC_EXPORT void mtx_destroy(mtx_t *m)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = enter();
+    if (t)
+        emit(t, RC_EV_LOCK_DESTROY, RC_LOCK_C11_MUTEX, (uintptr_t)m, site, 0);
+    REAL(mtx_destroy)(m);
+}
+
 /* ---- C11 mutexes ------------------------------------------------------------ */
 
 static inline int got_c11(int r)
@@ -949,26 +1134,37 @@ RC_EXPORT int mtx_unlock(mtx_t *m)
 
 /* ---- Condition variables ------------------------------------------------ */
 
-/* What a cancelled wait must still record: the mutex is re-acquired before
- * the cancellation handlers run. */
+/* One condition wait; also what a cancelled wait must still record (the
+ * mutex is re-acquired before the cancellation handlers run). */
 typedef struct cond_wait_ctx {
     uintptr_t cond, mutex, site;
     uint16_t kind;
+    int released; /* the thread held the mutex, and LOCK_RELEASED was recorded */
 } cond_wait_ctx_t;
 
-static void cond_before(rc_thread_t *t, const cond_wait_ctx_t *c)
+/* COND_WAIT, then LOCK_RELEASED when the thread holds the mutex: waiting with
+ * a mutex one does not hold is a misuse that releases nothing (glibc returns
+ * EPERM for error-checking mutexes) and is left for the analysis to see. */
+static void cond_before(rc_thread_t *t, cond_wait_ctx_t *c)
 {
     uint64_t ts = now_ns();
     emit_at(t, ts, RC_EV_COND_WAIT, 0, c->cond, c->site, c->mutex);
-    held_pop(t, c->mutex);
-    emit_at(t, ts, RC_EV_LOCK_RELEASED, c->kind, c->mutex, c->site, 0);
+    c->released = held_kind(t, c->mutex) != 0 || t->nheld > RC_HELD_MAX;
+    if (c->released) {
+        held_pop(t, c->mutex);
+        emit_at(t, ts, RC_EV_LOCK_RELEASED, c->kind, c->mutex, c->site, 0);
+    }
 }
 
+/* After the wait: the mutex is held again (LOCK_ACQUIRED), except when the
+ * wait failed, which leaves it as it was. */
 static void cond_after(rc_thread_t *t, const cond_wait_ctx_t *c, uint16_t woken_flags)
 {
     uint64_t ts = now_ns();
-    held_push(t, c->mutex, c->kind);
-    emit_at(t, ts, RC_EV_LOCK_ACQUIRED, c->kind | RC_LOCK_COND, c->mutex, c->site, 0);
+    if (!(woken_flags & RC_WOKEN_ERROR) || c->released) {
+        held_push(t, c->mutex, c->kind);
+        emit_at(t, ts, RC_EV_LOCK_ACQUIRED, c->kind | RC_LOCK_COND, c->mutex, c->site, 0);
+    }
     emit_at(t, ts, RC_EV_COND_WOKEN, woken_flags, c->cond, c->site, c->mutex);
 }
 
@@ -1004,7 +1200,7 @@ RC_EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
     rc_thread_t *t = enter();
     if (!t)
         return REAL(pthread_cond_wait)(c, m);
-    cond_wait_ctx_t ctx = {(uintptr_t)c, (uintptr_t)m, site, RC_LOCK_MUTEX};
+    cond_wait_ctx_t ctx = {(uintptr_t)c, (uintptr_t)m, site, RC_LOCK_MUTEX, 0};
     RC_COND_WAIT(t, ctx, REAL(pthread_cond_wait)(c, m), ETIMEDOUT);
 }
 
@@ -1016,7 +1212,7 @@ RC_EXPORT int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
     rc_thread_t *t = enter();
     if (!t)
         return REAL(pthread_cond_timedwait)(c, m, abstime);
-    cond_wait_ctx_t ctx = {(uintptr_t)c, (uintptr_t)m, site, RC_LOCK_MUTEX};
+    cond_wait_ctx_t ctx = {(uintptr_t)c, (uintptr_t)m, site, RC_LOCK_MUTEX, 0};
     RC_COND_WAIT(t, ctx, REAL(pthread_cond_timedwait)(c, m, abstime), ETIMEDOUT);
 }
 
@@ -1028,7 +1224,7 @@ RC_EXPORT int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, cloc
     rc_thread_t *t = enter();
     if (!t)
         return REAL(pthread_cond_clockwait)(c, m, clock, abstime);
-    cond_wait_ctx_t ctx = {(uintptr_t)c, (uintptr_t)m, site, RC_LOCK_MUTEX};
+    cond_wait_ctx_t ctx = {(uintptr_t)c, (uintptr_t)m, site, RC_LOCK_MUTEX, 0};
     RC_COND_WAIT(t, ctx, REAL(pthread_cond_clockwait)(c, m, clock, abstime), ETIMEDOUT);
 }
 
@@ -1039,7 +1235,7 @@ RC_EXPORT int cnd_wait(cnd_t *c, mtx_t *m)
     rc_thread_t *t = enter();
     if (!t)
         return REAL(cnd_wait)(c, m);
-    cond_wait_ctx_t ctx = {(uintptr_t)c, (uintptr_t)m, site, RC_LOCK_C11_MUTEX};
+    cond_wait_ctx_t ctx = {(uintptr_t)c, (uintptr_t)m, site, RC_LOCK_C11_MUTEX, 0};
     RC_COND_WAIT(t, ctx, REAL(cnd_wait)(c, m), thrd_timedout);
 }
 
@@ -1051,7 +1247,7 @@ RC_EXPORT int cnd_timedwait(cnd_t *restrict c, mtx_t *restrict m,
     rc_thread_t *t = enter();
     if (!t)
         return REAL(cnd_timedwait)(c, m, abstime);
-    cond_wait_ctx_t ctx = {(uintptr_t)c, (uintptr_t)m, site, RC_LOCK_C11_MUTEX};
+    cond_wait_ctx_t ctx = {(uintptr_t)c, (uintptr_t)m, site, RC_LOCK_C11_MUTEX, 0};
     RC_COND_WAIT(t, ctx, REAL(cnd_timedwait)(c, m, abstime), thrd_timedout);
 }
 
@@ -1170,6 +1366,7 @@ static void thread_exit_cleanup(void *unused)
         return;
     t->exited = 1;
     emit(t, RC_EV_THREAD_EXIT, 0, 0, 0, t->nheld);
+    park_chunk(t);
 }
 
 /* First code of a new thread: takes the tid its parent assigned. */
@@ -1401,26 +1598,29 @@ RC_EXPORT pid_t fork(void)
 }
 
 /* In a forked child (only the forking thread survives): leave the parent's log
- * alone and start our own, so that nothing is written twice. */
+ * alone, so that nothing is written twice, and arrange for our own log to be
+ * opened at the first recorded call (open_forked_log). */
 static void atfork_child(void)
 {
     rc_log_header_t *old = __atomic_load_n(&g_hdr, __ATOMIC_RELAXED);
-    if (!old)
-        return;
+    int pending = __atomic_load_n(&g_fork_ppid, __ATOMIC_RELAXED);
+    if (!old && !pending)
+        return; /* not recording */
     int saved = errno;
-    int ppid = old->pid;
+    /* The parent's pid: from its log, or (its own log not open yet) the kernel. */
+    int ppid = old ? old->pid : (int)getppid();
     __atomic_store_n(&g_hdr, NULL, __ATOMIC_RELEASE);
-    munmap(old, g_map_len);
+    if (old)
+        munmap(old, g_map_len);
     __atomic_fetch_add(&g_gen, 1, __ATOMIC_RELAXED);
     memset(g_tids, 0, sizeof g_tids); /* the parent's other threads do not exist here */
+    memset(g_parked, 0, sizeof g_parked);
     rc_thread_t *t = &self_;
     t->cur = t->end = NULL;
     t->full = 0;
-    t->guard++;
-    int ok = open_log(ppid) == 0;
-    t->guard--;
-    if (ok && t->known)
-        emit(t, RC_EV_THREAD_START, RC_START_FORKED, 0, 0, (uint64_t)gettid());
+    t->had_chunk = 0;
+    t->fork_pending = t->known;
+    __atomic_store_n(&g_fork_ppid, ppid, __ATOMIC_RELEASE);
     errno = saved;
 }
 

@@ -16,7 +16,9 @@
  * process mapped (same device, new inode: rebuilt since the run) is left out,
  * so its addresses give RC_ENOENT rather than wrong lines.
  *
- * Lookups: dwfl_addrmodule, dwfl_module_getsrc + dwfl_lineinfo for the line,
+ * Lookups: dwfl_addrmodule, dwfl_module_getsrc + dwfl_lineinfo for the line
+ * (or, when libdw finds no compile unit because the object has no
+ * .debug_aranges, as clang's output, a walk over the CUs and dwarf_getsrc_die),
  * the innermost DWARF subprogram or inlined subroutine for the function (its
  * symbol from the symbol table when there is no DWARF). Return addresses are
  * looked up at addr - 1, inside the call instruction. Results, including
@@ -107,9 +109,20 @@ static int usable_module(const char *path, unsigned dev_major, unsigned dev_mino
 /* Reports every module of the maps file to a new offline Dwfl. */
 static Dwfl *load_maps(const char *maps_path)
 {
-    FILE *f = fopen(maps_path, "re");
-    if (!f)
+    /* Only a regular file: a FIFO or device planted as the sidecar must not
+     * block or stream forever. */
+    int fd = open(maps_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0)
+            close(fd);
         return NULL;
+    }
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        close(fd);
+        return NULL;
+    }
     elf_version(EV_CURRENT);
     Dwfl *dwfl = dwfl_begin(&offline_callbacks);
     if (!dwfl) {
@@ -151,11 +164,24 @@ static Dwfl *load_maps(const char *maps_path)
     return dwfl;
 }
 
+/* The compile unit containing pc, or NULL. libdw before 0.191 finds CUs only
+ * through .debug_aranges, which clang does not emit: then walk the CUs. */
+static Dwarf_Die *cu_at(Dwfl_Module *mod, Dwarf_Addr pc, Dwarf_Addr *bias)
+{
+    Dwarf_Die *cu = dwfl_module_addrdie(mod, pc, bias);
+    if (cu)
+        return cu;
+    while ((cu = dwfl_module_nextcu(mod, cu, bias)) != NULL)
+        if (dwarf_haspc(cu, pc - *bias) > 0)
+            return cu;
+    return NULL;
+}
+
 /* The innermost function (or inlined function) containing pc, or NULL. */
 static const char *function_at(Dwfl_Module *mod, Dwarf_Addr pc)
 {
     Dwarf_Addr bias;
-    Dwarf_Die *cu = dwfl_module_addrdie(mod, pc, &bias);
+    Dwarf_Die *cu = cu_at(mod, pc, &bias);
     const char *name = NULL;
     if (cu) {
         Dwarf_Die *scopes = NULL;
@@ -180,15 +206,25 @@ static void resolve(rc_symbolizer_t *s, uint64_t addr, int adjust, cache_entry_t
     if (!mod)
         return;
     e->rc = RC_OK;
+    int lineno = 0, col = 0;
+    const char *file = NULL;
     Dwfl_Line *line = dwfl_module_getsrc(mod, pc);
     if (line) {
-        int lineno = 0, col = 0;
-        const char *file = dwfl_lineinfo(line, NULL, &lineno, &col, NULL, NULL);
-        if (file) {
-            e->file = rc_xstrdup(file);
-            e->line = lineno > 0 ? (unsigned)lineno : 0;
-            e->col = col > 0 ? (unsigned)col : 0;
+        file = dwfl_lineinfo(line, NULL, &lineno, &col, NULL, NULL);
+    } else {
+        Dwarf_Addr bias;
+        Dwarf_Die *cu = cu_at(mod, pc, &bias);
+        Dwarf_Line *l = cu ? dwarf_getsrc_die(cu, pc - bias) : NULL;
+        if (l) {
+            file = dwarf_linesrc(l, NULL, NULL);
+            dwarf_lineno(l, &lineno);
+            dwarf_linecol(l, &col);
         }
+    }
+    if (file) {
+        e->file = rc_xstrdup(file);
+        e->line = lineno > 0 ? (unsigned)lineno : 0;
+        e->col = col > 0 ? (unsigned)col : 0;
     }
     e->function = rc_xstrdup(function_at(mod, pc));
 }

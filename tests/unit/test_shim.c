@@ -5,8 +5,11 @@
  * process with LD_PRELOAD and RACECHECK_LOG_DIR set in the child's
  * environment only (the Criterion runner itself is never preloaded), then
  * reads the log it left in a fresh mkdtemp directory. The programs print the
- * addresses of their sync objects, so events can be matched to objects.
- * Reader tests also feed hand-made, truncated and foreign files.
+ * addresses of their sync objects, so events can be matched to objects; lines
+ * marked SITE:<name> in their sources are where call sites must symbolise.
+ * Some programs are compiled at test time (clang, cc, other flags) to cover
+ * the symbolizer on binaries the build did not make. Reader tests also feed
+ * hand-made, truncated and foreign files.
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -18,8 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "eventlog.h"
@@ -69,6 +74,9 @@ typedef struct run {
  * ours), the shim preloaded when preload, RACECHECK_LOG_DIR=dir (unset when dir is NULL) and the
  * NULL-terminated extra "NAME=value" strings. Inherited LD_PRELOAD and RACECHECK_* variables are
  * dropped. */
+/* An address-space limit for the next program run (RLIM_INFINITY: none). */
+static rlim_t child_as_limit = RLIM_INFINITY;
+
 static void run_prog_ex(const char *name, const char *arg, int preload, const char *dir,
                         const char *cwd, const char *const *extra, run_t *r)
 {
@@ -109,6 +117,9 @@ static void run_prog_ex(const char *name, const char *arg, int preload, const ch
         close(fds[1]);
         if (cwd && chdir(cwd) != 0)
             _exit(126);
+        struct rlimit lim = {child_as_limit, child_as_limit};
+        if (child_as_limit != RLIM_INFINITY && setrlimit(RLIMIT_AS, &lim) != 0)
+            _exit(125);
         char *argv[] = {path, (char *)arg, NULL};
         execve(path, argv, env);
         _exit(127);
@@ -308,6 +319,7 @@ Test(shim, records_threads_and_locks, .init = make_logdir, .fini = remove_logdir
     uint64_t a = printed(&r, "lock_a"), b = printed(&r, "lock_b");
     uint64_t table = printed(&r, "table"), spin = printed(&r, "spin");
 
+    cr_assert_eq(count_files(logdir), 2, "want rc-<pid>.log and its .maps, nothing else");
     rc_eventlog_t *log = only_log();
     const rc_eventlog_info_t *info = rc_eventlog_info(log);
     cr_assert(info->exited);
@@ -316,6 +328,9 @@ Test(shim, records_threads_and_locks, .init = make_logdir, .fini = remove_logdir
     cr_assert_eq(info->dropped, 0);
     cr_assert_gt(info->pid, 0);
     cr_assert_not_null(strstr(info->exe, "/shim_locks"), "exe is %s", info->exe);
+    time_t now = time(NULL);
+    cr_assert(info->start_wall <= (uint64_t)now && info->start_wall + 60 > (uint64_t)now,
+              "start_wall %llu is not about now", (unsigned long long)info->start_wall);
     evs_t e = events_of(log);
     assert_sorted(e);
 
@@ -454,6 +469,93 @@ Test(shim, call_sites_symbolize_to_source_lines, .init = make_logdir, .fini = re
     rc_eventlog_close(log);
 }
 
+/* Compilers and flag sets for programs built at test time. The text is
+ * inline: Criterion copies parameters into the worker process. */
+typedef struct build {
+    int clang; /* RC_TEST_CLANG, else the system's cc */
+    char flags[48];
+} build_t;
+
+ParameterizedTestParameters(shim, programs_built_other_ways_symbolize)
+{
+    static build_t builds[] = {
+        {1, "-g -O0"},                  /* PIE, DWARF 5, no .debug_aranges */
+        {1, "-g -O0 -fno-pie -no-pie"}, /* ET_EXEC: load bias 0 */
+        {1, "-g -O2"},                  /* optimised */
+        {1, "-gdwarf-4 -O0"},           /* DWARF 4 */
+        {0, "-g -O0 -fno-pie -no-pie"},
+        {0, "-g -O2"},
+    };
+    return cr_make_param_array(build_t, builds, sizeof builds / sizeof builds[0]);
+}
+
+ParameterizedTest(build_t *b, shim, programs_built_other_ways_symbolize, .init = make_logdir,
+                  .fini = remove_logdir, .timeout = 60)
+{
+    /* clang emits no .debug_aranges, through which older libdw finds compile
+     * units; the symbolizer must find them anyway. */
+    char prog[PATH_MAX], cmd[3 * PATH_MAX];
+    snprintf(prog, sizeof prog, "%s/prog", logdir);
+    snprintf(cmd, sizeof cmd, "'%s' %s -pthread -o '%s' '%s'", b->clang ? RC_TEST_CLANG : "cc",
+             b->flags, prog, PROG_SRC "shim_locks.c");
+    cr_assert_eq(system(cmd), 0, "cannot compile: %s", cmd);
+    run_t r;
+    run_prog(prog, 1, logdir, NULL, &r);
+    assert_exit(&r, 0);
+    rc_eventlog_t *log = only_log();
+    const rc_event_t *ev = find_ev(events_of(log), RC_EV_LOCK_ACQUIRED, 1, printed(&r, "lock_a"));
+    rc_loc_t loc;
+    cr_assert_eq(rc_eventlog_symbolize(log, ev->site, &loc), RC_OK);
+    assert_same_file(loc.file, PROG_SRC "shim_locks.c");
+    cr_assert_eq(loc.line, line_of("shim_locks.c", "SITE:lock_a"), "%s: line %u", cmd, loc.line);
+    cr_assert_str_eq(loc.function, "worker");
+    rc_loc_close(&loc);
+    rc_eventlog_close(log);
+}
+
+Test(shim, call_sites_in_dlopened_library_symbolize, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    run_t r;
+    run_prog_ex("shim_dlopen", PROG_DIR "libshim_testlib.so", 1, logdir, NULL, NULL, &r);
+    assert_exit(&r, 0);
+    uint64_t m = printed(&r, "m");
+    rc_eventlog_t *log = only_log();
+    const rc_event_t *got = find_ev(events_of(log), RC_EV_LOCK_ACQUIRED, 0, m);
+    rc_loc_t loc;
+    cr_assert_eq(rc_eventlog_symbolize(log, got->site, &loc), RC_OK);
+    assert_same_file(loc.file, PROG_SRC "shim_testlib.c");
+    cr_assert_eq(loc.line, line_of("shim_testlib.c", "SITE:lib_lock"));
+    cr_assert_str_eq(loc.function, "shim_testlib_increment");
+    rc_loc_close(&loc);
+    rc_eventlog_close(log);
+}
+
+Test(shim, library_constructors_are_recorded, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    /* glibc initialises the program's libraries before the preloaded shim:
+     * the library's calls reach the wrappers before the shim's constructor. */
+    run_t r;
+    run_prog("shim_ctor", 1, logdir, NULL, &r);
+    assert_exit(&r, 0);
+    uint64_t lock = printed(&r, "lock");
+    rc_eventlog_t *log = only_log();
+    evs_t e = events_of(log);
+    cr_assert_eq(e.v[0].op, RC_EV_THREAD_START);
+    cr_assert_eq(e.v[0].flags, RC_START_MAIN);
+    const rc_event_t *got = find_ev(e, RC_EV_LOCK_ACQUIRED, 0, lock);
+    rc_loc_t loc;
+    cr_assert_eq(rc_eventlog_symbolize(log, got->site, &loc), RC_OK);
+    assert_same_file(loc.file, PROG_SRC "shim_ctorlib.c");
+    cr_assert_eq(loc.line, line_of("shim_ctorlib.c", "SITE:ctor_lock"));
+    rc_loc_close(&loc);
+    cr_assert_eq(count(e, RC_EV_THREAD_CREATE, 0, ANY), 1);
+    cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, 1, lock), 1);
+    cr_assert_eq(find_ev(e, RC_EV_THREAD_JOIN, 0, ANY)->arg, 1);
+    rc_eventlog_close(log);
+}
+
 Test(shim, symbolize_without_maps_sidecar_is_enoent, .init = make_logdir, .fini = remove_logdir,
      .timeout = 30)
 {
@@ -575,6 +677,9 @@ Test(shim, c11_threads_and_mutexes, .init = make_logdir, .fini = remove_logdir, 
     cr_assert(rel != SIZE_MAX && reacq != SIZE_MAX && woken != SIZE_MAX);
     cr_assert_eq(e.v[reacq].flags, RC_LOCK_C11_MUTEX | RC_LOCK_COND);
     cr_assert_neq(find(e, 0, RC_EV_COND_SIGNAL, 0, cv), SIZE_MAX, "cnd_signal not recorded");
+    const rc_event_t *destroy = find_ev(e, RC_EV_LOCK_DESTROY, 0, m);
+    cr_assert_eq(destroy->flags, RC_LOCK_C11_MUTEX);
+    cr_assert_eq(find(e, (size_t)(destroy - e.v) + 1, RC_EV_LOCK_ACQUIRED, ANY, m), SIZE_MAX);
     rc_eventlog_close(log);
 }
 
@@ -631,10 +736,82 @@ Test(shim, every_thread_exit_path_is_recorded, .init = make_logdir, .fini = remo
               "cleanup handler's unlock must precede the exit");
     cr_assert_eq(e.v[exit3].arg, 0);
 
+    const rc_event_t *detach = find_ev(e, RC_EV_THREAD_DETACH, 0, ANY);
+    cr_assert_eq(detach->arg, 4, "DETACH names tid %llu, want 4", (unsigned long long)detach->arg);
+    cr_assert_eq(count(e, RC_EV_THREAD_JOIN, 0, ANY), 3);
+
     const rc_event_t *main_exit = find_ev(e, RC_EV_THREAD_EXIT, 0, ANY);
     cr_assert_eq(main_exit->flags, RC_EXIT_PROCESS);
     cr_assert_eq(main_exit->arg, 1, "main exits holding at_exit");
     cr_assert_neq(find(e, 0, RC_EV_LOCK_ACQUIRED, 0, at_exit), SIZE_MAX);
+    rc_eventlog_close(log);
+}
+
+Test(shim, threads_created_inside_glibc_are_adopted, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    run_t r;
+    run_prog("shim_timer", 1, logdir, NULL, &r);
+    assert_exit(&r, 0);
+    uint64_t m = printed(&r, "m");
+    rc_eventlog_t *log = only_log();
+    evs_t e = events_of(log);
+    const rc_event_t *got = find_ev(e, RC_EV_LOCK_ACQUIRED, ANY, m);
+    uint32_t tid = got->tid;
+    cr_assert_neq(tid, 0, "the timer callback runs on its own thread");
+    cr_assert_eq(count(e, RC_EV_THREAD_CREATE, ANY, ANY), 0, "glibc's thread has no CREATE");
+    const rc_event_t *start = find_ev(e, RC_EV_THREAD_START, tid, ANY);
+    cr_assert_eq(start->flags, 0);
+    cr_assert_lt(start->ts, got->ts);
+    const rc_event_t *exit = find_ev(e, RC_EV_THREAD_EXIT, tid, ANY);
+    cr_assert_eq(exit->arg, 0);
+    cr_assert_geq(exit->ts, got->ts);
+    rc_eventlog_close(log);
+}
+
+Test(shim, locks_beyond_the_tracked_set_are_counted, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    run_t r;
+    run_prog("shim_many", 1, logdir, NULL, &r);
+    assert_exit(&r, 0);
+    uint64_t rw_w = printed(&r, "rw_w"), rw_r = printed(&r, "rw_r");
+    uint64_t nlocks = printed(&r, "nlocks");
+    rc_eventlog_t *log = only_log();
+    evs_t e = events_of(log);
+    cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, 1, ANY), nlocks + 2);
+    /* The rwlocks' modes are known even past the tracked set. */
+    cr_assert_eq(find_ev(e, RC_EV_LOCK_RELEASED, 1, rw_w)->flags, RC_LOCK_RWLOCK_WRITE);
+    cr_assert_eq(find_ev(e, RC_EV_LOCK_RELEASED, 1, rw_r)->flags, RC_LOCK_RWLOCK_READ);
+    cr_assert_eq(find_ev(e, RC_EV_THREAD_EXIT, 1, ANY)->arg, nlocks);
+    rc_eventlog_close(log);
+}
+
+Test(shim, signal_handlers_that_lock_leave_whole_records, .init = make_logdir,
+     .fini = remove_logdir, .timeout = 60)
+{
+    run_t r;
+    run_prog("shim_signal", 1, logdir, NULL, &r);
+    assert_exit(&r, 0);
+    uint64_t m = printed(&r, "m"), hm = printed(&r, "hm");
+    uint64_t iters = printed(&r, "iters"), handled = printed(&r, "handled");
+    rc_eventlog_t *log = only_log();
+    cr_assert_eq(rc_eventlog_info(log)->dropped, 0);
+    evs_t e = events_of(log);
+    for (size_t i = 0; i < e.n; i++) {
+        cr_assert(e.v[i].op >= RC_EV_THREAD_START && e.v[i].op <= RC_EV_OP_MAX,
+                  "record %zu has op %u", i, e.v[i].op);
+        cr_assert_eq(e.v[i].tid, 0);
+    }
+    cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, 0, m), iters);
+    cr_assert_eq(count(e, RC_EV_LOCK_RELEASED, 0, m), iters);
+    /* A handler that interrupted the shim itself passes through unrecorded,
+     * lock and unlock alike. */
+    size_t hacq = count(e, RC_EV_LOCK_ACQUIRED, 0, hm);
+    cr_assert_eq(hacq, count(e, RC_EV_LOCK_RELEASED, 0, hm));
+    cr_assert_leq(hacq, handled);
+    cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, 0, ANY) + count(e, RC_EV_LOCK_RELEASED, 0, ANY) + 2,
+                 e.n, "only lock records besides start and exit");
     rc_eventlog_close(log);
 }
 
@@ -679,8 +856,28 @@ Test(shim, errno_and_return_values_pass_through, .init = make_logdir, .fini = re
         bad_unlock |= match(&e.v[i], RC_EV_LOCK_RELEASED, 0, ec) &&
                       (e.v[i].flags & RC_LOCK_ERROR) && e.v[i].arg == EPERM;
     cr_assert(bad_unlock, "unlock of an unowned error-checking mutex not flagged");
-    cr_assert_eq(find_ev(e, RC_EV_COND_WOKEN, 0, cv)->flags, RC_WOKEN_TIMEOUT);
+    /* The first wait times out; the second, on an error-checking mutex the
+     * thread does not hold, fails with EPERM and releases nothing. */
+    size_t w1 = find(e, 0, RC_EV_COND_WOKEN, 0, cv);
+    cr_assert_neq(w1, SIZE_MAX);
+    cr_assert_eq(e.v[w1].flags, RC_WOKEN_TIMEOUT);
+    size_t wait2 = find(e, w1 + 1, RC_EV_COND_WAIT, 0, cv);
+    size_t w2 = find(e, w1 + 1, RC_EV_COND_WOKEN, 0, cv);
+    cr_assert(wait2 != SIZE_MAX && w2 != SIZE_MAX && e.v[wait2].arg == ec);
+    cr_assert_eq(e.v[w2].flags, RC_WOKEN_ERROR);
+    cr_assert_eq(w2, wait2 + 1, "no release or re-acquire around a failed wait");
+    cr_assert_eq(find_ev(e, RC_EV_THREAD_EXIT, 0, ANY)->arg, 0, "held-lock count stays right");
     cr_assert_eq(count(e, RC_EV_THREAD_JOIN, ANY, ANY), 0, "failed self-join recorded");
+
+    /* Destroying a locked mutex fails with EBUSY; the second destroy works. */
+    size_t d1 = find(e, 0, RC_EV_LOCK_DESTROY, 0, plain);
+    size_t d2 = d1 == SIZE_MAX ? SIZE_MAX : find(e, d1 + 1, RC_EV_LOCK_DESTROY, 0, plain);
+    cr_assert(d1 != SIZE_MAX && d2 != SIZE_MAX, "two LOCK_DESTROY of plain");
+    cr_assert_eq(e.v[d1].arg, EBUSY);
+    cr_assert_eq(e.v[d2].arg, 0);
+    cr_assert_eq(e.v[d2].flags, RC_LOCK_MUTEX);
+    cr_assert_eq(find_ev(e, RC_EV_LOCK_DESTROY, 0, rw)->flags, RC_LOCK_RWLOCK_WRITE);
+    cr_assert_eq(find_ev(e, RC_EV_LOCK_DESTROY, 0, spin)->flags, RC_LOCK_SPIN);
     rc_eventlog_close(log);
 }
 
@@ -735,6 +932,12 @@ Test(shim, truncated_log_yields_complete_records, .init = make_logdir, .fini = r
     cr_assert_eq(rc_eventlog_info(log)->nevents, 201);
     cr_assert_eq(rc_eventlog_info(log)->ntorn, 1);
     rc_eventlog_close(log);
+    /* Cut after the end marker: nothing was lost. */
+    copy_prefix(paths[0], cut, RC_LOG_HEADER_SIZE + 202 * sizeof(rc_event_t));
+    log = open_log(cut);
+    cr_assert_eq(rc_eventlog_info(log)->nevents, 201);
+    cr_assert_eq(rc_eventlog_info(log)->ntorn, 0);
+    rc_eventlog_close(log);
     /* Cut inside the header: no longer a log. */
     copy_prefix(paths[0], cut, 100);
     rc_error_t err;
@@ -777,6 +980,7 @@ typedef enum foreign_kind {
     F_ZERO_CHUNK_RECORDS,
     F_TOO_MANY_CHUNKS,
     F_DIRECTORY,
+    F_FIFO,
 } foreign_kind_t;
 
 ParameterizedTestParameters(shim, foreign_files_are_rejected)
@@ -789,7 +993,8 @@ ParameterizedTestParameters(shim, foreign_files_are_rejected)
                                      F_BAD_RECORD_SIZE,
                                      F_ZERO_CHUNK_RECORDS,
                                      F_TOO_MANY_CHUNKS,
-                                     F_DIRECTORY};
+                                     F_DIRECTORY,
+                                     F_FIFO};
     return cr_make_param_array(foreign_kind_t, kinds, sizeof kinds / sizeof kinds[0]);
 }
 
@@ -836,10 +1041,13 @@ ParameterizedTest(foreign_kind_t *kind, shim, foreign_files_are_rejected, .init 
     case F_DIRECTORY:
         cr_assert_eq(mkdir(path, 0755), 0);
         break;
+    case F_FIFO: /* opening it for reading must not wait for a writer */
+        cr_assert_eq(mkfifo(path, 0644), 0);
+        break;
     }
     if (*kind >= F_BAD_MAGIC && *kind <= F_TOO_MANY_CHUNKS)
         memcpy(buf, &h, sizeof h);
-    if (*kind != F_DIRECTORY)
+    if (*kind != F_DIRECTORY && *kind != F_FIFO)
         write_file(path, buf, size);
     free(buf);
 
@@ -909,8 +1117,7 @@ Test(shim, hostile_counts_are_bounded_by_the_file, .init = make_logdir, .fini = 
     size_t size = RC_LOG_HEADER_SIZE + sizeof(rc_event_t);
     unsigned char *buf = calloc(1, size);
     rc_log_header_t h = good_header(UINT32_MAX, UINT32_MAX);
-    h.exe[sizeof h.exe - 1] = 'x'; /* not NUL-terminated */
-    memset(h.exe, 'x', sizeof h.exe);
+    memset(h.exe, 'x', sizeof h.exe); /* not NUL-terminated */
     memcpy(buf, &h, sizeof h);
     rc_event_t ev = {.ts = 1, .tid = 7, .op = RC_EV_THREAD_START};
     memcpy(buf + RC_LOG_HEADER_SIZE, &ev, sizeof ev);
@@ -962,11 +1169,53 @@ Test(shim, forked_child_writes_its_own_log, .init = make_logdir, .fini = remove_
     cr_assert_eq(count(ce, RC_EV_THREAD_START, 0, ANY), 0);
     cr_assert_eq(count(ce, RC_EV_LOCK_ACQUIRED, 1, m), 2);
     cr_assert_eq(count(ce, RC_EV_LOCK_ACQUIRED, ANY, m), 3);
+    /* `across` was held at fork: the child starts holding it, then releases it. */
+    uint64_t across = printed(&r, "across");
+    cr_assert_gt(ce.n, 1);
+    cr_assert_eq(ce.v[1].op, RC_EV_LOCK_ACQUIRED);
+    cr_assert_eq(ce.v[1].obj, across);
+    cr_assert_eq(ce.v[1].flags, RC_LOCK_MUTEX | RC_LOCK_INHERITED);
+    cr_assert_neq(find(ce, 2, RC_EV_LOCK_RELEASED, 1, across), SIZE_MAX);
+    size_t p_got = find(pe, 0, RC_EV_LOCK_ACQUIRED, 1, across);
+    size_t p_fork = find(pe, 0, RC_EV_FORK, 1, ANY);
+    size_t p_rel = find(pe, 0, RC_EV_LOCK_RELEASED, 1, across);
+    cr_assert(p_got < p_fork && p_fork < p_rel && p_rel != SIZE_MAX);
+
     /* Its new thread gets the next tid and is joined by tid. */
     uint64_t newtid = find_ev(ce, RC_EV_THREAD_CREATE, 1, ANY)->arg;
     cr_assert_geq(newtid, 2);
     cr_assert_eq(count(ce, RC_EV_LOCK_ACQUIRED, newtid, m), 1);
     cr_assert_eq(find_ev(ce, RC_EV_THREAD_JOIN, 1, ANY)->arg, newtid);
+    rc_eventlog_close(a);
+    rc_eventlog_close(b);
+}
+
+Test(shim, forked_child_logs_only_once_it_records, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    run_t r;
+    run_prog("shim_spawn", 1, logdir, NULL, &r);
+    assert_exit(&r, 0);
+    uint64_t execd = printed(&r, "execd"), quiet = printed(&r, "quiet");
+    char paths[4][PATH_MAX], want[PATH_MAX];
+    cr_assert_eq(find_logs(paths, 4), 2, "want the parent's log and the exec'd image's");
+    snprintf(want, sizeof want, "%s/rc-%llu.log", logdir, (unsigned long long)execd);
+    rc_eventlog_t *a = open_log(paths[0]), *b = open_log(paths[1]);
+    rc_eventlog_t *child = strcmp(paths[0], want) == 0 ? a : b;
+    rc_eventlog_t *parent = child == a ? b : a;
+    cr_assert(strcmp(paths[0], want) == 0 || strcmp(paths[1], want) == 0, "no %s", want);
+    const rc_eventlog_info_t *ci = rc_eventlog_info(child), *pi = rc_eventlog_info(parent);
+    cr_assert_eq(ci->ppid, pi->pid);
+    cr_assert_eq(ci->exit_status, 5);
+    evs_t ce = events_of(child), pe = events_of(parent);
+    cr_assert_eq(ce.v[0].op, RC_EV_THREAD_START);
+    cr_assert_eq(ce.v[0].flags, RC_START_MAIN, "a new image starts afresh");
+    cr_assert_eq(count(ce, RC_EV_LOCK_ACQUIRED, 0, ANY), 1);
+    cr_assert_eq(count(pe, RC_EV_FORK, 0, ANY), 2);
+    size_t f1 = find(pe, 0, RC_EV_FORK, 0, ANY);
+    size_t f2 = find(pe, f1 + 1, RC_EV_FORK, 0, ANY);
+    cr_assert_eq(pe.v[f1].arg, execd);
+    cr_assert_eq(pe.v[f2].arg, quiet);
     rc_eventlog_close(a);
     rc_eventlog_close(b);
 }
@@ -1052,6 +1301,32 @@ Test(shim, full_log_counts_dropped_events, .init = make_logdir, .fini = remove_l
     rc_eventlog_close(log);
 }
 
+Test(shim, exited_threads_leave_their_chunk_to_new_threads, .init = make_logdir,
+     .fini = remove_logdir, .timeout = 60)
+{
+    /* 300 threads one after the other in a log of 6 chunks: without reuse
+     * all but 5 would find the log full. */
+    static const char *const small[] = {"RACECHECK_LOG_MB=1", NULL};
+    run_t r;
+    run_prog_ex("shim_stress", "churn", 1, logdir, NULL, small, &r);
+    assert_exit(&r, 0);
+    uint64_t m = printed(&r, "m"), churn = printed(&r, "churn");
+    rc_eventlog_t *log = only_log();
+    const rc_eventlog_info_t *info = rc_eventlog_info(log);
+    cr_assert_eq(info->dropped, 0);
+    cr_assert_eq(info->nevents, 1 + churn * 6 + 1);
+    evs_t e = events_of(log);
+    for (uint64_t tid = 1; tid <= churn; tid++) {
+        size_t start = find(e, 0, RC_EV_THREAD_START, tid, ANY);
+        size_t got = find(e, 0, RC_EV_LOCK_ACQUIRED, tid, m);
+        size_t rel = find(e, 0, RC_EV_LOCK_RELEASED, tid, m);
+        size_t exit = find(e, 0, RC_EV_THREAD_EXIT, tid, ANY);
+        cr_assert(start < got && got < rel && rel < exit && exit != SIZE_MAX,
+                  "tid %llu: events missing or out of order", (unsigned long long)tid);
+    }
+    rc_eventlog_close(log);
+}
+
 /* ---- Off switch -------------------------------------------------------------- */
 
 typedef enum { DIR_UNSET, DIR_EMPTY } dir_setting_t;
@@ -1073,6 +1348,38 @@ ParameterizedTest(dir_setting_t *setting, shim, no_log_dir_records_nothing, .ini
     run_prog("shim_fork", 1, *setting == DIR_UNSET ? NULL : "", logdir, &r);
     assert_exit(&r, 0);
     cr_assert_eq(count_files(logdir), 0);
+}
+
+Test(shim, log_shrinks_to_fit_an_address_space_limit, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    /* 4 GiB asked for under a 1 GiB limit: the shim takes less and records. */
+    static const char *const big[] = {"RACECHECK_LOG_MB=4096", NULL};
+    child_as_limit = (rlim_t)1 << 30;
+    run_t r;
+    run_prog_ex("shim_locks", NULL, 1, logdir, NULL, big, &r);
+    child_as_limit = RLIM_INFINITY;
+    assert_exit(&r, 0);
+    char paths[2][PATH_MAX];
+    cr_assert_eq(find_logs(paths, 2), 1);
+    struct stat st;
+    cr_assert_eq(stat(paths[0], &st), 0);
+    cr_assert_lt((uint64_t)st.st_size, (uint64_t)1 << 29, "log of %lld bytes under a 1 GiB limit",
+                 (long long)st.st_size);
+    rc_eventlog_t *log = open_log(paths[0]);
+    cr_assert_eq(count(events_of(log), RC_EV_LOCK_ACQUIRED, 1, printed(&r, "lock_a")), 3);
+    rc_eventlog_close(log);
+}
+
+Test(shim, relative_log_dir_is_resolved_at_start, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    run_t r;
+    run_prog("shim_locks", 1, ".", logdir, &r);
+    assert_exit(&r, 0);
+    rc_eventlog_t *log = only_log();
+    cr_assert(rc_eventlog_info(log)->exited);
+    rc_eventlog_close(log);
 }
 
 Test(shim, unusable_log_dir_still_runs_the_program, .init = make_logdir, .fini = remove_logdir,

@@ -58,6 +58,8 @@ int main(void)
     int res = 0;
     thrd_join(c, &res);
     thrd_join(a, NULL);
+    mtx_destroy(&m);
+    cnd_destroy(&cv);
     printf("m=%p cv=%p\n", (void *)&m, (void *)&cv);
     return res == 5 && counter == 5 ? 0 : 1;
 }

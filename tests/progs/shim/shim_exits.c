@@ -1,8 +1,8 @@
 /*
  * shim_exits.c - the three ways a thread ends: it returns (tid 1), it calls
  * pthread_exit while holding a mutex (tid 2), it is cancelled inside
- * pthread_cond_wait and its cleanup handler unlocks (tid 3). main then exits
- * with status 3 while holding a mutex.
+ * pthread_cond_wait and its cleanup handler unlocks (tid 3). A fourth thread
+ * is detached (tid 4). main then exits with status 3 while holding a mutex.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -44,7 +44,7 @@ static void *cancelled(void *arg)
 
 int main(void)
 {
-    pthread_t t1, t2, t3;
+    pthread_t t1, t2, t3, t4;
     void *r1, *r2, *r3;
     if (pthread_create(&t1, NULL, returns, (void *)1) != 0)
         return 2;
@@ -66,6 +66,8 @@ int main(void)
     pthread_join(t3, &r3);
     if (r1 != (void *)1 || r2 != (void *)2 || r3 != PTHREAD_CANCELED)
         return 1;
+    if (pthread_create(&t4, NULL, returns, NULL) != 0 || pthread_detach(t4) != 0)
+        return 2;
     printf("kept=%p m=%p cv=%p at_exit=%p\n", (void *)&kept, (void *)&m, (void *)&cv,
            (void *)&at_exit);
     fflush(stdout);

@@ -1,8 +1,8 @@
 /*
  * shim_fork.c - fork from a second thread. main (tid 0) locks 5 times, then
- * thread 1 forks. The child (still tid 1 in the shim's numbering) locks twice
- * and starts a thread that locks once; the parent waits for it and checks its
- * exit status.
+ * thread 1 forks while holding `across`. The child (still tid 1 in the shim's
+ * numbering, still holding `across`) releases it, locks m twice and starts a
+ * thread that locks once; the parent waits for it and checks its exit status.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t across = PTHREAD_MUTEX_INITIALIZER;
 
 static void *lock_once(void *arg)
 {
@@ -23,7 +24,9 @@ static void *lock_once(void *arg)
 static void *forker(void *arg)
 {
     (void)arg;
+    pthread_mutex_lock(&across);
     pid_t pid = fork();
+    pthread_mutex_unlock(&across);
     if (pid < 0)
         return (void *)1;
     if (pid == 0) {
@@ -40,7 +43,7 @@ static void *forker(void *arg)
     int status = 0;
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 7)
         return (void *)1;
-    printf("child=%d m=%p\n", (int)pid, (void *)&m);
+    printf("child=%d m=%p across=%p\n", (int)pid, (void *)&m, (void *)&across);
     return NULL;
 }
 

@@ -64,6 +64,8 @@ int main(void)
     check("cond_timedwait", pthread_cond_timedwait(&cv, &plain, &ts), ETIMEDOUT);
     check("mutex_unlock after wait", pthread_mutex_unlock(&plain), 0);
 
+    ts = soon();
+    check("cond_timedwait unheld ec", pthread_cond_timedwait(&cv, &ec, &ts), EPERM);
     check("ec lock", pthread_mutex_lock(&ec), 0);
     check("ec relock", pthread_mutex_lock(&ec), EDEADLK);
     check("ec unlock", pthread_mutex_unlock(&ec), 0);
@@ -98,6 +100,13 @@ int main(void)
     check("mutex_unlock after clocklock", pthread_mutex_unlock(&plain), 0);
 
     check("join self", pthread_join(pthread_self(), NULL), EDEADLK);
+
+    check("relock plain", pthread_mutex_lock(&plain), 0);
+    check("destroy locked", pthread_mutex_destroy(&plain), EBUSY);
+    check("unlock plain", pthread_mutex_unlock(&plain), 0);
+    check("destroy plain", pthread_mutex_destroy(&plain), 0);
+    check("destroy rwlock", pthread_rwlock_destroy(&rw), 0);
+    check("destroy spin", pthread_spin_destroy(&spin), 0);
 
     printf("plain=%p ec=%p rw=%p spin=%p cm=%p cv=%p\n", (void *)&plain, (void *)&ec, (void *)&rw,
            (void *)&spin, (void *)&cm, (void *)&cv);

@@ -1,0 +1,103 @@
+/*
+ * ingest_int.h - the state of one shim-log ingestion (ingest_shim.c), shared
+ * with the misuse analyses (misuse.c). Private to the report module.
+ */
+#ifndef RC_INGEST_INT_H
+#define RC_INGEST_INT_H
+
+#include <stdint.h>
+
+#include "eventlog.h"
+#include "keymap.h"
+#include "lockgraph.h"
+#include "store_int.h"
+
+/* One misuse observed at a call site, aggregated over repetitions. */
+typedef struct misuse {
+    const char *rule;   /* static string */
+    uint64_t site, obj; /* where, and the lock or condvar */
+    uint32_t tid;       /* the thread that did it (first time) */
+    int64_t other;      /* another thread or lock involved, -1 if none */
+    uint64_t aux;       /* rule-specific: an errno, a count of locks, a mutex */
+    uint64_t held_site; /* where the lock involved was acquired, when it was held; 0 if not */
+    int64_t held_by;    /* the thread that held it then, -1 if none */
+    uint64_t count;
+    int pending;   /* a wait on a lock already held: a self-deadlock unless it returns */
+    int cancelled; /* the wait returned (recursive mutex, error-checking mutex) */
+} misuse_t;
+
+typedef struct cond_use {
+    uint64_t cond, mutex, site;
+} cond_use_t;
+
+typedef struct hold {
+    size_t lock;
+    uint64_t site, ts;
+} hold_t;
+
+/* Vector clocks are kept up to this many threads; past it (O(n^2) memory)
+ * every pair of edges is taken to be able to overlap. */
+#define RC_VC_MAX_THREADS 4096
+
+typedef struct thr {
+    int seen, exited, joined, detached, created;
+    uint64_t *vc; /* vc[t]: the latest clock of thread t this thread knows */
+    size_t nvc;
+    uint32_t parent;
+    uint64_t os_tid, routine, create_site;
+    uint64_t start_ts, end_ts, create_ts, join_ts;
+    uint64_t locks_at_exit;
+    hold_t *held;
+    size_t nheld, cap;
+} thr_t;
+
+typedef struct lk {
+    uint64_t addr;
+    int kind;
+    uint64_t first_site;
+    uint64_t acquisitions, contended, wait_ns, max_wait_ns, hold_ns, max_hold_ns;
+    char *name; /* symbol of the lock object, if it has one */
+    int64_t row_id;
+} lk_t;
+
+typedef struct edge {
+    rc_lg_edge_t g;
+    uint64_t *vc; /* owned copy behind g.vc */
+    uint64_t from_site, to_site, count;
+} edge_t;
+
+typedef struct ingest {
+    rc_eventlog_t *log;
+    thr_t *thr;
+    size_t nthr;
+    lk_t *locks;
+    size_t nlocks, capl;
+    rc_keymap_t lockmap, edgemap;
+    edge_t *edges;
+    size_t nedges, cape;
+    int vc_off;    /* too many threads for vector clocks */
+    misuse_t *mis; /* misuse.c */
+    size_t nmis, capm;
+    rc_keymap_t mismap;
+    cond_use_t *conds; /* condvar -> the mutex first waited with */
+    size_t nconds;
+} ingest_t;
+
+thr_t *rc_ing_thread_at(ingest_t *in, uint32_t tid);
+size_t rc_ing_lock_at(ingest_t *in, uint64_t addr, int kind, uint64_t site);
+/* A call site (a return address) as file:line:col and function. */
+void rc_ing_symbolize(ingest_t *in, uint64_t addr, rc_loc_t *loc);
+/* A code or data address as it is (a start routine, a lock object). */
+void rc_ing_symbolize_exact(ingest_t *in, uint64_t addr, rc_loc_t *loc);
+/* "'name'" or a description of the lock's first site; caller frees. */
+char *rc_ing_lock_label(ingest_t *in, size_t l);
+/* "the main thread" or "thread T3 (worker)"; caller frees. */
+char *rc_ing_thread_label(ingest_t *in, uint32_t tid);
+
+/* misuse.c: called for every event before ingest_shim.c updates its state,
+ * then once at the end to turn what was seen into findings. */
+void rc_misuse_event(ingest_t *in, const rc_event_t *ev);
+void rc_misuse_findings(ingest_t *in, rc_findings_t *out);
+void rc_misuse_close(ingest_t *in);
+
+#endif /* RC_INGEST_INT_H */

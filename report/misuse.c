@@ -1,0 +1,324 @@
+/*
+ * misuse.c - threading API misuse seen in a shim log, judged on the events
+ * before ingest_shim.c applies them (so "held" means held just before).
+ *
+ *   rule                       when
+ *   lock.unlock-not-held       an unlock failed (EPERM), or released a lock the thread did not
+ *                              hold (held by another thread, or by none)
+ *   lock.double-lock           a thread blocked on an exclusive lock it already held and the
+ *                              wait never returned (self-deadlock), or an error-checking mutex
+ *                              said EDEADLK
+ *   lock.destroy-locked        destroy returned EBUSY, or the lock was held when destroyed
+ *   cond.wait-unheld-mutex     a condition wait with a mutex the thread did not hold
+ *   cond.mixed-mutexes         one condition variable waited on with two different mutexes
+ *   thread.exit-holding-lock   a thread (not the process) ended while holding locks
+ *   thread.leak                a thread created by the program, never joined nor detached
+ *
+ * Each misuse is one finding per (rule, call site, object), with a count.
+ * Threads created by code without debug information (a runtime library's
+ * helper threads) are not the program's and are not reported as leaks.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest_int.h"
+
+static uint64_t rule_key(const char *rule)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *rule; rule++)
+        h = (h ^ (unsigned char)*rule) * 1099511628211ULL;
+    return h;
+}
+
+static int holds(const thr_t *t, size_t l)
+{
+    for (size_t i = 0; i < t->nheld; i++)
+        if (t->held[i].lock == l)
+            return 1;
+    return 0;
+}
+
+/* Another thread holding lock L, or -1. */
+static int64_t holder(ingest_t *in, size_t l, uint32_t except)
+{
+    for (size_t i = 0; i < in->nthr; i++)
+        if (i != except && holds(&in->thr[i], l))
+            return (int64_t)i;
+    return -1;
+}
+
+/* Where thread TID acquired lock L (if it holds it), 0 otherwise. */
+static uint64_t hold_site(ingest_t *in, int64_t tid, size_t l)
+{
+    if (tid < 0 || (size_t)tid >= in->nthr)
+        return 0;
+    const thr_t *t = &in->thr[tid];
+    for (size_t i = 0; i < t->nheld; i++)
+        if (t->held[i].lock == l)
+            return t->held[i].site;
+    return 0;
+}
+
+/* Records a misuse at SITE of thread TID, merged with earlier ones of the
+ * same rule, site, object and detail. HELD_BY (or -1) held lock L then. */
+static misuse_t *note(ingest_t *in, const char *rule, uint64_t site, uint32_t tid, uint64_t obj,
+                      uint64_t aux, int64_t held_by, size_t l)
+{
+    int inserted;
+    size_t idx =
+        rc_keymap_get_or_put(&in->mismap, rule_key(rule) ^ site, obj, aux, in->nmis, &inserted);
+    if (!inserted) {
+        in->mis[idx].count++;
+        return &in->mis[idx];
+    }
+    if (in->nmis == in->capm) {
+        in->capm = in->capm ? in->capm * 2 : 8;
+        in->mis = rc_xrealloc(in->mis, in->capm * sizeof *in->mis);
+    }
+    misuse_t *m = &in->mis[in->nmis++];
+    *m = (misuse_t){.rule = rule,
+                    .site = site,
+                    .obj = obj,
+                    .tid = tid,
+                    .other = held_by,
+                    .aux = aux,
+                    .held_by = held_by,
+                    .held_site = hold_site(in, held_by, l),
+                    .count = 1};
+    return m;
+}
+
+static int exclusive(int kind)
+{
+    return kind != RC_LOCK_RWLOCK_READ;
+}
+
+void rc_misuse_event(ingest_t *in, const rc_event_t *ev)
+{
+    thr_t *t = rc_ing_thread_at(in, ev->tid);
+    int kind = RC_LOCK_KIND(ev->flags);
+    size_t l = 0;
+    switch (ev->op) {
+    case RC_EV_LOCK_RELEASED:
+        l = rc_ing_lock_at(in, ev->obj, kind, ev->site);
+        t = rc_ing_thread_at(in, ev->tid);
+        if ((ev->flags & RC_LOCK_ERROR) || !holds(t, l))
+            note(in, "lock.unlock-not-held", ev->site, ev->tid, ev->obj,
+                 (ev->flags & RC_LOCK_ERROR) ? ev->arg : 0, holder(in, l, ev->tid), l);
+        break;
+    case RC_EV_LOCK_WAIT:
+        l = rc_ing_lock_at(in, ev->obj, kind, ev->site);
+        t = rc_ing_thread_at(in, ev->tid);
+        if (exclusive(kind) && holds(t, l) && !(ev->flags & RC_LOCK_TIMED))
+            note(in, "lock.double-lock", ev->site, ev->tid, ev->obj, 0, ev->tid, l)->pending = 1;
+        break;
+    case RC_EV_LOCK_ACQUIRED:
+    case RC_EV_LOCK_TRY_FAILED:
+        /* The wait returned (a recursive mutex got the lock, an error-checking
+         * one refused it): not a self-deadlock. */
+        for (size_t i = 0; i < in->nmis; i++) {
+            misuse_t *m = &in->mis[i];
+            if (m->pending && m->obj == ev->obj && m->tid == ev->tid) {
+                m->pending = 0;
+                m->cancelled = 1;
+            }
+        }
+        if (ev->op == RC_EV_LOCK_TRY_FAILED && ev->arg == EDEADLK) {
+            l = rc_ing_lock_at(in, ev->obj, kind, ev->site);
+            note(in, "lock.double-lock", ev->site, ev->tid, ev->obj, EDEADLK, ev->tid, l);
+        }
+        break;
+    case RC_EV_LOCK_DESTROY: {
+        l = rc_ing_lock_at(in, ev->obj, kind, ev->site);
+        int64_t h = holder(in, l, UINT32_MAX);
+        if (ev->arg == EBUSY || h >= 0)
+            note(in, "lock.destroy-locked", ev->site, ev->tid, ev->obj, ev->arg, h, l);
+        break;
+    }
+    case RC_EV_COND_WAIT: {
+        l = rc_ing_lock_at(in, ev->arg, RC_LOCK_MUTEX, ev->site);
+        t = rc_ing_thread_at(in, ev->tid);
+        if (!holds(t, l))
+            note(in, "cond.wait-unheld-mutex", ev->site, ev->tid, ev->obj, ev->arg, -1, l);
+        size_t c = 0;
+        while (c < in->nconds && in->conds[c].cond != ev->obj)
+            c++;
+        if (c == in->nconds) {
+            in->conds = rc_xrealloc(in->conds, (in->nconds + 1) * sizeof *in->conds);
+            in->conds[in->nconds++] = (cond_use_t){ev->obj, ev->arg, ev->site};
+        } else if (in->conds[c].mutex != ev->arg) {
+            misuse_t *m =
+                note(in, "cond.mixed-mutexes", ev->site, ev->tid, ev->obj, ev->arg, -1, l);
+            m->other = (int64_t)in->conds[c].site; /* where the first mutex was used */
+        }
+        break;
+    }
+    case RC_EV_THREAD_EXIT:
+        /* Reported where the first lock still held was taken: that is the
+         * acquisition without a release on this exit path. */
+        if (ev->arg > 0 && !(ev->flags & RC_EXIT_PROCESS) && t->nheld > 0)
+            note(in, "thread.exit-holding-lock", t->held[0].site, ev->tid,
+                 in->locks[t->held[0].lock].addr, ev->arg, -1, 0)
+                ->other = (int64_t)t->held[0].lock;
+        break;
+    default:
+        break;
+    }
+}
+
+static void push(ingest_t *in, rc_findings_t *out, const misuse_t *m, rc_severity_t sev,
+                 char *message, char *subject, const rc_loc_t *at)
+{
+    rc_finding_t *f = rc_findings_push(out);
+    f->rule = rc_xstrdup(m->rule);
+    f->source = RC_SRC_SHIM;
+    f->severity = sev;
+    f->message = m->count > 1
+                     ? rc_xasprintf("%s (%llu times)", message, (unsigned long long)m->count)
+                     : rc_xstrdup(message);
+    f->subject = subject;
+    rc_loc_set(&f->loc, at->file, at->line, at->col, at->function, NULL);
+    char *who = rc_ing_thread_label(in, m->tid);
+    rc_loc_set_thread(&f->loc, who);
+    free(who);
+    free(message);
+}
+
+/* Adds the related location where the lock involved was held from. */
+static void add_hold_site(ingest_t *in, rc_finding_t *f, const misuse_t *m, const char *what)
+{
+    if (!m->held_site || m->held_by < 0)
+        return;
+    rc_loc_t at;
+    rc_ing_symbolize(in, m->held_site, &at);
+    char *who = rc_ing_thread_label(in, (uint32_t)m->held_by);
+    char *n = rc_xasprintf("%s %s here", who, what);
+    rc_loc_set_thread(rc_finding_add_related(f, at.file, at.line, at.col, at.function, n), who);
+    free(who);
+    free(n);
+    rc_loc_close(&at);
+}
+
+static void misuse_finding(ingest_t *in, const misuse_t *m, rc_findings_t *out)
+{
+    rc_loc_t at;
+    rc_ing_symbolize(in, m->site, &at);
+    size_t l = strncmp(m->rule, "cond.", 5) == 0 ? 0 : rc_ing_lock_at(in, m->obj, 0, 0);
+    char *lock = strncmp(m->rule, "cond.", 5) == 0 ? NULL : rc_ing_lock_label(in, l);
+    char *who = rc_ing_thread_label(in, m->tid);
+    if (strcmp(m->rule, "lock.unlock-not-held") == 0) {
+        char *other = m->other >= 0 ? rc_ing_thread_label(in, (uint32_t)m->other) : NULL;
+        char *msg = rc_xasprintf("%s unlocks %s, which %s%s%s", who, lock,
+                                 other ? "is held by " : "it does not hold", other ? other : "",
+                                 m->aux == EPERM ? " (the unlock failed: EPERM)" : "");
+        push(in, out, m, RC_SEV_ERROR, msg, rc_xstrdup(lock), &at);
+        add_hold_site(in, &out->v[out->n - 1], m, "acquired it");
+        free(other);
+    } else if (strcmp(m->rule, "lock.double-lock") == 0) {
+        char *msg = m->aux == EDEADLK
+                        ? rc_xasprintf("%s locks %s again while holding it (the error-checking "
+                                       "mutex returned EDEADLK)",
+                                       who, lock)
+                        : rc_xasprintf("%s waits for %s, which it already holds: it can never "
+                                       "get it (self-deadlock)",
+                                       who, lock);
+        push(in, out, m, RC_SEV_ERROR, msg, rc_xstrdup(lock), &at);
+        add_hold_site(in, &out->v[out->n - 1], m, "first acquired it");
+    } else if (strcmp(m->rule, "lock.destroy-locked") == 0) {
+        char *other = m->other >= 0 ? rc_ing_thread_label(in, (uint32_t)m->other) : NULL;
+        char *msg = rc_xasprintf("%s destroys %s while it is locked%s%s", who, lock,
+                                 other ? " by " : "", other ? other : "");
+        push(in, out, m, RC_SEV_ERROR, msg, rc_xstrdup(lock), &at);
+        add_hold_site(in, &out->v[out->n - 1], m, "acquired it");
+        free(other);
+    } else if (strcmp(m->rule, "cond.wait-unheld-mutex") == 0) {
+        char *mutex = rc_ing_lock_label(in, rc_ing_lock_at(in, m->aux, RC_LOCK_MUTEX, 0));
+        char *msg = rc_xasprintf("%s waits on a condition variable with %s, which it does not "
+                                 "hold: a wake-up can be lost",
+                                 who, mutex);
+        push(in, out, m, RC_SEV_ERROR, msg, mutex, &at);
+    } else if (strcmp(m->rule, "cond.mixed-mutexes") == 0) {
+        char *mutex = rc_ing_lock_label(in, rc_ing_lock_at(in, m->aux, RC_LOCK_MUTEX, 0));
+        char *msg = rc_xasprintf("%s waits on a condition variable with %s, but it was waited "
+                                 "on with another mutex before",
+                                 who, mutex);
+        push(in, out, m, RC_SEV_ERROR, msg, mutex, &at);
+        rc_loc_t first;
+        rc_ing_symbolize(in, (uint64_t)m->other, &first);
+        rc_finding_add_related(&out->v[out->n - 1], first.file, first.line, first.col,
+                               first.function, "first waited on with another mutex here");
+        rc_loc_close(&first);
+    } else if (strcmp(m->rule, "thread.exit-holding-lock") == 0) {
+        char *first = rc_ing_lock_label(in, (size_t)m->other);
+        char *msg = rc_xasprintf("%s acquires %s here and ends still holding %llu lock%s "
+                                 "(%s%s); threads waiting for %s wait forever",
+                                 who, first, (unsigned long long)m->aux, m->aux == 1 ? "" : "s",
+                                 first, m->aux > 1 ? ", ..." : "", m->aux == 1 ? "it" : "them");
+        push(in, out, m, RC_SEV_WARNING, msg, first, &at);
+    }
+    free(lock);
+    free(who);
+    rc_loc_close(&at);
+}
+
+/* Threads never joined nor detached, one finding per creation site. */
+static void leak_findings(ingest_t *in, rc_findings_t *out)
+{
+    char *done = rc_xcalloc(in->nthr ? in->nthr : 1, 1);
+    for (size_t i = 0; i < in->nthr; i++) {
+        const thr_t *t = &in->thr[i];
+        if (done[i] || !t->created || t->joined || t->detached)
+            continue;
+        rc_loc_t at;
+        rc_ing_symbolize(in, t->create_site, &at);
+        if (!at.file) { /* created by code without debug info: a runtime's own thread */
+            rc_loc_close(&at);
+            continue;
+        }
+        size_t n = 0;
+        for (size_t j = i; j < in->nthr; j++) {
+            if (in->thr[j].created && !in->thr[j].joined && !in->thr[j].detached &&
+                in->thr[j].create_site == t->create_site) {
+                done[j] = 1;
+                n++;
+            }
+        }
+        char *who = rc_ing_thread_label(in, (uint32_t)i);
+        rc_finding_t *f = rc_findings_push(out);
+        f->rule = rc_xstrdup("thread.leak");
+        f->source = RC_SRC_SHIM;
+        f->severity = RC_SEV_WARNING;
+        f->message = n > 1 ? rc_xasprintf("%zu threads created here (%s, ...) are never joined "
+                                          "nor detached: their resources leak and their work "
+                                          "may be cut short at exit",
+                                          n, who)
+                           : rc_xasprintf("%s is never joined nor detached: its resources leak "
+                                          "and its work may be cut short at exit",
+                                          who);
+        f->subject = rc_xstrdup(at.function ? at.function : "thread");
+        rc_loc_set(&f->loc, at.file, at.line, at.col, at.function, NULL);
+        free(who);
+        rc_loc_close(&at);
+    }
+    free(done);
+}
+
+void rc_misuse_findings(ingest_t *in, rc_findings_t *out)
+{
+    for (size_t i = 0; i < in->nmis; i++)
+        if (!in->mis[i].cancelled)
+            misuse_finding(in, &in->mis[i], out);
+    leak_findings(in, out);
+}
+
+void rc_misuse_close(ingest_t *in)
+{
+    free(in->mis);
+    free(in->conds);
+    rc_keymap_close(&in->mismap);
+    in->mis = NULL;
+    in->conds = NULL;
+    in->nmis = in->nconds = 0;
+}

@@ -1,0 +1,34 @@
+/*
+ * test_runtime.c - the runtime analyses on real programs under the shim:
+ * every misuse in tests/e2e/progs/misuse.c is reported on its line and
+ * nothing else is.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "e2e.h"
+
+Test(runtime, misuse_is_reported_exactly, .timeout = 60)
+{
+    char dir[64], *out;
+    e2e_tmpdir(dir, sizeof dir);
+    int rc = e2e_run(&out, "%s run --db %s/rc.db -- %s/tests/e2e/misuse", RACECHECK, dir,
+                     RC_TEST_BINARY_DIR);
+    cr_assert_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "relock: EDEADLK") != NULL, "the program's errors pass through: %s", out);
+    rc_strbuf_t want, got;
+    rc_strbuf_init(&want);
+    rc_strbuf_init(&got);
+    e2e_expected_pairs(RC_TEST_SOURCE_DIR "/tests/e2e/progs/misuse.c", &want);
+    e2e_reported_pairs(out, "misuse.c", &got);
+    char *w = e2e_sorted(&want), *g = e2e_sorted(&got);
+    cr_expect_str_eq(g, w, "reported\n%s\nexpected\n%s\nreport:\n%s", g, w, out);
+    free(w);
+    free(g);
+    rc_strbuf_close(&want);
+    rc_strbuf_close(&got);
+    free(out);
+    e2e_rmtree(dir);
+}

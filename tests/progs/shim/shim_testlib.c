@@ -1,0 +1,14 @@
+/*
+ * shim_testlib.c - a shared library that shim_dlopen loads at run time: its
+ * lock call sites must symbolise to this file, at the load address the
+ * library had in that process.
+ */
+#include <pthread.h>
+
+long shim_testlib_increment(pthread_mutex_t *m, long *counter)
+{
+    pthread_mutex_lock(m); /* SITE:lib_lock */
+    long v = ++*counter;
+    pthread_mutex_unlock(m);
+    return v;
+}
