@@ -22,7 +22,8 @@ static const char usage[] =
     "options:\n"
     "      --db PATH        store (default " RC_DEFAULT_DB ")\n"
     "  -f, --format FMT     text (default), json, sarif (SARIF 2.1.0), html,\n"
-    "                       dot (the lock-order graph of the program runs, for Graphviz)\n"
+    "                       dot (the lock-order graph of the program runs, for Graphviz),\n"
+    "                       trace (timeline of runs made with run --trace, for Perfetto)\n"
     "  -o, --output FILE    write to FILE instead of standard output\n"
     "      --no-summary     findings only\n"
     "      --srcroot DIR    SARIF: make file URIs relative to DIR (default: current dir)\n"
@@ -55,7 +56,7 @@ int rc_cmd_report(int argc, char **argv)
             break;
         case 'f':
             if (rc_format_parse(optarg, &format) != RC_OK) {
-                rc_cli_error("unknown format '%s' (known: text, json, sarif, html, dot)", optarg);
+                rc_cli_error("unknown format '%s' (known: text, json, sarif, html, dot, trace)", optarg);
                 return RC_EXIT_USAGE;
             }
             break;

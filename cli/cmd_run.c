@@ -32,6 +32,8 @@ static const char usage[] =
     "options:\n"
     "      --db PATH      store (default " RC_DEFAULT_DB ")\n"
     "      --keep-logs    keep the raw logs under <store dir>/logs/\n"
+    "      --trace        keep every event in the store for the timeline\n"
+    "                     (racecheck report --format trace)\n"
     "  -q, --quiet        print findings only, no runtime summary\n"
     "  -h, --help         this help\n"
     "\n"
@@ -65,8 +67,10 @@ static char *dir_of(const char *path)
     return rc_xasprintf("%.*s", (int)(slash - path), path);
 }
 
-static void set_env(const char *shim, const char *logdir, int tsan)
+static void set_env(const char *shim, const char *logdir, int tsan, int trace)
 {
+    if (trace)
+        setenv("RACECHECK_TRACE", "1", 1);
     const char *old = getenv("LD_PRELOAD");
     char *preload = old && *old ? rc_xasprintf("%s:%s", old, shim) : rc_xstrdup(shim);
     setenv("LD_PRELOAD", preload, 1);
@@ -82,7 +86,8 @@ static void set_env(const char *shim, const char *logdir, int tsan)
 }
 
 /* Runs the program and returns its wait status, or -1 if it could not start. */
-static int spawn(const char *path, char **argv, const char *shim, const char *logdir, int tsan)
+static int spawn(const char *path, char **argv, const char *shim, const char *logdir, int tsan,
+                 int trace)
 {
     struct sigaction ign = {.sa_handler = SIG_IGN}, old_int, old_quit;
     sigemptyset(&ign.sa_mask);
@@ -93,7 +98,7 @@ static int spawn(const char *path, char **argv, const char *shim, const char *lo
     if (pid == 0) {
         sigaction(SIGINT, &old_int, NULL);
         sigaction(SIGQUIT, &old_quit, NULL);
-        set_env(shim, logdir, tsan);
+        set_env(shim, logdir, tsan, trace);
         execv(path, argv);
         fprintf(stderr, "racecheck: cannot execute '%s': %s\n", path, strerror(errno));
         _exit(127);
@@ -166,14 +171,12 @@ static int ingest_all(rc_store_t *st, int64_t run_id, const char *logdir, int ke
 int rc_cmd_run(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'D'},
-        {"keep-logs", no_argument, NULL, 'K'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'D'}, {"keep-logs", no_argument, NULL, 'K'},
+        {"trace", no_argument, NULL, 'T'},    {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0},
     };
     const char *db = RC_DEFAULT_DB;
-    int keep = 0, quiet = 0, c;
+    int keep = 0, quiet = 0, trace = 0, c;
     optind = 1;
     /* "+": stop at the first non-option, the program. */
     while ((c = getopt_long(argc, argv, "+qh", longopts, NULL)) != -1) {
@@ -183,6 +186,9 @@ int rc_cmd_run(int argc, char **argv)
             break;
         case 'K':
             keep = 1;
+            break;
+        case 'T':
+            trace = 1;
             break;
         case 'q':
             quiet = 1;
@@ -264,7 +270,8 @@ int rc_cmd_run(int argc, char **argv)
     }
     free(logdir_rel);
 
-    int status = spawn(info.path, prog_argv, shim_abs, logdir, info.has_tsan);
+    rc_store_keep_events(st, trace);
+    int status = spawn(info.path, prog_argv, shim_abs, logdir, info.has_tsan, trace);
     int code = status < 0            ? -1
                : WIFEXITED(status)   ? WEXITSTATUS(status)
                : WIFSIGNALED(status) ? 128 + WTERMSIG(status)

@@ -552,6 +552,69 @@ static int store_edges(rc_store_t *st, ingest_t *in, int64_t process_id, rc_erro
     return rc;
 }
 
+static int is_lock_op(unsigned op)
+{
+    return op == RC_EV_LOCK_WAIT || op == RC_EV_LOCK_ACQUIRED || op == RC_EV_LOCK_TRY_FAILED ||
+           op == RC_EV_LOCK_RELEASED || op == RC_EV_LOCK_DESTROY;
+}
+
+/* Every event, with its lock's row and its symbolised call site (looked up
+ * once per distinct address), for the timeline of --trace runs. */
+static int store_events(rc_store_t *st, ingest_t *in, int64_t process_id, const rc_event_t *ev,
+                        size_t n, rc_error_t *err)
+{
+    sqlite3_stmt *s;
+    int rc = rc_db_prepare(st,
+                           "INSERT INTO trace_events(process_id, seq, ts, tid, op, lock_id, obj,"
+                           " arg, flags, site_file_id, site_line)"
+                           " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+                           &s, err);
+    rc_keymap_t sites = {0};
+    int64_t *site_file = NULL;
+    unsigned *site_line = NULL;
+    size_t nsites = 0;
+    for (size_t i = 0; rc == RC_OK && i < n; i++) {
+        const rc_event_t *e = &ev[i];
+        int inserted;
+        size_t k = e->site ? rc_keymap_get_or_put(&sites, e->site, 0, 0, nsites, &inserted) : 0;
+        if (e->site && inserted) {
+            site_file = rc_xrealloc(site_file, (nsites + 1) * sizeof *site_file);
+            site_line = rc_xrealloc(site_line, (nsites + 1) * sizeof *site_line);
+            rc_loc_t loc;
+            rc_ing_symbolize(in, e->site, &loc);
+            site_file[nsites] = 0;
+            site_line[nsites] = loc.line;
+            rc = rc_db_file_id(st, loc.file, &site_file[nsites], err);
+            rc_loc_close(&loc);
+            nsites++;
+        }
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        sqlite3_bind_int64(s, 1, process_id);
+        sqlite3_bind_int64(s, 2, (int64_t)i);
+        sqlite3_bind_int64(s, 3, (int64_t)e->ts);
+        sqlite3_bind_int64(s, 4, e->tid);
+        sqlite3_bind_int(s, 5, e->op);
+        if (is_lock_op(e->op))
+            sqlite3_bind_int64(
+                s, 6, in->locks[rc_ing_lock_at(in, e->obj, RC_LOCK_KIND(e->flags), 0)].row_id);
+        sqlite3_bind_int64(s, 7, (int64_t)e->obj);
+        sqlite3_bind_int64(s, 8, (int64_t)e->arg);
+        sqlite3_bind_int(s, 9, e->flags);
+        if (e->site && site_file[k])
+            sqlite3_bind_int64(s, 10, site_file[k]);
+        if (e->site)
+            sqlite3_bind_int(s, 11, (int)site_line[k]);
+        if (rc == RC_OK && sqlite3_step(s) != SQLITE_DONE)
+            rc = rc_db_error(st, err, "insert trace event");
+    }
+    sqlite3_finalize(s);
+    rc_keymap_close(&sites);
+    free(site_file);
+    free(site_line);
+    return rc;
+}
+
 static void ingest_close(ingest_t *in)
 {
     rc_misuse_close(in);
@@ -612,6 +675,8 @@ int rc_store_ingest_shim_log(rc_store_t *st, int64_t run_id, const char *log_pat
         rc = store_locks(st, &in, process_id, err);
     if (rc == RC_OK)
         rc = store_edges(st, &in, process_id, err);
+    if (rc == RC_OK && st->keep_events)
+        rc = store_events(st, &in, process_id, ev, n, err);
     if (rc == RC_OK)
         rc = rc_db_insert_findings(st, run_id, &found, err);
     if (rc == RC_OK)

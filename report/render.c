@@ -15,6 +15,7 @@ static const struct {
     {"html", RC_FORMAT_HTML},
     {"sarif", RC_FORMAT_SARIF},
     {"dot", RC_FORMAT_DOT},
+    {"trace", RC_FORMAT_TRACE},
 };
 
 int rc_format_parse(const char *name, rc_format_t *out)
@@ -119,6 +120,8 @@ int rc_report_render(rc_store_t *st, const rc_report_opts_t *opts, size_t *nfind
         rc = rc_render_sarif(&fs, opts, err);
     } else if (opts->format == RC_FORMAT_DOT) {
         rc = rc_render_dot(st, opts, err);
+    } else if (opts->format == RC_FORMAT_TRACE) {
+        rc = rc_render_trace(st, &fs, opts, err);
     } else {
         rc_render_text_findings(&fs, opts);
         if (opts->summary)

@@ -25,6 +25,10 @@ int rc_render_sarif(const rc_findings_t *fs, const rc_report_opts_t *opts, rc_er
 /* The runtime lock-order graph in Graphviz DOT (render_dot.c). */
 int rc_render_dot(rc_store_t *st, const rc_report_opts_t *opts, rc_error_t *err);
 
+/* Chrome Trace Event JSON of --trace runs (render_trace.c). */
+int rc_render_trace(rc_store_t *st, const rc_findings_t *fs, const rc_report_opts_t *opts,
+                    rc_error_t *err);
+
 /* One self-contained HTML page (render_html.c). ST may be NULL. */
 int rc_render_html(rc_store_t *st, const rc_findings_t *fs, const rc_report_opts_t *opts,
                    rc_error_t *err);

@@ -72,6 +72,11 @@ typedef struct rc_ingest_stats {
 int rc_store_ingest_shim_log(rc_store_t *st, int64_t run_id, const char *log_path,
                              rc_ingest_stats_t *stats, rc_error_t *err);
 
+/* With ON, rc_store_ingest_shim_log also stores every event (trace_events),
+ * which `report --format trace` draws as a timeline. Off by default: a
+ * lock-heavy program logs millions of events. */
+void rc_store_keep_events(rc_store_t *st, int on);
+
 /* Parses one ThreadSanitizer log and stores its reports as findings of RUN_ID.
  * Unknown report kinds are kept as raw text. Errors: RC_EIO, RC_EDB. */
 int rc_store_ingest_tsan_log(rc_store_t *st, int64_t run_id, const char *log_path,
@@ -129,6 +134,7 @@ typedef enum rc_format {
     RC_FORMAT_HTML = 3,  /* one self-contained page */
     RC_FORMAT_SARIF = 4, /* SARIF 2.1.0 for code scanning */
     RC_FORMAT_DOT = 5,   /* the runtime lock-order graph (Graphviz) */
+    RC_FORMAT_TRACE = 6, /* Chrome Trace Event JSON (Perfetto, chrome://tracing) */
 } rc_format_t;
 
 /* Parses a --format name. RC_EINVAL for an unknown one. */

@@ -7,7 +7,7 @@
  * with tables but no id, is refused and never written: validation only
  * reads, and WAL mode is switched on only after it passes.
  *
- * Schema (version 3; PRAGMA user_version holds the version, migrations[]
+ * Schema (version 4; PRAGMA user_version holds the version, migrations[]
  * brings any older store up to date inside one transaction):
  *
  *   table              one row per
@@ -22,6 +22,7 @@
  *   threads            thread of a process (shim tid, OS tid, start routine, creation site, times)
  *   locks              sync object of a process (address, kind, name, first site, counters)
  *   lock_edges         "acquired TO while holding FROM", per thread, with held set and sites
+ *   trace_events       every event of a process, for runs made with --trace (the timeline)
  */
 #include "store_int.h"
 
@@ -110,6 +111,13 @@ static const char *const migrations[] = {
     /* 2 -> 3: the thread each location runs on (SARIF thread flows). */
     "ALTER TABLE evidence ADD COLUMN thread TEXT;"
     "ALTER TABLE related_locations ADD COLUMN thread TEXT;",
+    /* 3 -> 4: every event of runs made with --trace, for the timeline. */
+    "CREATE TABLE trace_events("
+    "  process_id INTEGER NOT NULL REFERENCES processes(id),"
+    "  seq INTEGER NOT NULL, ts INTEGER NOT NULL, tid INTEGER NOT NULL, op INTEGER NOT NULL,"
+    "  lock_id INTEGER REFERENCES locks(id), obj INTEGER, arg INTEGER, flags INTEGER,"
+    "  site_file_id INTEGER REFERENCES files(id), site_line INTEGER,"
+    "  PRIMARY KEY (process_id, seq));",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -321,6 +329,11 @@ int rc_store_open(const char *path, rc_store_t **out, rc_error_t *err)
     }
     *out = st;
     return RC_OK;
+}
+
+void rc_store_keep_events(rc_store_t *st, int on)
+{
+    st->keep_events = on;
 }
 
 void rc_store_close(rc_store_t *st)

@@ -13,6 +13,7 @@
 struct rc_store {
     sqlite3 *db;
     char *path;
+    int keep_events; /* ingestion stores every event (rc_store_keep_events) */
 };
 
 /* Runs SQL that returns no rows. */

@@ -194,3 +194,57 @@ Test(formats, dot_lock_graph_has_the_cycle)
     free(path);
     free(db);
 }
+
+Test(formats, trace_opens_as_chrome_trace_events)
+{
+    char *db = rc_xasprintf("%s/rc.db", dir), *out;
+    int rc = e2e_run(&out, "%s run -q --trace --db %s -- %s/samples/bank_transfer", RACECHECK, db,
+                     RC_TEST_BINARY_DIR);
+    cr_assert_eq(rc, 1, "%s", out);
+    free(out);
+    rc = e2e_run(&out, "%s report --db %s -f trace -o %s/t.json", RACECHECK, db, dir);
+    cr_assert_eq(rc, 1, "%s", out);
+    free(out);
+    char *path = rc_xasprintf("%s/t.json", dir);
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr);
+    cr_assert_not_null(root, "invalid JSON: %s line %d", jerr.text, jerr.line);
+    json_t *events = json_object_get(root, "traceEvents");
+    cr_assert(json_is_array(events));
+    size_t i, begins = 0, ends = 0, threads = 0, findings = 0;
+    json_t *e;
+    json_array_foreach(events, i, e)
+    {
+        const char *ph = json_string_value(json_object_get(e, "ph"));
+        const char *cat = json_string_value(json_object_get(e, "cat"));
+        const char *name = json_string_value(json_object_get(e, "name"));
+        cr_assert(ph && name, "every event has ph and name");
+        cr_assert(json_is_number(json_object_get(e, "ts")));
+        if (strcmp(ph, "b") == 0 && cat && strcmp(cat, "lock") == 0)
+            begins++;
+        if (strcmp(ph, "e") == 0 && cat && strcmp(cat, "lock") == 0)
+            ends++;
+        if (strcmp(ph, "M") == 0 && strcmp(name, "thread_name") == 0)
+            threads++;
+        if (strcmp(ph, "i") == 0 && strcmp(name, "lock.order-inversion") == 0)
+            findings++;
+    }
+    /* 2 tellers x 100 transfers x 2 locks, every hold closed. */
+    cr_expect_eq(begins, 400, "%zu lock holds", begins);
+    cr_expect_eq(ends, begins);
+    cr_expect_eq(threads, 3);
+    cr_expect_eq(findings, 1);
+    json_decref(root);
+    /* Without --trace the events are not kept: no hold slices, but the
+     * threads and the finding are still there. */
+    rc = e2e_run(&out,
+                 "%s run -q --db %s -- %s/samples/bank_transfer >/dev/null; "
+                 "%s report --db %s -f trace",
+                 RACECHECK, db, RC_TEST_BINARY_DIR, RACECHECK, db);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "\"thread_name\"") != NULL, "%s", out);
+    cr_expect(strstr(out, "hold ") == NULL, "events kept without --trace: %s", out);
+    free(out);
+    free(path);
+    free(db);
+}
