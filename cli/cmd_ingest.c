@@ -93,10 +93,15 @@ int rc_cmd_ingest_tsan(int argc, char **argv)
     int exit_code = RC_EXIT_FAILURE;
     rc = rc_store_run_end(st, run_id, failed, &err);
     if (rc == RC_OK) {
-        rc_report_opts_t opts = {
-            .format = RC_FORMAT_TEXT, .out = stdout, .color = isatty(1), .run_id = run_id};
+        rc_catalogue_t *cat = rc_cli_catalogue();
+        rc_report_opts_t opts = {.format = RC_FORMAT_TEXT,
+                                 .out = stdout,
+                                 .color = isatty(1),
+                                 .run_id = run_id,
+                                 .catalogue = cat};
         size_t n = 0;
         rc = rc_report_render(st, &opts, &n, &err);
+        rc_catalogue_free(cat);
         if (rc == RC_OK) {
             if (!quiet)
                 fprintf(stderr,

@@ -56,7 +56,8 @@ int rc_cmd_report(int argc, char **argv)
             break;
         case 'f':
             if (rc_format_parse(optarg, &format) != RC_OK) {
-                rc_cli_error("unknown format '%s' (known: text, json, sarif, html, dot, trace)", optarg);
+                rc_cli_error("unknown format '%s' (known: text, json, sarif, html, dot, trace)",
+                             optarg);
                 return RC_EXIT_USAGE;
             }
             break;

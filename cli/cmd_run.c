@@ -300,13 +300,16 @@ int rc_cmd_run(int argc, char **argv)
         rc_cli_error("warning: %llu events were dropped because the log was full "
                      "(raise RACECHECK_LOG_MB)",
                      (unsigned long long)stats.dropped);
+    rc_catalogue_t *cat = rc_cli_catalogue();
     rc_report_opts_t ropts = {.format = RC_FORMAT_TEXT,
+                              .catalogue = cat,
                               .out = stdout,
                               .color = isatty(1),
                               .summary = !quiet,
                               .run_id = run_id};
     size_t nfindings = 0;
     rc = rc_report_render(st, &ropts, &nfindings, &err);
+    rc_catalogue_free(cat);
     if (rc) {
         rc_cli_error("%s", err.msg);
         goto out;

@@ -156,7 +156,8 @@ int rc_cmd_scan(int argc, char **argv)
     }
     rc_policy_stats_t stats = {0};
     rc_policy_apply(policy, &found, &stats);
-    rc_report_opts_t ropts = {.format = RC_FORMAT_TEXT, .out = stdout, .color = isatty(1)};
+    rc_report_opts_t ropts = {
+        .format = RC_FORMAT_TEXT, .out = stdout, .color = isatty(1), .catalogue = cat};
     rc_report_render_findings(&found, &ropts);
     if (!req.quiet)
         fprintf(stderr,

@@ -10,12 +10,8 @@ static const struct {
     const char *name;
     rc_format_t format;
 } formats[] = {
-    {"text", RC_FORMAT_TEXT},
-    {"json", RC_FORMAT_JSON},
-    {"html", RC_FORMAT_HTML},
-    {"sarif", RC_FORMAT_SARIF},
-    {"dot", RC_FORMAT_DOT},
-    {"trace", RC_FORMAT_TRACE},
+    {"text", RC_FORMAT_TEXT},   {"json", RC_FORMAT_JSON}, {"html", RC_FORMAT_HTML},
+    {"sarif", RC_FORMAT_SARIF}, {"dot", RC_FORMAT_DOT},   {"trace", RC_FORMAT_TRACE},
 };
 
 int rc_format_parse(const char *name, rc_format_t *out)
@@ -27,6 +23,12 @@ int rc_format_parse(const char *name, rc_format_t *out)
         }
     }
     return RC_EINVAL;
+}
+
+const char *rc_rule_model(const rc_catalogue_t *cat, const char *rule)
+{
+    const rc_rule_info_t *ri = cat && rule ? rc_catalogue_find(cat, rule) : NULL;
+    return ri && ri->model && *ri->model ? ri->model : "threads";
 }
 
 const char *rc_confidence(unsigned sources)

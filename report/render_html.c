@@ -329,8 +329,7 @@ static const rc_rule_info_t *rule_info(const page_t *pg, const rc_finding_t *f)
 
 static const char *model(const page_t *pg, const rc_finding_t *f)
 {
-    const rc_rule_info_t *ri = rule_info(pg, f);
-    return ri && ri->model && *ri->model ? ri->model : "threads";
+    return rc_rule_model(pg->cat, f->rule);
 }
 
 /* ---- Summary tables -------------------------------------------------------- */

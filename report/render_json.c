@@ -28,7 +28,7 @@ static json_t *loc_json(const rc_loc_t *l, int with_note)
     return o;
 }
 
-static json_t *finding_json(const rc_finding_t *f)
+static json_t *finding_json(const rc_finding_t *f, const rc_catalogue_t *cat)
 {
     json_t *o = json_object();
     json_object_set_new(o, "rule", jstr(f->rule));
@@ -42,6 +42,7 @@ static json_t *finding_json(const rc_finding_t *f)
             json_array_append_new(src, jstr(rc_source_name((rc_source_t)bit)));
     json_object_set_new(o, "sources", src);
     json_object_set_new(o, "confidence", jstr(rc_confidence(f->source)));
+    json_object_set_new(o, "model", jstr(rc_rule_model(cat, f->rule)));
     json_object_set_new(o, "location", loc_json(&f->loc, 0));
     json_t *rel = json_array();
     for (size_t i = 0; i < f->nrelated; i++)
@@ -115,7 +116,7 @@ int rc_render_json(rc_store_t *st, const rc_findings_t *fs, const rc_report_opts
     json_object_set_new(root, "format", json_string("racecheck-report"));
     json_object_set_new(root, "version", json_integer(RC_JSON_VERSION));
     for (size_t i = 0; i < fs->n; i++)
-        json_array_append_new(arr, finding_json(&fs->v[i]));
+        json_array_append_new(arr, finding_json(&fs->v[i], opts->catalogue));
     json_object_set_new(root, "findings", arr);
     int rc = RC_OK;
     if (st) {

@@ -4,6 +4,7 @@
  * its related locations, then (with opts->summary) what each runtime run saw:
  * processes, threads and locks.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "render_int.h"
@@ -107,10 +108,43 @@ static int render_summary(rc_store_t *st, FILE *out, int64_t only_run, rc_error_
     return RC_OK;
 }
 
+/* Findings are grouped by concurrency model, in the catalogue's order of
+ * models; a header line opens each group when there is more than one. */
 void rc_render_text_findings(const rc_findings_t *fs, const rc_report_opts_t *opts)
 {
-    for (size_t i = 0; i < fs->n; i++)
-        render_finding(opts->out, &fs->v[i], opts->color);
+    static const char *const order[] = {"threads", "processes", "cooperative", "signals", NULL};
+    const char **models = rc_xcalloc(fs->n + 5, sizeof *models);
+    size_t nmodels = 0;
+    for (const char *const *m = order; *m; m++)
+        models[nmodels++] = *m;
+    for (size_t i = 0; i < fs->n; i++) {
+        const char *m = rc_rule_model(opts->catalogue, fs->v[i].rule);
+        size_t k = 0;
+        while (k < nmodels && strcmp(models[k], m) != 0)
+            k++;
+        if (k == nmodels)
+            models[nmodels++] = m;
+    }
+    size_t used = 0;
+    for (size_t k = 0; k < nmodels; k++)
+        for (size_t i = 0; i < fs->n; i++)
+            if (strcmp(rc_rule_model(opts->catalogue, fs->v[i].rule), models[k]) == 0) {
+                used++;
+                break;
+            }
+    for (size_t k = 0; k < nmodels; k++) {
+        size_t n = 0;
+        for (size_t i = 0; i < fs->n; i++)
+            if (strcmp(rc_rule_model(opts->catalogue, fs->v[i].rule), models[k]) == 0)
+                n++;
+        if (n && used > 1)
+            fprintf(opts->out, "%s== %s: %zu finding%s ==%s\n", opts->color ? BOLD : "", models[k],
+                    n, n == 1 ? "" : "s", opts->color ? RESET : "");
+        for (size_t i = 0; n && i < fs->n; i++)
+            if (strcmp(rc_rule_model(opts->catalogue, fs->v[i].rule), models[k]) == 0)
+                render_finding(opts->out, &fs->v[i], opts->color);
+    }
+    free(models);
     if (opts->summary)
         fprintf(opts->out, "%zu finding%s\n", fs->n, fs->n == 1 ? "" : "s");
 }

@@ -163,6 +163,11 @@ typedef struct rc_report_opts {
 int rc_report_render(rc_store_t *st, const rc_report_opts_t *opts, size_t *nfindings,
                      rc_error_t *err);
 
+/* The concurrency model of a rule ("threads", "processes", "cooperative",
+ * "signals"), from the catalogue; "threads" when CAT is NULL or does not
+ * know the rule. */
+const char *rc_rule_model(const rc_catalogue_t *cat, const char *rule);
+
 /* How sure a finding is, from its evidence: "confirmed" when a run observed
  * it (shim or TSan), "static-only" when only the static analysis reports it. */
 const char *rc_confidence(unsigned sources);
