@@ -102,6 +102,32 @@ rc_catalogue_t *rc_cli_catalogue(void);
 int rc_cli_write_atomic(const char *path, int (*write)(FILE *out, void *ud), void *ud,
                         rc_error_t *err);
 
+/* Running a program under the shim (run.c). */
+typedef struct rc_run_req {
+    int trace;         /* keep every event (report --format trace) */
+    int keep_logs;     /* keep the raw logs */
+    int timeout;       /* seconds before the program's process group is killed; 0: none */
+    int quiet_program; /* send the program's standard output to /dev/null */
+} rc_run_req_t;
+
+typedef struct rc_run_result {
+    int64_t run_id;
+    int started;     /* the program was started */
+    int exit_code;   /* its exit status, 128 + signal, or -1 */
+    int signal;      /* the signal that ended it, 0 if none */
+    int timed_out;   /* killed after req->timeout */
+    int tsan;        /* instrumented with ThreadSanitizer */
+    int failed_logs; /* logs that could not be ingested (reported on stderr) */
+    rc_ingest_stats_t stats;
+} rc_run_result_t;
+
+/* Runs ARGV (NULL-terminated; argv[0] is looked up in PATH) under the shim as
+ * a new run of ST (whose file is DB: the logs go beside it), ingests its logs
+ * and finishes the run. Errors: RC_ENOENT (no such program), RC_EUNSUPPORTED
+ * (static or setuid program, no shim), RC_EIO, RC_EDB. */
+int rc_cli_run_program(rc_store_t *st, const char *db, char **argv, const rc_run_req_t *req,
+                       rc_run_result_t *res, rc_error_t *err);
+
 /* What racecheck needs to know about a program before preloading into it. */
 typedef struct rc_program_info {
     char *path; /* resolved path (PATH search for names without '/') */

@@ -41,7 +41,8 @@ typedef struct hold {
 
 typedef struct thr {
     int seen, exited, joined, detached, created;
-    uint64_t *vc; /* vc[t]: the latest clock of thread t this thread knows */
+    int64_t waiting; /* lock index it is blocked on (LOCK_WAIT not yet answered), -1 if none */
+    uint64_t *vc;    /* vc[t]: the latest clock of thread t this thread knows */
     size_t nvc;
     uint32_t parent;
     uint64_t os_tid, routine, create_site;
@@ -79,6 +80,7 @@ typedef struct ingest {
     misuse_t *mis; /* misuse.c */
     size_t nmis, capm;
     rc_keymap_t mismap;
+    int exited;        /* the process ran its exit path (not killed) */
     cond_use_t *conds; /* condvar -> the mutex first waited with */
     size_t nconds;
 } ingest_t;

@@ -28,6 +28,8 @@ thr_t *rc_ing_thread_at(ingest_t *in, uint32_t tid)
         size_t n = tid + 1 > in->nthr * 2 ? (size_t)tid + 1 : in->nthr * 2;
         in->thr = rc_xrealloc(in->thr, n * sizeof *in->thr);
         memset(in->thr + in->nthr, 0, (n - in->nthr) * sizeof *in->thr);
+        for (size_t i = in->nthr; i < n; i++)
+            in->thr[i].waiting = -1;
         in->nthr = n;
     }
     return &in->thr[tid];
@@ -160,9 +162,12 @@ static void on_acquired(ingest_t *in, const rc_event_t *ev)
     if (ev->arg > lk->max_wait_ns)
         lk->max_wait_ns = ev->arg;
     int trylock = (ev->flags & RC_LOCK_TRY) != 0;
-    for (size_t i = 0; i < t->nheld; i++)
-        if (t->held[i].lock != l)
-            add_edge(in, ev->tid, t, &t->held[i], l, ev->site, trylock);
+    /* A contended acquisition got its edges when it started waiting. */
+    if (t->waiting != (int64_t)l)
+        for (size_t i = 0; i < t->nheld; i++)
+            if (t->held[i].lock != l)
+                add_edge(in, ev->tid, t, &t->held[i], l, ev->site, trylock);
+    t->waiting = -1;
     if (t->nheld == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 8;
         t->held = rc_xrealloc(t->held, t->cap * sizeof *t->held);
@@ -233,8 +238,21 @@ static void replay(ingest_t *in, const rc_event_t *ev, size_t n)
             if (ev->arg <= UINT32_MAX)
                 rc_ing_thread_at(in, (uint32_t)ev->arg)->detached = 1;
             break;
-        case RC_EV_LOCK_WAIT:
-            in->locks[rc_ing_lock_at(in, ev->obj, RC_LOCK_KIND(ev->flags), ev->site)].contended++;
+        case RC_EV_LOCK_WAIT: {
+            /* The attempt fixes the order, whether or not it ever succeeds:
+             * in a real deadlock the acquisitions never complete. */
+            size_t l = rc_ing_lock_at(in, ev->obj, RC_LOCK_KIND(ev->flags), ev->site);
+            t = rc_ing_thread_at(in, ev->tid);
+            in->locks[l].contended++;
+            for (size_t k = 0; k < t->nheld; k++)
+                if (t->held[k].lock != l)
+                    add_edge(in, ev->tid, t, &t->held[k], l, ev->site,
+                             (ev->flags & RC_LOCK_TIMED) != 0);
+            t->waiting = (int64_t)l;
+            break;
+        }
+        case RC_EV_LOCK_TRY_FAILED:
+            t->waiting = -1;
             break;
         case RC_EV_LOCK_ACQUIRED:
             on_acquired(in, ev);
@@ -335,7 +353,15 @@ static void cycle_finding(ingest_t *in, const rc_lg_cycle_t *c, rc_findings_t *o
         free(who);
         free(got);
     }
-    rc_strbuf_append(&msg, "; if these threads run together each can wait forever for the other");
+    int deadlocked = 1;
+    for (size_t i = 0; i < c->n; i++) {
+        const edge_t *e = &in->edges[c->edges[i]];
+        deadlocked &= in->thr[e->g.tid].waiting == (int64_t)e->g.to;
+    }
+    rc_strbuf_append(&msg, deadlocked ? "; this run deadlocked: each of these threads was still "
+                                        "waiting for its lock when the program ended"
+                                      : "; if these threads run together each can wait forever "
+                                        "for the other");
     qsort(names, c->n, sizeof *names, cmp_name);
     for (size_t i = 0; i < c->n; i++)
         rc_strbuf_appendf(&subject, "%s%s", i ? "," : "", names[i]);
@@ -662,6 +688,7 @@ int rc_store_ingest_shim_log(rc_store_t *st, int64_t run_id, const char *log_pat
         cycle_finding(&in, &cycles[i], &found);
     rc_lg_cycles_free(cycles, ncycles);
     free(g);
+    in.exited = info->exited;
     rc_misuse_findings(&in, &found);
 
     int64_t process_id = 0;

@@ -16,7 +16,8 @@
  *
  * Each misuse is one finding per (rule, call site, object), with a count.
  * Threads created by code without debug information (a runtime library's
- * helper threads) are not the program's and are not reported as leaks.
+ * helper threads) are not the program's and are not reported as leaks, nor
+ * are threads of a process that did not exit normally (killed, crashed).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -310,7 +311,9 @@ void rc_misuse_findings(ingest_t *in, rc_findings_t *out)
     for (size_t i = 0; i < in->nmis; i++)
         if (!in->mis[i].cancelled)
             misuse_finding(in, &in->mis[i], out);
-    leak_findings(in, out);
+    /* A process that was killed or crashed had no chance to join. */
+    if (in->exited)
+        leak_findings(in, out);
 }
 
 void rc_misuse_close(ingest_t *in)

@@ -32,3 +32,26 @@ Test(runtime, misuse_is_reported_exactly, .timeout = 60)
     free(out);
     e2e_rmtree(dir);
 }
+
+Test(runtime, a_real_deadlock_is_killed_after_the_timeout_and_reported, .timeout = 60)
+{
+    char dir[64], *out;
+    e2e_tmpdir(dir, sizeof dir);
+    int rc = e2e_run(&out, "%s run --timeout 2 --db %s/rc.db -- %s/tests/e2e/deadlock", RACECHECK,
+                     dir, RC_TEST_BINARY_DIR);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "ran longer than 2 s and was killed") != NULL, "%s", out);
+    rc_strbuf_t want, got;
+    rc_strbuf_init(&want);
+    rc_strbuf_init(&got);
+    e2e_expected_pairs(RC_TEST_SOURCE_DIR "/tests/e2e/progs/deadlock.c", &want);
+    e2e_reported_pairs(out, "deadlock.c", &got);
+    char *w = e2e_sorted(&want), *g = e2e_sorted(&got);
+    cr_expect_str_eq(g, w, "reported\n%s\nexpected\n%s\nreport:\n%s", g, w, out);
+    free(w);
+    free(g);
+    rc_strbuf_close(&want);
+    rc_strbuf_close(&got);
+    free(out);
+    e2e_rmtree(dir);
+}

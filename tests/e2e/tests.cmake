@@ -15,7 +15,12 @@ set_target_properties(e2e_misuse PROPERTIES OUTPUT_NAME misuse
                       RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/e2e)
 target_compile_options(e2e_misuse PRIVATE -g -O0)
 target_link_libraries(e2e_misuse PRIVATE Threads::Threads)
-add_dependencies(test_runtime e2e_misuse)
+add_executable(e2e_deadlock e2e/progs/deadlock.c)
+set_target_properties(e2e_deadlock PROPERTIES OUTPUT_NAME deadlock
+                      RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/e2e)
+target_compile_options(e2e_deadlock PRIVATE -g -O0)
+target_link_libraries(e2e_deadlock PRIVATE Threads::Threads)
+add_dependencies(test_runtime e2e_misuse e2e_deadlock)
 rc_criterion_test(test_formats SOURCES e2e/test_formats.c LIBS rc_e2e rc_report)
 # scripts/fetch-sarif-schema puts the official schema here (make test runs it).
 if(DEFINED ENV{XDG_CACHE_HOME})
