@@ -35,6 +35,7 @@ int rc_cmd_check(int argc, char **argv);
 /* Parses --shard K/N. RC_EINVAL unless 1 <= K <= N. */
 int rc_parse_shard(const char *s, int *k, int *n);
 int rc_cmd_baseline(int argc, char **argv);
+int rc_cmd_audit(int argc, char **argv);
 
 /* Prints "racecheck: <msg>" to stderr. */
 void rc_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

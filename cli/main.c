@@ -20,6 +20,8 @@ static const char usage[] =
     "  check [FILE...]                 scan, compare with the baseline, fail on new findings\n"
     "                                  (for CI and pre-commit hooks)\n"
     "  baseline save [-o FILE]         accept the current findings\n"
+    "  audit [DIR]                     build, scan and run every sample program, and compare\n"
+    "                                  with its expected findings (precision, recall)\n"
     "  run -- PROGRAM [ARGS...]        run a program under the shim (and TSan if built with it)\n"
     "  ingest-tsan LOG...              store ThreadSanitizer logs produced elsewhere\n"
     "  report                          print the findings in the store\n"
@@ -72,6 +74,7 @@ int main(int argc, char **argv)
         {"ingest-tsan", rc_cmd_ingest_tsan},
         {"check", rc_cmd_check},
         {"baseline", rc_cmd_baseline},
+        {"audit", rc_cmd_audit},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(cmd, cmds[i].name) == 0)

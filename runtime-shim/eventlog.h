@@ -31,7 +31,9 @@
  *   offset  size  field  meaning
  *   0       8     ts     CLOCK_MONOTONIC nanoseconds
  *   8       8     obj    address of the sync object, or the start routine for THREAD_START
- *   16      8     site   return address in the caller of the interposed function
+ *   16      8     site   return address in the caller of the interposed function; 0 in
+ *                        records the shim makes on its own (thread start and exit,
+ *                        locks inherited across fork)
  *   24      8     arg    op-specific (see rc_event_op)
  *   32      4     tid    shim thread number: 0 = main thread, then 1, 2, ... in creation order
  *   36      2     op     rc_event_op; 0 marks a slot never written (end of a chunk's data)
@@ -76,7 +78,8 @@ typedef struct rc_event {
 /* Operations. `arg` per op in the comment. */
 enum rc_event_op {
     RC_EV_NONE = 0,
-    RC_EV_THREAD_START = 1,  /* obj = start routine, arg = OS tid, flags: RC_START_* */
+    RC_EV_THREAD_START = 1,  /* obj = start routine (0: main, forked, or started inside glibc),
+                                arg = OS tid, flags: RC_START_* */
     RC_EV_THREAD_EXIT = 2,   /* arg = number of locks still held; flags: RC_EXIT_* */
     RC_EV_THREAD_CREATE = 3, /* arg = child's shim tid; obj = start routine */
     RC_EV_THREAD_JOIN = 4,   /* obj = pthread_t; arg = joined thread's shim tid (~0 if unknown) */
@@ -135,7 +138,7 @@ typedef struct rc_log_header {
     uint64_t start_ns;       /* CLOCK_MONOTONIC at start */
     uint64_t start_wall;     /* CLOCK_REALTIME seconds at start */
     uint64_t next_chunk;     /* chunks handed out so far (atomic) */
-    uint64_t dropped;        /* events dropped because the log was full (atomic) */
+    uint64_t dropped;        /* events dropped: log or file system full (atomic) */
     int32_t exit_status;     /* valid when RC_LOG_F_EXITED */
     uint32_t chunk_capacity; /* chunks the file was sized for (was `reserved`) */
     char exe[1024];          /* /proc/self/exe at start, NUL terminated */
@@ -156,7 +159,8 @@ typedef struct rc_eventlog_info {
     size_t nevents;      /* complete records read */
     size_t ntorn;        /* chunks handed out whose data the end of the file cuts before
                             their end marker: each lost an unknown number of records */
-    uint64_t dropped;    /* events the shim had to drop */
+    uint64_t dropped;    /* events the shim had to drop: log or file system full (or,
+                            rarely, a lock a thread took after its last destructor ran) */
     uint64_t start_wall; /* CLOCK_REALTIME seconds at start (to date start_ns) */
 } rc_eventlog_info_t;
 

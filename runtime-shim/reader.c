@@ -17,6 +17,7 @@
  *   version == RC_LOG_VERSION               a format this reader does not know
  *   record_size == sizeof(rc_event_t)       ditto
  *   1 <= chunk_records <= 2^20              bounds the per-chunk read
+ *   pid > 0, ppid >= 0                      what a real process has
  *   1 <= chunk_capacity, next_chunk <= it   a writer never hands out more
  *
  * Torn data: a handed-out chunk whose bytes the end of the file cuts before
@@ -113,6 +114,9 @@ static int check_header(const char *path, const rc_log_header_t *h, rc_error_t *
     if (h->chunk_records == 0 || h->chunk_records > MAX_CHUNK_RECORDS)
         return rc_error_set(err, RC_EFOREIGN, "'%s': %u records per chunk (corrupt header)", path,
                             h->chunk_records);
+    if (h->pid <= 0 || h->ppid < 0)
+        return rc_error_set(err, RC_EFOREIGN, "'%s': pid %d, parent %d (corrupt header)", path,
+                            h->pid, h->ppid);
     if (h->chunk_capacity == 0 || h->next_chunk > h->chunk_capacity)
         return rc_error_set(err, RC_EFOREIGN, "'%s': %llu chunks handed out of %u (corrupt header)",
                             path, (unsigned long long)h->next_chunk, h->chunk_capacity);
@@ -124,7 +128,9 @@ static int read_chunks(rc_eventlog_t *log, int fd, const rc_log_header_t *h, uin
                        rc_error_t *err)
 {
     const uint64_t chunk_bytes = (uint64_t)h->chunk_records * sizeof(rc_event_t);
-    rc_event_t *buf = rc_xmalloc(chunk_bytes);
+    /* No chunk can yield more than the file holds past the header. */
+    uint64_t data = fsize > RC_LOG_HEADER_SIZE ? fsize - RC_LOG_HEADER_SIZE : 0;
+    rc_event_t *buf = rc_xmalloc((size_t)(data < chunk_bytes ? data : chunk_bytes) + 1);
     size_t n = 0, cap = 0;
     for (uint64_t c = 0; c < h->next_chunk; c++) {
         uint64_t off = RC_LOG_HEADER_SIZE + c * chunk_bytes;

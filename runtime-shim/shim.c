@@ -36,9 +36,9 @@
  *   rwlock        pthread_rwlock_rdlock/wrlock/tryrdlock/trywrlock/timedrdlock/
  *                 timedwrlock/clockrdlock/clockwrlock/unlock/destroy
  *   spin          pthread_spin_lock/trylock/unlock/destroy
- *   condvar       pthread_cond_wait/timedwait/clockwait/signal/broadcast (the default
- *                 GLIBC_2.3.2 versions, chosen with dlvsym), cnd_wait/timedwait/
- *                 signal/broadcast
+ *   condvar       pthread_cond_wait/timedwait/clockwait/signal/broadcast (glibc's
+ *                 default GLIBC_2.3.2 versions, chosen with dlvsym, or the next
+ *                 interposer's, e.g. libtsan), cnd_wait/timedwait/signal/broadcast
  *
  * glibc's C11 functions call the internal __pthread_* entry points, not the
  * exported names, so they are wrapped on their own. A condition wait is
@@ -59,10 +59,16 @@
  * acquired()/released(); a deadlock watchdog needs only what a thread is
  * blocked on, which RC_ACQUIRE_IF knows between LOCK_WAIT and the result.
  *
- * Known limits: binaries linked against the pre-2.3.2 condvar ABI, static
- * binaries (LD_PRELOAD is ignored) and _Fork() (no atfork handlers: the child
- * would keep writing to its parent's log) are not supported; glibc-internal
- * locking (stdio, malloc, the mutex inside pthread_cond_wait) is invisible.
+ * Symbol versions (shim.map): the condition-variable wrappers are defined as
+ * GLIBC_2.3.2, the version programs bind to; calls bound to the pre-2.3.2
+ * condvar ABI bypass the shim (unrecorded, but not handed the wrong ABI).
+ *
+ * Known limits: static binaries (LD_PRELOAD is ignored) and _Fork() (no
+ * atfork handlers: the child would keep writing to its parent's log) are not
+ * supported; vfork() children must only exec or _exit; glibc-internal locking
+ * (stdio, malloc, the mutex inside pthread_cond_wait) is invisible. Under
+ * clang's ThreadSanitizer the interceptors sit in the program, before the
+ * shim, so call sites name the interceptor rather than the program's line.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -85,6 +91,9 @@
 #define RC_SITE() ((uintptr_t)__builtin_return_address(0))
 #define RC_LIKELY(x) __builtin_expect(!!(x), 1)
 #define RC_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14; older C library headers lack it */
+#endif
 
 _Static_assert(sizeof(rc_event_t) == 40, "rc_event_t is 40 bytes on disk");
 _Static_assert(sizeof(rc_log_header_t) <= RC_LOG_HEADER_SIZE, "header fits its page");
@@ -172,6 +181,7 @@ typedef struct rc_thread {
     uint8_t full;          /* the log had no chunk left for this thread (gen == g_gen) */
     uint8_t had_chunk;     /* took a chunk in this log: may no longer take a parked one */
     uint8_t fork_pending;  /* forked: record our start and inherited locks on first use */
+    uint8_t key_rounds;    /* calls of thread_key_destructor so far */
     uint32_t nheld;        /* locks held; may exceed RC_HELD_MAX */
     held_lock_t held[RC_HELD_MAX];
 } rc_thread_t;
@@ -259,14 +269,23 @@ static void warn(const char *a, const char *b, const char *c)
 
 /* ---- Loading the real functions ----------------------------------------- */
 
+/* The next definition of name after the shim. With a version, glibc's own
+ * definition of that version is preferred (dlsym returned the oldest version
+ * on glibc before 2.36), unless another library sits between the shim and
+ * glibc (libtsan, another interposer): its unversioned definition would be
+ * invisible to dlvsym, and skipping it would hide these calls from it. */
 static void *lookup(const char *name, const char *version)
 {
-    void *p = NULL;
-    if (version)
-        p = dlvsym(RTLD_NEXT, name, version);
-    if (!p) /* another architecture's base version, or an unversioned symbol */
-        p = dlsym(RTLD_NEXT, name);
-    return p;
+    void *next = dlsym(RTLD_NEXT, name);
+    if (!version)
+        return next;
+    void *versioned = dlvsym(RTLD_NEXT, name, version);
+    if (!versioned) /* another architecture's base version */
+        return next;
+    Dl_info a, b;
+    if (next && dladdr(next, &a) && dladdr(versioned, &b) && a.dli_fbase != b.dli_fbase)
+        return next;
+    return versioned;
 }
 
 /* Looks up every real function. Idempotent and safe to run concurrently:
@@ -358,6 +377,20 @@ static void write_maps(void)
         unlink(tmp);
 }
 
+/* Backs the page-aligned range [p, p + len) of the log with storage now.
+ * Writing to a page of a MAP_SHARED file that the file system has no room for
+ * raises SIGBUS in the writer, that is in the program under test; populating
+ * in advance turns a full disk into an error the shim handles (the log counts
+ * as full). Returns 0, or -1 when there is no room. Kernels before 5.14 do not
+ * know the advice (EINVAL): the pages then fault in as written. */
+static int reserve(void *p, size_t len)
+{
+    int saved = errno;
+    int rc = madvise(p, len, MADV_POPULATE_WRITE) == 0 || errno == EINVAL ? 0 : -1;
+    errno = saved;
+    return rc;
+}
+
 /* Creates this process's log in g_dir, maps it and publishes it in g_hdr.
  * ppid goes into the header. Returns 0, or -1 after a warning (the process
  * then runs unrecorded). Uses only system calls: it also runs in a forked
@@ -428,6 +461,12 @@ static int open_log(int ppid)
     if (RC_LOG_HEADER_SIZE + nchunks * chunk_bytes < (g_capacity_mb << 20) / 2)
         warn("log capacity reduced (RACECHECK_LOG_MB too large here): ", g_log_path, NULL);
 
+    if (reserve(map, RC_LOG_HEADER_SIZE) != 0) {
+        warn("no room for ", g_log_path, " (file system full?)");
+        munmap(map, size);
+        unlink(g_log_path);
+        return -1;
+    }
     rc_log_header_t *h = map;
     h->version = RC_LOG_VERSION;
     h->record_size = sizeof(rc_event_t);
@@ -490,14 +529,22 @@ static int take_chunk(rc_thread_t *t, rc_log_header_t *h)
         }
     } while (!__atomic_compare_exchange_n(&h->next_chunk, &n, n + 1, 1, __ATOMIC_RELAXED,
                                           __ATOMIC_RELAXED));
-    t->cur = g_records + n * RC_LOG_CHUNK_RECORDS;
-    t->end = t->cur + RC_LOG_CHUNK_RECORDS;
+    rc_event_t *chunk = g_records + n * RC_LOG_CHUNK_RECORDS;
+    if (reserve(chunk, RC_LOG_CHUNK_RECORDS * sizeof(rc_event_t)) != 0) {
+        /* No room: the chunk stays empty (all zero, as the reader expects of
+         * a chunk nobody wrote) and this thread records no more. */
+        t->full = 1;
+        t->cur = t->end = NULL;
+        return 0;
+    }
+    t->cur = chunk;
+    t->end = chunk + RC_LOG_CHUNK_RECORDS;
     return 1;
 }
 
-/* At a thread's exit, after its THREAD_EXIT: parks the rest of its chunk for
- * a thread yet to start. The thread then records nothing more (a lock taken
- * by a later TLS destructor counts as dropped). */
+/* At a thread's very end (thread_key_destructor): parks the rest of its chunk
+ * for a thread yet to start. The thread then records nothing more (a lock
+ * taken after that counts as dropped). */
 static void park_chunk(rc_thread_t *t)
 {
     if (!t->cur || t->gen != __atomic_load_n(&g_gen, __ATOMIC_RELAXED) ||
@@ -551,23 +598,30 @@ static inline void emit(rc_thread_t *t, uint16_t op, uint16_t flags, uintptr_t o
     emit_at(t, now_ns(), op, flags, obj, site, arg);
 }
 
-/* Destructor of g_exit_key: the exit of a thread we adopted. */
-static void adopted_exit(void *unused)
+/* Destructor of g_exit_key, the last code of every thread we know but the
+ * main one. It re-arms itself until glibc's final round of thread-specific
+ * destructors, so that it runs after the program's own (and after C++
+ * thread_local destructors, which run before any of them): only then does the
+ * thread give up its chunk. An adopted thread's exit is recorded here; a
+ * thread we started recorded it in its cleanup handler already. */
+static void thread_key_destructor(void *unused)
 {
     (void)unused;
     rc_thread_t *t = &self_;
+    if (++t->key_rounds < PTHREAD_DESTRUCTOR_ITERATIONS && pthread_setspecific(g_exit_key, t) == 0)
+        return;
     if (t->known && !t->exited && !t->guard) {
         t->exited = 1;
         emit(t, RC_EV_THREAD_EXIT, 0, 0, 0, t->nheld);
-        park_chunk(t);
     }
+    park_chunk(t);
 }
 
 /* Gives a thread the shim did not start its tid and records its start: the
  * main thread, or one that glibc created internally (SIGEV_THREAD timers,
  * asynchronous name lookups) and that runs user code. The latter's exit is
- * caught by a thread-specific key's destructor (no allocation for the first
- * 32 keys); the main thread's by the exit handler. */
+ * caught by thread_key_destructor (setting a key allocates nothing for the
+ * first 32 keys); the main thread's by the exit handler. */
 static void thread_adopt(rc_thread_t *t)
 {
     int saved = errno;
@@ -612,7 +666,7 @@ static void init_once(void)
     }
     if (open_log(getppid()) != 0)
         return;
-    g_exit_key_ok = pthread_key_create(&g_exit_key, adopted_exit) == 0;
+    g_exit_key_ok = pthread_key_create(&g_exit_key, thread_key_destructor) == 0;
     pthread_atfork(NULL, NULL, atfork_child);
     on_exit(on_process_exit, NULL);
 }
@@ -1366,7 +1420,6 @@ static void thread_exit_cleanup(void *unused)
         return;
     t->exited = 1;
     emit(t, RC_EV_THREAD_EXIT, 0, 0, 0, t->nheld);
-    park_chunk(t);
 }
 
 /* First code of a new thread: takes the tid its parent assigned. */
@@ -1378,6 +1431,8 @@ static rc_thread_t *thread_begin(const trampoline_arg_t *a, uintptr_t routine)
     t->trampoline = 1;
     int saved = errno;
     emit(t, RC_EV_THREAD_START, 0, routine, 0, (uint64_t)gettid());
+    if (g_exit_key_ok)
+        pthread_setspecific(g_exit_key, t); /* for thread_key_destructor */
     errno = saved;
     return t;
 }

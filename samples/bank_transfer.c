@@ -1,3 +1,4 @@
+// model: threads
 /*
  * bank_transfer.c - two tellers move money between the same two accounts in
  * opposite directions. transfer() locks the source account, then the

@@ -1,3 +1,4 @@
+// model: threads
 /*
  * counter_atomic.c - the request counter of counter_racy.c, fixed with a C11
  * atomic: `served += 1` on an atomic_long is one indivisible operation.

@@ -1,3 +1,4 @@
+// model: threads
 /*
  * counter_mutex.c - the request counter of counter_racy.c, fixed: every
  * update of the shared counter happens under one mutex.

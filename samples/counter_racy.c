@@ -1,3 +1,4 @@
+// model: threads
 /*
  * counter_racy.c - five worker threads serve requests and count them in a
  * shared counter. `served = served + 1` is a load, an add and a store; two

@@ -320,3 +320,33 @@ Test(cli, history_marks_new_and_fixed_findings)
     free(v2);
     free(src2);
 }
+
+Test(cli, audit_reports_mismatches_and_build_failures)
+{
+    char *sub = rc_xasprintf("%s/samples", dir), *out;
+    cr_assert_eq(mkdir(sub, 0777), 0);
+    /* The racy counter, but the mark is on the wrong line. */
+    char *wrong = rc_xstrdup(racy_src);
+    char *p = strstr(wrong, "    return 0;\n}\nint main");
+    cr_assert_not_null(p);
+    char *marked = rc_xasprintf("%.*s    return 0; // expect: race.unprotected-rmw\n%s",
+                                (int)(p - wrong), wrong, p + strlen("    return 0;\n"));
+    char *s1 = write_in_dir("samples/pool.c", marked);
+    int rc = e2e_run(&out, "cd %s && %s audit --no-tsan -v samples", dir, RACECHECK);
+    cr_expect_eq(rc, 1, "a mismatch exits 1: %s", out);
+    cr_expect(strstr(out, "MISMATCH: 1 missing, 1 extra") != NULL, "%s", out);
+    cr_expect(strstr(out, "missing: pool.c:6 [race.unprotected-rmw]") != NULL, "%s", out);
+    cr_expect(strstr(out, "extra:   pool.c:5 [race.unprotected-rmw]") != NULL, "%s", out);
+    cr_expect(strstr(out, "recall 0.00") != NULL, "%s", out);
+    free(out);
+    char *s2 = write_in_dir("samples/broken.c", "int main(void) { return }\n");
+    rc = e2e_run(&out, "cd %s && %s audit --no-tsan samples", dir, RACECHECK);
+    cr_expect_eq(rc, 3, "a sample that does not build exits 3: %s", out);
+    cr_expect(strstr(out, "sample 'broken' does not build") != NULL, "%s", out);
+    free(out);
+    free(sub);
+    free(wrong);
+    free(marked);
+    free(s1);
+    free(s2);
+}

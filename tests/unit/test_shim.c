@@ -513,6 +513,37 @@ ParameterizedTest(build_t *b, shim, programs_built_other_ways_symbolize, .init =
     rc_eventlog_close(log);
 }
 
+ParameterizedTestParameters(shim, tsan_and_shim_see_every_call)
+{
+    static int use_clang[] = {0, 1};
+    return cr_make_param_array(int, use_clang, 2);
+}
+
+ParameterizedTest(int *use_clang, shim, tsan_and_shim_see_every_call, .init = make_logdir,
+                  .fini = remove_logdir, .timeout = 60)
+{
+    /* gcc's TSan runtime is a library after the shim: the shim must forward to
+     * its unversioned pthread_cond_wait, not past it to glibc's, or TSan
+     * misses the wait's release and reports a double lock. clang's runtime is
+     * in the program, before the shim, and finds the next pthread_cond_wait
+     * with dlvsym(GLIBC_2.3.2): the shim's must carry that version, or its
+     * condition waits go unrecorded. TSan exits with 66 when it reports. */
+    char prog[PATH_MAX], cmd[3 * PATH_MAX];
+    snprintf(prog, sizeof prog, "%s/prog-tsan", logdir);
+    snprintf(cmd, sizeof cmd, "'%s' -fsanitize=thread -g -O1 -pthread -o '%s' '%s'",
+             *use_clang ? RC_TEST_CLANG : "cc", prog, PROG_SRC "shim_exits.c");
+    cr_assert_eq(system(cmd), 0, "cannot compile: %s", cmd);
+    run_t r;
+    run_prog(prog, 1, logdir, NULL, &r);
+    assert_exit(&r, 3);
+    rc_eventlog_t *log = only_log();
+    evs_t e = events_of(log);
+    uint64_t cv = printed(&r, "cv");
+    cr_assert_gt(count(e, RC_EV_COND_WAIT, ANY, cv), 0, "%s: no COND_WAIT", cmd);
+    cr_assert_gt(count(e, RC_EV_COND_WOKEN, ANY, cv), 0);
+    rc_eventlog_close(log);
+}
+
 Test(shim, call_sites_in_dlopened_library_symbolize, .init = make_logdir, .fini = remove_logdir,
      .timeout = 30)
 {
@@ -632,6 +663,7 @@ Test(shim, condvar_wait_is_release_then_reacquire, .init = make_logdir, .fini = 
     /* main signals while the consumer waits, holding m in between. */
     size_t sig = find(e, rel, RC_EV_COND_SIGNAL, 0, cv);
     cr_assert_neq(sig, SIZE_MAX, "no COND_SIGNAL between the consumer's release and wake-up");
+    cr_assert_eq(e.v[sig].flags, 1, "a broadcast");
     cr_assert_lt(sig, woken);
     size_t main_got = find(e, rel, RC_EV_LOCK_ACQUIRED, 0, m);
     cr_assert_lt(main_got, sig);
@@ -676,7 +708,7 @@ Test(shim, c11_threads_and_mutexes, .init = make_logdir, .fini = remove_logdir, 
     size_t woken = find(e, reacq, RC_EV_COND_WOKEN, 1, cv);
     cr_assert(rel != SIZE_MAX && reacq != SIZE_MAX && woken != SIZE_MAX);
     cr_assert_eq(e.v[reacq].flags, RC_LOCK_C11_MUTEX | RC_LOCK_COND);
-    cr_assert_neq(find(e, 0, RC_EV_COND_SIGNAL, 0, cv), SIZE_MAX, "cnd_signal not recorded");
+    cr_assert_eq(find_ev(e, RC_EV_COND_SIGNAL, 0, cv)->flags, 0, "cnd_signal, not a broadcast");
     const rc_event_t *destroy = find_ev(e, RC_EV_LOCK_DESTROY, 0, m);
     cr_assert_eq(destroy->flags, RC_LOCK_C11_MUTEX);
     cr_assert_eq(find(e, (size_t)(destroy - e.v) + 1, RC_EV_LOCK_ACQUIRED, ANY, m), SIZE_MAX);
@@ -739,11 +771,41 @@ Test(shim, every_thread_exit_path_is_recorded, .init = make_logdir, .fini = remo
     const rc_event_t *detach = find_ev(e, RC_EV_THREAD_DETACH, 0, ANY);
     cr_assert_eq(detach->arg, 4, "DETACH names tid %llu, want 4", (unsigned long long)detach->arg);
     cr_assert_eq(count(e, RC_EV_THREAD_JOIN, 0, ANY), 3);
+    /* timedjoin, tryjoin (its EBUSY attempts record nothing) and join, in order. */
+    size_t j = 0;
+    for (uint64_t tid = 1; tid <= 3; tid++) {
+        j = find(e, j, RC_EV_THREAD_JOIN, 0, ANY);
+        cr_assert_neq(j, SIZE_MAX);
+        cr_assert_eq(e.v[j].arg, tid);
+        j++;
+    }
 
     const rc_event_t *main_exit = find_ev(e, RC_EV_THREAD_EXIT, 0, ANY);
     cr_assert_eq(main_exit->flags, RC_EXIT_PROCESS);
     cr_assert_eq(main_exit->arg, 1, "main exits holding at_exit");
     cr_assert_neq(find(e, 0, RC_EV_LOCK_ACQUIRED, 0, at_exit), SIZE_MAX);
+    rc_eventlog_close(log);
+}
+
+Test(shim, locks_in_thread_specific_destructors_are_recorded, .init = make_logdir,
+     .fini = remove_logdir, .timeout = 30)
+{
+    run_t r;
+    run_prog("shim_tlsdtor", 1, logdir, NULL, &r);
+    assert_exit(&r, 0);
+    uint64_t m = printed(&r, "m");
+    rc_eventlog_t *log = only_log();
+    cr_assert_eq(rc_eventlog_info(log)->dropped, 0);
+    evs_t e = events_of(log);
+    for (uint64_t tid = 1; tid <= 3; tid++) {
+        /* The destructor runs after the thread function returned. */
+        size_t exit = find(e, 0, RC_EV_THREAD_EXIT, tid, ANY);
+        size_t got = find(e, 0, RC_EV_LOCK_ACQUIRED, tid, m);
+        size_t rel = find(e, 0, RC_EV_LOCK_RELEASED, tid, m);
+        cr_assert(exit != SIZE_MAX && got != SIZE_MAX && rel != SIZE_MAX,
+                  "tid %llu: the destructor's lock is missing", (unsigned long long)tid);
+        cr_assert(exit < got && got < rel);
+    }
     rc_eventlog_close(log);
 }
 
@@ -867,6 +929,15 @@ Test(shim, errno_and_return_values_pass_through, .init = make_logdir, .fini = re
     cr_assert_eq(e.v[w2].flags, RC_WOKEN_ERROR);
     cr_assert_eq(w2, wait2 + 1, "no release or re-acquire around a failed wait");
     cr_assert_eq(find_ev(e, RC_EV_THREAD_EXIT, 0, ANY)->arg, 0, "held-lock count stays right");
+    /* pthread_cond_clockwait and cnd_timedwait time out the same way. */
+    size_t w3 = find(e, w2 + 1, RC_EV_COND_WOKEN, 0, cv);
+    cr_assert(w3 != SIZE_MAX && e.v[w3].flags == RC_WOKEN_TIMEOUT && e.v[w3].arg == plain);
+    uint64_t ccv = printed(&r, "ccv");
+    const rc_event_t *cw = find_ev(e, RC_EV_COND_WOKEN, 0, ccv);
+    cr_assert_eq(cw->flags, RC_WOKEN_TIMEOUT);
+    cr_assert_eq(cw->arg, cm);
+    cr_assert_eq((cw - 1)->op, RC_EV_LOCK_ACQUIRED);
+    cr_assert_eq((cw - 1)->flags, RC_LOCK_C11_MUTEX | RC_LOCK_COND);
     cr_assert_eq(count(e, RC_EV_THREAD_JOIN, ANY, ANY), 0, "failed self-join recorded");
 
     /* Destroying a locked mutex fails with EBUSY; the second destroy works. */
@@ -979,6 +1050,7 @@ typedef enum foreign_kind {
     F_BAD_RECORD_SIZE,
     F_ZERO_CHUNK_RECORDS,
     F_TOO_MANY_CHUNKS,
+    F_BAD_PID,
     F_DIRECTORY,
     F_FIFO,
 } foreign_kind_t;
@@ -993,6 +1065,7 @@ ParameterizedTestParameters(shim, foreign_files_are_rejected)
                                      F_BAD_RECORD_SIZE,
                                      F_ZERO_CHUNK_RECORDS,
                                      F_TOO_MANY_CHUNKS,
+                                     F_BAD_PID,
                                      F_DIRECTORY,
                                      F_FIFO};
     return cr_make_param_array(foreign_kind_t, kinds, sizeof kinds / sizeof kinds[0]);
@@ -1038,6 +1111,9 @@ ParameterizedTest(foreign_kind_t *kind, shim, foreign_files_are_rejected, .init 
     case F_TOO_MANY_CHUNKS:
         h.next_chunk = 3;
         break;
+    case F_BAD_PID:
+        h.pid = -5;
+        break;
     case F_DIRECTORY:
         cr_assert_eq(mkdir(path, 0755), 0);
         break;
@@ -1045,7 +1121,7 @@ ParameterizedTest(foreign_kind_t *kind, shim, foreign_files_are_rejected, .init 
         cr_assert_eq(mkfifo(path, 0644), 0);
         break;
     }
-    if (*kind >= F_BAD_MAGIC && *kind <= F_TOO_MANY_CHUNKS)
+    if (*kind >= F_BAD_MAGIC && *kind <= F_BAD_PID)
         memcpy(buf, &h, sizeof h);
     if (*kind != F_DIRECTORY && *kind != F_FIFO)
         write_file(path, buf, size);
@@ -1368,6 +1444,42 @@ Test(shim, log_shrinks_to_fit_an_address_space_limit, .init = make_logdir, .fini
                  (long long)st.st_size);
     rc_eventlog_t *log = open_log(paths[0]);
     cr_assert_eq(count(events_of(log), RC_EV_LOCK_ACQUIRED, 1, printed(&r, "lock_a")), 3);
+    rc_eventlog_close(log);
+}
+
+typedef struct log_mb {
+    char value[24];   /* RACECHECK_LOG_MB */
+    unsigned long mb; /* the capacity it should give */
+} log_mb_t;
+
+ParameterizedTestParameters(shim, log_mb_sets_the_capacity)
+{
+    static log_mb_t cases[] = {
+        {"", 256}, {"1", 1}, {"64", 64}, {"abc", 256}, {"0", 256}, {"12x", 256},
+    };
+    return cr_make_param_array(log_mb_t, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(log_mb_t *c, shim, log_mb_sets_the_capacity, .init = make_logdir,
+                  .fini = remove_logdir, .timeout = 30)
+{
+    char var[64];
+    snprintf(var, sizeof var, "RACECHECK_LOG_MB=%s", c->value);
+    const char *const env[] = {var, NULL};
+    run_t r;
+    run_prog_ex("shim_locks", NULL, 1, logdir, NULL, env, &r);
+    assert_exit(&r, 0);
+    char paths[2][PATH_MAX];
+    cr_assert_eq(find_logs(paths, 2), 1);
+    struct stat st;
+    cr_assert_eq(stat(paths[0], &st), 0);
+    /* The largest header + whole chunks that fit in the capacity. */
+    uint64_t chunk = (uint64_t)RC_LOG_CHUNK_RECORDS * sizeof(rc_event_t);
+    uint64_t want = RC_LOG_HEADER_SIZE + ((c->mb << 20) - RC_LOG_HEADER_SIZE) / chunk * chunk;
+    cr_assert_eq((uint64_t)st.st_size, want, "RACECHECK_LOG_MB='%s': %lld bytes, want %llu",
+                 c->value, (long long)st.st_size, (unsigned long long)want);
+    rc_eventlog_t *log = open_log(paths[0]);
+    cr_assert(rc_eventlog_info(log)->exited);
     rc_eventlog_close(log);
 }
 

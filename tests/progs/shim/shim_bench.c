@@ -3,6 +3,9 @@
  * prints ns per pair over N iterations (argv[1], default 10 million). Run it
  * with and without the shim to see the shim's overhead.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* as the build defines it: standalone compiles need it too */
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,6 +3,9 @@
  * a cnd_wait hand-off. glibc implements these without calling the pthread
  * symbols, so the shim has to wrap them itself.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* as the build defines it: standalone compiles need it too */
+#endif
 #include <stdio.h>
 #include <threads.h>
 #include <time.h>

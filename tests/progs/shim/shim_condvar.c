@@ -2,8 +2,12 @@
  * shim_condvar.c - a condition-variable hand-off: the consumer waits until
  * the producer sets `ready`. The producer signals only once it has seen the
  * consumer inside pthread_cond_wait (it sets `waiting` under the mutex, and
- * the wait releases it), so the wait always happens.
+ * the wait releases it), so the wait always happens. The wake-up is a
+ * broadcast.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* as the build defines it: standalone compiles need it too */
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -32,7 +36,7 @@ int main(void)
         pthread_mutex_lock(&m);
         if (waiting) {
             ready = 1;
-            pthread_cond_signal(&cv);
+            pthread_cond_broadcast(&cv);
             pthread_mutex_unlock(&m);
             break;
         }

@@ -4,6 +4,9 @@
  * sleep in the lock, after the shim's trylock failed), then holds on for
  * another 50 ms before unlocking, so the worker's wait is at least that long.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* as the build defines it: standalone compiles need it too */
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>

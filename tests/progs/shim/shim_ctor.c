@@ -2,6 +2,9 @@
  * shim_ctor.c - linked against shim_ctorlib, whose constructor locks and
  * runs a thread before main. Prints the lock's address and the count (2).
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* as the build defines it: standalone compiles need it too */
+#endif
 #include <pthread.h>
 #include <stdio.h>
 

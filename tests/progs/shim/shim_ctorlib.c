@@ -3,6 +3,9 @@
  * thread before main. glibc runs it before the preloaded shim's constructor,
  * so these calls reach the wrappers first and must be recorded all the same.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* as the build defines it: standalone compiles need it too */
+#endif
 #include <pthread.h>
 
 pthread_mutex_t shim_ctorlib_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -3,6 +3,9 @@
  * and takes a mutex through it, so the call site lies in a module that the
  * start-up copy of /proc/self/maps does not show (the exit-time copy does).
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* as the build defines it: standalone compiles need it too */
+#endif
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>

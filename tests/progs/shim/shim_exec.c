@@ -3,6 +3,9 @@
  * execs itself with an argument; the second image (same pid, new program)
  * locks once and exits with status 4. Each image writes its own log.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* as the build defines it: standalone compiles need it too */
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>

@@ -2,8 +2,14 @@
  * shim_exits.c - the three ways a thread ends: it returns (tid 1), it calls
  * pthread_exit while holding a mutex (tid 2), it is cancelled inside
  * pthread_cond_wait and its cleanup handler unlocks (tid 3). A fourth thread
- * is detached (tid 4). main then exits with status 3 while holding a mutex.
+ * is detached (tid 4). They are joined with pthread_timedjoin_np,
+ * pthread_tryjoin_np and pthread_join. main then exits with status 3 while
+ * holding a mutex.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* as the build defines it: standalone compiles need it too */
+#endif
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <time.h>
@@ -48,10 +54,15 @@ int main(void)
     void *r1, *r2, *r3;
     if (pthread_create(&t1, NULL, returns, (void *)1) != 0)
         return 2;
-    pthread_join(t1, &r1);
+    struct timespec far;
+    clock_gettime(CLOCK_REALTIME, &far);
+    far.tv_sec += 60;
+    if (pthread_timedjoin_np(t1, &r1, &far) != 0)
+        return 1;
     if (pthread_create(&t2, NULL, exits_holding, (void *)2) != 0)
         return 2;
-    pthread_join(t2, &r2);
+    while (pthread_tryjoin_np(t2, &r2) == EBUSY)
+        nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
     if (pthread_create(&t3, NULL, cancelled, NULL) != 0)
         return 2;
     for (;;) {

@@ -4,6 +4,9 @@
  * numbering, still holding `across`) releases it, locks m twice and starts a
  * thread that locks once; the parent waits for it and checks its exit status.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* as the build defines it: standalone compiles need it too */
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,6 +2,9 @@
  * shim_killed.c - takes and releases a mutex 100 times, then SIGKILLs itself:
  * no exit handler runs, and the log must still hold all 200 lock events.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* as the build defines it: standalone compiles need it too */
+#endif
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>

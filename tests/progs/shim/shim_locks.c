@@ -4,6 +4,9 @@
  * test can match the recorded events; the lines marked SITE are where the
  * test expects call sites to symbolise.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* as the build defines it: standalone compiles need it too */
+#endif
 #include <pthread.h>
 #include <stdio.h>
 

@@ -3,6 +3,9 @@
  * identity: it takes 100 mutexes, then a write lock and a read lock, releases
  * the two rwlocks and exits still holding the 100 mutexes.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* as the build defines it: standalone compiles need it too */
+#endif
 #include <pthread.h>
 #include <stdio.h>
 

@@ -4,6 +4,9 @@
  * mutexes, a self-join. Exits 0 when all hold, else prints the first check
  * that failed and exits 1. Runs the same with and without the shim.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* as the build defines it: standalone compiles need it too */
+#endif
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -53,6 +56,8 @@ int main(void)
     pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
     mtx_t cm;
     mtx_init(&cm, mtx_timed);
+    cnd_t ccv;
+    cnd_init(&ccv);
     struct timespec ts;
 
     errno = MAGIC_ERRNO;
@@ -86,7 +91,16 @@ int main(void)
     check("mtx_trylock held", mtx_trylock(&cm), thrd_busy);
     ts = soon();
     check("mtx_timedlock held", mtx_timedlock(&cm, &ts), thrd_timedout);
+    ts = soon();
+    check("cnd_timedwait", cnd_timedwait(&ccv, &cm, &ts), thrd_timedout);
     check("mtx_unlock", mtx_unlock(&cm), thrd_success);
+
+    struct timespec mono;
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    mono.tv_nsec = 0; /* already past: the wait times out at once */
+    check("mutex_lock for clockwait", pthread_mutex_lock(&plain), 0);
+    check("cond_clockwait", pthread_cond_clockwait(&cv, &plain, CLOCK_MONOTONIC, &mono), ETIMEDOUT);
+    check("mutex_unlock after clockwait", pthread_mutex_unlock(&plain), 0);
 
     /* glibc rejects a bad clock or timeout even when the lock is free. */
     ts = soon();
@@ -108,7 +122,7 @@ int main(void)
     check("destroy rwlock", pthread_rwlock_destroy(&rw), 0);
     check("destroy spin", pthread_spin_destroy(&spin), 0);
 
-    printf("plain=%p ec=%p rw=%p spin=%p cm=%p cv=%p\n", (void *)&plain, (void *)&ec, (void *)&rw,
-           (void *)&spin, (void *)&cm, (void *)&cv);
+    printf("plain=%p ec=%p rw=%p spin=%p cm=%p cv=%p ccv=%p\n", (void *)&plain, (void *)&ec,
+           (void *)&rw, (void *)&spin, (void *)&cm, (void *)&cv, (void *)&ccv);
     return failures ? 1 : 0;
 }

@@ -4,6 +4,9 @@
  * recording. Every record must stay whole: the main thread's are all there
  * and the handler's come in acquire/release pairs.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* as the build defines it: standalone compiles need it too */
+#endif
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>

@@ -4,6 +4,9 @@
  * child exits at once without a recorded call. Only the exec'd image should
  * leave a log, under the plain rc-<pid>.log name.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* as the build defines it: standalone compiles need it too */
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>

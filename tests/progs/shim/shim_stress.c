@@ -6,6 +6,9 @@
  * short threads run one after the other, each taking the shared mutex once:
  * 1 + CHURN * 6 + 1 events.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* as the build defines it: standalone compiles need it too */
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>

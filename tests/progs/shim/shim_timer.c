@@ -4,6 +4,9 @@
  * thread first in the callback's mutex lock. main waits for the callback and
  * then for its thread to be gone (its task leaves /proc/self/task).
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* as the build defines it: standalone compiles need it too */
+#endif
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>

@@ -23,7 +23,8 @@ mkdir -p "$work" "$out"
 # Modes: log (default) writes through log_path with second_deadlock_stack=1;
 # plain is log without second_deadlock_stack; stderr keeps TSan on stderr, where
 # it interleaves with the program's own output; color is log with
-# color=always (ANSI escapes, as a terminal or CI log capture shows them).
+# color=always (ANSI escapes, as a terminal or CI log capture shows them);
+# nosummary is log with print_summary=0 (reports end at the separator line).
 runs=(
     "race_global race-global"
     "race_heap race-heap"
@@ -48,6 +49,7 @@ runs=(
     "chatty interleaved stderr"
     "virtual_uaf cxx-use-after-free"
     "race_heap race-heap-color color"
+    "race_locked race-locked-nosummary nosummary"
 )
 
 # tag  C compiler  C++ compiler
@@ -70,11 +72,12 @@ for c in "${compilers[@]}"; do
         else
             cc="$cxx" file="$here/$src.cpp"
         fi
-        [ -x "$bin" ] || "$cc" -fsanitize=thread -g -O1 -o "$bin" "$file" -lpthread
+        "$cc" -fsanitize=thread -g -O1 -o "$bin" "$file" -lpthread
         case "${mode:-log}" in
         log) opts="log_path=$work/log second_deadlock_stack=1" ;;
         plain) opts="log_path=$work/log" ;;
         color) opts="log_path=$work/log color=always" ;;
+        nosummary) opts="log_path=$work/log print_summary=0" ;;
         stderr) opts="" ;;
         esac
         # Signal delivery is timing-dependent: try a few times before giving up.

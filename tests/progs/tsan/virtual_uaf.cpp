@@ -12,12 +12,18 @@
 
 struct Shape {
     virtual ~Shape() {}
-    virtual int area() const { return 0; }
+    virtual int area() const
+    {
+        return 0;
+    }
 };
 
 struct Square : Shape {
     int side = 3;
-    int area() const override { return side * side; }
+    int area() const override
+    {
+        return side * side;
+    }
 };
 
 static Shape *shape;
