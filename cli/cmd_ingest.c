@@ -105,10 +105,11 @@ int rc_cmd_ingest_tsan(int argc, char **argv)
         if (rc == RC_OK) {
             if (!quiet)
                 fprintf(stderr,
-                        "racecheck: %zu report%s (%zu of unknown kind, kept raw), %zu line%s "
-                        "outside any complete report skipped, %zu finding%s\n",
-                        stats.reports, stats.reports == 1 ? "" : "s", stats.unknown, stats.skipped,
-                        stats.skipped == 1 ? "" : "s", n, n == 1 ? "" : "s");
+                        "racecheck: %zu report%s (%zu of unknown kind, kept raw), %zu cut short "
+                        "and skipped, %zu line%s outside any report skipped, %zu finding%s\n",
+                        stats.reports, stats.reports == 1 ? "" : "s", stats.unknown,
+                        stats.malformed, stats.skipped, stats.skipped == 1 ? "" : "s", n,
+                        n == 1 ? "" : "s");
             exit_code = failed ? RC_EXIT_FAILURE : n ? RC_EXIT_FINDINGS : RC_EXIT_OK;
         }
     }

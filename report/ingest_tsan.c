@@ -17,6 +17,7 @@ int rc_store_ingest_tsan_log(rc_store_t *st, int64_t run_id, const char *log_pat
         stats->reports += ts.reports;
         stats->unknown += ts.unknown;
         stats->skipped += ts.skipped_lines;
+        stats->malformed += ts.malformed;
         stats->findings += found.n;
     }
     rc_findings_close(&found);

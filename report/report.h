@@ -60,6 +60,7 @@ typedef struct rc_ingest_stats {
     size_t reports;       /* TSan reports */
     size_t unknown;       /* TSan reports of unknown kind (kept raw) */
     size_t skipped;       /* TSan lines that belonged to no complete report */
+    size_t malformed;     /* TSan reports cut short (a truncated log): dropped */
     size_t findings;      /* findings added */
     int cycles_truncated; /* the lock-graph search ran out of budget */
 } rc_ingest_stats_t;

@@ -3,7 +3,10 @@
  *
  * The parser is a line-at-a-time state machine with two states, outside a
  * report and inside one. A report opens at "WARNING: ThreadSanitizer:" (or
- * "ERROR: ThreadSanitizer:", a crash report) and closes at its SUMMARY line.
+ * "ERROR: ThreadSanitizer:", a crash report) and closes at its SUMMARY line,
+ * or, when TSan prints none (print_summary=0), at the "=====" separator after
+ * it - unless a new report starts on the very next line, which means that
+ * separator opened the next report and the current one was cut short.
  * Inside a report, every line TSan writes is indented except the WARNING and
  * SUMMARY lines, so a non-blank line at column 0 is program output that was
  * interleaved with the report (TSan writes to stderr unbuffered); it is
@@ -13,7 +16,9 @@
  *
  * Robustness: the input may be truncated, contain NUL bytes or be something
  * else altogether. Lines are copied into a NUL-terminated buffer (NUL bytes
- * become '?'), numbers are read with bounds, and nothing indexes past a line.
+ * become '?', ANSI colour sequences from TSAN_OPTIONS=color=always are
+ * dropped, so they reach neither the parser nor `raw`), numbers are read with
+ * bounds, and nothing indexes past a line.
  * A report that does not reach SUMMARY is dropped and counted as malformed.
  *
  * Conversion: one finding per report. The rule comes from the kind table
@@ -157,6 +162,13 @@ static int read_thread(const char **s)
         }                                                                                          \
     } while (0)
 
+/* Bounds on what one report keeps, so that hostile input cannot make lookups
+ * quadratic. TSan's own cycles stop near 20 mutexes and a report lists a few
+ * dozen stacks; whatever lies beyond these bounds stays in `raw`. */
+#define MAX_ITEMS 256  /* accesses, mutexes, lock-order edges and cycle entries per report */
+#define MAX_RELATED 64 /* related locations per finding */
+#define MAX_MESSAGE_EDGES 8
+
 /* The report under construction and the capacities of its arrays. */
 typedef struct builder {
     rc_tsan_report_t r;
@@ -164,6 +176,8 @@ typedef struct builder {
     size_t cap_frames; /* of the open stack */
     int open;          /* index of the stack that takes frames, or RC_TSAN_NO_STACK */
     rc_strbuf_t raw;
+    char prefix[64]; /* what preceded the WARNING marker on its line ("7: " from ctest) */
+    size_t plen;
 } builder_t;
 
 static int add_stack(builder_t *b, rc_tsan_stack_role_t role, const char *title)
@@ -186,10 +200,11 @@ static rc_tsan_mutex_t *find_mutex(rc_tsan_report_t *r, const char *id)
     return NULL;
 }
 
+/* The mutex `id` of the report, added if new; NULL when the report is full. */
 static rc_tsan_mutex_t *get_mutex(builder_t *b, const char *id)
 {
     rc_tsan_mutex_t *m = find_mutex(&b->r, id);
-    if (m)
+    if (m || b->r.nmutexes >= MAX_ITEMS)
         return m;
     GROW(b->r.mutexes, b->r.nmutexes, b->cap_mutexes);
     m = &b->r.mutexes[b->r.nmutexes++];
@@ -490,6 +505,10 @@ static int parse_access(builder_t *b, const char *t)
     b->open = RC_TSAN_NO_STACK;
     if (ends_with_colon(t))
         a.stack = add_stack(b, a.previous ? RC_TSAN_STACK_PREVIOUS : RC_TSAN_STACK_ACCESS, t);
+    if (b->r.naccesses >= MAX_ITEMS) {
+        free(a.mutexes);
+        return 1;
+    }
     GROW(b->r.accesses, b->r.naccesses, b->cap_acc);
     b->r.accesses[b->r.naccesses++] = a;
     return 1;
@@ -637,6 +656,12 @@ static void parse_mutex(builder_t *b, const char *t)
     if (has_prefix(p, " acquired here while holding mutex ")) {
         p += strlen(" acquired here while holding mutex ");
         char *held = read_mutex_id(&p);
+        if (b->r.nedges >= MAX_ITEMS) {
+            free(id);
+            free(held);
+            add_stack(b, RC_TSAN_STACK_EDGE, t);
+            return;
+        }
         GROW(b->r.edges, b->r.nedges, b->cap_edges);
         rc_tsan_edge_t *e = &b->r.edges[b->r.nedges++];
         memset(e, 0, sizeof *e);
@@ -669,6 +694,10 @@ static void parse_mutex(builder_t *b, const char *t)
     }
     rc_tsan_mutex_t *m = get_mutex(b, id);
     free(id);
+    int stack = ends_with_colon(t) ? add_stack(b, RC_TSAN_STACK_MUTEX, t) : RC_TSAN_NO_STACK;
+    if (!m)
+        return;
+    m->stack = stack;
     p = skip_ws(p);
     if (*p == '(') {
         p++;
@@ -679,8 +708,6 @@ static void parse_mutex(builder_t *b, const char *t)
     }
     if (strstr(p, "already destroyed"))
         m->destroyed = 1;
-    if (ends_with_colon(t))
-        m->stack = add_stack(b, RC_TSAN_STACK_MUTEX, t);
 }
 
 /* "Cycle in lock order graph: M0 (0x..) => M1 (0x..) => M0" */
@@ -703,12 +730,12 @@ static void parse_cycle(builder_t *b, const char *t)
             if (*p == ')')
                 p++;
         }
-        if (b->r.ncycle > 0 && strcmp(b->r.cycle[0], id) == 0) {
+        if ((b->r.ncycle > 0 && strcmp(b->r.cycle[0], id) == 0) || b->r.ncycle >= MAX_ITEMS) {
             free(id); /* the cycle closes on its first mutex */
             break;
         }
         rc_tsan_mutex_t *m = get_mutex(b, id);
-        if (ok)
+        if (m && ok)
             m->addr = addr;
         GROW(b->r.cycle, b->r.ncycle, b->cap_cycle);
         b->r.cycle[b->r.ncycle++] = id;
@@ -767,6 +794,7 @@ typedef struct parser {
     rc_tsan_report_t *v;
     size_t n, cap;
     int in_report;
+    int closing; /* the report met a separator line before any SUMMARY (see feed_line) */
     builder_t b;
     rc_tsan_stats_t st;
 } parser_t;
@@ -781,6 +809,7 @@ static void abandon(parser_t *ps)
     rc_strbuf_close(&ps->b.raw);
     memset(&ps->b, 0, sizeof ps->b);
     ps->in_report = 0;
+    ps->closing = 0;
 }
 
 /* Opens a report at the WARNING/ERROR marker `mark` found in `line`. */
@@ -800,6 +829,11 @@ static void start_report(parser_t *ps, const char *line, const char *mark, size_
     rc_strbuf_init(&ps->b.raw);
     rc_strbuf_append(&ps->b.raw, mark);
     rc_strbuf_append(&ps->b.raw, "\n");
+    size_t plen = (size_t)(mark - line);
+    if (plen < sizeof ps->b.prefix) {
+        memcpy(ps->b.prefix, line, plen);
+        ps->b.plen = plen;
+    }
 
     /* "==1234==ERROR: ..." carries the pid before the marker. */
     const char *eq = strstr(line, "==");
@@ -829,13 +863,17 @@ static void start_report(parser_t *ps, const char *line, const char *mark, size_
     ps->b.r.kind = kind;
 }
 
+/* Completes the open report: at its SUMMARY line `mark`, or with mark NULL at the
+ * separator that closes a report printed without one (print_summary=0). */
 static void finish_report(parser_t *ps, const char *mark)
 {
-    rc_strbuf_append(&ps->b.raw, mark);
-    rc_strbuf_append(&ps->b.raw, "\n");
-    char *summary = rc_xstrdup(mark + strlen(SUMMARY_MARK));
-    rtrim(summary);
-    ps->b.r.summary = summary;
+    if (mark) {
+        rc_strbuf_append(&ps->b.raw, mark);
+        rc_strbuf_append(&ps->b.raw, "\n");
+        char *summary = rc_xstrdup(mark + strlen(SUMMARY_MARK));
+        rtrim(summary);
+        ps->b.r.summary = summary;
+    }
     ps->b.r.raw = rc_strbuf_take(&ps->b.raw);
     GROW(ps->v, ps->n, ps->cap);
     ps->v[ps->n++] = ps->b.r;
@@ -844,12 +882,14 @@ static void finish_report(parser_t *ps, const char *mark)
         ps->st.unknown++;
     memset(&ps->b, 0, sizeof ps->b);
     ps->in_report = 0;
+    ps->closing = 0;
 }
 
+/* TSan's "==================" line around each report. */
 static int is_separator(const char *t)
 {
     size_t n = strlen(t);
-    if (n < 3)
+    if (n < 10)
         return 0;
     for (size_t i = 0; i < n; i++)
         if (t[i] != '=')
@@ -865,8 +905,36 @@ static int is_tsan_chatter(const char *t)
            (has_prefix(t, "==") && strstr(t, "==ABORTING"));
 }
 
+/* The character class of c for comparing line prefixes: digits and letters stand
+ * for their class, anything else for itself. */
+static int shape(char c)
+{
+    return isdigit((unsigned char)c) ? '9' : isalpha((unsigned char)c) ? 'a' : (unsigned char)c;
+}
+
+/* Length of the prefix to strip from a line inside a report. Tools that run tests
+ * prefix every output line: ctest -V with "7: ", CI logs with a timestamp. The
+ * WARNING line shows that prefix; a line whose start has the same shape (same
+ * width, digits where it has digits, ...) carries it too. 0 when it does not. */
+static size_t prefix_len(const builder_t *b, const char *line)
+{
+    if (b->plen == 0)
+        return 0;
+    size_t i = 0;
+    for (; i < b->plen && line[i]; i++)
+        if (shape(line[i]) != shape(b->prefix[i]))
+            return 0;
+    /* A blank line loses the prefix's trailing blanks to trimming. */
+    for (size_t k = i; k < b->plen; k++)
+        if (!isspace((unsigned char)b->prefix[k]))
+            return 0;
+    return i;
+}
+
 static void feed_line(parser_t *ps, char *line, unsigned lineno)
 {
+    if (ps->in_report)
+        line += prefix_len(&ps->b, line);
     rtrim(line);
     const char *mark;
     if ((mark = strstr(line, WARNING_MARK)) != NULL) {
@@ -878,6 +946,12 @@ static void feed_line(parser_t *ps, char *line, unsigned lineno)
         return;
     }
     const char *t = skip_ws(line);
+    if (ps->in_report && ps->closing) {
+        /* The separator that followed the report was its end (TSan printed no
+         * SUMMARY, print_summary=0) unless a new report starts right after it: then
+         * it opened that report and this one was cut short (handled above). */
+        finish_report(ps, NULL);
+    }
     if (!ps->in_report) {
         if (*t && !is_tsan_chatter(t))
             ps->st.skipped_lines++;
@@ -890,6 +964,10 @@ static void feed_line(parser_t *ps, char *line, unsigned lineno)
     if (*t == '\0') {
         rc_strbuf_append(&ps->b.raw, "\n");
         ps->b.open = RC_TSAN_NO_STACK;
+        return;
+    }
+    if (is_separator(t)) {
+        ps->closing = 1;
         return;
     }
     if (t == line) {
@@ -922,15 +1000,30 @@ int rc_tsan_parse(const char *text, size_t len, rc_tsan_report_t **reports, size
             linecap = ln + 1;
             line = rc_xrealloc(line, linecap);
         }
-        for (size_t i = 0; i < ln; i++)
-            line[i] = text[pos + i] ? text[pos + i] : '?';
-        line[ln] = '\0';
+        size_t o = 0;
+        for (size_t i = 0; i < ln; i++) {
+            char c = text[pos + i];
+            if (c == '\033' && i + 1 < ln && text[pos + i + 1] == '[') {
+                /* An ANSI colour sequence (TSAN_OPTIONS=color=always): ESC [ params final. */
+                size_t j = i + 2;
+                while (j < ln && (isdigit((unsigned char)text[pos + j]) || text[pos + j] == ';'))
+                    j++;
+                if (j < ln && text[pos + j] >= '@' && text[pos + j] <= '~') {
+                    i = j;
+                    continue;
+                }
+            }
+            line[o++] = c ? c : '?';
+        }
+        line[o] = '\0';
         lineno++;
         feed_line(&ps, line, lineno);
         pos = end + 1;
     }
     free(line);
-    if (ps.in_report) {
+    if (ps.in_report && ps.closing) {
+        finish_report(&ps, NULL);
+    } else if (ps.in_report) {
         ps.st.malformed++; /* truncated: the last report never reached SUMMARY */
         abandon(&ps);
     }
@@ -1045,6 +1138,59 @@ int rc_tsan_first_user_frame(const rc_tsan_stack_t *stack)
     return -1;
 }
 
+/* ---- Offline symbolisation --------------------------------------------------------- */
+
+/* The full path of the module named `base` if the SUMMARY line names it as
+ * "(PATH+0xOFF)", else NULL. Caller frees. */
+static char *module_path_from_summary(const char *summary, const char *base)
+{
+    for (const char *open = summary ? strchr(summary, '(') : NULL; open;
+         open = strchr(open + 1, '(')) {
+        const char *plus = strstr(open, "+0x");
+        const char *close = strchr(open, ')');
+        if (!plus || !close || plus > close || open[1] != '/')
+            continue;
+        char *path = dupn(open + 1, (size_t)(plus - open - 1));
+        if (strcmp(basename_of(path), base) == 0)
+            return path;
+        free(path);
+    }
+    return NULL;
+}
+
+size_t rc_tsan_symbolize(rc_tsan_report_t *reports, size_t n, rc_tsan_symbolize_fn fn, void *ctx)
+{
+    size_t resolved = 0;
+    for (size_t i = 0; fn && i < n; i++) {
+        rc_tsan_report_t *r = &reports[i];
+        for (size_t s = 0; s < r->nstacks; s++) {
+            for (size_t k = 0; k < r->stacks[s].nframes; k++) {
+                rc_tsan_frame_t *f = &r->stacks[s].frames[k];
+                if (f->file || !f->module || !*f->module || f->module[0] == '[')
+                    continue;
+                char *path = module_path_from_summary(r->summary, f->module);
+                rc_loc_t out;
+                memset(&out, 0, sizeof out);
+                int rc = fn(ctx, path ? path : f->module, f->offset, &out);
+                free(path);
+                if (rc == 0 && out.file) {
+                    f->file = out.file;
+                    f->line = out.line;
+                    f->col = out.col;
+                    out.file = NULL;
+                    if (!f->function) {
+                        f->function = out.function;
+                        out.function = NULL;
+                    }
+                    resolved++;
+                }
+                rc_loc_close(&out);
+            }
+        }
+    }
+    return resolved;
+}
+
 /* ---- Conversion ------------------------------------------------------------------- */
 
 static const rc_tsan_frame_t *user_frame(const rc_tsan_report_t *r, int stack)
@@ -1055,6 +1201,7 @@ static const rc_tsan_frame_t *user_frame(const rc_tsan_report_t *r, int stack)
     return i < 0 ? NULL : &r->stacks[stack].frames[i];
 }
 
+/* Appends a thread as TSan names it: "main thread", "thread T3". */
 static void thread_name(rc_strbuf_t *b, int t)
 {
     if (t == 0)
@@ -1085,23 +1232,69 @@ static void set_primary(rc_finding_t *f, const rc_tsan_frame_t *fr)
 }
 
 /* Adds a related location at fr (if any) unless `dedupe` and an existing location
- * of the finding is at the same place. Takes ownership of nothing: note is copied. */
-static void add_related(rc_finding_t *f, const rc_tsan_frame_t *fr, const char *note, int dedupe)
+ * of the finding is at the same place. Takes ownership of nothing: note is copied.
+ * Returns the new location, or NULL when none was added. */
+static rc_loc_t *add_related(rc_finding_t *f, const rc_tsan_frame_t *fr, const char *note,
+                             int dedupe)
 {
-    if (!fr)
-        return;
+    if (!fr || f->nrelated >= MAX_RELATED)
+        return NULL;
     if (dedupe) {
         const rc_loc_t *l = &f->loc;
         if (l->file && strcmp(l->file, fr->file) == 0 && l->line == fr->line && l->col == fr->col)
-            return;
+            return NULL;
         for (size_t i = 0; i < f->nrelated; i++) {
             l = &f->related[i];
             if (l->file && strcmp(l->file, fr->file) == 0 && l->line == fr->line &&
                 l->col == fr->col)
-                return;
+                return NULL;
         }
     }
-    rc_finding_add_related(f, fr->file, fr->line, fr->col, fr->function, note);
+    return rc_finding_add_related(f, fr->file, fr->line, fr->col, fr->function, note);
+}
+
+/* The function a thread started in: the outermost frame in the program's own code
+ * of a stack the thread ran (TSan cuts its own thread-start frames off). NULL if
+ * the report has no such stack. */
+static const char *thread_routine(const rc_tsan_report_t *r, int tid)
+{
+    int stacks[3];
+    for (size_t i = 0; i < r->naccesses + r->nedges; i++) {
+        int n = 0;
+        if (i < r->naccesses) {
+            if (r->accesses[i].thread == tid)
+                stacks[n++] = r->accesses[i].stack;
+        } else {
+            const rc_tsan_edge_t *e = &r->edges[i - r->naccesses];
+            if (e->thread == tid) {
+                stacks[n++] = e->stack;
+                stacks[n++] = e->held_stack;
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            if (stacks[k] < 0 || (size_t)stacks[k] >= r->nstacks)
+                continue;
+            const rc_tsan_stack_t *st = &r->stacks[stacks[k]];
+            for (size_t j = st->nframes; j-- > 0;)
+                if (frame_is_user(&st->frames[j]) && st->frames[j].function)
+                    return st->frames[j].function;
+        }
+    }
+    return NULL;
+}
+
+/* Labels LOC with the thread it is a step of, as the shim ingestion does: "the main
+ * thread", "thread T2 (worker)" with the thread's start routine when known. */
+static void set_thread(rc_loc_t *loc, const rc_tsan_report_t *r, int tid)
+{
+    if (!loc || tid == RC_TSAN_NO_THREAD)
+        return;
+    const char *routine = tid > 0 ? thread_routine(r, tid) : NULL;
+    char *label = tid == 0  ? rc_xstrdup("the main thread")
+                  : routine ? rc_xasprintf("thread T%d (%s)", tid, routine)
+                            : rc_xasprintf("thread T%d", tid);
+    rc_loc_set_thread(loc, label);
+    free(label);
 }
 
 /* The first user frame of the first stack (of any role when role < 0) that has one. */
@@ -1115,29 +1308,6 @@ static const rc_tsan_frame_t *first_user_in(const rc_tsan_report_t *r, int role)
             return fr;
     }
     return NULL;
-}
-
-/* Falls back on the SUMMARY line, which gcc's runtime writes as
- * "KIND FILE:LINE[:COL] in FUNCTION" (clang's names the module instead). */
-static void primary_from_summary(rc_finding_t *f, const rc_tsan_report_t *r)
-{
-    if (f->loc.file || !r->summary || !r->kind || !has_prefix(r->summary, r->kind))
-        return;
-    const char *p = skip_ws(r->summary + strlen(r->kind));
-    if (*p == '(' || *p == '\0')
-        return;
-    const char *in = strstr(p, " in ");
-    char *tok = in ? dupn(p, (size_t)(in - p)) : rc_xstrdup(p);
-    rc_tsan_frame_t fr;
-    memset(&fr, 0, sizeof fr);
-    parse_location_token(tok, &fr);
-    if (in)
-        fr.function = rc_xstrdup(skip_ws(in + 4));
-    if (fr.file && fr.line > 0 && frame_is_user(&fr))
-        rc_loc_set(&f->loc, fr.file, fr.line, fr.col, fr.function, NULL);
-    free(tok);
-    free(fr.file);
-    free(fr.function);
 }
 
 static void add_thread_sites(rc_finding_t *f, const rc_tsan_report_t *r)
@@ -1158,7 +1328,6 @@ static void add_thread_sites(rc_finding_t *f, const rc_tsan_report_t *r)
     }
 }
 
-/* Describes an access: "write of size 4 by thread T2 in 'worker'". */
 /* Appends " holding M0, M1 (read)" for TSan's "write M0, read M1" list. */
 static void held_phrase(rc_strbuf_t *b, const char *mutexes)
 {
@@ -1209,6 +1378,47 @@ static void access_phrase(rc_strbuf_t *b, const rc_tsan_report_t *r, const rc_ts
     thread_name(b, a->thread);
     in_function(b, user_frame(r, a->stack));
     held_phrase(b, a->mutexes);
+    /* TSan prints "[failed to restore the stack]" when the access fell out of its history. */
+    if (a->stack >= 0 && (size_t)a->stack < r->nstacks && r->stacks[a->stack].nframes == 0)
+        rc_strbuf_append(b, " (its stack could not be restored)");
+}
+
+/* Whether s (n bytes) is a suffix gcc adds to a symbol: a number or a clone tag. */
+static int gcc_symbol_suffix(const char *s, size_t n)
+{
+    static const char *const tags[] = {"lto_priv", "constprop", "isra", "part", "cold", "local"};
+    size_t i = 0;
+    while (i < n && isdigit((unsigned char)s[i]))
+        i++;
+    if (i == n && n > 0)
+        return 1;
+    for (size_t k = 0; k < sizeof tags / sizeof tags[0]; k++)
+        if (strlen(tags[k]) == n && strncmp(s, tags[k], n) == 0)
+            return 1;
+    return 0;
+}
+
+/* The variable a global symbol names. C identifiers have no '.', so a dot is
+ * compiler decoration of a function-local static or an LTO-private global:
+ * gcc appends ".<n>" or ".lto_priv.<n>" ('calls.0'), clang prefixes the
+ * function ('worker.calls'). Both become 'calls', the name as written in the
+ * source, which is what the static analyser reports. C++ names ("ns::x") and
+ * undecorated names are returned as they are. Caller frees. */
+static char *variable_name(const char *sym)
+{
+    const char *dot = strchr(sym, '.');
+    if (!dot || dot == sym || strstr(sym, "::"))
+        return rc_xstrdup(sym);
+    int all_gcc = 1;
+    for (const char *p = dot; *p == '.' && all_gcc;) {
+        size_t n = strcspn(p + 1, ".");
+        all_gcc = gcc_symbol_suffix(p + 1, n);
+        p += 1 + n;
+    }
+    if (all_gcc)
+        return dupn(sym, (size_t)(dot - sym));
+    const char *last = strrchr(sym, '.');
+    return last[1] ? rc_xstrdup(last + 1) : rc_xstrdup(sym);
 }
 
 /* The subject of a memory report and whether it is a variable name (quoted in messages). */
@@ -1221,7 +1431,7 @@ static char *memory_subject(const rc_tsan_report_t *r, const rc_tsan_access_t *c
     case RC_TSAN_LOC_GLOBAL:
         if (l->name) {
             *quoted = 1;
-            return rc_xstrdup(l->name);
+            return variable_name(l->name);
         }
         rc_strbuf_append(&s, "a global");
         break;
@@ -1287,8 +1497,18 @@ static void convert_memory(rc_finding_t *f, const rc_tsan_report_t *r, int uaf)
     }
 
     rc_strbuf_t m = {0};
-    rc_strbuf_append(&m, uaf ? "use after free of " : "data race on ");
+    /* Keep what TSan adds to the kind: "(virtual call vs free)", "on vptr (...)". */
+    const char *base = uaf ? "heap-use-after-free" : "data race";
+    const char *tail = has_prefix(r->kind, base) ? r->kind + strlen(base) : "";
+    rc_strbuf_appendf(&m, "%s%s %s ", uaf ? "use after free" : "data race", tail,
+                      uaf ? "of" : "on");
     rc_strbuf_appendf(&m, quoted ? "'%s'" : "%s", f->subject);
+    /* A field of a global struct or an element of a global array: the subject stays
+     * the variable (as the static analyser names it), the message says where in it. */
+    const rc_tsan_location_t *l = &r->location;
+    if (l->kind == RC_TSAN_LOC_GLOBAL && cur && cur->addr > l->addr &&
+        cur->addr - l->addr < l->size)
+        rc_strbuf_appendf(&m, " (offset %llu)", cur->addr - l->addr);
     if (cur) {
         rc_strbuf_append(&m, ": ");
         access_phrase(&m, r, cur, 1);
@@ -1306,6 +1526,8 @@ static void convert_memory(rc_finding_t *f, const rc_tsan_report_t *r, int uaf)
     f->message = take(&m);
 
     set_primary(f, cur ? user_frame(r, cur->stack) : NULL);
+    if (f->loc.file && cur)
+        set_thread(&f->loc, r, cur->thread);
     if (!f->loc.file)
         set_primary(f, first_user_in(r, RC_TSAN_STACK_ACCESS));
     for (size_t i = 0; i < r->naccesses; i++) {
@@ -1321,7 +1543,7 @@ static void convert_memory(rc_finding_t *f, const rc_tsan_report_t *r, int uaf)
                 rc_strbuf_append(&note, "previous ");
             access_phrase(&note, r, a, 1);
         }
-        add_related(f, user_frame(r, a->stack), note.s, 0);
+        set_thread(add_related(f, user_frame(r, a->stack), note.s, 0), r, a->thread);
         rc_strbuf_close(&note);
     }
     if (r->location.kind == RC_TSAN_LOC_HEAP || r->location.kind == RC_TSAN_LOC_FD) {
@@ -1329,7 +1551,8 @@ static void convert_memory(rc_finding_t *f, const rc_tsan_report_t *r, int uaf)
         rc_strbuf_append(&note, r->location.kind == RC_TSAN_LOC_HEAP ? "block allocated by "
                                                                      : "descriptor created by ");
         thread_name(&note, r->location.thread);
-        add_related(f, user_frame(r, r->location.stack), note.s, 0);
+        set_thread(add_related(f, user_frame(r, r->location.stack), note.s, 0), r,
+                   r->location.thread);
         rc_strbuf_close(&note);
     }
     /* Mutexes the accesses held: where each was first used, and by whom it was held. */
@@ -1339,9 +1562,9 @@ static void convert_memory(rc_finding_t *f, const rc_tsan_report_t *r, int uaf)
         rc_strbuf_appendf(&note, "mutex %s", mx->id);
         for (size_t j = 0; j < r->naccesses; j++)
             if (holds(r->accesses[j].mutexes, mx->id)) {
-                rc_strbuf_append(&note, ", held by ");
+                rc_strbuf_append(&note, " (held by ");
                 thread_name(&note, r->accesses[j].thread);
-                rc_strbuf_append(&note, " at its access,");
+                rc_strbuf_append(&note, ")");
                 break;
             }
         rc_strbuf_append(&note, " first used here");
@@ -1394,6 +1617,10 @@ static void convert_lock_order(rc_finding_t *f, const rc_tsan_report_t *r)
     rc_strbuf_appendf(&m, "lock-order inversion (potential deadlock) over %s", f->subject);
     for (size_t i = 0; i < r->nedges; i++) {
         const rc_tsan_edge_t *e = &r->edges[i];
+        if (i == MAX_MESSAGE_EDGES) {
+            rc_strbuf_appendf(&m, "; and %zu more", r->nedges - i);
+            break;
+        }
         rc_strbuf_append(&m, i ? "; " : ": ");
         thread_name(&m, e->thread);
         rc_strbuf_appendf(&m, " acquires %s while holding %s", e->acquired,
@@ -1407,19 +1634,20 @@ static void convert_lock_order(rc_finding_t *f, const rc_tsan_report_t *r)
         const rc_tsan_frame_t *at = user_frame(r, e->stack);
         if (i == 0 && at) {
             set_primary(f, at);
+            set_thread(&f->loc, r, e->thread);
         } else {
             rc_strbuf_t note = {0};
             thread_name(&note, e->thread);
             rc_strbuf_appendf(&note, " acquires %s while holding %s", e->acquired,
                               e->held ? e->held : "another mutex");
-            add_related(f, at, note.s, 0);
+            set_thread(add_related(f, at, note.s, 0), r, e->thread);
             rc_strbuf_close(&note);
         }
         rc_strbuf_t note = {0};
         thread_name(&note, e->thread);
         rc_strbuf_appendf(&note, " acquired %s here, before %s", e->held ? e->held : "a mutex",
                           e->acquired);
-        add_related(f, user_frame(r, e->held_stack), note.s, 0);
+        set_thread(add_related(f, user_frame(r, e->held_stack), note.s, 0), r, e->thread);
         rc_strbuf_close(&note);
     }
     if (!f->loc.file)
@@ -1433,7 +1661,7 @@ static char *mutex_subject(const rc_tsan_report_t *r, int *quoted)
     *quoted = 0;
     if (r->location.kind == RC_TSAN_LOC_GLOBAL && r->location.name) {
         *quoted = 1;
-        return rc_xstrdup(r->location.name);
+        return variable_name(r->location.name);
     }
     if (r->location.kind == RC_TSAN_LOC_HEAP || r->location.kind == RC_TSAN_LOC_STACK ||
         r->location.kind == RC_TSAN_LOC_TLS)
@@ -1452,10 +1680,15 @@ static void convert_mutex_misuse(rc_finding_t *f, const rc_tsan_report_t *r, con
         at = first_user_in(r, -1);
     set_primary(f, at);
 
-    char *subj =
-        quoted ? rc_xasprintf("mutex '%s'", f->subject)
-               : rc_xasprintf("%s%s", r->location.kind != RC_TSAN_LOC_NONE ? "a mutex in the " : "",
-                              f->subject);
+    char *subj;
+    if (quoted)
+        subj = rc_xasprintf("mutex '%s'", f->subject);
+    else if (r->location.kind != RC_TSAN_LOC_NONE)
+        subj = rc_xasprintf("a mutex in the %s", f->subject);
+    else if (r->nmutexes > 0)
+        subj = rc_xasprintf("mutex %s", f->subject);
+    else
+        subj = rc_xstrdup(f->subject);
     rc_strbuf_t m = {0};
     if (has_prefix(r->kind, "read lock"))
         rc_strbuf_appendf(&m, "read lock of %s while it is write-locked", subj);
@@ -1494,16 +1727,18 @@ static void convert_thread_leak(rc_finding_t *f, const rc_tsan_report_t *r)
 {
     const rc_tsan_thread_t *th = r->nthreads > 0 ? &r->threads[0] : NULL;
     const rc_tsan_frame_t *at = th ? user_frame(r, th->stack) : NULL;
-    rc_strbuf_t s = {0};
-    if (th)
-        thread_name(&s, th->id);
-    else
-        rc_strbuf_append(&s, "a thread");
-    rc_strbuf_append(&s, " created");
-    in_function(&s, at);
-    f->subject = take(&s);
+    /* The subject is the creating function, as the shim ingestion names a leak: thread
+     * numbers depend on the schedule and would make the fingerprint unstable. */
+    f->subject = rc_xstrdup(at && at->function ? at->function : "thread");
     rc_strbuf_t m = {0};
-    rc_strbuf_appendf(&m, "thread leak: %s is never joined or detached", f->subject);
+    rc_strbuf_append(&m, "thread leak: ");
+    if (th)
+        thread_name(&m, th->id);
+    else
+        rc_strbuf_append(&m, "a thread");
+    rc_strbuf_append(&m, " created");
+    in_function(&m, at);
+    rc_strbuf_append(&m, " is never joined or detached");
     if (r->similar)
         rc_strbuf_appendf(&m, " (and %u more similar leaks)", r->similar);
     f->message = take(&m);
@@ -1552,14 +1787,19 @@ static void convert_signal(rc_finding_t *f, const rc_tsan_report_t *r, int errno
                 rc_strbuf_appendf(&m, " (signal %llu)", sig);
         }
     } else {
-        const char *callee = hi > 0 ? st->frames[hi - 1].function : NULL;
-        /* Walk back over runtime-internal frames to the function the handler called. */
-        for (int i = hi - 1; i >= 0; i--)
+        /* What the handler called (the nearest named frame below it) and what TSan
+         * caught (frame 0): printf and malloc when printf allocates its buffer. */
+        const char *called = NULL, *caught = st && st->nframes > 0 ? st->frames[0].function : NULL;
+        for (int i = hi - 1; i >= 0 && !called; i--)
             if (st->frames[i].function && !is_runtime_function(st->frames[i].function))
-                callee = st->frames[i].function;
+                called = st->frames[i].function;
         rc_strbuf_append(&m, "call");
-        if (callee)
-            rc_strbuf_appendf(&m, " to '%s'", callee);
+        if (called)
+            rc_strbuf_appendf(&m, " to '%s'", called);
+        if (caught && called && strcmp(caught, called) != 0)
+            rc_strbuf_appendf(&m, " (which calls '%s')", caught);
+        else if (caught && !called)
+            rc_strbuf_appendf(&m, " to '%s'", caught);
         rc_strbuf_append(&m, ", which is not async-signal-safe, inside signal handler");
         if (handler && handler->function)
             rc_strbuf_appendf(&m, " '%s'", handler->function);
@@ -1613,7 +1853,6 @@ int rc_tsan_to_findings(const rc_tsan_report_t *reports, size_t n, rc_findings_t
             convert_signal(f, r, strcmp(rule, "signal.errno-spoiled") == 0);
         else
             convert_unknown(f, r);
-        primary_from_summary(f, r);
     }
     return RC_OK;
 }

@@ -13,10 +13,18 @@
  * Invariants:
  *   - Every report that reached its SUMMARY line is returned, whatever its
  *     kind; kinds racecheck does not classify become rule `tsan.report`.
- *   - A report cut short (a new WARNING before its SUMMARY, or end of input)
- *     is dropped and counted in stats.malformed; it never corrupts the next.
+ *   - A report ends at its SUMMARY line, or at the separator line after it
+ *     when TSan prints no SUMMARY (print_summary=0; `summary` is then NULL).
+ *   - A report cut short (a new WARNING before its end, or end of input) is
+ *     dropped and counted in stats.malformed; it never corrupts the next.
  *   - `raw` is the report's own text, WARNING line to SUMMARY line, verbatim,
- *     minus foreign lines interleaved at column 0 (program output).
+ *     minus foreign lines interleaved at column 0 (program output), ANSI
+ *     colour sequences, and the per-line prefix a test runner adds (ctest's
+ *     "7: ", a CI timestamp), recognised from the WARNING line.
+ *   - Work is linear in the input: a report keeps at most 256 accesses,
+ *     mutexes, lock edges and cycle entries, a finding at most 64 related
+ *     locations (TSan's own reports stay far below); the rest remains
+ *     readable in `raw`.
  *   - Plain C types only: no SQLite here; the store consumes rc_finding_t.
  *
  * Report text understood (leading spaces elided; X, Y are thread names as TSan
@@ -149,7 +157,7 @@ typedef struct rc_tsan_edge {
 
 typedef struct rc_tsan_report {
     char *kind;       /* "data race", "lock-order-inversion (potential deadlock)", ... */
-    char *summary;    /* the text after "SUMMARY: ThreadSanitizer: " */
+    char *summary;    /* the text after "SUMMARY: ThreadSanitizer: ", NULL if none */
     char *raw;        /* the report's text, WARNING line to SUMMARY line */
     int pid;          /* (pid=N), 0 when not printed */
     unsigned line;    /* 1-based line of the WARNING line in the input */
@@ -194,6 +202,23 @@ const char *rc_tsan_rule_for_kind(const char *kind);
  * a source file, and neither its function, file nor module belongs to the TSan
  * runtime, the C/C++ runtime or the dynamic loader. -1 if there is none. */
 int rc_tsan_first_user_frame(const rc_tsan_stack_t *stack);
+
+/* Resolves an address TSan printed as `(MODULE+0xOFFSET)` to source. `module` is the
+ * module's path when the report names it (its SUMMARY line carries the full path of
+ * the module it blames), else its file name as the frame prints it. `offset` already
+ * points inside the instruction: TSan subtracts one from return addresses before it
+ * prints them, so look it up as is. On success return 0 and set out->file (required),
+ * line, col and function as heap strings whose ownership passes to the caller;
+ * return non-zero to leave the frame as it is. */
+typedef int (*rc_tsan_symbolize_fn)(void *ctx, const char *module, unsigned long long offset,
+                                    rc_loc_t *out);
+
+/* Gives a source location to every frame that has a module and an offset but no file
+ * (logs written with TSAN_OPTIONS=symbolize=0, or by a runtime that found no
+ * symbolizer), calling fn once per such frame. A frame's function is filled in only
+ * when TSan did not print one. Call it before rc_tsan_to_findings. Returns the number
+ * of frames resolved. */
+size_t rc_tsan_symbolize(rc_tsan_report_t *reports, size_t n, rc_tsan_symbolize_fn fn, void *ctx);
 
 /* Converts reports to findings (source RC_SRC_TSAN), appended to `out`, one per
  * report, in order. Each finding owns copies of what it needs. Returns 0. */
