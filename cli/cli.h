@@ -95,6 +95,16 @@ typedef struct rc_scan_req {
 int rc_cli_scan(const rc_scan_req_t *req, rc_store_t *st, rc_findings_t *found, size_t *ntus,
                 int *failed, rc_error_t *err);
 
+/* What scan and check share after parsing their options: takes the
+ * configuration's defaults into REQ (build_dir, extra_args, api_models, the
+ * policy; EXTRA must have room for them), opens the store at DB and scans.
+ * On failure prints the error and returns the exit code (2 for a missing
+ * compile database or a bad request, 3 otherwise); RC_EXIT_OK on success,
+ * with *st open (the caller closes it). */
+int rc_cli_scan_with_config(const char *db, rc_scan_req_t *req, const rc_config_t *cfg,
+                            rc_policy_t *policy, const char **extra, rc_store_t **st,
+                            rc_findings_t *found, size_t *ntus, int *failed);
+
 /* Loads the rule catalogue from rc_cli_rules_dir(); NULL (with a warning on
  * stderr) when it cannot. */
 rc_catalogue_t *rc_cli_catalogue(void);

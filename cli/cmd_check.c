@@ -144,13 +144,6 @@ int rc_cmd_check(int argc, char **argv)
         exit_code = RC_EXIT_OK; /* only headers or other files were staged */
         goto out;
     }
-    if (!req.build_dir)
-        req.build_dir = cfg.build_dir;
-    if (!req.build_dir && req.nfiles == 0) {
-        rc_cli_error("check needs FILEs, -p BUILD_DIR, or build_dir in .racecheck.json");
-        exit_code = RC_EXIT_USAGE;
-        goto out;
-    }
     if (!baseline)
         baseline = cfg.baseline;
     if (baseline && rc_policy_load_baseline(policy, baseline, &err) != RC_OK) {
@@ -158,26 +151,13 @@ int rc_cmd_check(int argc, char **argv)
         exit_code = RC_EXIT_USAGE;
         goto out;
     }
-    for (size_t i = 0; i < cfg.nextra_args; i++)
-        extra[req.nextra++] = cfg.extra_args[i];
     req.files = files;
-    req.extra = extra;
     req.command = command;
-    req.policy = policy;
-    req.models = (const char *const *)cfg.api_models;
-    req.nmodels = cfg.napi_models;
-    if (rc_store_open(db, &st, &err) != RC_OK) {
-        rc_cli_error("%s", err.msg);
-        goto out;
-    }
     size_t ntus = 0;
     int failed = 0;
-    int rc = rc_cli_scan(&req, st, &found, &ntus, &failed, &err);
-    if (rc) {
-        rc_cli_error("%s", err.msg);
-        exit_code = rc == RC_ENOENT ? RC_EXIT_USAGE : RC_EXIT_FAILURE;
+    exit_code = rc_cli_scan_with_config(db, &req, &cfg, policy, extra, &st, &found, &ntus, &failed);
+    if (exit_code != RC_EXIT_OK)
         goto out;
-    }
     /* Fingerprints as the store computes them, for the baseline. */
     for (size_t i = 0; i < found.n; i++)
         found.v[i].fingerprint = rc_fingerprint(&found.v[i]);
@@ -192,6 +172,7 @@ int rc_cmd_check(int argc, char **argv)
     if (output) {
         if (rc_cli_write_atomic(output, write_report, &ctx, &err) != RC_OK) {
             rc_cli_error("%s", err.msg);
+            exit_code = RC_EXIT_FAILURE;
             goto out;
         }
     } else {

@@ -125,35 +125,12 @@ int rc_cmd_scan(int argc, char **argv)
         exit_code = RC_EXIT_USAGE;
         goto out;
     }
-    if (!req.build_dir)
-        req.build_dir = cfg.build_dir;
-    if (!req.build_dir && req.nfiles == 0) {
-        rc_cli_error("scan needs -p BUILD_DIR or source files (see racecheck scan --help)");
-        exit_code = RC_EXIT_USAGE;
-        goto out;
-    }
-    for (size_t i = 0; i < cfg.nextra_args; i++)
-        extra[req.nextra++] = cfg.extra_args[i];
-    req.extra = extra;
     req.command = command;
-    req.policy = policy;
-    req.models = (const char *const *)cfg.api_models;
-    req.nmodels = cfg.napi_models;
-
-    /* Open the store first: a foreign or corrupt store should stop us before
-     * minutes of parsing. */
-    if (rc_store_open(db, &st, &err) != RC_OK) {
-        rc_cli_error("%s", err.msg);
-        goto out;
-    }
     size_t ntus = 0;
     int failed = 0;
-    int rc = rc_cli_scan(&req, st, &found, &ntus, &failed, &err);
-    if (rc) {
-        rc_cli_error("%s", err.msg);
-        exit_code = rc == RC_ENOENT ? RC_EXIT_USAGE : RC_EXIT_FAILURE;
+    exit_code = rc_cli_scan_with_config(db, &req, &cfg, policy, extra, &st, &found, &ntus, &failed);
+    if (exit_code != RC_EXIT_OK)
         goto out;
-    }
     rc_policy_stats_t stats = {0};
     rc_policy_apply(policy, &found, &stats);
     rc_report_opts_t ropts = {

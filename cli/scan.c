@@ -183,6 +183,38 @@ int rc_cli_scan(const rc_scan_req_t *req, rc_store_t *st, rc_findings_t *found, 
     return rc;
 }
 
+int rc_cli_scan_with_config(const char *db, rc_scan_req_t *req, const rc_config_t *cfg,
+                            rc_policy_t *policy, const char **extra, rc_store_t **st,
+                            rc_findings_t *found, size_t *ntus, int *failed)
+{
+    if (!req->build_dir)
+        req->build_dir = cfg->build_dir;
+    if (!req->build_dir && req->nfiles == 0) {
+        rc_cli_error("give source files, -p BUILD_DIR, or build_dir in .racecheck.json");
+        return RC_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < cfg->nextra_args; i++)
+        extra[req->nextra++] = cfg->extra_args[i];
+    req->extra = extra;
+    req->policy = policy;
+    req->models = (const char *const *)cfg->api_models;
+    req->nmodels = cfg->napi_models;
+    rc_error_t err;
+    rc_error_clear(&err);
+    /* The store first: a foreign or corrupt store should stop us before
+     * minutes of parsing. */
+    if (rc_store_open(db, st, &err) != RC_OK) {
+        rc_cli_error("%s", err.msg);
+        return RC_EXIT_FAILURE;
+    }
+    int rc = rc_cli_scan(req, *st, found, ntus, failed, &err);
+    if (rc) {
+        rc_cli_error("%s", err.msg);
+        return rc == RC_ENOENT ? RC_EXIT_USAGE : RC_EXIT_FAILURE;
+    }
+    return RC_EXIT_OK;
+}
+
 rc_catalogue_t *rc_cli_catalogue(void)
 {
     char *dir = rc_cli_rules_dir();

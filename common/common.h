@@ -115,8 +115,8 @@ typedef struct rc_finding {
     rc_loc_t loc;  /* primary location */
     rc_loc_t *related;
     size_t nrelated;
-    char *evidence;    /* raw evidence kept verbatim (a TSan report's text, ...); may be NULL */
-    char *fingerprint; /* set by the store when read back; NULL before */
+    char *evidence;     /* raw evidence kept verbatim (a TSan report's text, ...); may be NULL */
+    char *fingerprint;  /* set by the store when read back; NULL before */
     const char *status; /* history: "new", "present" or "fixed" (static strings); NULL */
 } rc_finding_t;
 
@@ -137,6 +137,8 @@ void rc_loc_set_thread(rc_loc_t *loc, const char *thread);
 void rc_loc_close(rc_loc_t *loc);
 void rc_finding_close(rc_finding_t *f);
 void rc_findings_close(rc_findings_t *fs);
+/* Sorts FS->v[from..] in report order: file, line, column, rule, message. */
+void rc_findings_sort(rc_findings_t *fs, size_t from);
 
 /* ---- Rule catalogue (rules/catalogue.json) ------------------------------- */
 

@@ -99,6 +99,32 @@ void rc_finding_close(rc_finding_t *f)
     memset(f, 0, sizeof *f);
 }
 
+static int cmp_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_finding(const void *pa, const void *pb)
+{
+    const rc_finding_t *a = pa, *b = pb;
+    int c = cmp_str(a->loc.file, b->loc.file);
+    if (c)
+        return c;
+    if (a->loc.line != b->loc.line)
+        return a->loc.line < b->loc.line ? -1 : 1;
+    if (a->loc.col != b->loc.col)
+        return a->loc.col < b->loc.col ? -1 : 1;
+    if ((c = cmp_str(a->rule, b->rule)))
+        return c;
+    return cmp_str(a->message, b->message);
+}
+
+void rc_findings_sort(rc_findings_t *fs, size_t from)
+{
+    if (from < fs->n)
+        qsort(fs->v + from, fs->n - from, sizeof *fs->v, cmp_finding);
+}
+
 void rc_findings_close(rc_findings_t *fs)
 {
     for (size_t i = 0; i < fs->n; i++)

@@ -65,25 +65,6 @@ static int load_related(rc_store_t *st, int64_t evidence_id, rc_finding_t *f, rc
     return rc;
 }
 
-static int cmp_str(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "");
-}
-
-static int cmp_finding(const void *pa, const void *pb)
-{
-    const rc_finding_t *a = pa, *b = pb;
-    int c = cmp_str(a->loc.file, b->loc.file);
-    if (c)
-        return c;
-    if (a->loc.line != b->loc.line)
-        return a->loc.line < b->loc.line ? -1 : 1;
-    if (a->loc.col != b->loc.col)
-        return a->loc.col < b->loc.col ? -1 : 1;
-    c = cmp_str(a->rule, b->rule);
-    return c ? c : cmp_str(a->message, b->message);
-}
-
 static int load_findings(rc_store_t *st, int64_t run_id, int64_t upto, rc_findings_t *out,
                          rc_error_t *err)
 {
@@ -129,7 +110,7 @@ static int load_findings(rc_store_t *st, int64_t run_id, int64_t upto, rc_findin
     for (size_t i = 0; rc == RC_OK && i < nids; i++)
         rc = load_related(st, evidence_ids[i], &out->v[first + i], err);
     free(evidence_ids);
-    qsort(out->v + first, out->n - first, sizeof *out->v, cmp_finding);
+    rc_findings_sort(out, first);
     return rc;
 }
 

@@ -66,3 +66,28 @@ Test(common, catalogue_rejects_missing_file)
     cr_assert_eq(rc_catalogue_load("/nonexistent", &cat, &err), RC_EPARSE);
     cr_assert(strstr(err.msg, "catalogue.json") != NULL);
 }
+
+Test(common, findings_sort_in_report_order)
+{
+    rc_findings_t fs = {0};
+    const struct {
+        const char *file, *rule;
+        unsigned line, col;
+    } in[] = {{"b.c", "race.x", 1, 1},
+              {"a.c", "race.y", 9, 2},
+              {"a.c", "race.x", 9, 2},
+              {"a.c", "race.x", 9, 1},
+              {"a.c", "race.x", 3, 5}};
+    for (size_t i = 0; i < 5; i++) {
+        rc_finding_t *f = rc_findings_push(&fs);
+        f->rule = rc_xstrdup(in[i].rule);
+        rc_loc_set(&f->loc, in[i].file, in[i].line, in[i].col, NULL, NULL);
+    }
+    rc_findings_sort(&fs, 1); /* the first stays where it is */
+    cr_assert_str_eq(fs.v[0].loc.file, "b.c");
+    cr_assert_eq(fs.v[1].loc.line, 3);
+    cr_assert_eq(fs.v[2].loc.col, 1);
+    cr_assert_str_eq(fs.v[3].rule, "race.x");
+    cr_assert_str_eq(fs.v[4].rule, "race.y");
+    rc_findings_close(&fs);
+}
