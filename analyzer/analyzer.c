@@ -7,6 +7,11 @@
  * run concurrently) and pulls job indexes from a shared counter. Facts land in
  * a per-job slot, so the result does not depend on the schedule; the progress
  * callback runs under the mutex.
+ *
+ * Passes: a TU that calls a locking helper defined in another TU is parsed
+ * again once every TU's lock summaries are known (summaries.c), and again while
+ * that changes the summaries (helpers of helpers; MAX_SUMMARY_ROUNDS at most);
+ * the other TUs are parsed once.
  */
 #include "internal.h"
 #include "rules/rules.h"
@@ -53,11 +58,18 @@ void rc_tu_status_close(rc_tu_status_t *st)
     st->ok = 0;
 }
 
+#define WORKER_STACK ((size_t)64 << 20)
+#define MAX_SUMMARY_ROUNDS 3 /* parses of a TU beyond the first, at most */
+
 typedef struct scan {
     rc_analyzer_t *an;
     const rc_tu_jobs_t *jobs;
+    const size_t *todo; /* job indexes to parse */
+    size_t ntodo;
+    const rc_imports_t *imports;
     rc_tu_status_t *status;
     rc_tu_facts_t *facts;
+    int report; /* call the progress callback */
     pthread_mutex_t mu;
     size_t next, done;
 } scan_t;
@@ -70,15 +82,17 @@ static void *scan_worker(void *arg)
     pthread_mutex_unlock(&s->mu);
     for (;;) {
         pthread_mutex_lock(&s->mu);
-        size_t i = s->next++;
+        size_t k = s->next++;
         pthread_mutex_unlock(&s->mu);
-        if (i >= s->jobs->n)
+        if (k >= s->ntodo)
             break;
-        rc_frontend_run(idx, &s->an->models, &s->jobs->v[i], &s->facts[i], &s->status[i]);
+        size_t i = s->todo[k];
+        rc_frontend_run(idx, &s->an->models, s->imports, &s->jobs->v[i], &s->facts[i],
+                        &s->status[i]);
         pthread_mutex_lock(&s->mu);
         s->done++;
-        if (s->an->progress)
-            s->an->progress(s->an->progress_ud, s->done, s->jobs->n, s->jobs->v[i].file);
+        if (s->report && s->an->progress)
+            s->an->progress(s->an->progress_ud, s->done, s->ntodo, s->jobs->v[i].file);
         pthread_mutex_unlock(&s->mu);
     }
     pthread_mutex_lock(&s->mu);
@@ -87,6 +101,33 @@ static void *scan_worker(void *arg)
     return NULL;
 }
 
+/* Parses the jobs listed in todo with up to an->jobs worker threads. */
+static void run_workers(scan_t *s)
+{
+    pthread_mutex_init(&s->mu, NULL);
+    s->next = s->done = 0;
+    size_t nw = (size_t)s->an->jobs < s->ntodo ? (size_t)s->an->jobs : s->ntodo;
+    pthread_t *tids = rc_xcalloc(nw ? nw : 1, sizeof *tids);
+    /* The walk recurses along the AST: generated code (a 10,000-term sum, a long
+     * else-if chain) is deep, so workers get more stack than the default. */
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, WORKER_STACK);
+    size_t started = 0;
+    for (; started < nw; started++)
+        if (pthread_create(&tids[started], &attr, scan_worker, s) != 0)
+            break;
+    pthread_attr_destroy(&attr);
+    if (started == 0)
+        scan_worker(s); /* no thread could start: scan on this one */
+    for (size_t i = 0; i < started; i++)
+        pthread_join(tids[i], NULL);
+    free(tids);
+    pthread_mutex_destroy(&s->mu);
+}
+
+/* Two passes: every job, then again, with the lock summaries of all TUs, the TUs
+ * that call a locking helper defined in another TU (summaries.c). */
 int rc_analyzer_scan(rc_analyzer_t *an, const rc_tu_jobs_t *jobs, rc_tu_status_t *status,
                      rc_error_t *err)
 {
@@ -94,21 +135,61 @@ int rc_analyzer_scan(rc_analyzer_t *an, const rc_tu_jobs_t *jobs, rc_tu_status_t
         return rc_error_set(err, RC_EINVAL, "rc_analyzer_scan: bad arguments");
     if (jobs->n == 0)
         return RC_OK;
-    scan_t s = {.an = an, .jobs = jobs, .status = status};
+    size_t *todo = rc_xcalloc(jobs->n, sizeof *todo);
+    for (size_t i = 0; i < jobs->n; i++)
+        todo[i] = i;
+    scan_t s = {
+        .an = an, .jobs = jobs, .todo = todo, .ntodo = jobs->n, .status = status, .report = 1};
     s.facts = rc_xcalloc(jobs->n, sizeof *s.facts);
-    pthread_mutex_init(&s.mu, NULL);
-    size_t nw = (size_t)an->jobs < jobs->n ? (size_t)an->jobs : jobs->n;
-    pthread_t *tids = rc_xcalloc(nw, sizeof *tids);
-    size_t started = 0;
-    for (; started < nw; started++)
-        if (pthread_create(&tids[started], NULL, scan_worker, &s) != 0)
+    run_workers(&s);
+
+    /* Helpers calling helpers of a third TU change summaries again: repeat while
+     * the table changes (a few rounds at most). */
+    rc_imports_t im = {0}, prev = {0};
+    rc_imports_add(&im, an->tus, an->ntus);
+    rc_imports_add(&im, s.facts, jobs->n); /* failed TUs have no functions */
+    for (int round = 0; round < MAX_SUMMARY_ROUNDS; round++) {
+        /* First round: every TU using another TU's summary; later rounds: those
+         * whose summaries changed since they were last walked. */
+        size_t nredo = 0;
+        for (size_t i = 0; i < jobs->n; i++)
+            if (status[i].ok && (round == 0 ? rc_imports_needed(&im, &s.facts[i])
+                                            : rc_imports_changed_for(&prev, &im, &s.facts[i])))
+                todo[nredo++] = i;
+        if (!nredo)
             break;
-    if (started == 0)
-        scan_worker(&s); /* no thread could start: scan on this one */
-    for (size_t i = 0; i < started; i++)
-        pthread_join(tids[i], NULL);
-    free(tids);
-    pthread_mutex_destroy(&s.mu);
+        rc_tu_facts_t *again = rc_xcalloc(jobs->n, sizeof *again);
+        rc_tu_status_t *st2 = rc_xcalloc(jobs->n, sizeof *st2);
+        scan_t s2 = {.an = an,
+                     .jobs = jobs,
+                     .todo = todo,
+                     .ntodo = nredo,
+                     .imports = &im,
+                     .status = st2,
+                     .facts = again};
+        run_workers(&s2);
+        for (size_t k = 0; k < nredo; k++) {
+            size_t i = todo[k];
+            if (st2[i].ok) { /* the same source parsed before; keep the first facts if not */
+                rc_tu_facts_close(&s.facts[i]);
+                s.facts[i] = again[i];
+            } else {
+                rc_tu_facts_close(&again[i]);
+            }
+            rc_tu_status_close(&st2[i]);
+        }
+        free(again);
+        free(st2);
+        rc_imports_close(&prev);
+        prev = im;
+        memset(&im, 0, sizeof im);
+        rc_imports_add(&im, an->tus, an->ntus);
+        rc_imports_add(&im, s.facts, jobs->n);
+    }
+    rc_imports_close(&prev);
+    rc_imports_close(&im);
+    free(todo);
+
     for (size_t i = 0; i < jobs->n; i++) {
         if (!status[i].ok)
             continue;
@@ -120,26 +201,6 @@ int rc_analyzer_scan(rc_analyzer_t *an, const rc_tu_jobs_t *jobs, rc_tu_status_t
     }
     free(s.facts);
     return RC_OK;
-}
-
-static int cmp_str(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "");
-}
-
-static int cmp_finding(const void *pa, const void *pb)
-{
-    const rc_finding_t *a = pa, *b = pb;
-    int c = cmp_str(a->loc.file, b->loc.file);
-    if (c)
-        return c;
-    if (a->loc.line != b->loc.line)
-        return a->loc.line < b->loc.line ? -1 : 1;
-    if ((c = cmp_str(a->rule, b->rule)))
-        return c;
-    if (a->loc.col != b->loc.col)
-        return a->loc.col < b->loc.col ? -1 : 1;
-    return cmp_str(a->message, b->message);
 }
 
 static int defines_main(const rc_tu_facts_t *tf)
@@ -196,11 +257,10 @@ int rc_analyzer_check(rc_analyzer_t *an, rc_findings_t *out, rc_error_t *err)
         rc_findings_close(&local);
         return rc;
     }
-    if (local.n)
-        qsort(local.v, local.n, sizeof *local.v, cmp_finding);
+    rc_findings_sort(&local, 0);
     size_t last = SIZE_MAX; /* the last finding kept (its strings now belong to out) */
     for (size_t i = 0; i < local.n; i++) {
-        if (last != SIZE_MAX && cmp_finding(&local.v[last], &local.v[i]) == 0) {
+        if (last != SIZE_MAX && rc_finding_cmp(&local.v[last], &local.v[i]) == 0) {
             rc_finding_close(&local.v[i]); /* the same finding from another program */
             continue;
         }

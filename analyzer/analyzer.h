@@ -71,12 +71,16 @@ void rc_tu_status_close(rc_tu_status_t *st);
 /* Parses every job (in parallel with opts.jobs workers) and keeps the facts of
  * the TUs that parsed without errors. status must have jobs->n entries; each
  * is filled. Returns RC_OK even when TUs failed (see status); an error only
- * when the analysis itself cannot proceed. */
+ * when the analysis itself cannot proceed. A TU that calls a locking helper
+ * defined in another TU (of this call or an earlier one) is parsed a second
+ * time once every helper is summarised; progress reports the first pass. */
 int rc_analyzer_scan(rc_analyzer_t *an, const rc_tu_jobs_t *jobs, rc_tu_status_t *status,
                      rc_error_t *err);
 
 /* Runs the whole-program rules over the facts of all TUs scanned so far and
- * appends findings (source RC_SRC_STATIC) to out, ordered by file, line, rule. */
+ * appends findings (source RC_SRC_STATIC) to out in report order (rc_findings_sort).
+ * When several TUs define main, each is a separate program linked with every
+ * TU that defines none; a finding seen in several programs is reported once. */
 int rc_analyzer_check(rc_analyzer_t *an, rc_findings_t *out, rc_error_t *err);
 
 #endif /* RC_ANALYZER_H */

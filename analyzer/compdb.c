@@ -6,6 +6,9 @@
  * Invariant: every job's `file` and `directory` are absolute, so that parsing
  * never depends on the process's current directory (libclang ignores an entry's
  * `directory`; the front end passes it as -working-directory).
+ *
+ * Assembly sources listed in a database (.s, .S, .sx, .asm) are skipped: they
+ * hold no C to analyse, and parsing them as C would only report errors.
  */
 #include "internal.h"
 
@@ -27,6 +30,13 @@ static char *absolute(const char *base, const char *path)
         return real;
     }
     return joined;
+}
+
+static int is_assembly(const char *file)
+{
+    const char *dot = strrchr(file, '.');
+    return dot && (strcmp(dot, ".s") == 0 || strcmp(dot, ".S") == 0 || strcmp(dot, ".sx") == 0 ||
+                   strcmp(dot, ".asm") == 0);
 }
 
 static char *current_dir(void)
@@ -70,6 +80,11 @@ int rc_compdb_load(const char *build_dir, rc_tu_jobs_t *jobs, rc_error_t *err)
         CXString d = clang_CompileCommand_getDirectory(cmd);
         CXString f = clang_CompileCommand_getFilename(cmd);
         const char *dir = clang_getCString(d);
+        if (is_assembly(clang_getCString(f))) {
+            clang_disposeString(d);
+            clang_disposeString(f);
+            continue;
+        }
         rc_tu_job_t *j = push_job(jobs);
         j->directory = absolute(base, dir && *dir ? dir : ".");
         j->file = absolute(j->directory, clang_getCString(f));

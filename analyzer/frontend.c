@@ -4,11 +4,17 @@
  * For every function defined in the TU (outside system headers) the walker
  * records, as plain data (internal.h):
  *   accesses   reads, writes and read-modify-writes of globals, file statics and
- *              static locals (and their fields and array elements)
+ *              static locals (and their fields and array elements), of what a
+ *              global pointer points to (`gp->n`), and of what a pointer
+ *              parameter points to (`s->n` with s = arg); program.c resolves the
+ *              last kind from the callers
  *   calls      direct calls (and calls through a local function pointer whose
- *              possible targets are known), with the callee's USR
- *   creates    thread creations: the start routine(s), the handle, the position
+ *              possible targets are known), with the callee's USR and, per
+ *              pointer argument, the object it points to
+ *   creates    thread creations: the start routine(s), the handle, how the
+ *              routine's argument is shared (rc_arg_kind_t), the position
  *   joins      thread joins and the handle they wait for
+ *   lockops    lock, trylock and unlock calls and the lock they name
  * and, at each of them, the *must-hold lockset*: the locks held on every path
  * from the function's entry to that point.
  *
@@ -18,7 +24,8 @@
  *   s1; s2               s2 applied to s1's result
  *   if (c) a else b      a(T) ∩ b(F), where (T, F) are c's true/false states
  *   while/for/do         fixpoint of head = entry ∩ end-of-body ∩ continue states;
- *                        exit = F(head) ∩ break states
+ *                        exit = F(head) ∩ break states (one pass when the body
+ *                        holds no call or label; ∅ when nested too deep)
  *   switch               each case label starts from (fall-through ∩ state after c)
  *   return/break/...     the point becomes unreachable (top, the identity of ∩)
  *   label                fall-through ∩ forward gotos; ∅ when a backward or computed
@@ -26,19 +33,39 @@
  *   lock(l) / unlock(l)  add / remove l; unlock of an unidentified lock empties the set
  *   trylock(l)           adds l only on the branch where it returned 0
  *   noreturn call        unreachable
+ *   call of f in the TU  f's summary: remove the caller's locks f may release, add
+ *                        the locks f returns holding (a lock passed as a parameter
+ *                        stands for the argument); unreachable if f never returns
+ *
+ * Summaries come first, over all functions of the TU, recomputed for callers of
+ * changed summaries until stable (walk_tu); then the facts pass. Summaries of
+ * functions defined in other TUs come from rc_imports_t on a second scan
+ * (summaries.c); every summary is exported in the facts for that purpose.
  *
  * Locks are named by their expression: a global's USR for `&m`, the field's USR
- * for `&s->lock` (all instances of a struct's lock are one class), "*USR" for a
- * global pointer `lk`, and "?" (unidentified, matches every lock) otherwise.
+ * for `&s->lock` (all instances of a struct's lock are one class), "X[3]" / "X[]"
+ * for elements of a lock array (constant / unknown index), "*USR" for a global
+ * pointer `lk`, and "?" (unidentified, matches every lock) otherwise.
+ *
+ * Indexes and pointers are related to the function's parameters by dependency
+ * masks over local assignments (local_asg_t): `hits[id]` with id derived one-to-one
+ * from parameter 0 is "hits[p0]", a slot that is per thread when every thread
+ * gets a distinct argument.
+ *
+ * Speed: each function body is read once into a tree (tree_t); the walker never
+ * asks libclang for the same children twice. Passes that only need locksets skip
+ * location naming.
  *
  * The TU is disposed of before returning; no CX* handle survives in the facts.
  */
 #include "internal.h"
 
 #include <clang-c/Index.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef RC_CLANG_RESOURCE_DIR
 #define RC_CLANG_RESOURCE_DIR "/usr/lib/llvm-19/lib/clang/19"
@@ -46,6 +73,11 @@
 
 #define UNKNOWN_LOCK "?"
 #define MAX_LOOP_ITERS 24
+#define MAX_TEXT 120 /* longest expression text kept for messages */
+/* Loops nested deeper than this inside loops still iterating give up on their
+ * own fixpoint (their head is taken as holding nothing, which is sound): the
+ * cost of nested fixpoints multiplies. */
+#define MAX_FIX_DEPTH 4
 
 /* ---- small helpers ---------------------------------------------------------- */
 
@@ -68,7 +100,108 @@ static char *take(CXString s)
 typedef struct kids {
     CXCursor *v;
     unsigned n, cap;
+    int owned; /* v was allocated for this list (else it points into the tree) */
 } kids_t;
+
+/* The statement tree of the function being walked, built with one recursive
+ * clang_visitChildren: the walker asks for the children of the same node many
+ * times, and a visitChildren call per question costs more than the rest of the
+ * analysis. Nodes are found by cursor hash. */
+typedef struct tnode {
+    CXCursor c;
+    uint32_t parent;
+    uint32_t first; /* index of the first child in tree_t.kids */
+    uint32_t nkids;
+    int may_change_locks; /* the subtree holds a call or a label */
+} tnode_t;
+
+typedef struct tree {
+    tnode_t *nodes;
+    uint32_t n, cap;
+    CXCursor *kids;
+    uint32_t *slots; /* hash table: node index + 1, 0 = empty */
+    uint32_t nslots;
+    uint32_t *stack;
+    uint32_t nstack, capstack;
+} tree_t;
+
+static enum CXChildVisitResult tree_visit(CXCursor c, CXCursor parent, CXClientData d)
+{
+    tree_t *t = d;
+    while (t->nstack > 1 && !clang_equalCursors(t->nodes[t->stack[t->nstack - 1]].c, parent))
+        t->nstack--;
+    GROW(t->nodes, t->n, t->cap);
+    enum CXCursorKind k = clang_getCursorKind(c);
+    t->nodes[t->n] = (tnode_t){c, t->stack[t->nstack - 1], 0, 0,
+                               k == CXCursor_CallExpr || k == CXCursor_LabelStmt};
+    GROW(t->stack, t->nstack, t->capstack);
+    t->stack[t->nstack++] = t->n++;
+    return CXChildVisit_Recurse;
+}
+
+static void tree_build(tree_t *t, CXCursor root)
+{
+    t->n = 0;
+    t->nstack = 0;
+    GROW(t->nodes, t->n, t->cap);
+    t->nodes[t->n++] = (tnode_t){root, UINT32_MAX, 0, 0, 0};
+    GROW(t->stack, t->nstack, t->capstack);
+    t->stack[t->nstack++] = 0;
+    clang_visitChildren(root, tree_visit, t);
+    /* Children lists, contiguous and in order (the visit is pre-order, so a node's
+     * descendants follow it and a reverse sweep sees children before parents). */
+    for (uint32_t i = t->n; i-- > 1;) {
+        t->nodes[t->nodes[i].parent].nkids++;
+        t->nodes[t->nodes[i].parent].may_change_locks |= t->nodes[i].may_change_locks;
+    }
+    uint32_t off = 0;
+    for (uint32_t i = 0; i < t->n; i++) {
+        t->nodes[i].first = off;
+        off += t->nodes[i].nkids;
+        t->nodes[i].nkids = 0;
+    }
+    free(t->kids);
+    t->kids = rc_xmalloc((off ? off : 1) * sizeof *t->kids);
+    for (uint32_t i = 1; i < t->n; i++) {
+        tnode_t *p = &t->nodes[t->nodes[i].parent];
+        t->kids[p->first + p->nkids++] = t->nodes[i].c;
+    }
+    uint32_t ns = 64;
+    while (ns < 2 * t->n)
+        ns *= 2;
+    free(t->slots);
+    t->slots = rc_xcalloc(ns, sizeof *t->slots);
+    t->nslots = ns;
+    for (uint32_t i = 0; i < t->n; i++) {
+        uint32_t h = clang_hashCursor(t->nodes[i].c) & (ns - 1);
+        while (t->slots[h])
+            h = (h + 1) & (ns - 1);
+        t->slots[h] = i + 1;
+    }
+}
+
+static const tnode_t *tree_find(const tree_t *t, CXCursor c)
+{
+    if (!t->nslots)
+        return NULL;
+    uint32_t h = clang_hashCursor(c) & (t->nslots - 1);
+    while (t->slots[h]) {
+        const tnode_t *n = &t->nodes[t->slots[h] - 1];
+        if (clang_equalCursors(n->c, c))
+            return n;
+        h = (h + 1) & (t->nslots - 1);
+    }
+    return NULL;
+}
+
+static void tree_free(tree_t *t)
+{
+    free(t->nodes);
+    free(t->kids);
+    free(t->slots);
+    free(t->stack);
+    memset(t, 0, sizeof *t);
+}
 
 static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData d)
 {
@@ -79,11 +212,28 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
     return CXChildVisit_Continue;
 }
 
-/* Direct children of c; the caller frees k->v. */
-static void children(CXCursor c, kids_t *k)
+static void kids_free(kids_t *k)
 {
+    if (k->owned)
+        free(k->v);
+    k->v = NULL;
+    k->n = 0;
+}
+
+/* Direct children of c, from the tree when c is in it; release with kids_free. */
+static void children(const tree_t *t, CXCursor c, kids_t *k)
+{
+    const tnode_t *n = t ? tree_find(t, c) : NULL;
+    if (n) {
+        k->v = t->kids + n->first;
+        k->n = n->nkids;
+        k->cap = n->nkids;
+        k->owned = 0;
+        return;
+    }
     k->v = NULL;
     k->n = k->cap = 0;
+    k->owned = 1;
     clang_visitChildren(c, collect, k);
 }
 
@@ -93,10 +243,10 @@ static int is_expr(CXCursor c)
 }
 
 /* The only expression child of c (implicit casts, parentheses), or a null cursor. */
-static CXCursor sole_expr_child(CXCursor c)
+static CXCursor sole_expr_child(const tree_t *t, CXCursor c)
 {
     kids_t k;
-    children(c, &k);
+    children(t, c, &k);
     CXCursor r = clang_getNullCursor();
     unsigned ne = 0;
     for (unsigned i = 0; i < k.n; i++)
@@ -104,19 +254,19 @@ static CXCursor sole_expr_child(CXCursor c)
             r = k.v[i];
             ne++;
         }
-    free(k.v);
+    kids_free(&k);
     return ne == 1 ? r : clang_getNullCursor();
 }
 
 /* Strips parentheses, implicit conversions and (when casts) explicit casts. */
-static CXCursor strip(CXCursor c, int casts)
+static CXCursor strip(const tree_t *t, CXCursor c, int casts)
 {
     for (;;) {
         enum CXCursorKind k = clang_getCursorKind(c);
         if (k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr &&
             !(casts && k == CXCursor_CStyleCastExpr))
             return c;
-        CXCursor in = sole_expr_child(c);
+        CXCursor in = sole_expr_child(t, c);
         if (clang_Cursor_isNull(in))
             return c;
         c = in;
@@ -208,25 +358,25 @@ typedef struct label_state {
     int backward; /* some goto after it jumps back to it */
 } label_state_t;
 
-/* What a call to a function defined in this TU does to the caller's lockset:
- * remove `rel` (all locks when rel_all), then add `acq`. Locks passed as
- * parameters appear as parameter locks and are replaced by the call's argument. */
-typedef struct summary {
-    rc_lset_t acq, rel;
-    int rel_all;
-    int noreturn;
-} summary_t;
+/* What a call to a function defined in this TU does to the caller's lockset
+ * (rc_summary_t): locks passed as parameters appear as parameter locks and are
+ * replaced by the call's argument. */
+typedef rc_summary_t summary_t;
 
 typedef struct walker {
     CXTranslationUnit tu;
+    tree_t tree; /* the current function's body */
     CXCursor cur_fn;
     int summarizing; /* computing summaries: nothing is recorded */
     rc_lset_t ret;   /* meet of the states at the function's exits */
     rc_lset_t released;
     int releases_all;
-    rc_strtab_t sum_usrs; /* function USR -> index into sums */
+    const rc_imports_t *imports; /* summaries of functions defined in other TUs, or NULL */
+    rc_strtab_t ext;             /* callees defined elsewhere (-> rc_tu_facts_t.ext_callees) */
+    rc_strtab_t sum_usrs;        /* USR of each function defined in the TU -> index into sums */
     summary_t *sums;
-    size_t capsums;
+    uint32_t *callees; /* while summarising: TU functions called by the current one */
+    size_t ncallees, capcallees;
     const rc_models_t *models;
     rc_tu_facts_t *facts;
     rc_fn_facts_t *fn;
@@ -234,7 +384,11 @@ typedef struct walker {
     const char *text;
     size_t textlen;
     int record;
-    unsigned loop_lb, loop_le;
+    int need_keys; /* resolve locations even though nothing is recorded */
+    int fix_depth; /* loop fixpoints being iterated around the current point */
+    int one_arg;   /* inside `if (id == c)` on a value of parameter 0 (RC_ACC_ONE_ARG) */
+    unsigned loop_lb, loop_le;   /* outermost loop around the current point */
+    unsigned iloop_lb, iloop_le; /* innermost */
     frame_t *frames;
     size_t nframes, capframes;
     alias_t *aliases;
@@ -251,6 +405,7 @@ typedef struct walker {
 
 static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st);
 static void eval_expr(walker_t *w, CXCursor e, rc_lset_t *st);
+static void eval_children(walker_t *w, CXCursor e, rc_lset_t *st);
 
 static rc_pos_t pos_of(walker_t *w, CXCursor c)
 {
@@ -264,11 +419,14 @@ static rc_pos_t pos_of(walker_t *w, CXCursor c)
         p.end = p.off;
     p.loop_lb = w->loop_lb;
     p.loop_le = w->loop_le;
+    p.iloop_lb = w->iloop_lb;
+    p.iloop_le = w->iloop_le;
     return p;
 }
 
-/* The source text of c with runs of white space folded to one space; NULL when
- * the extent is not in the function's file (macro bodies in other files). */
+/* The source text of c with runs of white space folded to one space, cut after
+ * MAX_TEXT characters; NULL when the extent is not in the function's file (macro
+ * bodies in other files). */
 static char *text_of(walker_t *w, CXCursor c)
 {
     CXSourceRange r = clang_getCursorExtent(c);
@@ -277,12 +435,16 @@ static char *text_of(walker_t *w, CXCursor c)
     clang_getExpansionLocation(clang_getRangeStart(r), &f1, NULL, NULL, &a);
     clang_getExpansionLocation(clang_getRangeEnd(r), &f2, NULL, NULL, &b);
     if (!w->text || !f1 || !clang_File_isEqual(f1, w->file) || !clang_File_isEqual(f2, w->file) ||
-        b <= a || b > w->textlen || b - a > 4096)
+        b <= a || b > w->textlen)
         return NULL;
     rc_strbuf_t sb;
     rc_strbuf_init(&sb);
     int space = 0;
     for (unsigned i = a; i < b; i++) {
+        if (sb.len >= MAX_TEXT) {
+            rc_strbuf_append(&sb, "...");
+            break;
+        }
         char ch = w->text[i];
         if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
             space = 1;
@@ -393,7 +555,7 @@ static uint32_t local_mask(walker_t *w, const char *usr)
 /* What the value of e depends on (see local_asg_t). */
 static uint32_t mask_of(walker_t *w, CXCursor e)
 {
-    e = strip(e, 1);
+    e = strip(&w->tree, e, 1);
     enum CXCursorKind k = clang_getCursorKind(e);
     switch (k) {
     case CXCursor_IntegerLiteral:
@@ -419,21 +581,21 @@ static uint32_t mask_of(walker_t *w, CXCursor e)
         return DEP_OTHER;
     }
     case CXCursor_UnaryOperator: {
-        CXCursor in = sole_expr_child(e);
+        CXCursor in = sole_expr_child(&w->tree, e);
         if (clang_Cursor_isNull(in))
             return DEP_OTHER;
         uint32_t m = mask_of(w, in);
         return clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_LNot ? m | DEP_NONINJ : m;
     }
     case CXCursor_MemberRefExpr: {
-        CXCursor in = sole_expr_child(e);
+        CXCursor in = sole_expr_child(&w->tree, e);
         return clang_Cursor_isNull(in) ? DEP_OTHER : mask_of(w, in);
     }
     case CXCursor_ArraySubscriptExpr:
     case CXCursor_BinaryOperator:
     case CXCursor_ConditionalOperator: {
         kids_t kk;
-        children(e, &kk);
+        children(&w->tree, e, &kk);
         uint32_t m = 0;
         if (k == CXCursor_BinaryOperator && kk.n == 2) {
             enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(e);
@@ -457,7 +619,7 @@ static uint32_t mask_of(walker_t *w, CXCursor e)
             if (k != CXCursor_ArraySubscriptExpr)
                 m |= DEP_NONINJ;
         }
-        free(kk.v);
+        kids_free(&kk);
         return m;
     }
     default:
@@ -478,11 +640,11 @@ static int param_derived(walker_t *w, CXCursor e)
 /* The lock an argument expression names (see the file comment). */
 static uint32_t lock_of(walker_t *w, CXCursor arg)
 {
-    CXCursor e = strip(arg, 1);
+    CXCursor e = strip(&w->tree, arg, 1);
     int addr = 0;
     if (clang_getCursorKind(e) == CXCursor_UnaryOperator &&
         clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf) {
-        e = strip(sole_expr_child(e), 1);
+        e = strip(&w->tree, sole_expr_child(&w->tree, e), 1);
         addr = 1;
         if (clang_Cursor_isNull(e))
             return w->unknown_lock;
@@ -505,7 +667,13 @@ static uint32_t lock_of(walker_t *w, CXCursor arg)
             if (k == CXCursor_MemberRefExpr) {
                 CXCursor rec = clang_getCursorSemanticParent(d);
                 char *rn = take(clang_getCursorSpelling(rec));
-                disp = rc_xasprintf("%s::%s", *rn ? rn : "(anonymous)", name);
+                if (!*rn || strchr(rn, '(')) { /* an anonymous struct: name it as written */
+                    disp = text_of(w, e);
+                    if (!disp)
+                        disp = rc_xstrdup(name);
+                } else {
+                    disp = rc_xasprintf("%s::%s", rn, name);
+                }
                 free(rn);
             }
             char *fid = rc_xasprintf("%s%s", deref ? "*" : "", usr);
@@ -520,17 +688,22 @@ static uint32_t lock_of(walker_t *w, CXCursor arg)
         free(name);
     } else if (k == CXCursor_ArraySubscriptExpr) {
         kids_t kk;
-        children(e, &kk);
+        children(&w->tree, e, &kk);
         if (kk.n == 2) {
-            CXCursor b = strip(kk.v[0], 1);
+            CXCursor b = strip(&w->tree, kk.v[0], 1);
             enum CXCursorKind bk = clang_getCursorKind(b);
             if (bk == CXCursor_DeclRefExpr || bk == CXCursor_MemberRefExpr) {
                 CXCursor d = clang_getCursorReferenced(b);
                 if (bk == CXCursor_MemberRefExpr || is_global_var(d)) {
+                    /* locks[3] is one lock; locks[i] may be any of them ("[]"). */
                     char *usr = take(clang_getCursorUSR(d));
                     char *name = take(clang_getCursorSpelling(d));
-                    char *fid = rc_xasprintf("%s[]", usr);
-                    char *fname = rc_xasprintf("%s[]", name);
+                    long long v;
+                    char idx[32] = "";
+                    if (is_int_const(kk.v[1], &v))
+                        snprintf(idx, sizeof idx, "%lld", v);
+                    char *fid = rc_xasprintf("%s[%s]", usr, idx);
+                    char *fname = rc_xasprintf("%s[%s]", name, idx);
                     id = intern_lock(w, fid, fname);
                     free(fid);
                     free(fname);
@@ -539,7 +712,7 @@ static uint32_t lock_of(walker_t *w, CXCursor arg)
                 }
             }
         }
-        free(kk.v);
+        kids_free(&kk);
     }
     return id;
 }
@@ -580,19 +753,19 @@ static void targets_free(targets_t *t)
  * earlier in the function. */
 static void resolve_fn(walker_t *w, CXCursor e, targets_t *out)
 {
-    e = strip(e, 1);
+    e = strip(&w->tree, e, 1);
     enum CXCursorKind k = clang_getCursorKind(e);
     if (k == CXCursor_UnaryOperator &&
         clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf) {
-        resolve_fn(w, sole_expr_child(e), out);
+        resolve_fn(w, sole_expr_child(&w->tree, e), out);
         return;
     }
     if (k == CXCursor_ConditionalOperator) {
         kids_t kk;
-        children(e, &kk);
+        children(&w->tree, e, &kk);
         for (unsigned i = 1; i < kk.n; i++)
             resolve_fn(w, kk.v[i], out);
-        free(kk.v);
+        kids_free(&kk);
         return;
     }
     if (k != CXCursor_DeclRefExpr)
@@ -641,7 +814,7 @@ static void note_local_assign(walker_t *w, CXCursor var, CXCursor value)
         targets_free(&tg);
     } else {
         /* A pointer to a lock object: `pthread_mutex_t *lk = &s->lock;`. */
-        CXCursor v = strip(value, 1);
+        CXCursor v = strip(&w->tree, value, 1);
         if (clang_getCursorKind(v) == CXCursor_UnaryOperator &&
             clang_getCursorUnaryOperatorKind(v) == CXUnaryOperator_AddrOf) {
             uint32_t id = lock_of(w, v);
@@ -693,56 +866,125 @@ static void record_access(walker_t *w, lval_t *lv, rc_acc_kind_t kind, CXCursor 
     if (!a->text)
         a->text = rc_xstrdup(lv->name.s);
     a->kind = kind;
-    a->flags = lv->flags;
+    a->flags = lv->flags | (w->one_arg ? RC_ACC_ONE_ARG : 0);
     a->pos = pos_of(w, at);
     a->ls = recorded(w, st);
 }
 
+static char *call_arg_key(walker_t *w, CXCursor arg);
+static char *handle_key(const tree_t *t, CXCursor e);
+
+/* Records a call; kk holds the call's children (callee, then arguments). */
 static void record_call(walker_t *w, const char *usr, const char *name, CXCursor at,
-                        const rc_lset_t *st)
+                        const kids_t *kk, const rc_lset_t *st)
 {
     if (!w->record || st->top)
         return;
     rc_fn_facts_t *fn = w->fn;
     GROW(fn->calls, fn->ncalls, fn->capcalls);
-    rc_call_t *c = &fn->calls[fn->ncalls++];
+    rc_call_t *c = &fn->calls[fn->ncalls];
+    memset(c, 0, sizeof *c);
     c->callee = rc_xstrdup(usr);
     c->callee_name = rc_xstrdup(name);
     c->pos = pos_of(w, at);
     c->ls = recorded(w, st);
+    c->fn_param = -1;
+    c->nargs = kk->n > 1 ? (int)kk->n - 1 : 0;
+    if (c->nargs) {
+        c->arg_keys = rc_xcalloc((size_t)c->nargs, sizeof *c->arg_keys);
+        c->arg_fns = rc_xcalloc((size_t)c->nargs, sizeof *c->arg_fns);
+        c->arg_handles = rc_xcalloc((size_t)c->nargs, sizeof *c->arg_handles);
+        for (int i = 0; i < c->nargs; i++) {
+            c->arg_keys[i] = call_arg_key(w, kk->v[1 + i]);
+            c->arg_handles[i] = handle_key(&w->tree, kk->v[1 + i]);
+            targets_t tg = {0};
+            resolve_fn(w, kk->v[1 + i], &tg);
+            if (tg.n == 1)
+                c->arg_fns[i] = rc_xstrdup(tg.usr[0]);
+            targets_free(&tg);
+        }
+    }
+    fn->ncalls++; /* after call_arg_key, which may not touch fn->calls */
 }
 
-static void record_addr_taken(walker_t *w, const char *usr)
+/* The spelling of a function type, the key that matches calls through pointers
+ * with the functions they may reach. */
+static char *fn_type_of(CXType t)
+{
+    CXType c = clang_getCanonicalType(t);
+    if (c.kind == CXType_Pointer)
+        c = clang_getCanonicalType(clang_getPointeeType(c));
+    if (c.kind != CXType_FunctionProto && c.kind != CXType_FunctionNoProto)
+        return NULL;
+    return take(clang_getTypeSpelling(c));
+}
+
+static void record_addr_taken(walker_t *w, CXCursor fdecl)
 {
     if (!w->record)
         return;
+    char *usr = take(clang_getCursorUSR(fdecl));
     rc_fn_facts_t *fn = w->fn;
     for (size_t i = 0; i < fn->naddr; i++)
-        if (strcmp(fn->addr_taken[i], usr) == 0)
+        if (strcmp(fn->addr_taken[i], usr) == 0) {
+            free(usr);
             return;
-    GROW(fn->addr_taken, fn->naddr, fn->capaddr);
-    fn->addr_taken[fn->naddr++] = rc_xstrdup(usr);
+        }
+    if (fn->naddr == fn->capaddr) {
+        fn->capaddr = fn->capaddr ? fn->capaddr * 2 : 8;
+        fn->addr_taken = rc_xrealloc(fn->addr_taken, fn->capaddr * sizeof *fn->addr_taken);
+        fn->addr_types = rc_xrealloc(fn->addr_types, fn->capaddr * sizeof *fn->addr_types);
+    }
+    fn->addr_types[fn->naddr] = fn_type_of(clang_getCursorType(fdecl));
+    fn->addr_taken[fn->naddr++] = usr;
 }
 
 /* USR of the variable at the root of a thread-handle expression (`&t`, `tids[i]`,
  * `&w->tid` -> w), or NULL. */
-static char *handle_root(CXCursor e)
+static char *handle_root(const tree_t *t, CXCursor e)
 {
     for (int guard = 0; guard < 32; guard++) {
-        e = strip(e, 1);
+        e = strip(t, e, 1);
         enum CXCursorKind k = clang_getCursorKind(e);
         if (k == CXCursor_DeclRefExpr) {
             CXCursor d = clang_getCursorReferenced(e);
             return is_var(d) ? take(clang_getCursorUSR(d)) : NULL;
         }
         kids_t kk;
-        children(e, &kk);
+        children(t, e, &kk);
         CXCursor next = clang_getNullCursor();
         if ((k == CXCursor_UnaryOperator || k == CXCursor_ArraySubscriptExpr ||
              k == CXCursor_MemberRefExpr) &&
             kk.n >= 1)
             next = kk.v[0];
-        free(kk.v);
+        kids_free(&kk);
+        if (clang_Cursor_isNull(next))
+            return NULL;
+        e = next;
+    }
+    return NULL;
+}
+
+/* What identifies a thread handle across the functions that create and join it:
+ * the variable for `&t`, `tids[i]` (USR of t, tids), the field for `&w->tid`,
+ * `pool->threads[i]` (USR of the field: the handle may be reached through
+ * different pointers in the two places), or NULL. */
+static char *handle_key(const tree_t *t, CXCursor e)
+{
+    for (int guard = 0; guard < 32; guard++) {
+        e = strip(t, e, 1);
+        enum CXCursorKind k = clang_getCursorKind(e);
+        if (k == CXCursor_DeclRefExpr || k == CXCursor_MemberRefExpr) {
+            CXCursor d = clang_getCursorReferenced(e);
+            enum CXCursorKind dk = clang_getCursorKind(d);
+            return is_var(d) || dk == CXCursor_FieldDecl ? take(clang_getCursorUSR(d)) : NULL;
+        }
+        if (k != CXCursor_UnaryOperator && k != CXCursor_ArraySubscriptExpr)
+            return NULL;
+        kids_t kk;
+        children(t, e, &kk);
+        CXCursor next = kk.n >= 1 ? kk.v[0] : clang_getNullCursor();
+        kids_free(&kk);
         if (clang_Cursor_isNull(next))
             return NULL;
         e = next;
@@ -767,14 +1009,40 @@ static void param_object(walker_t *w, int pi, CXCursor base, lval_t *lv)
     free(bt);
 }
 
+/* When e (a pointer expression) is a global pointer variable, starts lv as the
+ * object it points to: key "*<USR>" + RC_KEY_SEP, name as written. */
+static int global_pointee(walker_t *w, CXCursor e, lval_t *lv)
+{
+    e = strip(&w->tree, e, 1);
+    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
+        return 0;
+    CXCursor d = clang_getCursorReferenced(e);
+    if (!is_global_var(d) || clang_getCursorTLSKind(d) != CXTLS_None)
+        return 0;
+    char *usr = take(clang_getCursorUSR(d));
+    char *name = take(clang_getCursorSpelling(d));
+    rc_strbuf_init(&lv->key);
+    rc_strbuf_init(&lv->name);
+    rc_strbuf_appendf(&lv->key, "*%s%c", usr, RC_KEY_SEP);
+    rc_strbuf_append(&lv->name, name);
+    free(usr);
+    free(name);
+    return 1;
+}
+
 /* Resolves e as a location that outlives the function (global/static variable,
  * its fields and array elements). Returns 1 and fills lv when it is one.
  * Sub-expressions that are evaluated on the way (indexes, pointer bases) are
  * recorded as reads under *st. */
 static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
 {
+    if (!w->record && !w->need_keys) {
+        /* Only the lockset matters on this pass: evaluate for calls inside. */
+        eval_children(w, e, st);
+        return 0;
+    }
     while (clang_getCursorKind(e) == CXCursor_ParenExpr) {
-        CXCursor in = sole_expr_child(e);
+        CXCursor in = sole_expr_child(&w->tree, e);
         if (clang_Cursor_isNull(in))
             break;
         e = in;
@@ -783,9 +1051,7 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
     if (k == CXCursor_DeclRefExpr) {
         CXCursor d = clang_getCursorReferenced(e);
         if (clang_getCursorKind(d) == CXCursor_FunctionDecl) {
-            char *usr = take(clang_getCursorUSR(d));
-            record_addr_taken(w, usr);
-            free(usr);
+            record_addr_taken(w, d);
             return 0;
         }
         if (!is_global_var(d))
@@ -806,14 +1072,22 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
     }
     if (k == CXCursor_MemberRefExpr) {
         kids_t kk;
-        children(e, &kk);
+        children(&w->tree, e, &kk);
         int ok = 0;
         if (kk.n >= 1) {
             CXCursor base = kk.v[0];
             if (type_is_pointer(clang_getCursorType(base))) {
                 eval_expr(w, base, st);
                 int pi = param_derived(w, base);
-                if (pi >= 0) {
+                if (pi < 0 && global_pointee(w, base, lv)) {
+                    /* gp->f where gp is a global pointer: the object it points to */
+                    char *field = take(clang_getCursorSpelling(e));
+                    rc_strbuf_appendf(&lv->key, ".%s", field);
+                    rc_strbuf_appendf(&lv->name, "->%s", field);
+                    free(field);
+                    lv->flags = type_flags(clang_getCursorType(e));
+                    ok = 1;
+                } else if (pi >= 0) {
                     /* s->f where s is (derived from) parameter pi */
                     char *field = take(clang_getCursorSpelling(e));
                     param_object(w, pi, base, lv);
@@ -832,20 +1106,21 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
                 ok = 1;
             }
         }
-        free(kk.v);
+        kids_free(&kk);
         return ok;
     }
     if (k == CXCursor_ArraySubscriptExpr) {
         kids_t kk;
-        children(e, &kk);
+        children(&w->tree, e, &kk);
         int ok = 0;
         if (kk.n == 2) {
             CXCursor base = kk.v[0], idx = kk.v[1];
-            CXCursor arr = strip(base, 0);
+            CXCursor arr = strip(&w->tree, base, 0);
             int pbase = -1;
             int tracked = type_is_array(clang_getCursorType(arr))
                               ? lvalue(w, arr, st, lv)
-                              : (eval_expr(w, base, st), (pbase = param_derived(w, base)) >= 0);
+                              : (eval_expr(w, base, st), (pbase = param_derived(w, base)) >= 0 ||
+                                                             global_pointee(w, base, lv));
             if (tracked) {
                 if (pbase >= 0) {
                     param_object(w, pbase, base, lv); /* p[i] where p comes from a parameter */
@@ -869,17 +1144,18 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
                 eval_expr(w, idx, st);
             }
         }
-        free(kk.v);
+        kids_free(&kk);
         return ok;
     }
     if (k == CXCursor_UnaryOperator &&
         clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_Deref) {
-        CXCursor p = sole_expr_child(e);
+        CXCursor p = sole_expr_child(&w->tree, e);
         if (!clang_Cursor_isNull(p)) {
             eval_expr(w, p, st);
             int pi = param_derived(w, p);
-            if (pi >= 0) {
-                param_object(w, pi, p, lv); /* *p where p comes from a parameter */
+            if (pi >= 0 || global_pointee(w, p, lv)) {
+                if (pi >= 0)
+                    param_object(w, pi, p, lv); /* *p where p comes from a parameter */
                 rc_strbuf_reset(&lv->name);
                 char *t = text_of(w, e);
                 rc_strbuf_append(&lv->name, t ? t : "*(argument)");
@@ -899,14 +1175,14 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
 static void eval_children(walker_t *w, CXCursor e, rc_lset_t *st)
 {
     kids_t kk;
-    children(e, &kk);
+    children(&w->tree, e, &kk);
     for (unsigned i = 0; i < kk.n; i++) {
         if (is_expr(kk.v[i]))
             eval_expr(w, kk.v[i], st);
         else if (clang_isStatement(clang_getCursorKind(kk.v[i])))
             walk_stmt(w, kk.v[i], st);
     }
-    free(kk.v);
+    kids_free(&kk);
 }
 
 /* 1 when local var (USR) is assigned inside the loop extent lb..le. */
@@ -923,7 +1199,7 @@ static int assigned_in(walker_t *w, const char *usr, unsigned lb, unsigned le)
 static rc_arg_kind_t classify_arg(walker_t *w, CXCursor arg, char **key)
 {
     *key = NULL;
-    CXCursor e = strip(arg, 1);
+    CXCursor e = strip(&w->tree, arg, 1);
     enum CXCursorKind k = clang_getCursorKind(e);
     int in_loop = w->loop_le != 0;
     long long v;
@@ -935,16 +1211,18 @@ static rc_arg_kind_t classify_arg(walker_t *w, CXCursor arg, char **key)
     }
     if (k == CXCursor_UnaryOperator &&
         clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf) {
-        CXCursor x = strip(sole_expr_child(e), 0);
+        CXCursor x = strip(&w->tree, sole_expr_child(&w->tree, e), 0);
         if (clang_Cursor_isNull(x))
             return RC_ARG_UNKNOWN;
         int saved = w->record;
         w->record = 0;
+        w->need_keys = 1;
         rc_lset_t scratch;
         rc_lset_empty(&scratch);
         lval_t lv;
         int tracked = lvalue(w, x, &scratch, &lv);
         w->record = saved;
+        w->need_keys = 0;
         if (tracked) {
             rc_arg_kind_t kind = RC_ARG_GLOBAL;
             if (strstr(lv.key.s, "[*]") || strchr(lv.key.s, RC_PARAM_MARK))
@@ -956,13 +1234,13 @@ static rc_arg_kind_t classify_arg(walker_t *w, CXCursor arg, char **key)
         }
         if (clang_getCursorKind(x) == CXCursor_ArraySubscriptExpr) {
             kids_t kk;
-            children(x, &kk);
+            children(&w->tree, x, &kk);
             int cst = kk.n == 2 && is_int_const(kk.v[1], &v);
-            free(kk.v);
+            kids_free(&kk);
             if (!cst)
                 return in_loop ? RC_ARG_DISTINCT : RC_ARG_UNKNOWN;
         }
-        char *root = handle_root(x);
+        char *root = handle_root(&w->tree, x);
         if (!root)
             return RC_ARG_UNKNOWN;
         *key = root;
@@ -973,6 +1251,11 @@ static rc_arg_kind_t classify_arg(walker_t *w, CXCursor arg, char **key)
         if (!is_var(d))
             return RC_ARG_UNKNOWN;
         char *usr = take(clang_getCursorUSR(d));
+        if (type_is_pointer(clang_getCursorType(d)) && is_global_var(d)) {
+            *key = rc_xasprintf("*%s%c", usr, RC_KEY_SEP); /* what gp points to, as gp->f */
+            free(usr);
+            return RC_ARG_GLOBAL;
+        }
         if (type_is_pointer(clang_getCursorType(d))) {
             if (!is_global_var(d) && in_loop && assigned_in(w, usr, w->loop_lb, w->loop_le)) {
                 free(usr);
@@ -987,6 +1270,55 @@ static rc_arg_kind_t classify_arg(walker_t *w, CXCursor arg, char **key)
     if (k == CXCursor_BinaryOperator || k == CXCursor_CallExpr)
         return in_loop ? RC_ARG_DISTINCT : RC_ARG_UNKNOWN; /* a + i, make_arg(i) */
     return RC_ARG_UNKNOWN;
+}
+
+/* The object a call argument points to, as an access key (see rc_call_t), or NULL.
+ * Index parts chosen by the caller's parameters ("[p0]") stay: the link step reads
+ * them in the caller's context. */
+static char *call_arg_key(walker_t *w, CXCursor arg)
+{
+    CXCursor e = strip(&w->tree, arg, 1);
+    if (!type_is_pointer(clang_getCursorType(e)) && !type_is_array(clang_getCursorType(e)))
+        return NULL;
+    int saved = w->record;
+    w->record = 0;
+    w->need_keys = 1;
+    rc_lset_t scratch;
+    rc_lset_empty(&scratch);
+    lval_t lv;
+    int tracked = 0;
+    if (clang_getCursorKind(e) == CXCursor_UnaryOperator &&
+        clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf) {
+        CXCursor x = sole_expr_child(&w->tree, e);
+        tracked = !clang_Cursor_isNull(x) && lvalue(w, x, &scratch, &lv);
+    } else if (type_is_array(clang_getCursorType(e))) {
+        tracked = lvalue(w, e, &scratch, &lv); /* a global array decays to its start */
+    } else {
+        int pi = param_derived(w, e);
+        if (pi >= 0) {
+            param_object(w, pi, e, &lv);
+            tracked = 1;
+        } else {
+            tracked = global_pointee(w, e, &lv);
+        }
+    }
+    w->record = saved;
+    w->need_keys = 0;
+    if (!tracked)
+        return NULL;
+    char *key = rc_strbuf_take(&lv.key);
+    lval_close(&lv);
+    return key;
+}
+
+/* The index of the current function's parameter that e names, or -1. */
+static int parm_of(walker_t *w, CXCursor e)
+{
+    e = strip(&w->tree, e, 1);
+    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
+        return -1;
+    CXCursor d = clang_getCursorReferenced(e);
+    return clang_getCursorKind(d) == CXCursor_ParmDecl ? param_no(w, d) : -1;
 }
 
 static void record_create(walker_t *w, const rc_api_fn_t *api, CXCursor call, kids_t *kk,
@@ -1007,28 +1339,74 @@ static void record_create(walker_t *w, const rc_api_fn_t *api, CXCursor call, ki
         tg.usr = tg.name = NULL;
         tg.n = 0;
         c->handle = api->handle_arg >= 0 && (unsigned)api->handle_arg < nargs
-                        ? handle_root(kk->v[1 + api->handle_arg])
+                        ? handle_key(&w->tree, kk->v[1 + api->handle_arg])
                         : NULL;
         c->api = rc_xstrdup(api->name);
         c->arg_kind = api->arg_arg >= 0 && (unsigned)api->arg_arg < nargs
                           ? classify_arg(w, kk->v[1 + api->arg_arg], &c->arg_key)
                           : RC_ARG_UNKNOWN;
+        c->routine_param = c->arg_param = c->handle_param = -1;
+        if (api->handle_arg >= 0 && (unsigned)api->handle_arg < nargs)
+            c->handle_param = parm_of(w, kk->v[1 + api->handle_arg]);
+        if (c->nroutines == 0 && (unsigned)api->routine_arg < nargs)
+            c->routine_param = parm_of(w, kk->v[1 + api->routine_arg]);
+        if (api->arg_arg >= 0 && (unsigned)api->arg_arg < nargs)
+            c->arg_param = parm_of(w, kk->v[1 + api->arg_arg]);
         c->pos = pos_of(w, call);
         c->ls = recorded(w, st);
     }
     targets_free(&tg);
 }
 
-/* Releases lock l from st; while summarising, remembers that the function does. */
+/* Array locks: "X[3]" and "X[]" (an unknown element) may be the same lock.
+ * Returns the length of the family prefix "X[" when id is an array lock, else 0. */
+static size_t lock_family(const char *id, int *wild)
+{
+    size_t n = strlen(id);
+    if (n < 3 || id[n - 1] != ']')
+        return 0;
+    const char *open = strrchr(id, '[');
+    if (!open)
+        return 0;
+    *wild = open[1] == ']';
+    return (size_t)(open - id) + 1;
+}
+
+/* After releasing array lock l, also drops the held locks it may be (locks[i]
+ * releases any element held; locks[3] releases a held locks[i]). */
+static void remove_aliases(walker_t *w, uint32_t l, rc_lset_t *st)
+{
+    int wild;
+    const char *id = w->facts->locks.v[l];
+    size_t fam = lock_family(id, &wild);
+    if (!fam)
+        return;
+    for (int i = st->n; i-- > 0;) {
+        uint32_t o = RC_LREF_LOCK(st->v[i]);
+        int owild;
+        const char *oid = w->facts->locks.v[o];
+        if (lock_family(oid, &owild) == fam && memcmp(oid, id, fam) == 0 && (wild || owild))
+            rc_lset_remove(st, o);
+    }
+}
+
+/* Releases lock l from st. While summarising, remembers when the function may
+ * release a lock its caller holds (one it did not take itself on every path). */
 static void release(walker_t *w, uint32_t l, rc_lset_t *st)
 {
     if (l == w->unknown_lock) {
+        if (rc_lset_has(st, l)) {
+            rc_lset_remove(st, l); /* pairs with the unidentified lock taken here */
+            return;
+        }
         rc_lset_empty(st); /* it may release any lock */
         w->releases_all |= w->summarizing;
         return;
     }
+    int own = rc_lset_has(st, l); /* taken by this function on every path */
     rc_lset_remove(st, l);
-    if (w->summarizing) {
+    remove_aliases(w, l, st);
+    if (w->summarizing && !own) {
         if (w->released.n == RC_LS_MAX && !rc_lset_has(&w->released, l))
             w->releases_all = 1;
         rc_lset_add(&w->released, l, 0);
@@ -1042,6 +1420,12 @@ static uint32_t summary_lock(walker_t *w, uint32_t l, kids_t *kk)
     if (pi < 0)
         return l;
     return (unsigned)pi + 1 < kk->n ? lock_of(w, kk->v[1 + pi]) : w->unknown_lock;
+}
+
+static int summary_equal(const summary_t *a, const summary_t *b)
+{
+    return a->noreturn == b->noreturn && a->rel_all == b->rel_all &&
+           rc_lset_equal(&a->acq, &b->acq) && rc_lset_equal(&a->rel, &b->rel);
 }
 
 static void apply_summary(walker_t *w, const summary_t *s, kids_t *kk, rc_lset_t *st)
@@ -1059,12 +1443,51 @@ static void apply_summary(walker_t *w, const summary_t *s, kids_t *kk, rc_lset_t
                     RC_LREF_SHARED(s->acq.v[i]));
 }
 
+/* An imported summary's lock in this TU (see summary_lock). */
+static uint32_t import_lock(walker_t *w, const char *id, const char *name, kids_t *kk)
+{
+    if (id[0] == PARAM_LOCK_PREFIX) {
+        int pi = atoi(id + 2);
+        return (unsigned)pi + 1 < kk->n ? lock_of(w, kk->v[1 + pi]) : w->unknown_lock;
+    }
+    return intern_lock(w, id, name);
+}
+
+static void apply_import(walker_t *w, const rc_import_t *im, kids_t *kk, rc_lset_t *st)
+{
+    if (im->noreturn) {
+        rc_lset_top(st);
+        return;
+    }
+    if (im->rel_all)
+        rc_lset_empty(st);
+    for (size_t i = 0; i < im->nrel && !im->rel_all; i++)
+        release(w, import_lock(w, im->rel[i], im->rel_names[i], kk), st);
+    for (size_t i = 0; i < im->nacq; i++)
+        rc_lset_add(st, import_lock(w, im->acq[i], im->acq_names[i], kk), im->acq_shared[i]);
+}
+
+static void record_lockop(walker_t *w, const rc_api_fn_t *api, uint32_t lock, CXCursor at,
+                          const rc_lset_t *st)
+{
+    if (!w->record || st->top)
+        return;
+    rc_fn_facts_t *fn = w->fn;
+    GROW(fn->lockops, fn->nlockops, fn->caplockops);
+    rc_lockop_t *op = &fn->lockops[fn->nlockops++];
+    op->kind = api->kind;
+    op->lock = param_index(w, lock) >= 0 ? w->unknown_lock : lock;
+    op->shared = api->shared;
+    op->pos = pos_of(w, at);
+    op->held = recorded(w, st);
+}
+
 static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
 {
     kids_t kk;
-    children(e, &kk);
+    children(&w->tree, e, &kk);
     if (kk.n == 0) {
-        free(kk.v);
+        kids_free(&kk);
         return;
     }
     CXCursor d = clang_getCursorReferenced(e);
@@ -1082,14 +1505,22 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
     if (api) {
         switch (api->kind) {
         case RC_API_LOCK:
-            if ((unsigned)api->lock_arg < nargs)
-                rc_lset_add(st, lock_of(w, kk.v[1 + api->lock_arg]), api->shared);
+            if ((unsigned)api->lock_arg < nargs) {
+                uint32_t l = lock_of(w, kk.v[1 + api->lock_arg]);
+                record_lockop(w, api, l, e, st);
+                rc_lset_add(st, l, api->shared);
+            }
             break;
-        case RC_API_TRYLOCK:
-            break; /* held only on a branch: see eval_cond */
-        case RC_API_UNLOCK:
+        case RC_API_TRYLOCK: /* held only on a branch: see eval_cond */
             if ((unsigned)api->lock_arg < nargs)
-                release(w, lock_of(w, kk.v[1 + api->lock_arg]), st);
+                record_lockop(w, api, lock_of(w, kk.v[1 + api->lock_arg]), e, st);
+            break;
+        case RC_API_UNLOCK:
+            if ((unsigned)api->lock_arg < nargs) {
+                uint32_t l = lock_of(w, kk.v[1 + api->lock_arg]);
+                record_lockop(w, api, l, e, st);
+                release(w, l, st);
+            }
             break;
         case RC_API_THREAD_CREATE:
             record_create(w, api, e, &kk, st);
@@ -1100,7 +1531,7 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
                 GROW(fn->joins, fn->njoins, fn->capjoins);
                 rc_join_t *j = &fn->joins[fn->njoins++];
                 j->handle = (unsigned)api->handle_arg < nargs
-                                ? handle_root(kk.v[1 + api->handle_arg])
+                                ? handle_key(&w->tree, kk.v[1 + api->handle_arg])
                                 : NULL;
                 j->pos = pos_of(w, e);
             }
@@ -1111,26 +1542,58 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
         }
     } else if (direct) {
         char *usr = take(clang_getCursorUSR(d));
-        record_call(w, usr, name, e, st);
+        record_call(w, usr, name, e, &kk, st);
         uint32_t si = rc_strtab_lookup(&w->sum_usrs, usr);
-        if (si != UINT32_MAX)
+        if (si != UINT32_MAX) {
             apply_summary(w, &w->sums[si], &kk, st);
+            if (w->summarizing) {
+                GROW(w->callees, w->ncallees, w->capcallees);
+                w->callees[w->ncallees++] = si;
+            }
+        } else {
+            rc_strtab_intern(&w->ext, usr);
+            uint32_t ii = w->imports ? rc_strtab_lookup(&w->imports->usrs, usr) : UINT32_MAX;
+            if (ii != UINT32_MAX)
+                apply_import(w, &w->imports->v[ii], &kk, st);
+        }
         free(usr);
     } else {
         targets_t tg = {0};
         resolve_fn(w, kk.v[0], &tg);
         for (size_t i = 0; i < tg.n; i++)
-            record_call(w, tg.usr[i], tg.name[i], e, st);
+            record_call(w, tg.usr[i], tg.name[i], e, &kk, st);
+        CXCursor callee = strip(&w->tree, kk.v[0], 1);
+        CXCursor cd = clang_getCursorReferenced(callee);
+        int ref = clang_getCursorKind(callee) == CXCursor_DeclRefExpr;
+        int pi = ref && clang_getCursorKind(cd) == CXCursor_ParmDecl ? param_no(w, cd) : -1;
+        if (tg.n == 0 && w->record && !st->top && ref && is_global_var(cd)) {
+            /* Through a global function pointer: what the program stores there. */
+            record_call(w, "", "(function pointer)", e, &kk, st);
+            w->fn->calls[w->fn->ncalls - 1].fn_global = take(clang_getCursorUSR(cd));
+        } else if (tg.n == 0 && w->record && !st->top && pi >= 0) {
+            /* Through a parameter: whatever the callers pass (linked in program.c). */
+            record_call(w, "", "(function parameter)", e, &kk, st);
+            w->fn->calls[w->fn->ncalls - 1].fn_param = pi;
+        } else if (tg.n == 0 && w->record && !st->top && !(mask_of(w, kk.v[0]) & DEP_PARAMS)) {
+            /* Through a pointer nobody here can name: linked by function type. Not
+             * when it comes out of a parameter (a thread trampoline's payload):
+             * that would merge every routine started through the trampoline. */
+            char *type = fn_type_of(clang_getCursorType(kk.v[0]));
+            if (type) {
+                record_call(w, "", "(function pointer)", e, &kk, st);
+                w->fn->calls[w->fn->ncalls - 1].fn_type = type;
+            }
+        }
         targets_free(&tg);
     }
     free(name);
-    free(kk.v);
+    kids_free(&kk);
 }
 
 /* The trylock model call that c is (after stripping), or NULL. */
 static const rc_api_fn_t *trylock_call(walker_t *w, CXCursor c)
 {
-    c = strip(c, 1);
+    c = strip(&w->tree, c, 1);
     if (clang_getCursorKind(c) != CXCursor_CallExpr)
         return NULL;
     CXCursor d = clang_getCursorReferenced(c);
@@ -1146,20 +1609,20 @@ static const rc_api_fn_t *trylock_call(walker_t *w, CXCursor c)
 static void trylock_success(walker_t *w, const rc_api_fn_t *api, CXCursor c, rc_lset_t *s)
 {
     kids_t kk;
-    children(strip(c, 1), &kk);
+    children(&w->tree, strip(&w->tree, c, 1), &kk);
     if ((unsigned)api->lock_arg + 1 < kk.n)
         rc_lset_add(s, lock_of(w, kk.v[1 + api->lock_arg]), api->shared);
-    free(kk.v);
+    kids_free(&kk);
 }
 
 /* Evaluates a condition: *t and *f receive the states when it is true / false. */
 static void eval_cond(walker_t *w, CXCursor c, const rc_lset_t *in, rc_lset_t *t, rc_lset_t *f)
 {
-    CXCursor e = strip(c, 0);
+    CXCursor e = strip(&w->tree, c, 0);
     enum CXCursorKind k = clang_getCursorKind(e);
     if (k == CXCursor_UnaryOperator &&
         clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_LNot) {
-        CXCursor in2 = sole_expr_child(e);
+        CXCursor in2 = sole_expr_child(&w->tree, e);
         if (!clang_Cursor_isNull(in2)) {
             eval_cond(w, in2, in, f, t);
             return;
@@ -1168,7 +1631,7 @@ static void eval_cond(walker_t *w, CXCursor c, const rc_lset_t *in, rc_lset_t *t
     if (k == CXCursor_BinaryOperator) {
         enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(e);
         kids_t kk;
-        children(e, &kk);
+        children(&w->tree, e, &kk);
         if (kk.n == 2 && (op == CXBinaryOperator_LAnd || op == CXBinaryOperator_LOr)) {
             rc_lset_t t1, f1, t2, f2;
             eval_cond(w, kk.v[0], in, &t1, &f1);
@@ -1183,7 +1646,7 @@ static void eval_cond(walker_t *w, CXCursor c, const rc_lset_t *in, rc_lset_t *t
                 rc_lset_meet(t, &t2);
                 *f = f2;
             }
-            free(kk.v);
+            kids_free(&kk);
             return;
         }
         if (kk.n == 2 && (op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE)) {
@@ -1199,11 +1662,11 @@ static void eval_cond(walker_t *w, CXCursor c, const rc_lset_t *in, rc_lset_t *t
                 trylock_success(w, api, kk.v[call_side], &ok);
                 *t = op == CXBinaryOperator_EQ ? ok : s;
                 *f = op == CXBinaryOperator_EQ ? s : ok;
-                free(kk.v);
+                kids_free(&kk);
                 return;
             }
         }
-        free(kk.v);
+        kids_free(&kk);
     }
     const rc_api_fn_t *api = trylock_call(w, e);
     rc_lset_t s = *in;
@@ -1214,18 +1677,51 @@ static void eval_cond(walker_t *w, CXCursor c, const rc_lset_t *in, rc_lset_t *t
         trylock_success(w, api, e, f); /* nonzero (true) means it failed */
 }
 
+static void add_gfp(rc_tu_facts_t *tf, const char *var, const char *fn)
+{
+    for (size_t i = 0; i < tf->ngfp; i++)
+        if (strcmp(tf->gfp_var[i], var) == 0 && strcmp(tf->gfp_fn[i], fn) == 0)
+            return;
+    if (tf->ngfp == tf->capgfp) {
+        tf->capgfp = tf->capgfp ? tf->capgfp * 2 : 8;
+        tf->gfp_var = rc_xrealloc(tf->gfp_var, tf->capgfp * sizeof *tf->gfp_var);
+        tf->gfp_fn = rc_xrealloc(tf->gfp_fn, tf->capgfp * sizeof *tf->gfp_fn);
+    }
+    tf->gfp_var[tf->ngfp] = rc_xstrdup(var);
+    tf->gfp_fn[tf->ngfp++] = rc_xstrdup(fn);
+}
+
+/* `gfp = f;` with gfp a global function pointer: remember that gfp may hold f. */
+static void note_global_fnptr(walker_t *w, CXCursor var, CXCursor value)
+{
+    char *type = is_global_var(var) ? fn_type_of(clang_getCursorType(var)) : NULL;
+    if (!type)
+        return;
+    free(type);
+    targets_t tg = {0};
+    resolve_fn(w, value, &tg);
+    char *vusr = take(clang_getCursorUSR(var));
+    for (size_t i = 0; i < tg.n; i++)
+        add_gfp(w->facts, vusr, tg.usr[i]);
+    free(vusr);
+    targets_free(&tg);
+}
+
 static void eval_assign(walker_t *w, CXCursor e, kids_t *kk, int compound, rc_lset_t *st)
 {
     lval_t lv;
     int tracked = lvalue(w, kk->v[0], st, &lv);
     if (!tracked) {
         /* A local target: remember function and lock pointers it receives. */
-        CXCursor lhs = strip(kk->v[0], 0);
+        CXCursor lhs = strip(&w->tree, kk->v[0], 0);
         if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr)
             note_local_assign(w, clang_getCursorReferenced(lhs), kk->v[1]);
         eval_expr(w, kk->v[1], st);
         return;
     }
+    CXCursor lhs = strip(&w->tree, kk->v[0], 0);
+    if (w->record && !compound && clang_getCursorKind(lhs) == CXCursor_DeclRefExpr)
+        note_global_fnptr(w, clang_getCursorReferenced(lhs), kk->v[1]);
     const char *saved_key = w->watch_key;
     int saved_hit = w->watch_hit;
     w->watch_key = compound ? NULL : lv.key.s;
@@ -1234,6 +1730,8 @@ static void eval_assign(walker_t *w, CXCursor e, kids_t *kk, int compound, rc_ls
     int rmw = compound || w->watch_hit;
     w->watch_key = saved_key;
     w->watch_hit = saved_hit;
+    if (rmw && !compound)
+        lv.flags |= RC_ACC_SPLIT;
     record_access(w, &lv, rmw ? RC_ACC_RMW : RC_ACC_WRITE, e, st);
     lval_close(&lv);
 }
@@ -1256,7 +1754,7 @@ static void eval_expr(walker_t *w, CXCursor e, rc_lset_t *st)
     }
     case CXCursor_UnaryOperator: {
         enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(e);
-        CXCursor in = sole_expr_child(e);
+        CXCursor in = sole_expr_child(&w->tree, e);
         if (clang_Cursor_isNull(in))
             return;
         if (op == CXUnaryOperator_PostInc || op == CXUnaryOperator_PostDec ||
@@ -1282,9 +1780,9 @@ static void eval_expr(walker_t *w, CXCursor e, rc_lset_t *st)
     case CXCursor_CompoundAssignOperator: {
         enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(e);
         kids_t kk;
-        children(e, &kk);
+        children(&w->tree, e, &kk);
         if (kk.n != 2) {
-            free(kk.v);
+            kids_free(&kk);
             eval_children(w, e, st);
             return;
         }
@@ -1299,12 +1797,12 @@ static void eval_expr(walker_t *w, CXCursor e, rc_lset_t *st)
             eval_expr(w, kk.v[0], st);
             eval_expr(w, kk.v[1], st);
         }
-        free(kk.v);
+        kids_free(&kk);
         return;
     }
     case CXCursor_ConditionalOperator: {
         kids_t kk;
-        children(e, &kk);
+        children(&w->tree, e, &kk);
         if (kk.n == 3) {
             rc_lset_t t, f;
             eval_cond(w, kk.v[0], st, &t, &f);
@@ -1316,7 +1814,7 @@ static void eval_expr(walker_t *w, CXCursor e, rc_lset_t *st)
             for (unsigned i = 0; i < kk.n; i++)
                 eval_expr(w, kk.v[i], st);
         }
-        free(kk.v);
+        kids_free(&kk);
         return;
     }
     case CXCursor_CallExpr:
@@ -1397,16 +1895,24 @@ static void walk_loop(walker_t *w, CXCursor loop, CXCursor init, CXCursor cond, 
 {
     walk_part(w, init, st);
     unsigned saved_lb = w->loop_lb, saved_le = w->loop_le;
+    unsigned saved_ilb = w->iloop_lb, saved_ile = w->iloop_le;
+    rc_pos_t lp = pos_of(w, loop);
+    w->iloop_lb = lp.off;
+    w->iloop_le = lp.end > lp.off ? lp.end : lp.off + 1;
     if (!w->loop_le) {
-        rc_pos_t p = pos_of(w, loop);
-        w->loop_lb = p.off;
-        w->loop_le = p.end > p.off ? p.end : p.off + 1;
+        w->loop_lb = w->iloop_lb;
+        w->loop_le = w->iloop_le;
     }
     rc_lset_t entry = *st, head = *st, exit, next;
     int saved_record = w->record;
     w->record = 0;
-    int converged = 0;
-    for (int i = 0; i < MAX_LOOP_ITERS && !entry.top; i++) {
+    /* Without calls or labels inside, the body cannot change the lockset: the
+     * head state is the entry state and one pass suffices. */
+    const tnode_t *node = tree_find(&w->tree, loop);
+    int converged = node && !node->may_change_locks;
+    w->fix_depth++;
+    for (int i = 0; i < MAX_LOOP_ITERS && !entry.top && !converged && w->fix_depth <= MAX_FIX_DEPTH;
+         i++) {
         loop_pass(w, cond, body, inc, is_do, &head, &exit, &next);
         rc_lset_t nh = entry;
         rc_lset_meet(&nh, &next);
@@ -1416,6 +1922,7 @@ static void walk_loop(walker_t *w, CXCursor loop, CXCursor init, CXCursor cond, 
         }
         head = nh;
     }
+    w->fix_depth--;
     if (!converged && !entry.top)
         rc_lset_empty(&head);
     w->record = saved_record;
@@ -1423,6 +1930,8 @@ static void walk_loop(walker_t *w, CXCursor loop, CXCursor init, CXCursor cond, 
     *st = exit;
     w->loop_lb = saved_lb;
     w->loop_le = saved_le;
+    w->iloop_lb = saved_ilb;
+    w->iloop_le = saved_ile;
 }
 
 /* Splits a for statement's children into init, cond, inc and body using the
@@ -1430,10 +1939,10 @@ static void walk_loop(walker_t *w, CXCursor loop, CXCursor init, CXCursor cond, 
 static void walk_for(walker_t *w, CXCursor s, rc_lset_t *st)
 {
     kids_t kk;
-    children(s, &kk);
+    children(&w->tree, s, &kk);
     CXCursor init = clang_getNullCursor(), cond = init, inc = init, body = init;
     if (kk.n == 0) {
-        free(kk.v);
+        kids_free(&kk);
         return;
     }
     body = kk.v[kk.n - 1];
@@ -1483,15 +1992,15 @@ static void walk_for(walker_t *w, CXCursor s, rc_lset_t *st)
             walk_stmt(w, kk.v[i], st);
     }
     walk_loop(w, s, init, cond, body, inc, 0, st);
-    free(kk.v);
+    kids_free(&kk);
 }
 
 static void walk_switch(walker_t *w, CXCursor s, rc_lset_t *st)
 {
     kids_t kk;
-    children(s, &kk);
+    children(&w->tree, s, &kk);
     if (kk.n < 2) {
-        free(kk.v);
+        kids_free(&kk);
         return;
     }
     for (unsigned i = 0; i + 1 < kk.n; i++)
@@ -1508,7 +2017,7 @@ static void walk_switch(walker_t *w, CXCursor s, rc_lset_t *st)
     rc_lset_meet(&s2, &f->brk);
     *st = s2;
     w->nframes--;
-    free(kk.v);
+    kids_free(&kk);
 }
 
 static frame_t *innermost(walker_t *w, int loop_only)
@@ -1540,10 +2049,10 @@ static label_state_t *label_for(walker_t *w, unsigned off)
     return l;
 }
 
-static unsigned goto_target(CXCursor g)
+static unsigned goto_target(const tree_t *t, CXCursor g)
 {
     kids_t kk;
-    children(g, &kk);
+    children(t, g, &kk);
     unsigned off = UINT_MAX;
     for (unsigned i = 0; i < kk.n; i++) {
         if (clang_getCursorKind(kk.v[i]) == CXCursor_LabelRef) {
@@ -1552,7 +2061,7 @@ static unsigned goto_target(CXCursor g)
                                        NULL, &off);
         }
     }
-    free(kk.v);
+    kids_free(&kk);
     return off;
 }
 
@@ -1578,7 +2087,7 @@ static enum CXChildVisitResult prescan(CXCursor c, CXCursor parent, CXClientData
     walker_t *w = d;
     enum CXCursorKind k = clang_getCursorKind(c);
     if (k == CXCursor_GotoStmt) {
-        unsigned target = goto_target(c), here;
+        unsigned target = goto_target(&w->tree, c), here;
         clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(c)), NULL, NULL, NULL,
                                    &here);
         if (target != UINT_MAX && target <= here)
@@ -1587,30 +2096,30 @@ static enum CXChildVisitResult prescan(CXCursor c, CXCursor parent, CXClientData
         w->indirect_goto = 1;
     } else if (k == CXCursor_VarDecl) {
         kids_t kk;
-        children(c, &kk);
+        children(&w->tree, c, &kk);
         CXCursor init = clang_getNullCursor();
         for (unsigned i = 0; i < kk.n; i++)
             if (is_expr(kk.v[i]))
                 init = kk.v[i];
-        free(kk.v);
+        kids_free(&kk);
         if (!clang_Cursor_isNull(init))
             add_asg(w, c, init, c);
     } else if (k == CXCursor_BinaryOperator || k == CXCursor_CompoundAssignOperator) {
         enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
         if (op >= CXBinaryOperator_Assign && op <= CXBinaryOperator_OrAssign) {
             kids_t kk;
-            children(c, &kk);
+            children(&w->tree, c, &kk);
             if (kk.n == 2) {
-                CXCursor lhs = strip(kk.v[0], 0);
+                CXCursor lhs = strip(&w->tree, kk.v[0], 0);
                 if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr)
                     add_asg(w, clang_getCursorReferenced(lhs), kk.v[1], c);
             }
-            free(kk.v);
+            kids_free(&kk);
         }
     } else if (k == CXCursor_UnaryOperator) {
         enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(c);
         if (op >= CXUnaryOperator_PostInc && op <= CXUnaryOperator_PreDec) {
-            CXCursor in = strip(sole_expr_child(c), 0);
+            CXCursor in = strip(&w->tree, sole_expr_child(&w->tree, c), 0);
             if (clang_getCursorKind(in) == CXCursor_DeclRefExpr)
                 add_asg(w, clang_getCursorReferenced(in), clang_getNullCursor(), c);
         }
@@ -1643,6 +2152,27 @@ static void compute_masks(walker_t *w)
         w->asgs[i].mask |= DEP_OTHER; /* no fixpoint: give up on precision */
 }
 
+/* 1 when condition c is `v == k` / `k == v` (or `!v`) with k a constant and v a
+ * value derived one-to-one from parameter 0: true for one value of the parameter. */
+static int selects_one_arg(walker_t *w, CXCursor c)
+{
+    c = strip(&w->tree, c, 0);
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_UnaryOperator &&
+        clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot) {
+        CXCursor in = sole_expr_child(&w->tree, c);
+        return !clang_Cursor_isNull(in) && param_derived(w, in) == 0;
+    }
+    if (k != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(c) != CXBinaryOperator_EQ)
+        return 0;
+    kids_t kk;
+    children(&w->tree, c, &kk);
+    int one = kk.n == 2 && ((is_int_const(kk.v[1], NULL) && param_derived(w, kk.v[0]) == 0) ||
+                            (is_int_const(kk.v[0], NULL) && param_derived(w, kk.v[1]) == 0));
+    kids_free(&kk);
+    return one;
+}
+
 static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
 {
     enum CXCursorKind k = clang_getCursorKind(s);
@@ -1653,63 +2183,67 @@ static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
     switch (k) {
     case CXCursor_CompoundStmt: {
         kids_t kk;
-        children(s, &kk);
+        children(&w->tree, s, &kk);
         for (unsigned i = 0; i < kk.n; i++)
             walk_stmt(w, kk.v[i], st);
-        free(kk.v);
+        kids_free(&kk);
         return;
     }
     case CXCursor_DeclStmt: {
         kids_t kk;
-        children(s, &kk);
+        children(&w->tree, s, &kk);
         for (unsigned i = 0; i < kk.n; i++) {
             CXCursor d = kk.v[i];
             if (clang_getCursorKind(d) != CXCursor_VarDecl || is_global_var(d))
                 continue; /* static locals are initialised before the program runs */
             kids_t vk;
-            children(d, &vk);
+            children(&w->tree, d, &vk);
             CXCursor init = clang_getNullCursor();
             for (unsigned j = 0; j < vk.n; j++)
                 if (is_expr(vk.v[j]))
                     init = vk.v[j];
-            free(vk.v);
+            kids_free(&vk);
             if (!clang_Cursor_isNull(init)) {
                 note_local_assign(w, d, init);
                 eval_expr(w, init, st);
             }
         }
-        free(kk.v);
+        kids_free(&kk);
         return;
     }
     case CXCursor_IfStmt: {
         kids_t kk;
-        children(s, &kk);
+        children(&w->tree, s, &kk);
         unsigned ci = 0;
         while (ci < kk.n && !is_expr(kk.v[ci]))
             walk_stmt(w, kk.v[ci++], st); /* C2y/C++ init-statements */
         if (ci < kk.n) {
             rc_lset_t t, f;
             eval_cond(w, kk.v[ci], st, &t, &f);
+            int saved_one = w->one_arg;
+            if (w->record) /* only what is recorded carries the flag */
+                w->one_arg |= selects_one_arg(w, kk.v[ci]);
             if (ci + 1 < kk.n)
                 walk_stmt(w, kk.v[ci + 1], &t);
+            w->one_arg = saved_one;
             if (ci + 2 < kk.n)
                 walk_stmt(w, kk.v[ci + 2], &f);
             *st = t;
             rc_lset_meet(st, &f);
         }
-        free(kk.v);
+        kids_free(&kk);
         return;
     }
     case CXCursor_WhileStmt:
     case CXCursor_DoStmt: {
         kids_t kk;
-        children(s, &kk);
+        children(&w->tree, s, &kk);
         if (kk.n == 2) {
             int is_do = k == CXCursor_DoStmt;
             CXCursor none = clang_getNullCursor();
             walk_loop(w, s, none, kk.v[is_do ? 1 : 0], kk.v[is_do ? 0 : 1], none, is_do, st);
         }
-        free(kk.v);
+        kids_free(&kk);
         return;
     }
     case CXCursor_ForStmt:
@@ -1727,12 +2261,12 @@ static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
                 sw->saw_default = 1;
         }
         kids_t kk;
-        children(s, &kk);
+        children(&w->tree, s, &kk);
         /* A case's children are its value(s) then the statement; the statement is
          * last. */
         if (kk.n)
             walk_stmt(w, kk.v[kk.n - 1], st);
-        free(kk.v);
+        kids_free(&kk);
         return;
     }
     case CXCursor_BreakStmt:
@@ -1749,7 +2283,7 @@ static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
         rc_lset_top(st);
         return;
     case CXCursor_GotoStmt: {
-        unsigned target = goto_target(s);
+        unsigned target = goto_target(&w->tree, s);
         if (target != UINT_MAX)
             rc_lset_meet(&label_for(w, target)->ls, st);
         rc_lset_top(st);
@@ -1767,10 +2301,10 @@ static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
         else
             rc_lset_meet(st, &l->ls);
         kids_t kk;
-        children(s, &kk);
+        children(&w->tree, s, &kk);
         if (kk.n)
             walk_stmt(w, kk.v[kk.n - 1], st);
-        free(kk.v);
+        kids_free(&kk);
         return;
     }
     case CXCursor_NullStmt:
@@ -1779,11 +2313,11 @@ static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
         return;
     default: {
         kids_t kk;
-        children(s, &kk);
+        children(&w->tree, s, &kk);
         for (unsigned i = 0; i < kk.n; i++)
             if (clang_isStatement(clang_getCursorKind(kk.v[i])) || is_expr(kk.v[i]))
                 walk_stmt(w, kk.v[i], st);
-        free(kk.v);
+        kids_free(&kk);
         return;
     }
     }
@@ -1801,20 +2335,21 @@ static char *file_name(CXFile f)
 }
 
 /* Walks one function definition. When summarising, computes its summary (what a
- * call to it does to the caller's locks) and returns 1 if that changed; otherwise
- * records its facts. */
-static int walk_function(walker_t *w, CXCursor fn, int summarize)
+ * call to it does to the caller's locks) into w->sums[index] and returns 1 if that
+ * changed; otherwise records its facts. */
+static int walk_function(walker_t *w, CXCursor fn, uint32_t index, int summarize)
 {
     kids_t kk;
-    children(fn, &kk);
+    children(&w->tree, fn, &kk);
     CXCursor body = clang_getNullCursor();
     for (unsigned i = 0; i < kk.n; i++)
         if (clang_getCursorKind(kk.v[i]) == CXCursor_CompoundStmt)
             body = kk.v[i];
-    free(kk.v);
+    kids_free(&kk);
     if (clang_Cursor_isNull(body))
         return 0;
 
+    tree_build(&w->tree, body);
     CXFile file = NULL;
     unsigned line, col;
     clang_getExpansionLocation(clang_getCursorLocation(fn), &file, &line, &col, NULL);
@@ -1839,8 +2374,10 @@ static int walk_function(walker_t *w, CXCursor fn, int summarize)
     w->text = file ? clang_getFileContents(w->tu, file, &len) : NULL;
     w->textlen = len;
     w->record = !summarize;
-    w->loop_lb = w->loop_le = 0;
+    w->loop_lb = w->loop_le = w->iloop_lb = w->iloop_le = 0;
     w->nframes = 0;
+    w->fix_depth = 0;
+    w->one_arg = 0;
     w->nlabels = 0;
     w->indirect_goto = 0;
     w->watch_key = NULL;
@@ -1865,32 +2402,20 @@ static int walk_function(walker_t *w, CXCursor fn, int summarize)
         free(w->aliases[i].name);
     }
     w->naliases = 0;
-    if (!summarize)
+    if (!summarize) {
+        f->summary = w->sums[index];
         return 0;
+    }
 
-    summary_t sum = {0};
+    summary_t sum;
+    memset(&sum, 0, sizeof sum);
     sum.noreturn = w->ret.top;
     if (!sum.noreturn)
         sum.acq = w->ret;
     sum.rel = w->released;
     sum.rel_all = w->releases_all;
-    int trivial = !sum.noreturn && !sum.rel_all && sum.acq.n == 0 && sum.rel.n == 0;
-    char *usr = take(clang_getCursorUSR(fn));
-    uint32_t si = rc_strtab_lookup(&w->sum_usrs, usr);
-    int changed = 0;
-    if (si == UINT32_MAX && !trivial) {
-        si = rc_strtab_intern(&w->sum_usrs, usr);
-        if (si >= w->capsums) {
-            w->capsums = w->sum_usrs.cap;
-            w->sums = rc_xrealloc(w->sums, w->capsums * sizeof *w->sums);
-        }
-        w->sums[si] = sum;
-        changed = 1;
-    } else if (si != UINT32_MAX) {
-        changed = memcmp(&w->sums[si], &sum, sizeof sum) != 0;
-        w->sums[si] = sum;
-    }
-    free(usr);
+    int changed = !summary_equal(&w->sums[index], &sum);
+    w->sums[index] = sum;
     return changed;
 }
 
@@ -1899,34 +2424,122 @@ typedef struct fnlist {
     size_t n, cap;
 } fnlist_t;
 
+typedef struct init_scan {
+    rc_tu_facts_t *tf;
+    char *var; /* USR of the global when it is a function pointer, else NULL */
+} init_scan_t;
+
+/* In a global's initialiser: every function named escapes (a callback table), and
+ * a function pointer global may hold it. */
+static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientData d)
+{
+    (void)parent;
+    init_scan_t *is = d;
+    CXCursor f = clang_getCursorReferenced(c);
+    if (clang_getCursorKind(c) == CXCursor_DeclRefExpr &&
+        clang_getCursorKind(f) == CXCursor_FunctionDecl) {
+        rc_tu_facts_t *tf = is->tf;
+        char *usr = take(clang_getCursorUSR(f));
+        if (is->var)
+            add_gfp(tf, is->var, usr);
+        if (tf->nesc == tf->capesc) {
+            tf->capesc = tf->capesc ? tf->capesc * 2 : 8;
+            tf->esc_fns = rc_xrealloc(tf->esc_fns, tf->capesc * sizeof *tf->esc_fns);
+            tf->esc_types = rc_xrealloc(tf->esc_types, tf->capesc * sizeof *tf->esc_types);
+        }
+        tf->esc_types[tf->nesc] = fn_type_of(clang_getCursorType(f));
+        tf->esc_fns[tf->nesc++] = usr;
+    }
+    return CXChildVisit_Recurse;
+}
+
+typedef struct top_scan {
+    fnlist_t *fns;
+    rc_tu_facts_t *tf;
+} top_scan_t;
+
 static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientData d)
 {
     (void)parent;
-    fnlist_t *l = d;
-    if (clang_getCursorKind(c) != CXCursor_FunctionDecl || !clang_isCursorDefinition(c))
+    top_scan_t *ts = d;
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if ((k != CXCursor_FunctionDecl && k != CXCursor_VarDecl) || !clang_isCursorDefinition(c))
         return CXChildVisit_Continue;
     if (clang_Location_isInSystemHeader(clang_getCursorLocation(c)))
         return CXChildVisit_Continue;
+    if (k == CXCursor_VarDecl) {
+        char *type = fn_type_of(clang_getCursorType(c));
+        init_scan_t is = {ts->tf, type ? take(clang_getCursorUSR(c)) : NULL};
+        free(type);
+        clang_visitChildren(c, scan_init, &is);
+        free(is.var);
+        return CXChildVisit_Continue;
+    }
+    fnlist_t *l = ts->fns;
     GROW(l->v, l->n, l->cap);
     l->v[l->n++] = c;
     return CXChildVisit_Continue;
 }
 
-/* Summaries first (a few rounds, so wrappers of wrappers and wrappers defined
- * after their callers are seen), then the facts. */
+/* Summaries first, then the facts. Summaries are recomputed, for the functions
+ * that call one whose summary changed, until nothing changes (at most a few
+ * rounds: wrappers of wrappers, wrappers defined after their callers). */
 static void walk_tu(walker_t *w)
 {
     fnlist_t fns = {0};
-    clang_visitChildren(clang_getTranslationUnitCursor(w->tu), visit_top, &fns);
-    for (int round = 0; round < 3; round++) {
-        int changed = 0;
-        for (size_t i = 0; i < fns.n; i++)
-            changed |= walk_function(w, fns.v[i], 1);
-        if (!changed)
+    top_scan_t ts = {&fns, w->facts};
+    clang_visitChildren(clang_getTranslationUnitCursor(w->tu), visit_top, &ts);
+    w->sums = rc_xcalloc(fns.n ? fns.n : 1, sizeof *w->sums);
+    for (size_t i = 0; i < fns.n; i++) {
+        char *usr = take(clang_getCursorUSR(fns.v[i]));
+        uint32_t before = w->sum_usrs.n;
+        if (rc_strtab_intern(&w->sum_usrs, usr) != before)
+            fns.v[i] = clang_getNullCursor(); /* a second definition (cannot compile) */
+        else
+            rc_lset_empty(&w->sums[before].acq);
+        free(usr);
+    }
+    /* Entry i of fns maps to summary index rank[i] (skipping null cursors). */
+    uint32_t *rank = rc_xcalloc(fns.n ? fns.n : 1, sizeof *rank);
+    for (size_t i = 0, k = 0; i < fns.n; i++)
+        rank[i] = clang_Cursor_isNull(fns.v[i]) ? UINT32_MAX : (uint32_t)k++;
+    uint8_t *changed = rc_xcalloc(w->sum_usrs.n + 1, 1), *next = rc_xcalloc(w->sum_usrs.n + 1, 1);
+    uint32_t **deps = rc_xcalloc(fns.n ? fns.n : 1, sizeof *deps);
+    size_t *ndeps = rc_xcalloc(fns.n ? fns.n : 1, sizeof *ndeps);
+    for (int round = 0; round < 4; round++) {
+        int any = 0;
+        for (size_t i = 0; i < fns.n; i++) {
+            if (rank[i] == UINT32_MAX)
+                continue;
+            int stale = round == 0;
+            for (size_t d = 0; d < ndeps[i] && !stale; d++)
+                stale = changed[deps[i][d]];
+            if (!stale)
+                continue;
+            w->ncallees = 0;
+            next[rank[i]] = (uint8_t)walk_function(w, fns.v[i], rank[i], 1);
+            any |= next[rank[i]];
+            free(deps[i]);
+            deps[i] = rc_xmalloc((w->ncallees ? w->ncallees : 1) * sizeof **deps);
+            if (w->ncallees)
+                memcpy(deps[i], w->callees, w->ncallees * sizeof **deps);
+            ndeps[i] = w->ncallees;
+        }
+        memcpy(changed, next, w->sum_usrs.n);
+        memset(next, 0, w->sum_usrs.n);
+        if (!any)
             break;
     }
-    for (size_t i = 0; i < fns.n; i++)
-        walk_function(w, fns.v[i], 0);
+    for (size_t i = 0; i < fns.n; i++) {
+        if (rank[i] != UINT32_MAX)
+            walk_function(w, fns.v[i], rank[i], 0);
+        free(deps[i]);
+    }
+    free(deps);
+    free(ndeps);
+    free(changed);
+    free(next);
+    free(rank);
     free(fns.v);
 }
 
@@ -1942,6 +2555,16 @@ void rc_tu_facts_close(rc_tu_facts_t *tf)
         for (size_t j = 0; j < f->ncalls; j++) {
             free(f->calls[j].callee);
             free(f->calls[j].callee_name);
+            free(f->calls[j].fn_type);
+            free(f->calls[j].fn_global);
+            for (int a = 0; a < f->calls[j].nargs; a++) {
+                free(f->calls[j].arg_keys[a]);
+                free(f->calls[j].arg_fns[a]);
+                free(f->calls[j].arg_handles[a]);
+            }
+            free(f->calls[j].arg_handles);
+            free(f->calls[j].arg_keys);
+            free(f->calls[j].arg_fns);
         }
         for (size_t j = 0; j < f->ncreates; j++) {
             rc_create_t *c = &f->creates[j];
@@ -1957,12 +2580,16 @@ void rc_tu_facts_close(rc_tu_facts_t *tf)
         }
         for (size_t j = 0; j < f->njoins; j++)
             free(f->joins[j].handle);
-        for (size_t j = 0; j < f->naddr; j++)
+        for (size_t j = 0; j < f->naddr; j++) {
             free(f->addr_taken[j]);
+            free(f->addr_types[j]);
+        }
+        free(f->addr_types);
         free(f->acc);
         free(f->calls);
         free(f->creates);
         free(f->joins);
+        free(f->lockops);
         free(f->addr_taken);
         free(f->usr);
         free(f->name);
@@ -1970,6 +2597,21 @@ void rc_tu_facts_close(rc_tu_facts_t *tf)
     }
     free(tf->fns);
     free(tf->file);
+    for (size_t i = 0; i < tf->nesc; i++) {
+        free(tf->esc_fns[i]);
+        free(tf->esc_types[i]);
+    }
+    free(tf->esc_fns);
+    free(tf->esc_types);
+    for (size_t i = 0; i < tf->ngfp; i++) {
+        free(tf->gfp_var[i]);
+        free(tf->gfp_fn[i]);
+    }
+    free(tf->gfp_var);
+    free(tf->gfp_fn);
+    for (size_t i = 0; i < tf->next; i++)
+        free(tf->ext_callees[i]);
+    free(tf->ext_callees);
     for (uint32_t i = 0; i < tf->locks.n; i++)
         free(tf->lock_names[i]);
     free(tf->lock_names);
@@ -2117,12 +2759,17 @@ static void append_diag(rc_strbuf_t *b, CXDiagnostic d, const char *fallback_fil
     free(text);
 }
 
-int rc_frontend_run(void *index, const rc_models_t *models, const rc_tu_job_t *job,
-                    rc_tu_facts_t *facts, rc_tu_status_t *st)
+int rc_frontend_run(void *index, const rc_models_t *models, const rc_imports_t *imports,
+                    const rc_tu_job_t *job, rc_tu_facts_t *facts, rc_tu_status_t *st)
 {
     memset(facts, 0, sizeof *facts);
     st->ok = 0;
     st->message = NULL;
+    if (access(job->file, R_OK) != 0) {
+        st->message =
+            rc_xasprintf("%s: error: cannot read the file: %s\n", job->file, strerror(errno));
+        return RC_EPARSE;
+    }
     CXTranslationUnit tu = NULL;
     enum CXErrorCode ec = parse(index, job, NULL, 0, &tu);
     char **drop = NULL;
@@ -2159,14 +2806,23 @@ int rc_frontend_run(void *index, const rc_models_t *models, const rc_tu_job_t *j
     walker_t w = {0};
     w.tu = tu;
     w.models = models;
+    w.imports = imports;
     w.facts = facts;
     w.unknown_lock = intern_lock(&w, UNKNOWN_LOCK, "an unidentified lock");
     walk_tu(&w);
     free(w.frames);
+    tree_free(&w.tree);
     for (size_t i = 0; i < w.nasgs; i++)
         free(w.asgs[i].var);
     free(w.asgs);
     free(w.sums);
+    free(w.callees);
+    for (uint32_t i = 0; i < w.ext.n; i++)
+        if (rc_strtab_lookup(&w.sum_usrs, w.ext.v[i]) == UINT32_MAX) {
+            GROW(facts->ext_callees, facts->next, facts->capext);
+            facts->ext_callees[facts->next++] = rc_xstrdup(w.ext.v[i]);
+        }
+    rc_strtab_close(&w.ext);
     rc_strtab_close(&w.sum_usrs);
     free(w.aliases);
     free(w.labels);

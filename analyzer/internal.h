@@ -102,11 +102,13 @@ int rc_lset_has(const rc_lset_t *s, uint32_t lock);
 /* ---- Facts (frontend.c) ---------------------------------------------------- */
 
 /* A program point inside a function. loop_lb..loop_le is the extent of the
- * outermost loop around it (both 0 when it is not in a loop). */
+ * outermost loop around it, iloop_lb..iloop_le of the innermost (all 0 when it is
+ * not in a loop). */
 typedef struct rc_pos {
     unsigned line, col;
     unsigned off, end;
     unsigned loop_lb, loop_le;
+    unsigned iloop_lb, iloop_le;
 } rc_pos_t;
 
 typedef enum rc_acc_kind {
@@ -120,6 +122,11 @@ enum {
     RC_LOC_TLS = 1 << 1,      /* _Thread_local / __thread: one copy per thread */
     RC_LOC_CONST = 1 << 2,    /* const-qualified: cannot be written */
     RC_LOC_VOLATILE = 1 << 3, /* volatile: no synchronisation, kept for messages */
+    RC_ACC_SPLIT = 1 << 4,    /* an RMW written `x = x op y`: a separate load and store even
+                                 when x is atomic */
+    RC_ACC_ONE_ARG = 1 << 5,  /* under `if (id == c)` with id derived one-to-one from the
+                                 function's parameter 0: when that parameter differs per
+                                 thread, at most one thread runs it */
 };
 
 /* Separates the variable's USR from the path inside it in access keys (USRs may
@@ -129,10 +136,18 @@ enum {
  * "<function USR>\x1dp<index>". */
 #define RC_PARAM_MARK '\x1d'
 
-/* An access to a location that outlives the function: a global, a file
- * static, a static local, or a part of one (field, array element). */
+/* An access to a location that may outlive the function: a global, a file
+ * static, a static local, or a part of one (field, array element), what a global
+ * pointer points to, or what a pointer parameter points to.
+ *
+ *   key root                 meaning
+ *   "<var USR>"              the variable
+ *   "*<var USR>"             what the global pointer var points to
+ *   "<fn USR>\x1dp<i>"       what parameter i of fn points to (resolved when linking)
+ * followed by RC_KEY_SEP and a path of ".field" and "[N]" / "[*]" (any element) /
+ * "[p<i>]" (the element chosen one-to-one by parameter i) components. */
 typedef struct rc_access {
-    char *key;  /* root USR, RC_KEY_SEP, path: "c:@counter\x1e", "c:@g\x1e.n", "c:@h\x1e[*]" */
+    char *key;  /* root, RC_KEY_SEP, path: "c:@counter\x1e", "c:@g\x1e.n", "c:@h\x1e[*]" */
     char *name; /* as written for messages: "counter", "g.n", "hist[i]" */
     char *text; /* the whole expression, whitespace folded: "counter = counter + 1" */
     rc_acc_kind_t kind;
@@ -142,10 +157,20 @@ typedef struct rc_access {
 } rc_access_t;
 
 typedef struct rc_call {
-    char *callee; /* USR of the callee */
+    char *callee;    /* USR of the callee; "" for a call through an unknown pointer */
+    char *fn_type;   /* call through an unknown pointer: the function type ("void (void *)") */
+    int fn_param;    /* call through the caller's own parameter fn_param (else -1) */
+    char *fn_global; /* call through this global function pointer (USR), or NULL */
     char *callee_name;
     rc_pos_t pos;
     rc_lset_t ls;
+    /* Per argument: the access key of the object a pointer argument points to
+     * (`&g.s` -> "c:@g\x1e.s", a global pointer gp -> "*c:@gp\x1e", a parameter-derived
+     * pointer -> that parameter's object key), NULL when unknown or not a pointer. */
+    char **arg_keys;
+    char **arg_fns;     /* per argument: USR of the function it designates, or NULL */
+    char **arg_handles; /* per argument: its thread-handle identity (see rc_create_t) */
+    int nargs;
 } rc_call_t;
 
 /* What a creation passes as the start routine's argument, as far as sharing goes. */
@@ -167,17 +192,41 @@ typedef struct rc_create {
     char *api;    /* "pthread_create", "thrd_create" */
     rc_arg_kind_t arg_kind;
     char *arg_key;
+    /* A creation wrapper (`void spawn(void *(*fn)(void *), void *a) { pthread_create(..,
+     * fn, a); }`): the wrapper's parameters that hold the routine / argument, else -1. */
+    int routine_param, arg_param, handle_param;
     rc_pos_t pos;
     rc_lset_t ls;
 } rc_create_t;
+
+/* A lock operation as written: lock, trylock (whatever its outcome) or unlock
+ * of `lock` (TU lock index), with the locks held just before it. The material
+ * for lock-order rules (an acquisition while holding others). */
+typedef struct rc_lockop {
+    rc_api_kind_t kind; /* RC_API_LOCK, RC_API_TRYLOCK or RC_API_UNLOCK */
+    uint32_t lock;
+    int shared;
+    rc_pos_t pos;
+    rc_lset_t held;
+} rc_lockop_t;
 
 typedef struct rc_join {
     char *handle; /* USR of the joined handle's root variable, NULL when unknown */
     rc_pos_t pos;
 } rc_join_t;
 
+/* What calling a function does to the caller's locks: remove `rel` (every lock
+ * when rel_all), then add `acq`; noreturn: the call does not return. Lock indexes
+ * are the TU's; a parameter lock ("\x01p<i>") stands for the call's argument i. */
+typedef struct rc_summary {
+    rc_lset_t acq, rel;
+    int rel_all;
+    int noreturn;
+} rc_summary_t;
+
 typedef struct rc_fn_facts {
     char *usr, *name;
+    rc_summary_t summary;
     char *file; /* file of the definition (the body's offsets refer to it) */
     unsigned line, col;
     rc_access_t *acc;
@@ -188,7 +237,10 @@ typedef struct rc_fn_facts {
     size_t ncreates, capcreates;
     rc_join_t *joins;
     size_t njoins, capjoins;
+    rc_lockop_t *lockops;
+    size_t nlockops, caplockops;
     char **addr_taken; /* functions whose address escapes here other than as a start routine */
+    char **addr_types; /* parallel: their function types, as spelled for rc_call_t.fn_type */
     size_t naddr, capaddr;
 } rc_fn_facts_t;
 
@@ -199,15 +251,48 @@ typedef struct rc_tu_facts {
     char **lock_names; /* parallel to locks.v: "m", "stats::lock", "an unidentified lock" */
     rc_fn_facts_t *fns;
     size_t nfns, capfns;
+    /* Functions whose address escapes in initialisers of globals (callback tables). */
+    char **esc_fns, **esc_types;
+    size_t nesc, capesc;
+    /* Functions stored in global function pointers, by initialiser or assignment:
+     * gfp_var[i] (USR of the pointer) may hold gfp_fn[i] (USR of the function). */
+    char **gfp_var, **gfp_fn;
+    size_t ngfp, capgfp;
+    /* Functions called here, defined elsewhere and not modelled (USRs, unique). */
+    char **ext_callees;
+    size_t next, capext;
 } rc_tu_facts_t;
+
+/* Summaries of functions defined in other TUs, for a TU that calls them: lock
+ * effects named by identity, so that each TU maps them to its own indexes. */
+typedef struct rc_import {
+    char **acq, **acq_names, **rel, **rel_names;
+    uint8_t *acq_shared;
+    size_t nacq, nrel;
+    int rel_all, noreturn;
+} rc_import_t;
+
+typedef struct rc_imports {
+    rc_strtab_t usrs; /* function USR -> index into v */
+    rc_import_t *v;
+} rc_imports_t;
+
+/* Adds every non-trivial summary in tus to im (zero-initialised by the caller; the
+ * first definition of a function wins). */
+void rc_imports_add(rc_imports_t *im, const rc_tu_facts_t *tus, size_t ntus);
+void rc_imports_close(rc_imports_t *im);
+/* 1 when tf calls a function whose summary is in im (its facts would change). */
+int rc_imports_needed(const rc_imports_t *im, const rc_tu_facts_t *tf);
+/* 1 when a summary tf uses differs between tables a and b. */
+int rc_imports_changed_for(const rc_imports_t *a, const rc_imports_t *b, const rc_tu_facts_t *tf);
 
 void rc_tu_facts_close(rc_tu_facts_t *f);
 
 /* Parses one job and extracts its facts. Returns RC_OK and fills *facts when the
  * TU parsed without errors; RC_EPARSE with st->message set otherwise. `index` is
  * a CXIndex owned by the calling thread (void * keeps clang-c out of this header). */
-int rc_frontend_run(void *index, const rc_models_t *models, const rc_tu_job_t *job,
-                    rc_tu_facts_t *facts, rc_tu_status_t *st);
+int rc_frontend_run(void *index, const rc_models_t *models, const rc_imports_t *imports,
+                    const rc_tu_job_t *job, rc_tu_facts_t *facts, rc_tu_status_t *st);
 
 /* ---- The analyzer ---------------------------------------------------------- */
 
@@ -229,19 +314,28 @@ typedef struct rc_mpos {
     unsigned off, end, lb, le;
 } rc_mpos_t;
 
-/* A thread creation site (a create fact of a defined function). */
+/* A thread creation site: one start routine of a create fact, or, for a creation
+ * wrapper, one call of the wrapper and the routine that call passes. */
 typedef struct rc_psite {
-    uint32_t fn;
-    const rc_create_t *c;
+    uint32_t fn;          /* function holding the create fact */
+    const rc_create_t *c; /* the create fact (handle, api) */
+    const char *routine;  /* USR of the start routine */
+    uint32_t at_fn;       /* where the creation happens: fn, or the wrapper's caller */
+    const rc_pos_t *at;
+    rc_arg_kind_t arg_kind; /* how the routine's argument is shared */
+    const char *arg_key;
+    const char *handle; /* identity of the thread handle, NULL when unknown */
 } rc_psite_t;
 
 /* One way a start routine gets started: site `site` executed in root `root`. */
 typedef struct rc_cinst {
     uint32_t site;
     uint32_t root;
-    rc_mpos_t at;  /* when root is the main root: main-level position */
-    int many;      /* may execute several times per instance of root */
-    int contained; /* the creating function (not main) joins the thread before returning */
+    rc_mpos_t at;        /* when root is the main root: main-level position */
+    int many;            /* may execute several times per instance of root */
+    int contained;       /* the creating function (not main) joins the thread before returning */
+    unsigned serial_end; /* main joins it later in the same loop iteration: it runs from
+                            `at` to this offset (0: not so) */
 } rc_cinst_t;
 
 /* A thread context: the initial thread running `main`, or a start routine. */
@@ -260,10 +354,19 @@ typedef struct rc_root {
     int arg_distinct;       /* a different object or value per thread */
 } rc_root_t;
 
+/* A call-graph edge: call `call` of the function may enter function `target`. A
+ * direct call has one edge when its callee is defined; a call through an unknown
+ * pointer has one per address-taken function of the same type. */
+typedef struct rc_edge {
+    uint32_t call;
+    uint32_t target;
+} rc_edge_t;
+
 typedef struct rc_pfn {
     const rc_fn_facts_t *f;
-    uint32_t tu;       /* index of the TU the facts came from */
-    uint32_t *callees; /* function index per call (UINT32_MAX: not defined) */
+    uint32_t tu; /* index of the TU the facts came from */
+    rc_edge_t *edges;
+    size_t nedges;
 } rc_pfn_t;
 
 /* How a function is reached from a root. */
@@ -282,9 +385,11 @@ typedef struct rc_program {
     rc_strtab_t locks;       /* global lock identities */
     const char **lock_names; /* parallel to locks.v (borrowed from the TU facts) */
     uint32_t unknown_lock;
-    uint32_t **lockmap; /* per TU: local lock index -> global lock index */
-    uint32_t main_fn;   /* UINT32_MAX when no `main` is defined */
-    uint32_t main_root; /* UINT32_MAX when no `main` is defined */
+    uint32_t *lock_family; /* per lock: the array it is an element of (UINT32_MAX: none) */
+    uint8_t *lock_wild;    /* per lock: an element whose index is unknown ("X[]") */
+    uint32_t **lockmap;    /* per TU: local lock index -> global lock index */
+    uint32_t main_fn;      /* UINT32_MAX when no `main` is defined */
+    uint32_t main_root;    /* UINT32_MAX when no `main` is defined */
     rc_root_t *roots;
     size_t nroots;
     rc_reach_t *reach;  /* [root * nfns + fn] */
@@ -292,6 +397,9 @@ typedef struct rc_program {
     size_t *nmtimes;
     rc_psite_t *sites;
     size_t nsites;
+    uint32_t *escaped; /* defined functions whose address escapes (callable from anywhere) */
+    const char **escaped_types;
+    size_t nescaped;
     /* Effective access keys, per function and access: the facts' key with objects
      * reached through a start routine's argument resolved (to the global passed,
      * or kept as the routine's own object), "[p0]" slots turned into "[#]"
@@ -326,7 +434,8 @@ void rc_program_inst(const rc_program_t *p, uint32_t root, uint32_t fn, const rc
 /* 1 when the two instances may run at the same time in different threads. */
 int rc_program_concurrent(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b);
 /* 1 when locksets a and b keep two accesses apart: a common lock not held shared on
- * both sides, or an unidentified lock on either side. */
+ * both sides (an array lock with an unknown index counts as any element of its
+ * array), or an unidentified lock on either side. */
 int rc_program_protected(const rc_program_t *p, const rc_lset_t *a, const rc_lset_t *b);
 /* Appends "'m', 'n' (shared)" or "no lock" to b. */
 void rc_program_lset_str(const rc_program_t *p, const rc_lset_t *s, rc_strbuf_t *b);

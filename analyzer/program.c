@@ -6,27 +6,37 @@
  * Steps of rc_program_build:
  *   1. functions    joined by USR; the first definition wins (a static inline in a
  *                   header is seen once per TU with the same body)
- *   2. locks        TU-local lock indexes mapped to global ones (by lock identity)
+ *   2. locks        TU-local lock indexes mapped to global ones (by lock identity);
+ *                   array locks grouped in families ("X[3]", "X[]")
  *   3. roots        `main` (the initial thread) and every defined start routine of a
  *                   thread creation
  *   4. reach        per root, the functions reachable through direct calls; the entry
  *                   lockset of each (∩ over call sites of caller-entry ∪ call-site set,
- *                   a context-insensitive summary per root) and whether it may run
- *                   several times per root instance
+ *                   a context-insensitive summary per root; ∅ for functions whose
+ *                   address escapes) and whether it may run several times per root
+ *                   instance
  *   5. main times   for each function reached from main, the calls in main's own body
  *                   through which it runs: main is treated as straight-line code in
  *                   which creations and joins are ordered by their source offsets
  *   6. starts       for each root, the creation instances (site x creating root) and
  *                   the joins in main that may wait for it; `multi` when two instances
- *                   may overlap or one is in a loop
+ *                   may overlap or one is in a loop; a thread created by another
+ *                   thread and joined by the same function is nested in it
+ *   7. arguments    per start routine, whether its argument is one global object,
+ *                   one other object, or a different one per thread
+ *   8. keys         effective access keys: objects reached through pointer
+ *                   parameters resolved from what the callers and creations pass,
+ *                   per-thread slots "[p0]" turned into "[#]" or "[*]"
  *
  * May-happen-in-parallel (rc_program_concurrent):
  *   same root             only if the root is multi (main never is)
  *   main vs routine R     R is running at one of the main-level positions of the main
  *                         event: some creation of R may precede it and no join of R
- *                         must lie between the two
- *   routine vs routine    one is running when the other is created; either started by
- *                         another thread (unknown timing) counts as always
+ *                         must lie between the two (for a nested R: its parent is
+ *                         running there)
+ *   routine vs routine    one is running when the other is created, or their parents
+ *                         overlap; a thread started by another without a join in the
+ *                         same function has unknown timing and overlaps everything
  * Positions order by offset; an event inside the loop of a creation may follow it
  * (next iteration). A join counts only if its whole loop ends before the event.
  */
@@ -126,12 +136,12 @@ static void compute_reach(rc_program_t *p, uint32_t root)
         uint32_t g = work[--nwork];
         queued[g] = 0;
         const rc_pfn_t *pg = &p->fns[g];
-        for (size_t c = 0; c < pg->f->ncalls; c++) {
-            uint32_t f = pg->callees[c];
-            if (f == UINT32_MAX || f == start)
+        for (size_t e = 0; e < pg->nedges; e++) {
+            uint32_t f = pg->edges[e].target;
+            if (f == start)
                 continue; /* the root's own entry set stays empty */
             rc_lset_t at;
-            rc_program_lset(p, pg->tu, &pg->f->calls[c].ls, &at);
+            rc_program_lset(p, pg->tu, &pg->f->calls[pg->edges[e].call].ls, &at);
             rc_lset_join(&at, &rr[g].entry);
             rc_lset_t ne = rr[f].entry;
             rc_lset_meet(&ne, &at);
@@ -147,13 +157,10 @@ static void compute_reach(rc_program_t *p, uint32_t root)
     }
     /* Functions whose address escapes may also be called indirectly from unknown
      * places: when reached at all, nothing is known to be held at their entry. */
-    for (size_t i = 0; i < p->nfns; i++) {
-        const rc_fn_facts_t *f = p->fns[i].f;
-        for (size_t a = 0; a < f->naddr; a++) {
-            uint32_t t = rc_strtab_lookup(&p->fn_usrs, f->addr_taken[a]);
-            if (t != UINT32_MAX && t != start && rr[t].reached)
-                rc_lset_empty(&rr[t].entry);
-        }
+    for (size_t i = 0; i < p->nescaped; i++) {
+        uint32_t t = p->escaped[i];
+        if (t != start && rr[t].reached)
+            rc_lset_empty(&rr[t].entry);
     }
     /* many: more than one incoming call site, a call site in a loop, or a caller that
      * itself runs many times. Iterate to a fixpoint (monotone, boolean). */
@@ -161,10 +168,9 @@ static void compute_reach(rc_program_t *p, uint32_t root)
     for (size_t g = 0; g < p->nfns; g++) {
         if (!rr[g].reached)
             continue;
-        for (size_t c = 0; c < p->fns[g].f->ncalls; c++) {
-            uint32_t f = p->fns[g].callees[c];
-            if (f != UINT32_MAX)
-                incoming[f] += p->fns[g].f->calls[c].pos.loop_le ? 2 : 1;
+        for (size_t e = 0; e < p->fns[g].nedges; e++) {
+            const rc_edge_t *ed = &p->fns[g].edges[e];
+            incoming[ed->target] += p->fns[g].f->calls[ed->call].pos.loop_le ? 2 : 1;
         }
     }
     for (size_t i = 0; i < p->nfns; i++)
@@ -175,9 +181,9 @@ static void compute_reach(rc_program_t *p, uint32_t root)
         for (size_t g = 0; g < p->nfns; g++) {
             if (!rr[g].reached || !rr[g].many)
                 continue;
-            for (size_t c = 0; c < p->fns[g].f->ncalls; c++) {
-                uint32_t f = p->fns[g].callees[c];
-                if (f != UINT32_MAX && !rr[f].many) {
+            for (size_t e = 0; e < p->fns[g].nedges; e++) {
+                uint32_t f = p->fns[g].edges[e].target;
+                if (!rr[f].many) {
                     rr[f].many = 1;
                     changed = 1;
                 }
@@ -199,11 +205,11 @@ static void compute_main_times(rc_program_t *p)
     const rc_pfn_t *pm = &p->fns[p->main_fn];
     uint32_t *stamp = rc_xcalloc(p->nfns, sizeof *stamp);
     uint32_t *stack = rc_xmalloc((p->nfns + 1) * sizeof *stack);
-    for (size_t c = 0; c < pm->f->ncalls; c++) {
-        uint32_t f0 = pm->callees[c];
-        if (f0 == UINT32_MAX || f0 == p->main_fn)
+    for (size_t c = 0; c < pm->nedges; c++) {
+        uint32_t f0 = pm->edges[c].target;
+        if (f0 == p->main_fn)
             continue;
-        rc_mpos_t at = mpos_of(&pm->f->calls[c].pos);
+        rc_mpos_t at = mpos_of(&pm->f->calls[pm->edges[c].call].pos);
         uint32_t mark = (uint32_t)c + 1;
         size_t n = 0;
         stack[n++] = f0;
@@ -211,9 +217,9 @@ static void compute_main_times(rc_program_t *p)
         while (n) {
             uint32_t g = stack[--n];
             push_mpos(&p->mtimes[g], &p->nmtimes[g], &at);
-            for (size_t k = 0; k < p->fns[g].f->ncalls; k++) {
-                uint32_t f = p->fns[g].callees[k];
-                if (f != UINT32_MAX && f != p->main_fn && stamp[f] != mark) {
+            for (size_t k = 0; k < p->fns[g].nedges; k++) {
+                uint32_t f = p->fns[g].edges[k].target;
+                if (f != p->main_fn && stamp[f] != mark) {
                     stamp[f] = mark;
                     stack[n++] = f;
                 }
@@ -246,8 +252,26 @@ static int contained(const rc_program_t *p, const rc_psite_t *s)
     rc_mpos_t c = mpos_of(&s->c->pos);
     for (size_t j = 0; j < f->njoins; j++) {
         rc_mpos_t jp = mpos_of(&f->joins[j].pos);
-        if (handles_match(s->c->handle, f->joins[j].handle) && must_precede(&c, &jp))
+        if (handles_match(s->handle, f->joins[j].handle) && must_precede(&c, &jp))
             return 1;
+    }
+    return 0;
+}
+
+/* For a site in a loop whose thread is joined later in the same iteration of the
+ * innermost loop (`for (...) { create(&t); ...; join(t); }`: one thread at a
+ * time), the end offset of that join; else 0. Handles must be known and equal. */
+static unsigned serial_join(const rc_program_t *p, const rc_psite_t *s)
+{
+    const rc_pos_t *c = &s->c->pos;
+    if (s->at_fn != s->fn || !c->iloop_le || !s->handle)
+        return 0;
+    const rc_fn_facts_t *f = p->fns[s->fn].f;
+    for (size_t j = 0; j < f->njoins; j++) {
+        const rc_join_t *jn = &f->joins[j];
+        if (jn->handle && strcmp(jn->handle, s->handle) == 0 && jn->pos.off > c->end &&
+            jn->pos.iloop_lb == c->iloop_lb && jn->pos.iloop_le == c->iloop_le)
+            return jn->pos.end > jn->pos.off ? jn->pos.end : jn->pos.off;
     }
     return 0;
 }
@@ -257,6 +281,8 @@ static int running_from(const rc_root_t *r, const rc_cinst_t *ci, const rc_mpos_
 {
     if (ci->contained)
         return ci->at.off <= t->off && t->off <= ci->at.end;
+    if (ci->serial_end)
+        return ci->at.off <= t->off && t->off <= ci->serial_end;
     if (!may_precede(&ci->at, t))
         return 0;
     for (size_t j = 0; j < r->njoins; j++)
@@ -265,14 +291,48 @@ static int running_from(const rc_root_t *r, const rc_cinst_t *ci, const rc_mpos_
     return 1;
 }
 
-static int running(const rc_program_t *p, uint32_t root, const rc_mpos_t *t)
+#define MAX_NEST 8 /* threads started by threads: how deep the timing is followed */
+
+/* 1 when some instance of root may be running at main-level position t. A thread
+ * started (and joined) inside another thread runs while that one does. */
+static int running_at(const rc_program_t *p, uint32_t root, const rc_mpos_t *t, int depth)
 {
     const rc_root_t *r = &p->roots[root];
-    if (r->unknown_start)
+    if (r->unknown_start || depth > MAX_NEST)
         return 1;
-    for (size_t i = 0; i < r->nci; i++)
-        if (running_from(r, &r->ci[i], t))
+    for (size_t i = 0; i < r->nci; i++) {
+        const rc_cinst_t *ci = &r->ci[i];
+        if (p->roots[ci->root].is_main ? running_from(r, ci, t)
+                                       : running_at(p, ci->root, t, depth + 1))
             return 1;
+    }
+    return 0;
+}
+
+static int running(const rc_program_t *p, uint32_t root, const rc_mpos_t *t)
+{
+    return running_at(p, root, t, 0);
+}
+
+/* 1 when instances of two different start routines a and b may run at once: one
+ * is running when the other starts, or they are nested in threads that overlap. */
+static int roots_overlap(const rc_program_t *p, uint32_t a, uint32_t b, int depth)
+{
+    if (a == b)
+        return 1; /* a thread and one it started: they overlap until the join */
+    const rc_root_t *ra = &p->roots[a], *rb = &p->roots[b];
+    if (ra->unknown_start || rb->unknown_start || depth > MAX_NEST)
+        return 1;
+    for (int side = 0; side < 2; side++) {
+        const rc_root_t *r = side ? ra : rb;
+        uint32_t other = side ? b : a;
+        for (size_t i = 0; i < r->nci; i++) {
+            const rc_cinst_t *ci = &r->ci[i];
+            if (p->roots[ci->root].is_main ? running(p, other, &ci->at)
+                                           : roots_overlap(p, ci->root, other, depth + 1))
+                return 1;
+        }
+    }
     return 0;
 }
 
@@ -282,35 +342,51 @@ static void compute_starts(rc_program_t *p)
     for (size_t s = 0; s < p->nsites; s++) {
         const rc_psite_t *site = &p->sites[s];
         int cont = contained(p, site);
-        for (size_t k = 0; k < site->c->nroutines; k++) {
-            uint32_t fn = rc_strtab_lookup(&p->fn_usrs, site->c->routines[k]);
-            uint32_t e = fn == UINT32_MAX ? UINT32_MAX : root_of_fn(p, fn);
-            if (e == UINT32_MAX)
+        uint32_t fn = rc_strtab_lookup(&p->fn_usrs, site->routine);
+        uint32_t e = fn == UINT32_MAX ? UINT32_MAX : root_of_fn(p, fn);
+        if (e == UINT32_MAX)
+            continue;
+        rc_root_t *er = &p->roots[e];
+        /* In a loop where it happens, or inside the wrapper doing it; a loop that
+         * joins each thread before starting the next does not count. */
+        unsigned serial = serial_join(p, site);
+        int looped = (site->at->loop_le != 0 && !serial) ||
+                     (site->at_fn != site->fn && site->c->pos.loop_le);
+        int reached = 0;
+        for (size_t r = 0; r < p->nroots; r++)
+            reached |= rc_program_reach(p, (uint32_t)r, site->at_fn)->reached;
+        if (!reached) {
+            /* Created in code no root reaches (a library's entry point, a program
+             * without main): called from unknown places at unknown times. */
+            er->unknown_start = 1;
+            if (looped)
+                er->multi = 1;
+        }
+        for (size_t r = 0; r < p->nroots; r++) {
+            const rc_reach_t *rr = rc_program_reach(p, (uint32_t)r, site->at_fn);
+            if (!rr->reached)
                 continue;
-            rc_root_t *er = &p->roots[e];
-            for (size_t r = 0; r < p->nroots; r++) {
-                const rc_reach_t *rr = rc_program_reach(p, (uint32_t)r, site->fn);
-                if (!rr->reached)
-                    continue;
-                if (!p->roots[r].is_main) {
+            if (!p->roots[r].is_main) {
+                /* Started by another thread: its timing follows that thread's when
+                 * the creating function joins it before returning. */
+                if (!cont)
                     er->unknown_start = 1;
-                    er->ci = rc_xrealloc(er->ci, (er->nci + 1) * sizeof *er->ci);
-                    er->ci[er->nci++] = (rc_cinst_t){(uint32_t)s,
-                                                     (uint32_t)r,
-                                                     {0, 0, 0, 0},
-                                                     site->c->pos.loop_le != 0 || rr->many,
-                                                     0};
-                    continue;
-                }
-                rc_mpos_t own;
-                size_t nt;
-                const rc_mpos_t *ts = main_times(p, site->fn, &site->c->pos, &own, &nt);
-                for (size_t t = 0; t < nt; t++) {
-                    int many = site->c->pos.loop_le != 0 || rr->many || ts[t].lb != ts[t].off ||
-                               ts[t].le != ts[t].end;
-                    er->ci = rc_xrealloc(er->ci, (er->nci + 1) * sizeof *er->ci);
-                    er->ci[er->nci++] = (rc_cinst_t){(uint32_t)s, (uint32_t)r, ts[t], many, cont};
-                }
+                er->ci = rc_xrealloc(er->ci, (er->nci + 1) * sizeof *er->ci);
+                er->ci[er->nci++] = (rc_cinst_t){(uint32_t)s,        (uint32_t)r, {0, 0, 0, 0},
+                                                 looped || rr->many, cont,        0};
+                continue;
+            }
+            rc_mpos_t own;
+            size_t nt;
+            const rc_mpos_t *ts = main_times(p, site->at_fn, site->at, &own, &nt);
+            for (size_t t = 0; t < nt; t++) {
+                /* main's own loops are judged above (serial); a caller's loop here. */
+                int own = site->at_fn == p->main_fn;
+                int many = looped || rr->many ||
+                           (!own && (ts[t].lb != ts[t].off || ts[t].le != ts[t].end));
+                er->ci = rc_xrealloc(er->ci, (er->nci + 1) * sizeof *er->ci);
+                er->ci[er->nci++] =
+                    (rc_cinst_t){(uint32_t)s, (uint32_t)r, ts[t], many, cont, own ? serial : 0};
             }
         }
     }
@@ -328,8 +404,7 @@ static void compute_starts(rc_program_t *p)
                     rc_root_t *er = &p->roots[e];
                     int match = 0;
                     for (size_t i = 0; i < er->nci && !match; i++)
-                        match =
-                            handles_match(p->sites[er->ci[i].site].c->handle, f->joins[j].handle);
+                        match = handles_match(p->sites[er->ci[i].site].handle, f->joins[j].handle);
                     for (size_t t = 0; match && t < nt; t++)
                         push_mpos(&er->joins, &er->njoins, &ts[t]);
                 }
@@ -373,17 +448,17 @@ static void classify_args(rc_program_t *p)
         rc_root_t *rt = &p->roots[r];
         if (rt->is_main || rt->nci == 0)
             continue;
-        const rc_create_t *c0 = p->sites[rt->ci[0].site].c;
+        const rc_psite_t *c0 = &p->sites[rt->ci[0].site];
         int all_global = 1, all_same = 1, all_distinct = 1, values = 1;
         for (size_t i = 0; i < rt->nci; i++) {
-            const rc_create_t *c = p->sites[rt->ci[i].site].c;
+            const rc_psite_t *c = &p->sites[rt->ci[i].site];
             int same_key = c->arg_key && c0->arg_key && strcmp(c->arg_key, c0->arg_key) == 0;
             all_global &= c->arg_kind == RC_ARG_GLOBAL && same_key;
             all_same &= c->arg_kind == RC_ARG_SAME && same_key;
             all_distinct &= c->arg_kind == RC_ARG_DISTINCT;
             values &= c->arg_kind == RC_ARG_VALUE && !rt->ci[i].many;
             for (size_t j = 0; values && j < i; j++)
-                values = strcmp(p->sites[rt->ci[j].site].c->arg_key, c->arg_key) != 0;
+                values = strcmp(p->sites[rt->ci[j].site].arg_key, c->arg_key) != 0;
         }
         rt->arg_global = all_global ? c0->arg_key : NULL;
         rt->arg_same = all_same;
@@ -391,54 +466,354 @@ static void classify_args(rc_program_t *p)
     }
 }
 
-/* Step 8: effective access keys (rc_program_t.keys). */
-static char *effective_key(const rc_program_t *p, uint32_t fn, const char *key)
+/* Step 8: effective access keys (rc_program_t.keys).
+ *
+ * An access through a function's pointer parameter (key root "<F>\x1dp<i>") is
+ * resolved to what the callers pass: every call of F (rc_call_t.arg_keys) and,
+ * for a start routine's argument, every creation. When all agree, the access is
+ * to that object; when they name different parts of one variable, to the whole
+ * variable; otherwise (different objects, an unknown argument, F called through a
+ * pointer) it is dropped. Arguments that are themselves parameter objects of the
+ * caller are resolved the same way, recursively. */
+
+#define MAX_PARAMS 8
+
+typedef struct memo {
+    char *key;
+    int state; /* 0 not computed, 1 in progress (a cycle resolves to unknown), 2 done */
+} memo_t;
+
+typedef struct resolver {
+    const rc_program_t *p;
+    memo_t *memo;       /* [fn * MAX_PARAMS + param] */
+    uint32_t **callers; /* per function: pairs (caller fn, call index) */
+    size_t *ncallers;
+    uint8_t *addr_taken; /* called through pointers from unknown places */
+} resolver_t;
+
+static char *resolve_param(resolver_t *rs, uint32_t fn, int pi);
+
+/* Appends path to b, reading "[p<i>]" slots in the context of fn: "[#]" (one slot
+ * per thread) when fn is a start routine whose threads get distinct arguments and
+ * i is its argument, else "[*]" (any element). */
+static void append_path(const rc_program_t *p, uint32_t fn, const char *path, rc_strbuf_t *b)
 {
     uint32_t r = root_of_fn(p, fn);
     const rc_root_t *rt = r == UINT32_MAX ? NULL : &p->roots[r];
-    const char *mark = strchr(key, RC_PARAM_MARK);
-    rc_strbuf_t b;
-    rc_strbuf_init(&b);
-    const char *path;
-    if (mark) {
-        /* The object the routine's parameter 0 (its argument) points to. */
-        if (!rt || strncmp(mark + 1, "p0", 2) != 0 || mark[3] != RC_KEY_SEP)
-            return NULL;
-        path = mark + 4;
-        if (rt->arg_global)
-            rc_strbuf_append(&b, rt->arg_global);
-        else if (rt->arg_same)
-            rc_strbuf_appendn(&b, key, (size_t)(path - key));
-        else
-            return NULL; /* per-thread or unknown objects */
-    } else {
-        path = strchr(key, RC_KEY_SEP);
-        path = path ? path + 1 : key + strlen(key);
-        rc_strbuf_appendn(&b, key, (size_t)(path - key));
-    }
     for (const char *s = path; *s;) {
         if (strncmp(s, "[p", 2) == 0 && s[2] >= '0' && s[2] <= '9') {
             const char *end = strchr(s, ']');
             int slot = rt && s[2] == '0' && s[3] == ']' && rt->arg_distinct;
-            rc_strbuf_append(&b, slot ? "[#]" : "[*]");
+            rc_strbuf_append(b, slot ? "[#]" : "[*]");
             s = end ? end + 1 : s + strlen(s);
         } else {
-            rc_strbuf_appendn(&b, s, 1);
+            rc_strbuf_appendn(b, s, 1);
             s++;
         }
     }
+}
+
+/* Splits "<F>\x1dp<i>\x1e<path>"; returns the parameter index or -1. */
+static int param_key(const char *key, const char **path)
+{
+    const char *mark = strchr(key, RC_PARAM_MARK);
+    if (!mark || mark[1] != 'p')
+        return -1;
+    char *end;
+    long pi = strtol(mark + 2, &end, 10);
+    if (*end != RC_KEY_SEP || pi < 0 || pi > 64)
+        return -1;
+    *path = end + 1;
+    return (int)pi;
+}
+
+/* k as seen from function fn, with a parameter-object root resolved; owned or NULL. */
+static char *resolve_key(resolver_t *rs, uint32_t fn, const char *k)
+{
+    const char *path;
+    rc_strbuf_t b;
+    rc_strbuf_init(&b);
+    int pi = param_key(k, &path);
+    if (pi >= 0) {
+        const char *base = resolve_param(rs, fn, pi);
+        if (!base)
+            return NULL;
+        rc_strbuf_append(&b, base);
+    } else {
+        path = strchr(k, RC_KEY_SEP);
+        path = path ? path + 1 : k + strlen(k);
+        rc_strbuf_appendn(&b, k, (size_t)(path - k));
+    }
+    append_path(rs->p, fn, path, &b);
     return rc_strbuf_take(&b);
+}
+
+/* Merges candidate k (owned) into *acc; returns 0 when they cannot be reconciled. */
+static int merge_key(char **acc, char *k)
+{
+    if (!*acc) {
+        *acc = k;
+        return 1;
+    }
+    size_t ra = strcspn(*acc, (const char[]){RC_KEY_SEP, 0});
+    size_t rk = strcspn(k, (const char[]){RC_KEY_SEP, 0});
+    int same_root = ra == rk && memcmp(*acc, k, ra) == 0;
+    if (same_root && strcmp(*acc, k) != 0)
+        (*acc)[ra + 1 < strlen(*acc) ? ra + 1 : strlen(*acc)] = '\0'; /* the whole variable */
+    free(k);
+    return same_root;
+}
+
+static char *resolve_param(resolver_t *rs, uint32_t fn, int pi)
+{
+    if (pi >= MAX_PARAMS)
+        return NULL;
+    memo_t *m = &rs->memo[(size_t)fn * MAX_PARAMS + (size_t)pi];
+    if (m->state)
+        return m->state == 2 ? m->key : NULL;
+    m->state = 1;
+    const rc_program_t *p = rs->p;
+    char *acc = NULL;
+    int any = 0, ok = !rs->addr_taken[fn];
+    for (size_t i = 0; ok && i < rs->ncallers[fn]; i++) {
+        uint32_t g = rs->callers[fn][2 * i], c = rs->callers[fn][2 * i + 1];
+        const rc_call_t *call = &p->fns[g].f->calls[c];
+        char *k =
+            pi < call->nargs && call->arg_keys[pi] ? resolve_key(rs, g, call->arg_keys[pi]) : NULL;
+        ok = k && merge_key(&acc, k);
+        any = 1;
+    }
+    uint32_t r = root_of_fn(p, fn);
+    if (ok && r != UINT32_MAX && pi == 0) {
+        const rc_root_t *rt = &p->roots[r];
+        any = 1;
+        if (rt->arg_global)
+            ok = merge_key(&acc, rc_xstrdup(rt->arg_global));
+        else if (rt->arg_same)
+            ok = merge_key(&acc,
+                           rc_xasprintf("%s%cp0%c", p->fns[fn].f->usr, RC_PARAM_MARK, RC_KEY_SEP));
+        else
+            ok = 0; /* a private object per thread, or unknown */
+    }
+    if (!ok || !any) {
+        free(acc);
+        acc = NULL;
+    }
+    m->key = acc;
+    m->state = 2;
+    return acc;
+}
+
+static char *effective_key(resolver_t *rs, uint32_t fn, const char *key)
+{
+    return resolve_key(rs, fn, key);
 }
 
 static void compute_keys(rc_program_t *p)
 {
-    p->keys = rc_xcalloc(p->nfns ? p->nfns : 1, sizeof *p->keys);
+    resolver_t rs = {p, NULL, NULL, NULL, NULL};
+    size_t n = p->nfns ? p->nfns : 1;
+    rs.memo = rc_xcalloc(n * MAX_PARAMS, sizeof *rs.memo);
+    rs.callers = rc_xcalloc(n, sizeof *rs.callers);
+    rs.ncallers = rc_xcalloc(n, sizeof *rs.ncallers);
+    rs.addr_taken = rc_xcalloc(n, 1);
+    for (size_t g = 0; g < p->nfns; g++) {
+        for (size_t e = 0; e < p->fns[g].nedges; e++) {
+            uint32_t t = p->fns[g].edges[e].target;
+            size_t k = rs.ncallers[t]++;
+            rs.callers[t] = rc_xrealloc(rs.callers[t], 2 * (k + 1) * sizeof(uint32_t));
+            rs.callers[t][2 * k] = (uint32_t)g;
+            rs.callers[t][2 * k + 1] = p->fns[g].edges[e].call;
+        }
+    }
+    for (size_t i = 0; i < p->nescaped; i++)
+        rs.addr_taken[p->escaped[i]] = 1;
+    p->keys = rc_xcalloc(n, sizeof *p->keys);
     for (size_t f = 0; f < p->nfns; f++) {
         const rc_fn_facts_t *fn = p->fns[f].f;
         p->keys[f] = rc_xcalloc(fn->nacc ? fn->nacc : 1, sizeof **p->keys);
         for (size_t i = 0; i < fn->nacc; i++)
-            p->keys[f][i] = effective_key(p, (uint32_t)f, fn->acc[i].key);
+            p->keys[f][i] = effective_key(&rs, (uint32_t)f, fn->acc[i].key);
     }
+    for (size_t i = 0; i < n * MAX_PARAMS; i++)
+        free(rs.memo[i].key);
+    for (size_t f = 0; f < n; f++)
+        free(rs.callers[f]);
+    free(rs.memo);
+    free(rs.callers);
+    free(rs.ncallers);
+    free(rs.addr_taken);
+}
+
+static void add_site(rc_program_t *p, rc_psite_t s)
+{
+    p->sites = rc_xrealloc(p->sites, (p->nsites + 1) * sizeof *p->sites);
+    p->sites[p->nsites++] = s;
+}
+
+/* Creation wrappers: a create whose routine is the function's own parameter starts,
+ * at each call of the function, the routine that call passes. The argument is
+ * shared like what the call passes when that is a global object, per thread when
+ * it is anything else passed in a loop, unknown otherwise. */
+static void add_wrapper_sites(rc_program_t *p)
+{
+    size_t nfns = p->nfns;
+    for (uint32_t h = 0; h < nfns; h++) {
+        const rc_fn_facts_t *hf = p->fns[h].f;
+        for (size_t e = 0; e < p->fns[h].nedges; e++) {
+            const rc_call_t *call = &hf->calls[p->fns[h].edges[e].call];
+            uint32_t g = p->fns[h].edges[e].target;
+            const rc_fn_facts_t *gf = p->fns[g].f;
+            for (size_t c = 0; c < gf->ncreates; c++) {
+                const rc_create_t *cr = &gf->creates[c];
+                int rp = cr->routine_param;
+                if (rp < 0 || rp >= call->nargs || !call->arg_fns[rp])
+                    continue;
+                rc_arg_kind_t kind = RC_ARG_UNKNOWN;
+                const char *key = NULL;
+                int ap = cr->arg_param;
+                if (ap < 0) {
+                    kind = cr->arg_kind;
+                    key = cr->arg_key;
+                } else if (ap < call->nargs && call->arg_keys[ap] &&
+                           !strchr(call->arg_keys[ap], RC_PARAM_MARK)) {
+                    kind = RC_ARG_GLOBAL;
+                    key = call->arg_keys[ap];
+                } else if (ap < call->nargs && !call->arg_keys[ap] && call->pos.loop_le) {
+                    /* Not a global object, passed in a loop: taken to differ per
+                     * iteration (`spawn(worker, &args[i])`, `spawn(worker, (void *)i)`). */
+                    kind = RC_ARG_DISTINCT;
+                }
+                /* The handle the caller passes, when the wrapper's is its parameter. */
+                int hp = cr->handle_param;
+                const char *handle = hp < 0             ? cr->handle
+                                     : hp < call->nargs ? call->arg_handles[hp]
+                                                        : NULL;
+                add_site(p,
+                         (rc_psite_t){g, cr, call->arg_fns[rp], h, &call->pos, kind, key, handle});
+            }
+        }
+    }
+}
+
+/* The defined functions whose address escapes, in functions or in initialisers of
+ * globals, each once (rc_program_t.escaped). */
+static void collect_escaped(rc_program_t *p)
+{
+    uint8_t *seen = rc_xcalloc(p->nfns ? p->nfns : 1, 1);
+    for (size_t pass = 0; pass < 2; pass++) {
+        size_t nsrc = pass == 0 ? p->nfns : p->ntus;
+        for (size_t s = 0; s < nsrc; s++) {
+            size_t n = pass == 0 ? p->fns[s].f->naddr : p->tus[s]->nesc;
+            char *const *usrs = pass == 0 ? p->fns[s].f->addr_taken : p->tus[s]->esc_fns;
+            char *const *types = pass == 0 ? p->fns[s].f->addr_types : p->tus[s]->esc_types;
+            for (size_t a = 0; a < n; a++) {
+                uint32_t t = rc_strtab_lookup(&p->fn_usrs, usrs[a]);
+                if (t == UINT32_MAX || seen[t])
+                    continue;
+                seen[t] = 1;
+                p->escaped = rc_xrealloc(p->escaped, (p->nescaped + 1) * sizeof *p->escaped);
+                p->escaped_types =
+                    rc_xrealloc(p->escaped_types, (p->nescaped + 1) * sizeof *p->escaped_types);
+                p->escaped[p->nescaped] = t;
+                p->escaped_types[p->nescaped++] = types[a];
+            }
+        }
+    }
+    free(seen);
+}
+
+static void add_edge(rc_pfn_t *f, uint32_t call, uint32_t target)
+{
+    for (size_t i = 0; i < f->nedges; i++)
+        if (f->edges[i].call == call && f->edges[i].target == target)
+            return;
+    if ((f->nedges & (f->nedges - 1)) == 0) /* grow at powers of two */
+        f->edges = rc_xrealloc(f->edges, (f->nedges ? f->nedges * 2 : 1) * sizeof *f->edges);
+    f->edges[f->nedges++] = (rc_edge_t){call, target};
+}
+
+/* Calls through unknown pointers may enter any function of the same type whose
+ * address escapes (a task handed to a thread pool, a callback in a table). */
+static void add_indirect_edges(rc_program_t *p)
+{
+    rc_strtab_t types = {0};
+    uint32_t **by_type = NULL;
+    size_t *nby = NULL, cap = 0;
+    for (size_t e = 0; e < p->nescaped; e++) {
+        uint32_t t = p->escaped[e];
+        {
+            if (!p->escaped_types[e])
+                continue;
+            uint32_t k = rc_strtab_intern(&types, p->escaped_types[e]);
+            if (k >= cap) {
+                size_t nc = cap ? cap * 2 : 16;
+                while (nc <= k)
+                    nc *= 2;
+                by_type = rc_xrealloc(by_type, nc * sizeof *by_type);
+                nby = rc_xrealloc(nby, nc * sizeof *nby);
+                memset(by_type + cap, 0, (nc - cap) * sizeof *by_type);
+                memset(nby + cap, 0, (nc - cap) * sizeof *nby);
+                cap = nc;
+            }
+            int dup = 0;
+            for (size_t i = 0; i < nby[k]; i++)
+                dup |= by_type[k][i] == t;
+            if (dup)
+                continue;
+            by_type[k] = rc_xrealloc(by_type[k], (nby[k] + 1) * sizeof **by_type);
+            by_type[k][nby[k]++] = t;
+        }
+    }
+    for (size_t g = 0; g < p->nfns; g++) {
+        const rc_fn_facts_t *f = p->fns[g].f;
+        for (size_t c = 0; c < f->ncalls; c++) {
+            if (f->calls[c].fn_global) {
+                /* What the program stores in that global function pointer. */
+                for (size_t t = 0; t < p->ntus; t++)
+                    for (size_t i = 0; i < p->tus[t]->ngfp; i++) {
+                        uint32_t fn = strcmp(p->tus[t]->gfp_var[i], f->calls[c].fn_global) == 0
+                                          ? rc_strtab_lookup(&p->fn_usrs, p->tus[t]->gfp_fn[i])
+                                          : UINT32_MAX;
+                        if (fn != UINT32_MAX)
+                            add_edge(&p->fns[g], (uint32_t)c, fn);
+                    }
+                continue;
+            }
+            if (!f->calls[c].fn_type)
+                continue;
+            uint32_t k = rc_strtab_lookup(&types, f->calls[c].fn_type);
+            for (size_t i = 0; k != UINT32_MAX && i < nby[k]; i++)
+                add_edge(&p->fns[g], (uint32_t)c, by_type[k][i]);
+        }
+    }
+    for (size_t k = 0; k < types.n; k++)
+        free(by_type[k]);
+    free(by_type);
+    free(nby);
+    rc_strtab_close(&types);
+
+    /* Calls through a parameter: the functions the direct callers pass there. */
+    size_t *ndirect = rc_xcalloc(p->nfns ? p->nfns : 1, sizeof *ndirect);
+    for (size_t g = 0; g < p->nfns; g++)
+        ndirect[g] = p->fns[g].nedges;
+    for (size_t h = 0; h < p->nfns; h++) {
+        const rc_fn_facts_t *hf = p->fns[h].f;
+        for (size_t e = 0; e < ndirect[h]; e++) {
+            const rc_call_t *hc = &hf->calls[p->fns[h].edges[e].call];
+            uint32_t g = p->fns[h].edges[e].target;
+            const rc_fn_facts_t *gf = p->fns[g].f;
+            for (size_t c = 0; c < gf->ncalls; c++) {
+                int pi = gf->calls[c].fn_param;
+                if (pi < 0 || pi >= hc->nargs || !hc->arg_fns[pi])
+                    continue;
+                uint32_t t = rc_strtab_lookup(&p->fn_usrs, hc->arg_fns[pi]);
+                if (t != UINT32_MAX)
+                    add_edge(&p->fns[g], (uint32_t)c, t);
+            }
+        }
+    }
+    free(ndirect);
 }
 
 void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t ntus)
@@ -458,7 +833,7 @@ void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t n
                 cap = cap ? cap * 2 : 64;
                 p->fns = rc_xrealloc(p->fns, cap * sizeof *p->fns);
             }
-            p->fns[p->nfns++] = (rc_pfn_t){f, (uint32_t)t, NULL};
+            p->fns[p->nfns++] = (rc_pfn_t){f, (uint32_t)t, NULL, 0};
         }
     }
     p->ntus = ntus;
@@ -476,26 +851,47 @@ void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t n
                 p->lock_names[p->lockmap[t][i]] = tus[t]->lock_names[i];
     if (!p->lock_names[p->unknown_lock])
         p->lock_names[p->unknown_lock] = "an unidentified lock";
-    for (size_t i = 0; i < p->nfns; i++) {
-        const rc_fn_facts_t *f = p->fns[i].f;
-        p->fns[i].callees = rc_xmalloc((f->ncalls ? f->ncalls : 1) * sizeof(uint32_t));
-        for (size_t c = 0; c < f->ncalls; c++)
-            p->fns[i].callees[c] = rc_strtab_lookup(&p->fn_usrs, f->calls[c].callee);
-        for (size_t c = 0; c < f->ncreates; c++) {
-            p->sites = rc_xrealloc(p->sites, (p->nsites + 1) * sizeof *p->sites);
-            p->sites[p->nsites++] = (rc_psite_t){(uint32_t)i, &f->creates[c]};
+    /* Array lock families: "X[3]" and "X[]" share the family "X[". */
+    rc_strtab_t fams = {0};
+    p->lock_family = rc_xcalloc(p->locks.n, sizeof *p->lock_family);
+    p->lock_wild = rc_xcalloc(p->locks.n, 1);
+    for (uint32_t i = 0; i < p->locks.n; i++) {
+        const char *id = p->locks.v[i];
+        size_t n = strlen(id);
+        const char *open = strrchr(id, '[');
+        p->lock_family[i] = UINT32_MAX;
+        if (n >= 3 && id[n - 1] == ']' && open) {
+            char *fam = rc_xasprintf("%.*s", (int)(open - id + 1), id);
+            p->lock_family[i] = rc_strtab_intern(&fams, fam);
+            p->lock_wild[i] = open[1] == ']';
+            free(fam);
         }
     }
+    rc_strtab_close(&fams);
+    for (size_t i = 0; i < p->nfns; i++) {
+        const rc_fn_facts_t *f = p->fns[i].f;
+        for (size_t c = 0; c < f->ncalls; c++) {
+            uint32_t t = rc_strtab_lookup(&p->fn_usrs, f->calls[c].callee);
+            if (t != UINT32_MAX)
+                add_edge(&p->fns[i], (uint32_t)c, t);
+        }
+        for (size_t c = 0; c < f->ncreates; c++) {
+            const rc_create_t *cr = &f->creates[c];
+            for (size_t k = 0; k < cr->nroutines; k++)
+                add_site(p, (rc_psite_t){(uint32_t)i, cr, cr->routines[k], (uint32_t)i, &cr->pos,
+                                         cr->arg_kind, cr->arg_key, cr->handle});
+        }
+    }
+    collect_escaped(p);
+    add_indirect_edges(p);
+    add_wrapper_sites(p);
     p->main_fn = rc_strtab_lookup(&p->fn_usrs, MAIN_USR);
     if (p->main_fn != UINT32_MAX)
         p->main_root = add_root(p, p->main_fn, 1);
     for (size_t s = 0; s < p->nsites; s++) {
-        const rc_create_t *c = p->sites[s].c;
-        for (size_t k = 0; k < c->nroutines; k++) {
-            uint32_t fn = rc_strtab_lookup(&p->fn_usrs, c->routines[k]);
-            if (fn != UINT32_MAX && root_of_fn(p, fn) == UINT32_MAX)
-                add_root(p, fn, 0);
-        }
+        uint32_t fn = rc_strtab_lookup(&p->fn_usrs, p->sites[s].routine);
+        if (fn != UINT32_MAX && root_of_fn(p, fn) == UINT32_MAX)
+            add_root(p, fn, 0);
     }
     p->reach = rc_xcalloc(p->nroots * (p->nfns ? p->nfns : 1), sizeof *p->reach);
     for (size_t r = 0; r < p->nroots; r++)
@@ -513,7 +909,7 @@ void rc_program_close(rc_program_t *p)
             free(p->keys[i][a]);
         if (p->keys)
             free(p->keys[i]);
-        free(p->fns[i].callees);
+        free(p->fns[i].edges);
         if (p->mtimes)
             free(p->mtimes[i]);
     }
@@ -528,11 +924,15 @@ void rc_program_close(rc_program_t *p)
     free(p->roots);
     free(p->reach);
     free(p->sites);
+    free(p->escaped);
+    free(p->escaped_types);
     for (size_t t = 0; p->lockmap && t < p->ntus; t++)
         free(p->lockmap[t]);
     free(p->lockmap);
     rc_strtab_close(&p->fn_usrs);
     rc_strtab_close(&p->locks);
+    free(p->lock_family);
+    free(p->lock_wild);
     free(p->lock_names);
     memset(p, 0, sizeof *p);
 }
@@ -570,26 +970,23 @@ int rc_program_concurrent(const rc_program_t *p, const rc_inst_t *a, const rc_in
         return overlaps_main(p, a, b->root);
     if (rb->is_main)
         return overlaps_main(p, b, a->root);
-    if (ra->unknown_start || rb->unknown_start)
-        return 1;
-    for (size_t i = 0; i < rb->nci; i++)
-        if (running(p, a->root, &rb->ci[i].at))
-            return 1;
-    for (size_t i = 0; i < ra->nci; i++)
-        if (running(p, b->root, &ra->ci[i].at))
-            return 1;
-    return 0;
+    return roots_overlap(p, a->root, b->root, 0);
 }
 
 int rc_program_protected(const rc_program_t *p, const rc_lset_t *a, const rc_lset_t *b)
 {
     if (rc_lset_has(a, p->unknown_lock) || rc_lset_has(b, p->unknown_lock))
         return 1;
-    for (int i = 0; i < a->n; i++)
-        for (int j = 0; j < b->n; j++)
-            if (RC_LREF_LOCK(a->v[i]) == RC_LREF_LOCK(b->v[j]) &&
-                !(RC_LREF_SHARED(a->v[i]) && RC_LREF_SHARED(b->v[j])))
+    for (int i = 0; i < a->n; i++) {
+        for (int j = 0; j < b->n; j++) {
+            uint32_t la = RC_LREF_LOCK(a->v[i]), lb = RC_LREF_LOCK(b->v[j]);
+            int same = la == lb || (p->lock_family[la] != UINT32_MAX &&
+                                    p->lock_family[la] == p->lock_family[lb] &&
+                                    (p->lock_wild[la] || p->lock_wild[lb]));
+            if (same && !(RC_LREF_SHARED(a->v[i]) && RC_LREF_SHARED(b->v[j])))
                 return 1;
+        }
+    }
     return 0;
 }
 

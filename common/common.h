@@ -137,7 +137,9 @@ void rc_loc_set_thread(rc_loc_t *loc, const char *thread);
 void rc_loc_close(rc_loc_t *loc);
 void rc_finding_close(rc_finding_t *f);
 void rc_findings_close(rc_findings_t *fs);
-/* Sorts FS->v[from..] in report order: file, line, column, rule, message. */
+/* Report order: file, line, column, rule, message (<0, 0, >0). */
+int rc_finding_cmp(const rc_finding_t *a, const rc_finding_t *b);
+/* Sorts FS->v[from..] in report order. */
 void rc_findings_sort(rc_findings_t *fs, size_t from);
 
 /* ---- Rule catalogue (rules/catalogue.json) ------------------------------- */

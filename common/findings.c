@@ -104,9 +104,8 @@ static int cmp_str(const char *a, const char *b)
     return strcmp(a ? a : "", b ? b : "");
 }
 
-static int cmp_finding(const void *pa, const void *pb)
+int rc_finding_cmp(const rc_finding_t *a, const rc_finding_t *b)
 {
-    const rc_finding_t *a = pa, *b = pb;
     int c = cmp_str(a->loc.file, b->loc.file);
     if (c)
         return c;
@@ -117,6 +116,11 @@ static int cmp_finding(const void *pa, const void *pb)
     if ((c = cmp_str(a->rule, b->rule)))
         return c;
     return cmp_str(a->message, b->message);
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+    return rc_finding_cmp(a, b);
 }
 
 void rc_findings_sort(rc_findings_t *fs, size_t from)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "analyzer.h"
+#include "internal.h" /* facts, for the tests of what the front end extracts */
 
 #define RULES_DIR RC_TEST_SOURCE_DIR "/rules"
 #define INPUTS_DIR RC_TEST_SOURCE_DIR "/tests/inputs"
@@ -243,6 +244,36 @@ Test(analyzer, message_names_variable_and_thread_and_location, .timeout = 60)
     remove_tmpdir();
 }
 
+Test(analyzer, subject_is_the_variable_of_a_field_or_element, .timeout = 60)
+{
+    rc_tu_jobs_t jobs = {0};
+    rc_tu_jobs_add_file(&jobs, INPUTS_DIR "/race.unprotected-rmw/struct_and_array.c", NULL, 0);
+    rc_findings_t fs = {0};
+    analyse(&jobs, 1, &fs);
+    cr_assert_eq(fs.n, 2);
+    cr_assert_str_eq(fs.v[0].subject, "st");
+    cr_assert(strstr(fs.v[0].message, "'st.failures'") != NULL, "%s", fs.v[0].message);
+    cr_assert_str_eq(fs.v[1].subject, "histogram");
+    rc_findings_close(&fs);
+    rc_tu_jobs_close(&jobs);
+}
+
+Test(analyzer, subject_of_an_object_reached_through_the_thread_argument, .timeout = 60)
+{
+    rc_tu_jobs_t jobs = {0};
+    rc_tu_jobs_add_file(&jobs, INPUTS_DIR "/race.unprotected-rmw/thread_argument.c", NULL, 0);
+    rc_findings_t fs = {0};
+    analyse(&jobs, 1, &fs);
+    cr_assert_eq(fs.n, 2);
+    /* s->errors with every thread given &global_stats: the global, as TSan names it. */
+    cr_assert_str_eq(fs.v[0].subject, "global_stats");
+    cr_assert(strstr(fs.v[0].message, "'s->errors++'") != NULL, "%s", fs.v[0].message);
+    /* t->n with every thread given the same local: the expression as written. */
+    cr_assert_str_eq(fs.v[1].subject, "t->n");
+    rc_findings_close(&fs);
+    rc_tu_jobs_close(&jobs);
+}
+
 /* ---- TU failures ------------------------------------------------------------------ */
 
 static void scan_one_failing(const char *name, const char *text, const char *expect_in_msg)
@@ -295,6 +326,21 @@ Test(analyzer, syntax_error_fails_the_tu_with_location, .timeout = 60)
 Test(analyzer, missing_header_fails_the_tu, .timeout = 60)
 {
     scan_one_failing("nohdr.c", "#include \"no_such_header.h\"\nint x;\n", "no_such_header.h");
+}
+
+Test(analyzer, missing_source_file_fails_the_tu, .timeout = 60)
+{
+    rc_tu_jobs_t jobs = {0};
+    rc_tu_jobs_add_file(&jobs, "/nonexistent/dir/gone.c", NULL, 0);
+    rc_analyzer_t *an = new_analyzer(1);
+    rc_tu_status_t st = {0};
+    rc_error_t err;
+    cr_assert_eq(rc_analyzer_scan(an, &jobs, &st, &err), RC_OK);
+    cr_assert_eq(st.ok, 0);
+    cr_assert(strstr(st.message, "gone.c: error: cannot read") != NULL, "%s", st.message);
+    rc_tu_status_close(&st);
+    rc_analyzer_free(an);
+    rc_tu_jobs_close(&jobs);
 }
 
 Test(analyzer, standard_and_compiler_headers_resolve, .timeout = 60)
@@ -351,8 +397,10 @@ Test(analyzer, compdb_with_relative_paths_and_directory, .timeout = 60)
     snprintf(json, sizeof json,
              "[{\"directory\": \"%s\", \"file\": \"src/main.c\",\n"
              "  \"arguments\": [\"cc\", \"-Iinclude\", \"-std=c11\", \"-c\", \"src/main.c\", "
-             "\"-o\", \"build/main.o\"]}]\n",
-             tmpdir);
+             "\"-o\", \"build/main.o\"]},\n"
+             " {\"directory\": \"%s\", \"file\": \"src/start.S\",\n"
+             "  \"command\": \"cc -c src/start.S -o build/start.o\"}]\n",
+             tmpdir, tmpdir);
     write_file(db, json);
     char *bdir = tmp_path("build");
     rc_tu_jobs_t jobs = {0};
@@ -379,6 +427,30 @@ Test(analyzer, compdb_with_relative_paths_and_directory, .timeout = 60)
     free(db);
     free(src);
     free(hdr);
+    remove_tmpdir();
+}
+
+Test(analyzer, gcc_only_flags_and_gcc_warnings_do_not_fail_the_tu, .timeout = 60)
+{
+    make_tmpdir();
+    char *src = tmp_path("gccish.c");
+    /* An implicit declaration: a warning for gcc, an error by default for clang 16+. */
+    write_file(src, "#include <pthread.h>\n"
+                    "long n;\n"
+                    "void *w(void *a) { n++; log_it(); return a; }\n"
+                    "int main(void) { pthread_t t[2]; for (int i = 0; i < 2; i++) "
+                    "pthread_create(&t[i], 0, w, 0); return 0; }\n");
+    static const char *const gcc_flags[] = {"-fno-tree-loop-distribute-patterns",
+                                            "-fconserve-stack", "-Werror"};
+    rc_tu_jobs_t jobs = {0};
+    rc_tu_jobs_add_file(&jobs, src, gcc_flags, 3);
+    rc_findings_t fs = {0};
+    analyse(&jobs, 1, &fs);
+    cr_assert_eq(fs.n, 1);
+    cr_assert_eq(fs.v[0].loc.line, 3);
+    rc_findings_close(&fs);
+    rc_tu_jobs_close(&jobs);
+    free(src);
     remove_tmpdir();
 }
 
@@ -444,6 +516,111 @@ Test(analyzer, cross_tu_global_updated_by_thread_started_elsewhere, .timeout = 6
     rc_tu_jobs_close(&jobs);
     free(a);
     free(b);
+    remove_tmpdir();
+}
+
+Test(analyzer, lock_helpers_defined_in_another_tu, .timeout = 60)
+{
+    make_tmpdir();
+    char *a = tmp_path("locking.c");
+    write_file(a, "#include <pthread.h>\n"
+                  "pthread_mutex_t stats_mu = PTHREAD_MUTEX_INITIALIZER;\n"
+                  "void stats_lock(void) { pthread_mutex_lock(&stats_mu); }\n"
+                  "void stats_unlock(void) { pthread_mutex_unlock(&stats_mu); }\n"
+                  "void grab(pthread_mutex_t *m) { pthread_mutex_lock(m); }\n"
+                  "void drop(pthread_mutex_t *m) { pthread_mutex_unlock(m); }\n");
+    char *b = tmp_path("workers.c");
+    write_file(b, "#include <pthread.h>\n"
+                  "void stats_lock(void);\n"
+                  "void stats_unlock(void);\n"
+                  "void grab(pthread_mutex_t *m);\n"
+                  "void drop(pthread_mutex_t *m);\n"
+                  "static pthread_mutex_t other = PTHREAD_MUTEX_INITIALIZER;\n"
+                  "static long hits, misses, errors;\n"
+                  "static void *worker(void *arg)\n"
+                  "{\n"
+                  "    stats_lock();\n"
+                  "    hits++;\n"
+                  "    stats_unlock();\n"
+                  "    misses++;\n"
+                  "    grab(&other);\n"
+                  "    errors++;\n"
+                  "    drop(&other);\n"
+                  "    return arg;\n"
+                  "}\n"
+                  "int main(void)\n"
+                  "{\n"
+                  "    pthread_t t[3];\n"
+                  "    for (int i = 0; i < 3; i++)\n"
+                  "        pthread_create(&t[i], NULL, worker, NULL);\n"
+                  "    for (int i = 0; i < 3; i++)\n"
+                  "        pthread_join(t[i], NULL);\n"
+                  "    return (int)(hits + misses + errors);\n"
+                  "}\n");
+    for (int order = 0; order < 2; order++) {
+        rc_tu_jobs_t jobs = {0};
+        rc_tu_jobs_add_file(&jobs, order ? a : b, NULL, 0);
+        rc_tu_jobs_add_file(&jobs, order ? b : a, NULL, 0);
+        rc_findings_t fs = {0};
+        analyse(&jobs, 2, &fs);
+        cr_assert_eq(fs.n, 1, "order %d: %zu findings, first at line %u", order, fs.n,
+                     fs.n ? fs.v[0].loc.line : 0);
+        cr_assert_eq(fs.v[0].loc.line, 13);
+        cr_assert_str_eq(fs.v[0].subject, "misses");
+        rc_findings_close(&fs);
+        rc_tu_jobs_close(&jobs);
+    }
+    free(a);
+    free(b);
+    remove_tmpdir();
+}
+
+Test(analyzer, lock_helpers_calling_helpers_in_a_third_tu, .timeout = 60)
+{
+    make_tmpdir();
+    char *a = tmp_path("raw.c");
+    write_file(a, "#include <pthread.h>\n"
+                  "static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;\n"
+                  "void raw_lock(void) { pthread_mutex_lock(&m); }\n"
+                  "void raw_unlock(void) { pthread_mutex_unlock(&m); }\n");
+    char *b = tmp_path("stats.c");
+    write_file(b, "void raw_lock(void);\n"
+                  "void raw_unlock(void);\n"
+                  "void stats_enter(void) { raw_lock(); }\n"
+                  "void stats_leave(void) { raw_unlock(); }\n");
+    char *c = tmp_path("main.c");
+    write_file(c, "#include <pthread.h>\n"
+                  "void stats_enter(void);\n"
+                  "void stats_leave(void);\n"
+                  "static long hits, misses;\n"
+                  "static void *worker(void *arg)\n"
+                  "{\n"
+                  "    stats_enter();\n"
+                  "    hits++;\n"
+                  "    stats_leave();\n"
+                  "    misses++;\n"
+                  "    return arg;\n"
+                  "}\n"
+                  "int main(void)\n"
+                  "{\n"
+                  "    pthread_t t[2];\n"
+                  "    for (int i = 0; i < 2; i++)\n"
+                  "        pthread_create(&t[i], NULL, worker, NULL);\n"
+                  "    return 0;\n"
+                  "}\n");
+    rc_tu_jobs_t jobs = {0};
+    rc_tu_jobs_add_file(&jobs, c, NULL, 0);
+    rc_tu_jobs_add_file(&jobs, b, NULL, 0);
+    rc_tu_jobs_add_file(&jobs, a, NULL, 0);
+    rc_findings_t fs = {0};
+    analyse(&jobs, 2, &fs);
+    cr_assert_eq(fs.n, 1);
+    cr_assert_eq(fs.v[0].loc.line, 10);
+    rc_findings_close(&fs);
+    rc_tu_jobs_close(&jobs);
+    free(a);
+    free(b);
+    free(c);
     remove_tmpdir();
 }
 
@@ -513,6 +690,58 @@ Test(analyzer, progress_reports_every_tu, .timeout = 120)
     free(st);
     rc_analyzer_free(an);
     rc_tu_jobs_close(&jobs);
+}
+
+/* ---- facts ------------------------------------------------------------------------ */
+
+static const char *lock_id(const rc_tu_facts_t *tf, uint32_t l)
+{
+    return tf->locks.v[l];
+}
+
+Test(analyzer, facts_record_lock_operations_with_the_locks_held, .timeout = 60)
+{
+    make_tmpdir();
+    char *src = tmp_path("order.c");
+    write_file(src,
+               "#include <pthread.h>\n"
+               "pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER, b = PTHREAD_MUTEX_INITIALIZER;\n"
+               "void f(void)\n"
+               "{\n"
+               "    pthread_mutex_lock(&a);\n"
+               "    pthread_mutex_lock(&b);\n"
+               "    pthread_mutex_unlock(&b);\n"
+               "    pthread_mutex_unlock(&a);\n"
+               "}\n");
+    rc_tu_jobs_t jobs = {0};
+    rc_tu_jobs_add_file(&jobs, src, NULL, 0);
+    rc_analyzer_t *an = new_analyzer(1);
+    rc_tu_status_t st = {0};
+    rc_error_t err;
+    cr_assert_eq(rc_analyzer_scan(an, &jobs, &st, &err), RC_OK);
+    cr_assert(st.ok);
+    cr_assert_eq(an->ntus, 1);
+    const rc_tu_facts_t *tf = &an->tus[0];
+    cr_assert_eq(tf->nfns, 1);
+    const rc_fn_facts_t *f = &tf->fns[0];
+    cr_assert_str_eq(f->name, "f");
+    cr_assert_eq(f->nlockops, 4);
+    /* lock(&b) on line 6 happens while a is held. */
+    const rc_lockop_t *op = &f->lockops[1];
+    cr_assert_eq(op->kind, RC_API_LOCK);
+    cr_assert_eq(op->pos.line, 6);
+    cr_assert_str_eq(lock_id(tf, op->lock), "c:@b");
+    cr_assert_eq(op->held.n, 1);
+    cr_assert_str_eq(lock_id(tf, RC_LREF_LOCK(op->held.v[0])), "c:@a");
+    /* The first lock holds nothing; the last unlock holds only a. */
+    cr_assert_eq(f->lockops[0].held.n, 0);
+    cr_assert_eq(f->lockops[3].kind, RC_API_UNLOCK);
+    cr_assert_eq(f->lockops[3].held.n, 1);
+    rc_tu_status_close(&st);
+    rc_analyzer_free(an);
+    rc_tu_jobs_close(&jobs);
+    free(src);
+    remove_tmpdir();
 }
 
 /* ---- API models --------------------------------------------------------------------- */

@@ -26,7 +26,7 @@ static void *worker(void *arg)
 int main(void)
 {
     pthread_t t[2];
-    pthread_create(&t[0], NULL, worker, &t[0]);
+    pthread_create(&t[0], NULL, worker, &total);
     pthread_create(&t[1], NULL, worker, NULL);
     pthread_join(t[0], NULL);
     pthread_join(t[1], NULL);

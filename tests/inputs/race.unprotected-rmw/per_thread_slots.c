@@ -11,6 +11,19 @@ static long hits[N];
 static long pairs[N / 2];
 static long totals[N];
 static int ids[N];
+static long own_cells[N], shared_cells[N / 2];
+
+/* Helpers updating the cell they are given: private when the caller passes its
+ * own slot, shared when two threads can pass the same one. */
+static void add_private(long *cell)
+{
+    *cell += 1;
+}
+
+static void add_shared(long *cell)
+{
+    *cell += 1; // expect: race.unprotected-rmw
+}
 
 static void *worker(void *arg)
 {
@@ -18,6 +31,8 @@ static void *worker(void *arg)
     for (int i = 0; i < 1000; i++) {
         hits[id]++;
         pairs[id / 2]++; // expect: race.unprotected-rmw
+        add_private(&own_cells[id]);
+        add_shared(&shared_cells[id / 2]);
     }
     return NULL;
 }

@@ -10,10 +10,10 @@ static void *count_a(void *arg)
     return arg;
 }
 
-static void count_b(void *arg)
+static void *count_b(void *arg)
 {
-    (void)arg;
     b_count++; // expect: race.unprotected-rmw
+    return arg;
 }
 
 static void *count_c(void *arg)
