@@ -15,12 +15,30 @@
 #define CYAN "\033[1;36m"
 #define RESET "\033[0m"
 
+/* Writes S with control characters escaped (\n, \t, \xNN), so that every
+ * diagnostic stays on one line whatever a file name or message contains. */
+static void put_clean(FILE *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '\n')
+            fputs("\\n", out);
+        else if (*p == '\t')
+            fputs("\\t", out);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(out, "\\x%02x", *p);
+        else
+            fputc(*p, out);
+    }
+}
+
 static void print_loc(FILE *out, const rc_loc_t *loc)
 {
-    if (loc->file)
-        fprintf(out, "%s:%u:%u", loc->file, loc->line, loc->col ? loc->col : 1);
-    else
+    if (loc->file) {
+        put_clean(out, loc->file);
+        fprintf(out, ":%u:%u", loc->line, loc->col ? loc->col : 1);
+    } else {
         fputs("<unknown>", out);
+    }
 }
 
 static void print_sources(FILE *out, unsigned src)
@@ -48,15 +66,73 @@ static void render_finding(FILE *out, const rc_finding_t *f, int color)
             fixed ? "note" : rc_severity_name(f->severity), color ? RESET BOLD : "");
     if (f->status)
         fprintf(out, "[%s] ", f->status);
-    fprintf(out, "%s [%s]%s", f->message, f->rule, color ? RESET : "");
+    put_clean(out, f->message);
+    fprintf(out, " [%s]%s", f->rule, color ? RESET : "");
     print_sources(out, f->source);
     fputc('\n', out);
     for (size_t i = 0; i < f->nrelated; i++) {
         const rc_loc_t *r = &f->related[i];
         print_loc(out, r);
-        fprintf(out, ": %snote:%s %s\n", color ? CYAN : "", color ? RESET : "",
-                r->note ? r->note : "");
+        fprintf(out, ": %snote:%s ", color ? CYAN : "", color ? RESET : "");
+        put_clean(out, r->note);
+        fputc('\n', out);
     }
+}
+
+/* One process of the tree, its children indented below it. Locks are listed
+ * most contended first, like a contention profile. */
+static void render_process(FILE *out, const rc_sum_run_t *r, size_t j, int depth, char *done)
+{
+    const rc_sum_process_t *p = &r->procs[j];
+    done[j] = 1;
+    int ind = 2 + 4 * depth;
+    fprintf(out, "%*sprocess %d", ind, "", p->pid);
+    if (depth)
+        fprintf(out, " (forked by %d)", p->ppid);
+    if (p->exe)
+        fprintf(out, " %s", p->exe);
+    fprintf(out, ": %lld events recorded", (long long)p->records);
+    if (!p->exited)
+        fputs(", did not exit normally", out);
+    if (p->torn || p->dropped)
+        fprintf(out, ", %lld cut off by truncation, %lld dropped", (long long)p->torn,
+                (long long)p->dropped);
+    fputc('\n', out);
+    for (size_t k = 0; k < p->nthreads; k++) {
+        const rc_sum_thread_t *t = &p->threads[k];
+        fprintf(out, "%*sthread T%d %s", ind + 2, "", t->tid, t->routine ? t->routine : "?");
+        if (t->file)
+            fprintf(out, ", created at %s:%d", t->file, t->line);
+        if (t->tid != 0)
+            fputs(t->joined ? ", joined" : t->detached ? ", detached" : ", never joined", out);
+        fputc('\n', out);
+    }
+    const rc_sum_lock_t **order = rc_xcalloc(p->nlocks + 1, sizeof *order);
+    for (size_t k = 0; k < p->nlocks; k++) {
+        size_t m = k;
+        while (m > 0 && order[m - 1]->contended < p->locks[k].contended) {
+            order[m] = order[m - 1];
+            m--;
+        }
+        order[m] = &p->locks[k];
+    }
+    for (size_t k = 0; k < p->nlocks; k++) {
+        const rc_sum_lock_t *l = order[k];
+        fprintf(out, "%*s%s ", ind + 2, "", l->kind ? l->kind : "lock");
+        if (l->name)
+            fprintf(out, "'%s'", l->name);
+        else
+            fprintf(out, "%#llx", (unsigned long long)l->addr);
+        if (l->file)
+            fprintf(out, " (first locked at %s:%d)", l->file, l->line);
+        fprintf(out, ": %lld acquisitions, %lld contended, %.3f ms waited, max hold %.3f ms\n",
+                (long long)l->acquisitions, (long long)l->contended, l->wait_ns / 1e6,
+                l->max_hold_ns / 1e6);
+    }
+    free(order);
+    for (size_t c = 0; c < r->nprocs; c++)
+        if (!done[c] && r->procs[c].ppid == p->pid)
+            render_process(out, r, c, depth + 1, done);
 }
 
 static int render_summary(rc_store_t *st, FILE *out, int64_t only_run, rc_error_t *err)
@@ -68,41 +144,19 @@ static int render_summary(rc_store_t *st, FILE *out, int64_t only_run, rc_error_
     for (size_t i = 0; i < sum.nruns; i++) {
         const rc_sum_run_t *r = &sum.runs[i];
         fprintf(out, "\nrun #%lld: %s (exit status %d)\n", (long long)r->id, r->command, r->status);
+        char *done = rc_xcalloc(r->nprocs + 1, 1);
+        /* Roots first (no parent among the run's processes), then what is left. */
         for (size_t j = 0; j < r->nprocs; j++) {
-            const rc_sum_process_t *p = &r->procs[j];
-            fprintf(out, "  process %d (parent %d): %lld events recorded", p->pid, p->ppid,
-                    (long long)p->records);
-            if (p->torn || p->dropped)
-                fprintf(out, ", %lld cut off by truncation, %lld dropped", (long long)p->torn,
-                        (long long)p->dropped);
-            fputc('\n', out);
-            for (size_t k = 0; k < p->nthreads; k++) {
-                const rc_sum_thread_t *t = &p->threads[k];
-                fprintf(out, "    thread T%d %s", t->tid, t->routine ? t->routine : "?");
-                if (t->file)
-                    fprintf(out, ", created at %s:%d", t->file, t->line);
-                if (t->tid != 0)
-                    fputs(t->joined     ? ", joined"
-                          : t->detached ? ", detached"
-                                        : ", never joined",
-                          out);
-                fputc('\n', out);
-            }
-            for (size_t k = 0; k < p->nlocks; k++) {
-                const rc_sum_lock_t *l = &p->locks[k];
-                fprintf(out, "    %s ", l->kind ? l->kind : "lock");
-                if (l->name)
-                    fprintf(out, "'%s'", l->name);
-                else
-                    fprintf(out, "%#llx", (unsigned long long)l->addr);
-                if (l->file)
-                    fprintf(out, " (first locked at %s:%d)", l->file, l->line);
-                fprintf(out,
-                        ": %lld acquisitions, %lld contended, %.3f ms waited, max hold %.3f ms\n",
-                        (long long)l->acquisitions, (long long)l->contended, l->wait_ns / 1e6,
-                        l->max_hold_ns / 1e6);
-            }
+            int has_parent = 0;
+            for (size_t k = 0; k < r->nprocs; k++)
+                has_parent |= k != j && r->procs[k].pid == r->procs[j].ppid;
+            if (!has_parent && !done[j])
+                render_process(out, r, j, 0, done);
         }
+        for (size_t j = 0; j < r->nprocs; j++)
+            if (!done[j])
+                render_process(out, r, j, 0, done);
+        free(done);
     }
     rc_summary_close(&sum);
     return RC_OK;

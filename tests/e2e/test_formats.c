@@ -248,3 +248,19 @@ Test(formats, trace_opens_as_chrome_trace_events)
     free(path);
     free(db);
 }
+
+Test(formats, text_keeps_one_diagnostic_per_line_with_hostile_names)
+{
+    char *db = hostile_store(), *out;
+    int rc = e2e_run(&out, "%s report --no-summary --db %s", RACECHECK, db);
+    cr_assert_eq(rc, 1, "%s", out);
+    /* The file name holds a newline: it must be escaped, not break the line. */
+    cr_expect(strstr(out, "we\"ird <script>\\nname") != NULL, "%s", out);
+    size_t lines = 0;
+    for (char *p = out; *p; p++)
+        lines += *p == '\n';
+    /* Two findings: the hostile one with its note, the lock-order cycle with 4 notes. */
+    cr_expect_eq(lines, 7, "%zu lines:\n%s", lines, out);
+    free(out);
+    free(db);
+}
