@@ -25,6 +25,7 @@ static const char usage[] =
     "  run -- PROGRAM [ARGS...]        run a program under the shim (and TSan if built with it)\n"
     "  ingest-tsan LOG...              store ThreadSanitizer logs produced elsewhere\n"
     "  report                          print the findings in the store\n"
+    "  merge IN.db...                  add other stores (CI shards, other machines) to this one\n"
     "  rules                           list the rules\n"
     "\n"
     "  racecheck <command> --help      options of a command\n"
@@ -75,6 +76,7 @@ int main(int argc, char **argv)
         {"check", rc_cmd_check},
         {"baseline", rc_cmd_baseline},
         {"audit", rc_cmd_audit},
+        {"merge", rc_cmd_merge},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(cmd, cmds[i].name) == 0)

@@ -65,8 +65,10 @@ static int load_related(rc_store_t *st, int64_t evidence_id, rc_finding_t *f, rc
     return rc;
 }
 
-static int load_findings(rc_store_t *st, int64_t run_id, int64_t upto, rc_findings_t *out,
-                         rc_error_t *err)
+/* PER_EVIDENCE: one rc_finding_t per evidence row (its own source), instead
+ * of one per finding with the union of sources. */
+static int load_findings(rc_store_t *st, int64_t run_id, int64_t upto, int per_evidence,
+                         rc_findings_t *out, rc_error_t *err)
 {
     sqlite3_stmt *s;
     int rc = rc_db_prepare(st, findings_sql, &s, err);
@@ -84,7 +86,7 @@ static int load_findings(rc_store_t *st, int64_t run_id, int64_t upto, rc_findin
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t fid = sqlite3_column_int64(s, 0);
         rc_source_t src = source_parse(text_col(s, 5));
-        if (fid == last_finding) {
+        if (fid == last_finding && !per_evidence) {
             out->v[out->n - 1].source |= src;
             continue;
         }
@@ -116,12 +118,17 @@ static int load_findings(rc_store_t *st, int64_t run_id, int64_t upto, rc_findin
 
 int rc_store_current_findings(rc_store_t *st, rc_findings_t *out, rc_error_t *err)
 {
-    return load_findings(st, 0, INT64_MAX, out, err);
+    return load_findings(st, 0, INT64_MAX, 0, out, err);
 }
 
 int rc_store_findings_as_of(rc_store_t *st, int64_t run_id, rc_findings_t *out, rc_error_t *err)
 {
-    return load_findings(st, 0, run_id, out, err);
+    return load_findings(st, 0, run_id, 0, out, err);
+}
+
+int rc_store_run_evidence(rc_store_t *st, int64_t run_id, rc_findings_t *out, rc_error_t *err)
+{
+    return load_findings(st, run_id, INT64_MAX, 1, out, err);
 }
 
 int rc_store_last_run(rc_store_t *st, int64_t *run_id, rc_error_t *err)
@@ -138,5 +145,5 @@ int rc_store_last_run(rc_store_t *st, int64_t *run_id, rc_error_t *err)
 
 int rc_store_run_findings(rc_store_t *st, int64_t run_id, rc_findings_t *out, rc_error_t *err)
 {
-    return load_findings(st, run_id, INT64_MAX, out, err);
+    return load_findings(st, run_id, INT64_MAX, 0, out, err);
 }

@@ -88,6 +88,17 @@ int rc_store_ingest_tsan_log(rc_store_t *st, int64_t run_id, const char *log_pat
  * evidence sources. */
 int rc_store_current_findings(rc_store_t *st, rc_findings_t *out, rc_error_t *err);
 
+typedef struct rc_store_merge_stats {
+    size_t runs, findings;
+} rc_store_merge_stats_t;
+
+/* Adds every finished run of the store at SRC_PATH to DST (as DST's newest
+ * runs), with its findings (merged by fingerprint and correlation) and its
+ * runtime data. SRC is refused like any foreign or corrupt store and only
+ * read. One transaction: on error DST is unchanged. */
+int rc_store_merge(rc_store_t *dst, const char *src_path, rc_store_merge_stats_t *stats,
+                   rc_error_t *err);
+
 /* The findings that were current right after run RUN_ID finished (the
  * newest run of each (kind, command) up to it), for history comparisons. */
 int rc_store_findings_as_of(rc_store_t *st, int64_t run_id, rc_findings_t *out, rc_error_t *err);

@@ -36,6 +36,9 @@ char *rc_rule_class(const char *rule);
  * *finding_id is 0 when there is none. */
 int rc_db_correlate(rc_store_t *st, const rc_finding_t *f, int64_t *finding_id, rc_error_t *err);
 
+/* Every evidence row of run RUN_ID as a finding of its own (one source each). */
+int rc_store_run_evidence(rc_store_t *st, int64_t run_id, rc_findings_t *out, rc_error_t *err);
+
 int rc_db_begin(rc_store_t *st, rc_error_t *err);
 int rc_db_commit(rc_store_t *st, rc_error_t *err);
 void rc_db_rollback(rc_store_t *st);

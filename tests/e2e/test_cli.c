@@ -350,3 +350,57 @@ Test(cli, audit_reports_mismatches_and_build_failures)
     free(s1);
     free(s2);
 }
+
+Test(cli, sharded_scans_merged_equal_the_unsharded_scan)
+{
+    char *out, *whole, *merged;
+    const char *samples = RC_TEST_SOURCE_DIR "/samples/*.c";
+    int rc = e2e_run(&out, "cd %s && %s scan -q --db whole.db %s", dir, RACECHECK, samples);
+    cr_assert_eq(rc, 1, "%s", out);
+    free(out);
+    for (int k = 1; k <= 3; k++) {
+        rc = e2e_run(&out, "cd %s && %s scan -q --shard %d/3 --db shard%d.db %s", dir, RACECHECK, k,
+                     k, samples);
+        cr_assert(rc == 0 || rc == 1, "%s", out);
+        free(out);
+    }
+    rc = e2e_run(&out, "cd %s && %s merge --db merged.db shard1.db shard2.db shard3.db", dir,
+                 RACECHECK);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "merged shard3.db: 1 run") != NULL, "%s", out);
+    free(out);
+    cr_assert_eq(e2e_run(&whole, "cd %s && %s report --no-summary --db whole.db", dir, RACECHECK),
+                 1);
+    cr_assert_eq(e2e_run(&merged, "cd %s && %s report --no-summary --db merged.db", dir, RACECHECK),
+                 1);
+    cr_expect_str_eq(merged, whole);
+    free(whole);
+    free(merged);
+    /* A store that is not one is refused, and the target is left as it was. */
+    char *junk = write_in_dir("junk.db", "not a store\n");
+    rc = e2e_run(&out, "cd %s && %s merge --db merged.db junk.db", dir, RACECHECK);
+    cr_expect_eq(rc, 3, "%s", out);
+    cr_expect(strstr(out, "not a racecheck store") != NULL, "%s", out);
+    free(out);
+    free(junk);
+}
+
+Test(cli, merge_keeps_runtime_data)
+{
+    char *out;
+    int rc = e2e_run(&out, "cd %s && %s run -q --db a.db -- %s/samples/counter_mutex", dir,
+                     RACECHECK, RC_TEST_BINARY_DIR);
+    cr_assert_eq(rc, 0, "%s", out);
+    free(out);
+    rc = e2e_run(&out, "cd %s && %s run -q --db b.db -- %s/samples/bank_transfer", dir, RACECHECK,
+                 RC_TEST_BINARY_DIR);
+    cr_assert_eq(rc, 1, "%s", out);
+    free(out);
+    rc = e2e_run(&out, "cd %s && %s merge --db m.db a.db b.db && %s report --db m.db", dir,
+                 RACECHECK, RACECHECK);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "mutex 'served_lock'") != NULL, "%s", out);
+    cr_expect(strstr(out, "thread T2 teller_check_to_save") != NULL, "%s", out);
+    cr_expect(strstr(out, "[lock.order-inversion]") != NULL, "%s", out);
+    free(out);
+}
