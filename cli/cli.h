@@ -116,10 +116,12 @@ int rc_cli_write_atomic(const char *path, int (*write)(FILE *out, void *ud), voi
 
 /* Running a program under the shim (run.c). */
 typedef struct rc_run_req {
-    int trace;         /* keep every event (report --format trace) */
-    int keep_logs;     /* keep the raw logs */
-    int timeout;       /* seconds before the program's process group is killed; 0: none */
-    int quiet_program; /* send the program's standard output to /dev/null */
+    int trace;               /* keep every event (report --format trace) */
+    int keep_logs;           /* keep the raw logs */
+    int timeout;             /* seconds before the program's process group is killed; 0: none */
+    int quiet_program;       /* send the program's standard output to /dev/null */
+    double deadlock_timeout; /* seconds a wait-for cycle must last before the shim's watchdog
+                                stops the program (exit status RC_DEADLOCK_EXIT); 0: off */
 } rc_run_req_t;
 
 typedef struct rc_run_result {
@@ -130,6 +132,7 @@ typedef struct rc_run_result {
     int timed_out;   /* killed after req->timeout */
     int tsan;        /* instrumented with ThreadSanitizer */
     int failed_logs; /* logs that could not be ingested (reported on stderr) */
+    int deadlocked;  /* the watchdog stopped a process of the program (a deadlock) */
     rc_ingest_stats_t stats;
 } rc_run_result_t;
 

@@ -22,10 +22,17 @@ static const char usage[] =
     "options:\n"
     "      --db PATH      store (default " RC_DEFAULT_DB ")\n"
     "      --keep-logs    keep the raw logs under <store dir>/logs/\n"
-    "      --trace        keep every event in the store for the timeline\n"
-    "                     (racecheck report --format trace)\n"
+    "      --trace        record every call (the default records a summary: lock\n"
+    "                     patterns, counters, misuse; the same findings, a log that\n"
+    "                     does not grow with lock operations) and keep every event\n"
+    "                     in the store for the timeline (racecheck report --format trace)\n"
     "      --timeout S    kill the program (its whole process group) after S seconds;\n"
     "                     what it logged until then is kept\n"
+    "      --deadlock-timeout S\n"
+    "                     watch for deadlocks: when threads blocked in lock calls wait\n"
+    "                     for each other's locks (a wait-for cycle) for S seconds\n"
+    "                     (decimals allowed), stop the program with exit status 86 and\n"
+    "                     report the cycle (\"deadlock detected\")\n"
     "  -q, --quiet        print findings only, no runtime summary\n"
     "  -h, --help         this help\n"
     "\n"
@@ -43,6 +50,7 @@ int rc_cmd_run(int argc, char **argv)
         {"keep-logs", no_argument, NULL, 'K'},
         {"trace", no_argument, NULL, 'T'},
         {"timeout", required_argument, NULL, 't'},
+        {"deadlock-timeout", required_argument, NULL, 'd'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -71,6 +79,16 @@ int rc_cmd_run(int argc, char **argv)
                 return RC_EXIT_USAGE;
             }
             req.timeout = (int)t;
+            break;
+        }
+        case 'd': {
+            char *end;
+            double t = strtod(optarg, &end);
+            if (*end || !(t >= 0.001 && t <= 86400)) {
+                rc_cli_error("--deadlock-timeout takes a number of seconds, not '%s'", optarg);
+                return RC_EXIT_USAGE;
+            }
+            req.deadlock_timeout = t;
             break;
         }
         case 'q':
@@ -109,6 +127,10 @@ int rc_cmd_run(int argc, char **argv)
     }
     if (!res.started)
         rc_cli_error("could not start '%s'", prog_argv[0]);
+    else if (res.deadlocked)
+        rc_cli_error("deadlock detected: '%s' was stopped by the deadlock watchdog after its "
+                     "threads waited for each other's locks for %g s (exit status %d)",
+                     prog_argv[0], req.deadlock_timeout, res.exit_code);
     else if (res.timed_out)
         rc_cli_error("'%s' ran longer than %d s and was killed; recording what it logged",
                      prog_argv[0], req.timeout);

@@ -5,6 +5,17 @@
  * Logs go to <store dir>/logs/run-<id>/: rc-<pid>.log per process (the shim)
  * and tsan.<pid> (TSan). They are removed after a successful ingestion unless
  * req->keep_logs.
+ *
+ * Options reach the shim through its environment:
+ *
+ *   variable                     set when            meaning
+ *   LD_PRELOAD                   always              the shim, after any earlier entries
+ *   RACECHECK_LOG_DIR            always              where the logs go
+ *   RACECHECK_TRACE=1            req->trace          record every call (else the shim's
+ *                                                    summary mode, see eventlog.h)
+ *   RACECHECK_DEADLOCK_TIMEOUT   req->deadlock_...   seconds a wait-for cycle must last
+ *                                                    before the watchdog stops the program
+ *                                                    with exit status RC_DEADLOCK_EXIT (86)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,6 +30,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "../runtime-shim/eventlog.h"
 
 static int mkdir_p(const char *path)
 {
@@ -43,10 +55,16 @@ static char *dir_of(const char *path)
     return rc_xasprintf("%.*s", (int)(slash - path), path);
 }
 
-static void set_env(const char *shim, const char *logdir, int tsan, int trace)
+static void set_env(const char *shim, const char *logdir, int tsan, int trace,
+                    double deadlock_timeout)
 {
     if (trace)
         setenv("RACECHECK_TRACE", "1", 1);
+    if (deadlock_timeout > 0) {
+        char v[32];
+        snprintf(v, sizeof v, "%.3f", deadlock_timeout);
+        setenv("RACECHECK_DEADLOCK_TIMEOUT", v, 1);
+    }
     const char *old = getenv("LD_PRELOAD");
     char *preload = old && *old ? rc_xasprintf("%s:%s", old, shim) : rc_xstrdup(shim);
     setenv("LD_PRELOAD", preload, 1);
@@ -86,7 +104,7 @@ static int spawn(const char *path, char **argv, const rc_run_req_t *req, const c
                 close(fd);
             }
         }
-        set_env(shim, logdir, tsan, req->trace);
+        set_env(shim, logdir, tsan, req->trace, req->deadlock_timeout);
         execv(path, argv);
         fprintf(stderr, "racecheck: cannot execute '%s': %s\n", path, strerror(errno));
         _exit(127);
@@ -125,9 +143,23 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Ingests every log in LOGDIR. Returns the number of logs that failed. */
+/* Whether the shim log at PATH says its watchdog stopped the process. */
+static int log_deadlocked(const char *path)
+{
+    rc_log_header_t h;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = pread(fd, &h, sizeof h, 0);
+    close(fd);
+    return n == (ssize_t)sizeof h && memcmp(h.magic, RC_LOG_MAGIC, sizeof h.magic) == 0 &&
+           (h.flags & RC_LOG_F_DEADLOCK) != 0;
+}
+
+/* Ingests every log in LOGDIR. Returns the number of logs that failed;
+ * *deadlocked is set when a log says the watchdog stopped its process. */
 static int ingest_all(rc_store_t *st, int64_t run_id, const char *logdir, int keep,
-                      rc_ingest_stats_t *stats)
+                      rc_ingest_stats_t *stats, int *deadlocked)
 {
     DIR *d = opendir(logdir);
     if (!d)
@@ -153,8 +185,10 @@ static int ingest_all(rc_store_t *st, int64_t run_id, const char *logdir, int ke
         int rc = RC_OK;
         if (strncmp(names[i], "tsan.", 5) == 0)
             rc = rc_store_ingest_tsan_log(st, run_id, path, stats, &err);
-        else if (!is_maps)
+        else if (!is_maps) {
+            *deadlocked |= log_deadlocked(path);
             rc = rc_store_ingest_shim_log(st, run_id, path, stats, &err);
+        }
         if (rc) {
             rc_cli_error("%s", err.msg);
             failed++;
@@ -248,7 +282,8 @@ int rc_cli_run_program(rc_store_t *st, const char *db, char **argv, const rc_run
                      : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
                                            : -1;
     res->signal = status >= 0 && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-    res->failed_logs = ingest_all(st, res->run_id, logdir, req->keep_logs, &res->stats);
+    res->failed_logs =
+        ingest_all(st, res->run_id, logdir, req->keep_logs, &res->stats, &res->deadlocked);
     rc = rc_store_run_end(st, res->run_id, res->exit_code, err);
     free(info.path);
     return rc;

@@ -56,6 +56,7 @@ typedef struct lk {
     uint64_t addr;
     int kind;
     uint64_t first_site;
+    uint64_t first_ts; /* of the record that first named it */
     uint64_t acquisitions, contended, wait_ns, max_wait_ns, hold_ns, max_hold_ns;
     char *name; /* symbol of the lock object, if it has one */
     int64_t row_id;
@@ -66,6 +67,26 @@ typedef struct edge {
     uint64_t *vc; /* owned copy behind g.vc */
     uint64_t from_site, to_site, count;
 } edge_t;
+
+/* A happens-before source other than create/join: a semaphore counted from 0
+ * (each post happens-before the waits after it) or a pthread_once control
+ * (the routine happens-before every return). vc joins what was published. */
+typedef struct hb_obj {
+    uint64_t obj;
+    int signalling; /* a semaphore initialised to 0 (SEM_INIT seen) */
+    int mtype;      /* a mutex: RC_MUTEX_<type> + 1 from its LOCK_INIT, 0 if none */
+    uint64_t *vc;
+    size_t nvc;
+} hb_obj_t;
+
+/* One thread of the cycle the deadlock watchdog stopped the program on
+ * (RC_EV_DEADLOCK, RC_DEADLOCK_WAITS). */
+typedef struct dl_wait {
+    uint32_t tid;
+    size_t lock;     /* the lock it waits for */
+    uint64_t site;   /* where */
+    uint64_t holder; /* the thread holding it */
+} dl_wait_t;
 
 typedef struct ingest {
     rc_eventlog_t *log;
@@ -83,6 +104,14 @@ typedef struct ingest {
     int exited;        /* the process ran its exit path (not killed) */
     cond_use_t *conds; /* condvar -> the mutex first waited with */
     size_t nconds;
+    uint64_t now;         /* ts of the record being replayed */
+    int deadlocked;       /* the watchdog stopped the process (header flag) */
+    uint32_t deadlock_ms; /* after that many ms of a stable wait-for cycle */
+    dl_wait_t *dl;        /* its cycle */
+    size_t ndl;
+    hb_obj_t *hb; /* semaphores and once controls */
+    size_t nhb;
+    rc_keymap_t hbmap;
 } ingest_t;
 
 thr_t *rc_ing_thread_at(ingest_t *in, uint32_t tid);

@@ -16,6 +16,18 @@
  * then searched for cycles that can deadlock (lockgraph.h), and each becomes
  * a `lock.order-inversion` finding. Call sites are symbolised only for what
  * is stored, after the pass.
+ *
+ * Beyond create/join, two things order threads: a post of a semaphore that
+ * was initialised to 0 happens-before the waits after it (a semaphore
+ * counted from 1 is a lock, whose hand-offs order nothing), and the routine
+ * of a pthread_once happens-before every return of pthread_once on that
+ * control (ONCE|RAN, then the others). Barriers order nothing here.
+ *
+ * Logs written in the shim's summary mode (eventlog.h, "Modes") replay the
+ * same way: what the shim left out adds only counters, merged from the lock
+ * table after the pass (merge_stats), and EDGE_COUNT records add the repeats
+ * of recorded edges. DEADLOCK records (the shim's watchdog stopped the
+ * program) name the cycle; a cycle finding over exactly those waits says so.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +92,48 @@ static void vc_join(ingest_t *in, uint32_t j, uint32_t c)
     vc_set(jt, j, vc_get(jt, j) + 1);
 }
 
+/* The happens-before object at addr, created on first sight. */
+static hb_obj_t *hb_at(ingest_t *in, uint64_t addr)
+{
+    int inserted;
+    size_t idx = rc_keymap_get_or_put(&in->hbmap, addr, 1, 0, in->nhb, &inserted);
+    if (inserted) {
+        in->hb = rc_xrealloc(in->hb, (in->nhb + 1) * sizeof *in->hb);
+        in->hb[in->nhb++] = (hb_obj_t){.obj = addr};
+    }
+    return &in->hb[idx];
+}
+
+/* Thread T publishes to O (a post, a once routine's end): O learns all T
+ * knows; T moves on. */
+static void vc_release(ingest_t *in, uint32_t tid, hb_obj_t *o)
+{
+    if (in->vc_off || tid >= RC_VC_MAX_THREADS)
+        return;
+    thr_t *t = &in->thr[tid];
+    if (o->nvc < t->nvc) {
+        o->vc = rc_xrealloc(o->vc, t->nvc * sizeof *o->vc);
+        memset(o->vc + o->nvc, 0, (t->nvc - o->nvc) * sizeof *o->vc);
+        o->nvc = t->nvc;
+    }
+    for (size_t i = 0; i < t->nvc; i++)
+        if (t->vc[i] > o->vc[i])
+            o->vc[i] = t->vc[i];
+    vc_set(t, tid, vc_get(t, tid) + 1);
+}
+
+/* Thread T consumes from O (a wait, a return of pthread_once). */
+static void vc_acquire(ingest_t *in, uint32_t tid, const hb_obj_t *o)
+{
+    if (in->vc_off || tid >= RC_VC_MAX_THREADS || !o->nvc)
+        return;
+    thr_t *t = &in->thr[tid];
+    for (size_t i = 0; i < o->nvc; i++)
+        if (o->vc[i] > vc_get(t, i))
+            vc_set(t, i, o->vc[i]);
+    vc_set(t, tid, vc_get(t, tid) + 1);
+}
+
 size_t rc_ing_lock_at(ingest_t *in, uint64_t addr, int kind, uint64_t site)
 {
     int inserted;
@@ -94,6 +148,7 @@ size_t rc_ing_lock_at(ingest_t *in, uint64_t addr, int kind, uint64_t site)
         l->addr = addr;
         l->kind = kind;
         l->first_site = site;
+        l->first_ts = in->now;
     }
     return idx;
 }
@@ -152,6 +207,57 @@ static void add_edge(ingest_t *in, uint32_t tid, const thr_t *t, const hold_t *f
     intersect_held(&e->g, t);
 }
 
+/* Summary mode: repeats of a recorded nested acquisition (EDGE_COUNT: obj is
+ * the lock acquired, site the lock held, arg how many more times). */
+static void edge_count(ingest_t *in, const rc_event_t *ev)
+{
+    size_t from = rc_ing_lock_at(in, ev->site, RC_LOCK_MUTEX, 0);
+    size_t to = rc_ing_lock_at(in, ev->obj, RC_LOCK_MUTEX, 0);
+    int inserted;
+    size_t idx = rc_keymap_get_or_put(&in->edgemap, from, to, ev->tid, in->nedges, &inserted);
+    if (inserted) { /* its first occurrence was lost (log full): count it bare */
+        if (in->nedges == in->cape) {
+            in->cape = in->cape ? in->cape * 2 : 16;
+            in->edges = rc_xrealloc(in->edges, in->cape * sizeof *in->edges);
+        }
+        edge_t *e = &in->edges[in->nedges++];
+        memset(e, 0, sizeof *e);
+        e->g.from = from;
+        e->g.to = to;
+        e->g.tid = ev->tid;
+        e->g.held = rc_xmalloc(sizeof *e->g.held);
+        e->g.held[0] = from;
+        e->g.nheld = 1;
+        e->g.trylock = 1; /* nothing known: it orders nothing */
+    }
+    in->edges[idx].count += ev->arg;
+}
+
+/* Summary mode: adds the lock table's counters (acquisitions left out of the
+ * records) to what the records gave. */
+static void merge_stats(ingest_t *in)
+{
+    size_t n;
+    const rc_lock_stat_t *st = rc_eventlog_lock_stats(in->log, &n);
+    for (size_t i = 0; i < n; i++) {
+        in->now = st[i].first_ts;
+        size_t l = rc_ing_lock_at(in, st[i].addr, (int)st[i].kind, st[i].first_site);
+        lk_t *lk = &in->locks[l];
+        if (st[i].first_ts < lk->first_ts) { /* first used in a pair left out */
+            lk->first_site = st[i].first_site;
+            lk->first_ts = st[i].first_ts;
+        }
+        lk->acquisitions += st[i].acquisitions;
+        lk->contended += st[i].contended;
+        lk->wait_ns += st[i].wait_ns;
+        lk->hold_ns += st[i].hold_ns;
+        if (st[i].max_wait_ns > lk->max_wait_ns)
+            lk->max_wait_ns = st[i].max_wait_ns;
+        if (st[i].max_hold_ns > lk->max_hold_ns)
+            lk->max_hold_ns = st[i].max_hold_ns;
+    }
+}
+
 static void on_acquired(ingest_t *in, const rc_event_t *ev)
 {
     thr_t *t = rc_ing_thread_at(in, ev->tid);
@@ -196,6 +302,7 @@ static void on_released(ingest_t *in, const rc_event_t *ev)
 static void replay(ingest_t *in, const rc_event_t *ev, size_t n)
 {
     for (size_t i = 0; i < n; i++, ev++) {
+        in->now = ev->ts;
         rc_misuse_event(in, ev);
         thr_t *t = rc_ing_thread_at(in, ev->tid);
         if (!t->seen) {
@@ -259,6 +366,46 @@ static void replay(ingest_t *in, const rc_event_t *ev, size_t n)
             break;
         case RC_EV_LOCK_RELEASED:
             on_released(in, ev);
+            break;
+        case RC_EV_SEM_INIT: {
+            hb_obj_t *o = hb_at(in, ev->obj);
+            o->signalling = ev->arg == 0;
+            o->nvc = 0; /* a new semaphore at this address */
+            break;
+        }
+        case RC_EV_SEM_POST: {
+            /* Only a semaphore counted from 0 orders: one used as a lock
+             * (initialised to 1) is a hand-off another schedule reorders. */
+            hb_obj_t *o = hb_at(in, ev->obj);
+            if (o->signalling)
+                vc_release(in, ev->tid, o);
+            break;
+        }
+        case RC_EV_SEM_WAIT:
+            if (!(ev->flags & RC_SEM_FAILED)) {
+                hb_obj_t *o = hb_at(in, ev->obj);
+                if (o->signalling)
+                    vc_acquire(in, ev->tid, o);
+            }
+            break;
+        case RC_EV_ONCE:
+            if (ev->flags & RC_ONCE_RAN)
+                vc_release(in, ev->tid, hb_at(in, ev->obj));
+            else
+                vc_acquire(in, ev->tid, hb_at(in, ev->obj));
+            break;
+        case RC_EV_LOCK_INIT:
+            hb_at(in, ev->obj)->mtype = (int)RC_MUTEX_TYPE(ev->arg) + 1;
+            break;
+        case RC_EV_EDGE_COUNT:
+            edge_count(in, ev);
+            break;
+        case RC_EV_DEADLOCK:
+            if (ev->flags == RC_DEADLOCK_WAITS) {
+                size_t l = rc_ing_lock_at(in, ev->obj, RC_LOCK_MUTEX, ev->site);
+                in->dl = rc_xrealloc(in->dl, (in->ndl + 1) * sizeof *in->dl);
+                in->dl[in->ndl++] = (dl_wait_t){ev->tid, l, ev->site, ev->arg};
+            }
             break;
         default:
             break;
@@ -353,15 +500,27 @@ static void cycle_finding(ingest_t *in, const rc_lg_cycle_t *c, rc_findings_t *o
         free(who);
         free(got);
     }
-    int deadlocked = 1;
+    int deadlocked = 1, watched = in->deadlocked && in->ndl > 0;
     for (size_t i = 0; i < c->n; i++) {
         const edge_t *e = &in->edges[c->edges[i]];
         deadlocked &= in->thr[e->g.tid].waiting == (int64_t)e->g.to;
+        int seen = 0;
+        for (size_t k = 0; k < in->ndl; k++)
+            seen |= in->dl[k].tid == e->g.tid && in->dl[k].lock == e->g.to;
+        watched &= seen;
     }
-    rc_strbuf_append(&msg, deadlocked ? "; this run deadlocked: each of these threads was still "
-                                        "waiting for its lock when the program ended"
-                                      : "; if these threads run together each can wait forever "
-                                        "for the other");
+    if (watched)
+        rc_strbuf_appendf(&msg,
+                          "; this run deadlocked: each of these threads waited for the other's "
+                          "lock for %u.%03u s, and racecheck's deadlock watchdog stopped the "
+                          "program (exit status %d)",
+                          in->deadlock_ms / 1000, in->deadlock_ms % 1000, RC_DEADLOCK_EXIT);
+    else
+        rc_strbuf_append(&msg, deadlocked
+                                   ? "; this run deadlocked: each of these threads was still "
+                                     "waiting for its lock when the program ended"
+                                   : "; if these threads run together each can wait forever "
+                                     "for the other");
     qsort(names, c->n, sizeof *names, cmp_name);
     for (size_t i = 0; i < c->n; i++)
         rc_strbuf_appendf(&subject, "%s%s", i ? "," : "", names[i]);
@@ -406,11 +565,13 @@ static void cycle_finding(ingest_t *in, const rc_lg_cycle_t *c, rc_findings_t *o
     free(names);
 }
 
-static const char *kind_name(int kind)
+static const char *kind_name(int kind, int mtype)
 {
     switch (kind) {
     case RC_LOCK_MUTEX:
-        return "mutex";
+        return mtype == RC_MUTEX_RECURSIVE + 1    ? "recursive mutex"
+               : mtype == RC_MUTEX_ERRORCHECK + 1 ? "error-checking mutex"
+                                                  : "mutex";
     case RC_LOCK_RWLOCK_READ:
     case RC_LOCK_RWLOCK_WRITE:
         return "rwlock";
@@ -511,7 +672,7 @@ static int store_locks(rc_store_t *st, ingest_t *in, int64_t process_id, rc_erro
         sqlite3_clear_bindings(s);
         sqlite3_bind_int64(s, 1, process_id);
         sqlite3_bind_int64(s, 2, (int64_t)l->addr);
-        rc_db_bind_text(s, 3, kind_name(l->kind));
+        rc_db_bind_text(s, 3, kind_name(l->kind, hb_at(in, l->addr)->mtype));
         rc_db_bind_text(s, 4, l->name);
         if (file_id)
             sqlite3_bind_int64(s, 5, file_id);
@@ -657,6 +818,11 @@ static void ingest_close(ingest_t *in)
         free(in->edges[i].vc);
     }
     free(in->edges);
+    free(in->dl);
+    for (size_t i = 0; i < in->nhb; i++)
+        free(in->hb[i].vc);
+    free(in->hb);
+    rc_keymap_close(&in->hbmap);
     rc_keymap_close(&in->lockmap);
     rc_keymap_close(&in->edgemap);
 }
@@ -672,7 +838,10 @@ int rc_store_ingest_shim_log(rc_store_t *st, int64_t run_id, const char *log_pat
     const rc_eventlog_info_t *info = rc_eventlog_info(in.log);
     size_t n;
     const rc_event_t *ev = rc_eventlog_events(in.log, &n);
+    in.deadlocked = info->deadlocked;
+    in.deadlock_ms = info->deadlock_ms;
     replay(&in, ev, n);
+    merge_stats(&in);
     for (size_t i = 0; i < in.nlocks; i++)
         in.locks[i].name = object_name(&in, in.locks[i].addr);
 

@@ -17,6 +17,10 @@
  * unset or empty, it passes every call through untouched. RACECHECK_LOG_MB
  * (default 256) sizes the log: the file is created sparse at that size and
  * mapped MAP_SHARED, so what was written survives SIGKILL and crashes.
+ * RACECHECK_DEADLOCK_TIMEOUT=S (seconds, decimals allowed) starts a watchdog
+ * thread: a wait-for cycle among threads blocked in lock calls that lasts S
+ * seconds is written as DEADLOCK records, the header gets RC_LOG_F_DEADLOCK,
+ * and the process ends with exit status RC_DEADLOCK_EXIT (86).
  *
  * File layout (little endian, all offsets in bytes):
  *
@@ -25,6 +29,36 @@
  *   4096    ...   chunks of RC_LOG_CHUNK_RECORDS records; a thread owns a chunk
  *                 at a time and takes the next free one by atomically
  *                 incrementing header.next_chunk (never past chunk_capacity)
+ *   stats_offset  summary mode only: stats_slots rc_lock_stat_t (80 bytes), an
+ *                 open-addressing table by lock address (in the space of the
+ *                 last RC_LOG_STATS_CHUNKS chunks the file has room for)
+ *
+ * Modes: with RACECHECK_TRACE=1 (racecheck run --trace) every call is a
+ * record. Otherwise (summary mode, RC_LOG_F_SUMMARY) the shim leaves out an
+ * acquisition and its release when nothing else happened in the thread in
+ * between and the acquisition tells the analysis nothing new: it was made
+ * holding no other lock, or with the same held locks, lock and try/timed kind
+ * as an acquisition this thread already recorded since its last create, join,
+ * fork, semaphore or once record (so its vector clock is the same too). Such
+ * a pair only adds to the lock's counters in the stats table, which lives in
+ * the mapped file and survives SIGKILL; repeats of a nested acquisition are
+ * counted per thread and written as EDGE_COUNT records when the thread or the
+ * process exits. An acquisition not yet recorded is written (LOCK_WAIT when
+ * it waited, then LOCK_ACQUIRED, with their original times) as soon as
+ * anything else happens in the thread, so everything the analyses look at
+ * (nested acquisitions, waits while holding, misuse, exits, condition waits)
+ * has the same records in both modes, and the log grows with the number of
+ * distinct lock patterns, not with the number of lock operations. Still one
+ * record per call in both modes: thread events, condition waits and
+ * signals, semaphores, barriers, once, fork, destroy and init. A trylock
+ * that finds the lock busy (EBUSY) is no record in summary mode. Limits: an
+ * unrecorded uncontended acquisition that gets recorded later has its time
+ * rebuilt from the CPU's time-stamp counter (within a microsecond or so);
+ * EDGE_COUNT repeats of threads still running when the process exits, and
+ * of every thread of a killed process, are lost (the edges themselves are
+ * not); a LOCK_WAIT of a repeated nested pattern is left out, so a killed
+ * (not watchdog-stopped) deadlock on such a pattern is reported as possible
+ * rather than as having happened.
  *
  * Record (rc_event_t, 40 bytes):
  *
@@ -99,8 +133,56 @@ enum rc_event_op {
     RC_EV_LOCK_DESTROY = 14,   /* obj destroyed (its address may name another lock later);
                                   flags = rc_lock_kind (rwlocks: WRITE); arg = the result
                                   (EBUSY: it was locked) */
+    RC_EV_DEADLOCK = 15,       /* written by the deadlock watchdog, stamped when it stops the
+                                  program; tid = a thread of the wait-for cycle. flags
+                                  RC_DEADLOCK_WAITS: obj = the lock it is blocked on, site =
+                                  where, arg = the thread holding it; RC_DEADLOCK_HOLDS: obj =
+                                  a lock of the cycle it holds, site = where it took it (0 if
+                                  beyond the tracked set), arg = the thread waiting for it */
+    RC_EV_SEM_INIT = 16,       /* obj = sem_t, arg = initial value; flags: RC_SEM_PSHARED */
+    RC_EV_SEM_WAIT = 17,       /* a wait that took one unit: arg = ns blocked (0: did not block);
+                                  flags: RC_SEM_TRY/TIMED; with RC_SEM_FAILED nothing was taken
+                                  and arg = the error (EAGAIN, ETIMEDOUT, EINTR, EINVAL) */
+    RC_EV_SEM_POST = 18,       /* obj = sem_t, stamped before the post (publishes); a post from
+                                  a signal handler is recorded only when that is safe (the
+                                  thread was known and not inside the shim) */
+    RC_EV_BARRIER = 19,        /* obj = pthread_barrier_t; flags RC_BARRIER_ARRIVE (before the
+                                  wait) or RC_BARRIER_LEAVE (after it; arg = 1 for the serial
+                                  thread) */
+    RC_EV_ONCE = 20,           /* obj = pthread_once_t, a pthread_once that returned 0; flags
+                                  RC_ONCE_RAN: this call ran the routine, stamped when the routine
+                                  returned, so it sorts before every other call's record (whose
+                                  return waits for it): the routine happens-before them */
+    RC_EV_THREAD_CANCEL = 21,  /* obj = pthread_t; arg = its shim tid (~0 if unknown) */
+    RC_EV_LOCK_INIT = 22,      /* pthread_mutex_init succeeded: flags = RC_LOCK_MUTEX; arg =
+                                  RC_MUTEX_<type> | RC_MUTEX_PSHARED | RC_MUTEX_ROBUST */
+    RC_EV_EDGE_COUNT = 23,     /* summary mode, at thread or process exit: the thread acquired
+                                  obj while holding the lock at address `site` (not a code
+                                  address here) arg more times than its records show */
 };
-#define RC_EV_OP_MAX RC_EV_LOCK_DESTROY
+#define RC_EV_OP_MAX RC_EV_EDGE_COUNT
+
+/* SEM_* flags. */
+#define RC_SEM_PSHARED 1u    /* SEM_INIT: shared between processes */
+#define RC_SEM_TRY 0x100u    /* sem_trywait */
+#define RC_SEM_TIMED 0x200u  /* sem_timedwait/sem_clockwait */
+#define RC_SEM_FAILED 0x800u /* the wait failed: arg = the error */
+/* BARRIER flags. */
+#define RC_BARRIER_ARRIVE 0u
+#define RC_BARRIER_LEAVE 1u
+/* ONCE flags. */
+#define RC_ONCE_RAN 1u
+/* LOCK_INIT arg: the mutex type in the low byte, attribute bits above. */
+#define RC_MUTEX_NORMAL 0u /* PTHREAD_MUTEX_NORMAL/DEFAULT */
+#define RC_MUTEX_RECURSIVE 1u
+#define RC_MUTEX_ERRORCHECK 2u
+#define RC_MUTEX_ADAPTIVE 3u
+#define RC_MUTEX_TYPE(arg) ((arg)&0xff)
+#define RC_MUTEX_PSHARED 0x100u
+#define RC_MUTEX_ROBUST 0x200u
+/* DEADLOCK flags. */
+#define RC_DEADLOCK_WAITS 0u
+#define RC_DEADLOCK_HOLDS 1u
 
 /* THREAD_START flags. */
 #define RC_START_MAIN 1u   /* the process's initial thread (no start routine) */
@@ -142,9 +224,32 @@ typedef struct rc_log_header {
     int32_t exit_status;     /* valid when RC_LOG_F_EXITED */
     uint32_t chunk_capacity; /* chunks the file was sized for (was `reserved`) */
     char exe[1024];          /* /proc/self/exe at start, NUL terminated */
+    uint32_t deadlock_ms;    /* RACECHECK_DEADLOCK_TIMEOUT in ms; 0: no watchdog */
+    uint32_t stats_slots;    /* summary mode: slots of the lock table; 0: none */
+    uint64_t stats_offset;   /* its offset in the file */
 } rc_log_header_t;
 
-#define RC_LOG_F_EXITED 1u /* the process ran its exit path (not killed) */
+/* Summary mode's per-lock counters of the acquisitions left out of the
+ * records (added to what the records show). Updated with atomics by every
+ * thread; addr is claimed first (compare-and-swap from 0), then the rest. */
+typedef struct rc_lock_stat {
+    uint64_t addr;       /* the lock; 0 = free slot */
+    uint64_t first_site; /* call site of the first acquisition left out */
+    uint64_t first_ts;   /* its time */
+    uint64_t acquisitions, contended, wait_ns, max_wait_ns, hold_ns, max_hold_ns;
+    uint32_t kind; /* rc_lock_kind */
+    uint32_t reserved;
+} rc_lock_stat_t;
+#define RC_LOG_STATS_CHUNKS 2 /* chunks' worth of space for the table */
+
+/* Header flags. DEADLOCK: the watchdog found a deadlock and stopped the
+ * process with exit status RC_DEADLOCK_EXIT (DEADLOCK records say which). */
+#define RC_LOG_F_EXITED 1u   /* the process ran its exit path (not killed) */
+#define RC_LOG_F_DEADLOCK 2u /* the watchdog stopped the process */
+#define RC_LOG_F_SUMMARY 4u  /* summary mode (RACECHECK_TRACE unset): see Modes */
+
+/* Exit status of a process the deadlock watchdog stopped. */
+#define RC_DEADLOCK_EXIT 86
 
 /* ---- Reader (used by racecheck, never inside the target) ---------------- */
 
@@ -156,12 +261,15 @@ typedef struct rc_eventlog_info {
     uint64_t start_ns;
     int exited; /* the process ran its exit path */
     int exit_status;
-    size_t nevents;      /* complete records read */
-    size_t ntorn;        /* chunks handed out whose data the end of the file cuts before
-                            their end marker: each lost an unknown number of records */
-    uint64_t dropped;    /* events the shim had to drop: log or file system full (or,
-                            rarely, a lock a thread took after its last destructor ran) */
-    uint64_t start_wall; /* CLOCK_REALTIME seconds at start (to date start_ns) */
+    size_t nevents;       /* complete records read */
+    size_t ntorn;         /* chunks handed out whose data the end of the file cuts before
+                             their end marker: each lost an unknown number of records */
+    uint64_t dropped;     /* events the shim had to drop: log or file system full (or,
+                             rarely, a lock a thread took after its last destructor ran) */
+    uint64_t start_wall;  /* CLOCK_REALTIME seconds at start (to date start_ns) */
+    int deadlocked;       /* the watchdog stopped the process (RC_LOG_F_DEADLOCK) */
+    uint32_t deadlock_ms; /* the watchdog's timeout, 0 when it was off */
+    int summary;          /* written in summary mode (RC_LOG_F_SUMMARY) */
 } rc_eventlog_info_t;
 
 /* Opens and validates a log. A log cut short (crash, SIGKILL, truncated copy)
@@ -174,6 +282,10 @@ const rc_eventlog_info_t *rc_eventlog_info(const rc_eventlog_t *log);
 /* All complete records, ordered by ts (ties: tid, then order within the thread).
  * The array belongs to the log. */
 const rc_event_t *rc_eventlog_events(const rc_eventlog_t *log, size_t *n);
+
+/* Summary mode's lock table: the slots in use (addr != 0), *n of them; NULL
+ * and 0 for a trace-mode log. The array belongs to the log. */
+const rc_lock_stat_t *rc_eventlog_lock_stats(const rc_eventlog_t *log, size_t *n);
 
 /* Resolves a code address of the logged process to file, line, column and
  * function (libdw over the maps sidecar). Fills *out (caller closes it with

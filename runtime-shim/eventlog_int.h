@@ -14,7 +14,9 @@ struct rc_eventlog {
     char *exe;               /* header.exe, owned */
     rc_eventlog_info_t info; /* info.exe points at exe */
     rc_event_t *events;      /* sorted, owned */
-    rc_symbolizer_t *sym;    /* created on the first symbolize call, owned */
+    rc_lock_stat_t *stats;   /* summary mode's lock table, slots in use only, owned */
+    size_t nstats;
+    rc_symbolizer_t *sym; /* created on the first symbolize call, owned */
 };
 
 /* Symbolises addr (exact: no return-address adjustment) using the maps

@@ -165,6 +165,25 @@ static int read_chunks(rc_eventlog_t *log, int fd, const rc_log_header_t *h, uin
     return RC_OK;
 }
 
+/* Reads summary mode's lock table: the slots in use of the part of it the
+ * file holds (a table that lies past the end of a cut file yields nothing). */
+static void read_stats(rc_eventlog_t *log, int fd, const rc_log_header_t *h, uint64_t fsize)
+{
+    if (!h->stats_slots || h->stats_offset < RC_LOG_HEADER_SIZE || h->stats_offset >= fsize)
+        return;
+    uint64_t avail = (fsize - h->stats_offset) / sizeof(rc_lock_stat_t);
+    size_t n = (size_t)(avail < h->stats_slots ? avail : h->stats_slots);
+    rc_lock_stat_t *v = rc_xmalloc((n ? n : 1) * sizeof *v);
+    ssize_t got = pread_full(fd, v, n * sizeof *v, (off_t)h->stats_offset);
+    n = got > 0 ? (size_t)got / sizeof *v : 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].addr)
+            v[k++] = v[i];
+    log->stats = v;
+    log->nstats = k;
+}
+
 int rc_eventlog_open(const char *path, rc_eventlog_t **out, rc_error_t *err)
 {
     *out = NULL;
@@ -216,7 +235,12 @@ int rc_eventlog_open(const char *path, rc_eventlog_t **out, rc_error_t *err)
     log->info.exit_status = h.exit_status;
     log->info.dropped = h.dropped;
     log->info.start_wall = h.start_wall;
+    log->info.deadlocked = (h.flags & RC_LOG_F_DEADLOCK) != 0;
+    log->info.deadlock_ms = h.deadlock_ms;
+    log->info.summary = (h.flags & RC_LOG_F_SUMMARY) != 0;
     rc = read_chunks(log, fd, &h, fsize, err);
+    if (rc == RC_OK)
+        read_stats(log, fd, &h, fsize);
     close(fd);
     if (rc != RC_OK) {
         rc_eventlog_close(log);
@@ -229,6 +253,12 @@ int rc_eventlog_open(const char *path, rc_eventlog_t **out, rc_error_t *err)
 const rc_eventlog_info_t *rc_eventlog_info(const rc_eventlog_t *log)
 {
     return &log->info;
+}
+
+const rc_lock_stat_t *rc_eventlog_lock_stats(const rc_eventlog_t *log, size_t *n)
+{
+    *n = log->nstats;
+    return log->stats;
 }
 
 const rc_event_t *rc_eventlog_events(const rc_eventlog_t *log, size_t *n)
@@ -265,6 +295,15 @@ const char *rc_eventlog_op_name(unsigned op)
         [RC_EV_COND_SIGNAL] = "COND_SIGNAL",
         [RC_EV_FORK] = "FORK",
         [RC_EV_LOCK_DESTROY] = "LOCK_DESTROY",
+        [RC_EV_DEADLOCK] = "DEADLOCK",
+        [RC_EV_SEM_INIT] = "SEM_INIT",
+        [RC_EV_SEM_WAIT] = "SEM_WAIT",
+        [RC_EV_SEM_POST] = "SEM_POST",
+        [RC_EV_BARRIER] = "BARRIER",
+        [RC_EV_ONCE] = "ONCE",
+        [RC_EV_THREAD_CANCEL] = "THREAD_CANCEL",
+        [RC_EV_LOCK_INIT] = "LOCK_INIT",
+        [RC_EV_EDGE_COUNT] = "EDGE_COUNT",
     };
     return op < sizeof names / sizeof names[0] ? names[op] : "?";
 }
@@ -275,6 +314,7 @@ void rc_eventlog_close(rc_eventlog_t *log)
         return;
     rc_symbolizer_free(log->sym);
     free(log->events);
+    free(log->stats);
     free(log->exe);
     free(log->path);
     free(log);

@@ -39,6 +39,10 @@
  *   condvar       pthread_cond_wait/timedwait/clockwait/signal/broadcast (glibc's
  *                 default GLIBC_2.3.2 versions, chosen with dlvsym, or the next
  *                 interposer's, e.g. libtsan), cnd_wait/timedwait/signal/broadcast
+ *   semaphores    sem_init/wait/trywait/timedwait/clockwait/post (sem_post is
+ *                 async-signal-safe, and so is its wrapper: see there)
+ *   other         pthread_barrier_wait, pthread_once, pthread_cancel,
+ *                 pthread_mutex_init (the type and pshared/robust attributes)
  *
  * glibc's C11 functions call the internal __pthread_* entry points, not the
  * exported names, so they are wrapped on their own. A condition wait is
@@ -54,10 +58,19 @@
  * call, keeps its tid and re-records the locks it holds; an image exec'd
  * after recording opens rc-<pid>-<n>.log.
  *
- * Extending: every record goes through emit_at(), so a summary mode (per-lock
- * counters instead of records) or a contention profile hooks in there or in
- * acquired()/released(); a deadlock watchdog needs only what a thread is
- * blocked on, which RC_ACQUIRE_IF knows between LOCK_WAIT and the result.
+ * Deadlock watchdog (RACECHECK_DEADLOCK_TIMEOUT): RC_ACQUIRE_IF publishes, on
+ * the contended path only, what a thread is blocked on and what it holds in a
+ * slot the watchdog thread reads; a wait-for cycle that lasts the timeout is
+ * written as DEADLOCK records and ends the process with RC_DEADLOCK_EXIT
+ * (see "Deadlock watchdog" below). With the watchdog off the cost is one load per
+ * contended acquisition.
+ *
+ * Summary mode (the default; RACECHECK_TRACE=1 turns it off): acquired_at()
+ * leaves an acquisition unrecorded when it holds nothing else or repeats a
+ * nested pattern of this thread's current epoch, released() drops the pair
+ * when nothing happened in between and counts it in the lock table of the
+ * log; anything else first records what was left pending (see "Summary mode"
+ * below and "Modes" in eventlog.h).
  *
  * Symbol versions (shim.map): the condition-variable wrappers are defined as
  * GLIBC_2.3.2, the version programs bind to; calls bound to the pre-2.3.2
@@ -69,12 +82,17 @@
  * (stdio, malloc, the mutex inside pthread_cond_wait) is invisible. Under
  * clang's ThreadSanitizer the interceptors sit in the program, before the
  * shim, so call sites name the interceptor rather than the program's line.
+ * The watchdog sees waits in lock calls only: a cycle that goes through a
+ * condition wait's re-acquisition, a join, a semaphore or a barrier is not
+ * detected (--timeout still ends such a program).
  */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +102,10 @@
 #include <threads.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <x86intrin.h>
+#endif
 
 #include "eventlog.h"
 
@@ -152,7 +174,17 @@ _Static_assert(offsetof(rc_event_t, op) == 36, "op at offset 36");
     X(cnd_wait, int, (cnd_t *, mtx_t *), NULL)                                                     \
     X(cnd_timedwait, int, (cnd_t *, mtx_t *, const struct timespec *), NULL)                       \
     X(cnd_signal, int, (cnd_t *), NULL)                                                            \
-    X(cnd_broadcast, int, (cnd_t *), NULL)
+    X(cnd_broadcast, int, (cnd_t *), NULL)                                                         \
+    X(sem_init, int, (sem_t *, int, unsigned), NULL)                                               \
+    X(sem_wait, int, (sem_t *), NULL)                                                              \
+    X(sem_trywait, int, (sem_t *), NULL)                                                           \
+    X(sem_timedwait, int, (sem_t *, const struct timespec *), NULL)                                \
+    X(sem_clockwait, int, (sem_t *, clockid_t, const struct timespec *), NULL)                     \
+    X(sem_post, int, (sem_t *), NULL)                                                              \
+    X(pthread_barrier_wait, int, (pthread_barrier_t *), NULL)                                      \
+    X(pthread_once, int, (pthread_once_t *, void (*)(void)), NULL)                                 \
+    X(pthread_cancel, int, (pthread_t), NULL)                                                      \
+    X(pthread_mutex_init, int, (pthread_mutex_t *, const pthread_mutexattr_t *), NULL)
 
 #define RC_DECLARE_REAL(name, ret, params, ver) ret(*name) params;
 static struct {
@@ -167,8 +199,36 @@ static int real_loaded; /* 1 once every pointer in `real` has been looked up */
 
 typedef struct held_lock {
     uintptr_t obj;
+    uintptr_t site; /* where it was acquired (0: inherited across fork) */
     uint16_t kind;
 } held_lock_t;
+
+/* Summary mode: an acquisition not recorded yet (held[i] of the same index). */
+typedef struct pending {
+    uint64_t t0, ts;      /* when the attempt began (it waited: LOCK_WAIT's time), acquired */
+    uint64_t tk;          /* ticks() when it got the lock */
+    rc_lock_stat_t *stat; /* the lock's counters */
+    uint16_t flags;       /* LOCK_ACQUIRED's flags */
+    int16_t pat;          /* its pattern slot, -1 for an acquisition holding nothing */
+    uint8_t pending;      /* not recorded yet */
+    uint8_t contended;    /* it waited (LOCK_WAIT left out too) */
+} pending_t;
+
+/* Summary mode: a nested acquisition this thread recorded, by its held locks
+ * (in order), the lock and whether its edges count as a trylock's; repeats in
+ * the same epoch are counted, not recorded. */
+#define PAT_SLOTS 32
+#define PAT_FROM 4 /* nested deeper: always recorded */
+/* Only acquisitions holding at most PAT_FROM others can be left out. */
+#define RC_PEND_MAX (PAT_FROM + 1)
+typedef struct pattern {
+    uint64_t hash; /* 0: empty */
+    uint64_t epoch;
+    uint64_t count; /* repeats not recorded since the last EDGE_COUNT flush */
+    uintptr_t to;
+    uint32_t nfrom;
+    uintptr_t from[PAT_FROM];
+} pattern_t;
 
 typedef struct rc_thread {
     rc_event_t *cur, *end; /* free slots of the chunk this thread owns */
@@ -182,8 +242,16 @@ typedef struct rc_thread {
     uint8_t had_chunk;     /* took a chunk in this log: may no longer take a parked one */
     uint8_t fork_pending;  /* forked: record our start and inherited locks on first use */
     uint8_t key_rounds;    /* calls of thread_key_destructor so far */
+    uint32_t wd_slot;      /* watchdog slot + 1, 0 when none taken yet */
+    uint8_t once_ran;      /* the innermost pthread_once call ran its routine */
+    void (*once_fn)(void); /* the routine of the innermost pthread_once call */
+    uint64_t once_ts;      /* when that routine returned */
     uint32_t nheld;        /* locks held; may exceed RC_HELD_MAX */
     held_lock_t held[RC_HELD_MAX];
+    uint32_t npending;           /* summary mode: entries of pend[] not recorded yet */
+    uint64_t epoch;              /* bumped by every record that moves this thread's vector clock */
+    pending_t pend[RC_PEND_MAX]; /* of held[0 .. RC_PEND_MAX - 1] */
+    pattern_t pats[PAT_SLOTS];
 } rc_thread_t;
 
 static __thread rc_thread_t self_ __attribute__((tls_model("initial-exec")));
@@ -210,6 +278,18 @@ static pthread_key_t g_exit_key; /* its destructor records adopted threads' exit
 static int g_exit_key_ok;
 static char g_dir[PATH_MAX];
 static char g_log_path[PATH_MAX];
+static uint64_t g_wd_ns;        /* the deadlock watchdog's timeout; 0: none (see wd_main) */
+static int g_summary;           /* summary mode asked for (RACECHECK_TRACE unset) */
+static rc_lock_stat_t *g_stats; /* its lock table in the mapped log; NULL: record everything */
+static uint32_t g_nstats;
+static void flush_pending(rc_thread_t *t);
+static void flush_counts(rc_thread_t *t);
+static void summary_after_fork(rc_thread_t *t);
+static void ticks_calibrate(void);
+static void wd_release(rc_thread_t *t);
+static void wd_start(void);
+static uint64_t wd_parse(const char *v);
+static void wd_after_fork(rc_thread_t *t);
 
 /* pthread_t -> shim tid, for JOIN and DETACH records. Open addressing, no
  * locks: the creating thread inserts after pthread_create returns, the joiner
@@ -482,6 +562,18 @@ static int open_log(int ppid)
     h->dropped = 0;
     h->exit_status = 0;
     h->chunk_capacity = (uint32_t)nchunks;
+    h->deadlock_ms = (uint32_t)(g_wd_ns / 1000000u);
+    rc_lock_stat_t *stats = NULL;
+    uint32_t nstats = 0;
+    if (g_summary && nchunks > 2 * RC_LOG_STATS_CHUNKS) {
+        /* The lock table takes the space of the last chunks. */
+        h->chunk_capacity = (uint32_t)(nchunks - RC_LOG_STATS_CHUNKS);
+        h->stats_offset = RC_LOG_HEADER_SIZE + (uint64_t)h->chunk_capacity * chunk_bytes;
+        nstats = (uint32_t)(RC_LOG_STATS_CHUNKS * chunk_bytes / sizeof(rc_lock_stat_t));
+        h->stats_slots = nstats;
+        h->flags |= RC_LOG_F_SUMMARY;
+        stats = (rc_lock_stat_t *)((char *)map + h->stats_offset);
+    }
     ssize_t len = readlink("/proc/self/exe", h->exe, sizeof h->exe - 1);
     h->exe[len > 0 ? len : 0] = '\0';
     /* The magic last: a file with a magic has a complete header. */
@@ -491,6 +583,8 @@ static int open_log(int ppid)
     write_maps();
     g_map_len = size;
     g_records = (rc_event_t *)((char *)map + RC_LOG_HEADER_SIZE);
+    g_nstats = nstats;
+    __atomic_store_n(&g_stats, stats, __ATOMIC_RELEASE);
     __atomic_store_n(&g_hdr, h, __ATOMIC_RELEASE);
     return 0;
 }
@@ -567,8 +661,8 @@ static void park_chunk(rc_thread_t *t)
 /* Appends one record stamped ts to t's chunk; op is published last. A
  * signal handler that locks while this thread is in here passes through
  * unrecorded (enter() sees the guard) instead of claiming the same slot. */
-static void emit_at(rc_thread_t *t, uint64_t ts, uint16_t op, uint16_t flags, uintptr_t obj,
-                    uintptr_t site, uint64_t arg)
+static void emit_raw(rc_thread_t *t, uint32_t tid, uint64_t ts, uint16_t op, uint16_t flags,
+                     uintptr_t obj, uintptr_t site, uint64_t arg)
 {
     rc_log_header_t *h = __atomic_load_n(&g_hdr, __ATOMIC_ACQUIRE);
     if (RC_UNLIKELY(!h))
@@ -584,12 +678,38 @@ static void emit_at(rc_thread_t *t, uint64_t ts, uint16_t op, uint16_t flags, ui
         e->obj = obj;
         e->site = site;
         e->arg = arg;
-        e->tid = t->tid;
+        e->tid = tid;
         e->flags = flags;
         __atomic_store_n(&e->op, op, __ATOMIC_RELEASE);
     }
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
     t->guard--;
+}
+
+/* Records that move the recording thread's vector clock in the analysis
+ * (create, join, semaphores, once) start a new epoch of its patterns. */
+static inline int moves_clock(uint16_t op)
+{
+    return op == RC_EV_THREAD_CREATE || op == RC_EV_THREAD_JOIN || op == RC_EV_SEM_POST ||
+           op == RC_EV_SEM_WAIT || op == RC_EV_ONCE || op == RC_EV_FORK;
+}
+
+/* Appends a record as thread tid, after whatever acquisitions of the calling
+ * thread summary mode has not recorded yet. */
+static void emit_as(rc_thread_t *t, uint32_t tid, uint64_t ts, uint16_t op, uint16_t flags,
+                    uintptr_t obj, uintptr_t site, uint64_t arg)
+{
+    if (RC_UNLIKELY(t->npending != 0))
+        flush_pending(t);
+    if (RC_UNLIKELY(moves_clock(op)))
+        t->epoch++;
+    emit_raw(t, tid, ts, op, flags, obj, site, arg);
+}
+
+static inline void emit_at(rc_thread_t *t, uint64_t ts, uint16_t op, uint16_t flags, uintptr_t obj,
+                           uintptr_t site, uint64_t arg)
+{
+    emit_as(t, t->tid, ts, op, flags, obj, site, arg);
 }
 
 static inline void emit(rc_thread_t *t, uint16_t op, uint16_t flags, uintptr_t obj, uintptr_t site,
@@ -612,9 +732,11 @@ static void thread_key_destructor(void *unused)
         return;
     if (t->known && !t->exited && !t->guard) {
         t->exited = 1;
+        flush_counts(t);
         emit(t, RC_EV_THREAD_EXIT, 0, 0, 0, t->nheld);
     }
     park_chunk(t);
+    wd_release(t);
 }
 
 /* Gives a thread the shim did not start its tid and records its start: the
@@ -664,11 +786,17 @@ static void init_once(void)
         else
             g_capacity_mb = v;
     }
+    g_wd_ns = wd_parse(getenv("RACECHECK_DEADLOCK_TIMEOUT"));
+    const char *trace = getenv("RACECHECK_TRACE");
+    g_summary = !trace || !*trace || strcmp(trace, "0") == 0;
+    if (g_summary)
+        ticks_calibrate();
     if (open_log(getppid()) != 0)
         return;
     g_exit_key_ok = pthread_key_create(&g_exit_key, thread_key_destructor) == 0;
     pthread_atfork(NULL, NULL, atfork_child);
     on_exit(on_process_exit, NULL);
+    wd_start();
 }
 
 static void init_slow(void)
@@ -698,7 +826,8 @@ static void open_forked_log(rc_thread_t *t)
         return;
     int saved = errno;
     t->guard++;
-    open_log(ppid);
+    if (open_log(ppid) == 0)
+        wd_start();
     t->guard--;
     errno = saved;
 }
@@ -746,10 +875,13 @@ static inline rc_thread_t *enter(void)
 
 /* ---- Held locks --------------------------------------------------------- */
 
-static void held_push(rc_thread_t *t, uintptr_t obj, uint16_t kind)
+static void held_push(rc_thread_t *t, uintptr_t obj, uintptr_t site, uint16_t kind)
 {
-    if (t->nheld < RC_HELD_MAX)
-        t->held[t->nheld] = (held_lock_t){obj, kind};
+    if (t->nheld < RC_HELD_MAX) {
+        t->held[t->nheld] = (held_lock_t){obj, site, kind};
+        if (t->nheld < RC_PEND_MAX)
+            t->pend[t->nheld].pending = 0;
+    }
     t->nheld++;
 }
 
@@ -767,6 +899,8 @@ static uint16_t held_kind(const rc_thread_t *t, uintptr_t obj)
  * taken by another thread, or beyond RC_HELD_MAX) changes only the count. */
 static void held_pop(rc_thread_t *t, uintptr_t obj)
 {
+    if (RC_UNLIKELY(t->npending != 0))
+        flush_pending(t); /* the analysis must see it acquired before it sees it released */
     uint32_t n = t->nheld < RC_HELD_MAX ? t->nheld : RC_HELD_MAX;
     for (uint32_t i = n; i-- > 0;) {
         if (t->held[i].obj == obj) {
@@ -777,6 +911,560 @@ static void held_pop(rc_thread_t *t, uintptr_t obj)
     }
     if (t->nheld > RC_HELD_MAX)
         t->nheld--;
+}
+
+/* ---- Deadlock watchdog ------------------------------------------------------ */
+
+/*
+ * With RACECHECK_DEADLOCK_TIMEOUT=S (seconds, decimals allowed) a watchdog
+ * thread wakes every WD_TICK_NS and looks for a wait-for cycle: threads
+ * blocked in a (non-timed) lock call, each waiting for a lock that the next
+ * blocked thread of the cycle holds. When the same cycle (the same threads in
+ * the same waits) is still there S seconds after it was first seen, the
+ * program can never go on: the watchdog writes DEADLOCK records (who waits for
+ * what, who holds it, where), sets RC_LOG_F_DEADLOCK and exit_status, copies
+ * the maps and ends the process with _exit(RC_DEADLOCK_EXIT) (exit() could
+ * hang in handlers that want the deadlocked locks).
+ *
+ * What a thread is blocked on lives in a slot of a table mapped at start
+ * (WD_SLOTS slots, claimed by a thread at its first blocking wait, given back
+ * by its last destructor). A thread writes only its own slot and only around
+ * the blocking call: the contended path, already a system call. The held set
+ * is copied in when the thread blocks, and stays true while it is blocked.
+ * `seq` is odd while the thread is blocked and changes with every wait, so the
+ * watchdog reads a slot like a seqlock and a repeated (slot, seq) means the
+ * very same wait. Nobody waits for anybody: the watchdog only reads.
+ *
+ * The watchdog thread is started with every signal blocked (the program's
+ * signals go to its own threads), raises its guard for good (nothing it does
+ * is recorded), and is created with the real pthread_create: no tid, and no
+ * records but the DEADLOCK ones. Read holds of a rwlock block a writer that
+ * waits, not a reader (a reader waits for a writer).
+ */
+#define WD_SLOTS 4096
+#define WD_HELD 16 /* held locks copied per blocked thread */
+#define WD_TICK_NS 100000000ull
+
+typedef struct wd_slot {
+    uint32_t owner; /* shim tid + 1 of the thread that claimed it; 0 = free */
+    uint32_t seq;   /* odd while blocked; bumped at every block and unblock */
+    uintptr_t waiting, site;
+    uint16_t kind;
+    uint16_t nheld;
+    held_lock_t held[WD_HELD];
+} wd_slot_t;
+
+typedef struct wd_snap {
+    wd_slot_t s;    /* a consistent copy of a blocked thread's slot */
+    uint32_t slot;  /* its index */
+    int32_t next;   /* the snapshot of the thread holding what this one waits for, -1 */
+    uint32_t mark;  /* cycle search */
+    uint32_t holds; /* index in s.held of the lock the previous thread waits for */
+} wd_snap_t;
+
+static wd_slot_t *g_wd_slots; /* WD_SLOTS slots, mmap'd when the watchdog is on */
+static wd_snap_t *g_wd_snap;  /* the watchdog's copies, WD_SLOTS of them */
+
+/* The calling thread's slot, claimed on first use; NULL when all are taken. */
+static wd_slot_t *wd_slot_of(rc_thread_t *t, wd_slot_t *slots)
+{
+    if (RC_LIKELY(t->wd_slot))
+        return &slots[t->wd_slot - 1];
+    uint32_t start = (uint32_t)(((uint64_t)t->tid * 0x9E3779B97F4A7C15ull) >> 40) % WD_SLOTS;
+    for (uint32_t i = 0; i < WD_SLOTS; i++) {
+        uint32_t s = (start + i) % WD_SLOTS, free_slot = 0;
+        if (__atomic_load_n(&slots[s].owner, __ATOMIC_RELAXED) == 0 &&
+            __atomic_compare_exchange_n(&slots[s].owner, &free_slot, t->tid + 1, 0,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+            t->wd_slot = s + 1;
+            return &slots[s];
+        }
+    }
+    return NULL;
+}
+
+/* About to block on obj: publishes the wait and the locks held. Returns the
+ * slot to hand to wd_unblock, or NULL (no watchdog, a timed lock, no slot). */
+static wd_slot_t *wd_block(rc_thread_t *t, uintptr_t obj, uintptr_t site, uint16_t flags)
+{
+    wd_slot_t *slots = __atomic_load_n(&g_wd_slots, __ATOMIC_ACQUIRE);
+    if (RC_LIKELY(!slots) || (flags & RC_LOCK_TIMED))
+        return NULL;
+    wd_slot_t *w = wd_slot_of(t, slots);
+    if (!w)
+        return NULL;
+    uint32_t n = t->nheld < RC_HELD_MAX ? t->nheld : RC_HELD_MAX;
+    if (n > WD_HELD)
+        n = WD_HELD; /* beyond: out of the watchdog's sight */
+    uint32_t seq = __atomic_load_n(&w->seq, __ATOMIC_RELAXED);
+    if (seq & 1) /* a signal handler blocks while this thread is blocked: keep the outer wait */
+        return NULL;
+    __atomic_store_n(&w->waiting, obj, __ATOMIC_RELAXED);
+    __atomic_store_n(&w->site, site, __ATOMIC_RELAXED);
+    __atomic_store_n(&w->kind, (uint16_t)RC_LOCK_KIND(flags), __ATOMIC_RELAXED);
+    __atomic_store_n(&w->nheld, (uint16_t)n, __ATOMIC_RELAXED);
+    for (uint32_t i = 0; i < n; i++) {
+        __atomic_store_n(&w->held[i].obj, t->held[i].obj, __ATOMIC_RELAXED);
+        __atomic_store_n(&w->held[i].site, t->held[i].site, __ATOMIC_RELAXED);
+        __atomic_store_n(&w->held[i].kind, t->held[i].kind, __ATOMIC_RELAXED);
+    }
+    __atomic_store_n(&w->seq, seq + 1, __ATOMIC_RELEASE); /* odd: published */
+    return w;
+}
+
+static inline void wd_unblock(wd_slot_t *w)
+{
+    if (RC_UNLIKELY(w != NULL))
+        __atomic_store_n(&w->seq, __atomic_load_n(&w->seq, __ATOMIC_RELAXED) + 1, __ATOMIC_RELEASE);
+}
+
+/* At a thread's very end: its slot is free for a new thread. */
+static void wd_release(rc_thread_t *t)
+{
+    wd_slot_t *slots = __atomic_load_n(&g_wd_slots, __ATOMIC_ACQUIRE);
+    if (t->wd_slot && slots)
+        __atomic_store_n(&slots[t->wd_slot - 1].owner, 0, __ATOMIC_RELEASE);
+    t->wd_slot = 0;
+}
+
+/* Copies the blocked threads' slots into g_wd_snap and returns how many. A
+ * slot rewritten while it was copied is skipped: that thread moved. */
+static uint32_t wd_snapshot(void)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < WD_SLOTS; i++) {
+        wd_slot_t *w = &g_wd_slots[i];
+        uint32_t s1 = __atomic_load_n(&w->seq, __ATOMIC_ACQUIRE);
+        if (!(s1 & 1))
+            continue;
+        wd_slot_t *c = &g_wd_snap[n].s;
+        c->owner = __atomic_load_n(&w->owner, __ATOMIC_RELAXED);
+        c->waiting = __atomic_load_n(&w->waiting, __ATOMIC_RELAXED);
+        c->site = __atomic_load_n(&w->site, __ATOMIC_RELAXED);
+        c->kind = __atomic_load_n(&w->kind, __ATOMIC_RELAXED);
+        c->nheld = __atomic_load_n(&w->nheld, __ATOMIC_RELAXED);
+        if (c->nheld > WD_HELD)
+            continue;
+        for (uint32_t k = 0; k < c->nheld; k++) {
+            c->held[k].obj = __atomic_load_n(&w->held[k].obj, __ATOMIC_RELAXED);
+            c->held[k].site = __atomic_load_n(&w->held[k].site, __ATOMIC_RELAXED);
+            c->held[k].kind = __atomic_load_n(&w->held[k].kind, __ATOMIC_RELAXED);
+        }
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&w->seq, __ATOMIC_RELAXED) != s1 || !c->owner)
+            continue;
+        c->seq = s1;
+        g_wd_snap[n].slot = i;
+        g_wd_snap[n].next = -1;
+        g_wd_snap[n].mark = 0;
+        n++;
+    }
+    return n;
+}
+
+/* Whether a thread holding lock h blocks a thread that waits for it as `kind`. */
+static int wd_blocks(const held_lock_t *h, uintptr_t obj, uint16_t kind)
+{
+    return h->obj == obj && !(kind == RC_LOCK_RWLOCK_READ && h->kind == RC_LOCK_RWLOCK_READ);
+}
+
+/* Links every blocked thread to a blocked thread holding its lock, then finds
+ * a cycle of that functional graph. Returns the index of a snapshot on the
+ * cycle, or -1. Each snapshot's `holds` names the lock of the cycle it holds. */
+static int32_t wd_find_cycle(uint32_t n)
+{
+    for (uint32_t a = 0; a < n; a++) {
+        wd_snap_t *x = &g_wd_snap[a];
+        for (uint32_t b = 0; b < n && x->next < 0; b++) {
+            const wd_slot_t *y = &g_wd_snap[b].s;
+            for (uint32_t k = 0; k < y->nheld; k++) {
+                if (wd_blocks(&y->held[k], x->s.waiting, x->s.kind)) {
+                    x->next = (int32_t)b;
+                    break;
+                }
+            }
+        }
+    }
+    for (uint32_t a = 0; a < n; a++) {
+        /* Walk from a, marking with a + 1: meeting our own mark closes a cycle. */
+        int32_t v = (int32_t)a;
+        while (v >= 0 && g_wd_snap[v].mark == 0) {
+            g_wd_snap[v].mark = a + 1;
+            v = g_wd_snap[v].next;
+        }
+        if (v >= 0 && g_wd_snap[v].mark == a + 1) {
+            int32_t u = v;
+            do { /* which of its held locks the previous one waits for */
+                wd_snap_t *x = &g_wd_snap[u], *y = &g_wd_snap[x->next];
+                for (uint32_t k = 0; k < y->s.nheld; k++)
+                    if (wd_blocks(&y->s.held[k], x->s.waiting, x->s.kind))
+                        y->holds = k;
+                u = x->next;
+            } while (u != v);
+            return v;
+        }
+    }
+    return -1;
+}
+
+/* A cycle's identity: its (slot, seq) pairs, order-independent. */
+static uint64_t wd_signature(int32_t v)
+{
+    uint64_t sig = 0;
+    int32_t u = v;
+    do {
+        uint64_t x = ((uint64_t)g_wd_snap[u].slot << 32 | g_wd_snap[u].s.seq) + 1;
+        sig += x * 0x9E3779B97F4A7C15ull ^ (x >> 29);
+        u = g_wd_snap[u].next;
+    } while (u != v);
+    return sig;
+}
+
+/* Writes the cycle starting at v to the log, marks the header and ends the
+ * process. */
+static void __attribute__((noreturn)) wd_report(rc_thread_t *me, int32_t v)
+{
+    rc_log_header_t *h = __atomic_load_n(&g_hdr, __ATOMIC_ACQUIRE);
+    uint64_t ts = now_ns();
+    uint32_t n = 0;
+    int32_t u = v;
+    do {
+        const wd_snap_t *x = &g_wd_snap[u], *y = &g_wd_snap[x->next];
+        const held_lock_t *held = &y->s.held[y->holds];
+        emit_as(me, x->s.owner - 1, ts, RC_EV_DEADLOCK, RC_DEADLOCK_WAITS, x->s.waiting, x->s.site,
+                y->s.owner - 1);
+        emit_as(me, y->s.owner - 1, ts, RC_EV_DEADLOCK, RC_DEADLOCK_HOLDS, held->obj, held->site,
+                x->s.owner - 1);
+        n++;
+        u = x->next;
+    } while (u != v);
+    char num[24];
+    str_append_uint(num, 0, sizeof num, n);
+    if (n == 1)
+        warn("deadlock: a thread waits for a lock it holds itself; stopping the program", NULL,
+             NULL);
+    else
+        warn("deadlock: ", num, " threads wait for each other's locks; stopping the program");
+    if (h) {
+        h->exit_status = RC_DEADLOCK_EXIT;
+        __atomic_fetch_or(&h->flags, RC_LOG_F_DEADLOCK, __ATOMIC_RELEASE);
+        write_maps();
+    }
+    _exit(RC_DEADLOCK_EXIT);
+}
+
+static void *wd_main(void *unused)
+{
+    (void)unused;
+    rc_thread_t *me = &self_;
+    me->guard = 1; /* for good: nothing this thread does is recorded */
+    uint64_t sig = 0, since = 0;
+    for (;;) {
+        struct timespec tick = {0, (long)WD_TICK_NS};
+        while (nanosleep(&tick, &tick) != 0 && errno == EINTR)
+            ;
+        if (!__atomic_load_n(&g_hdr, __ATOMIC_ACQUIRE))
+            continue;
+        uint32_t n = wd_snapshot();
+        int32_t v = n ? wd_find_cycle(n) : -1;
+        if (v < 0) {
+            sig = 0;
+            continue;
+        }
+        uint64_t now = now_ns(), s = wd_signature(v);
+        if (s != sig) {
+            sig = s;
+            since = now;
+        } else if (now - since >= g_wd_ns) {
+            wd_report(me, v);
+        }
+    }
+    return NULL;
+}
+
+/* Parses RACECHECK_DEADLOCK_TIMEOUT ("2", "0.5"): nanoseconds, 0 if unset or
+ * invalid (with a warning). */
+static uint64_t wd_parse(const char *v)
+{
+    if (!v || !*v)
+        return 0;
+    uint64_t sec = 0, frac = 0, scale = 1000000000ull;
+    const char *p = v;
+    for (; *p >= '0' && *p <= '9' && sec < 1000000; p++)
+        sec = sec * 10 + (uint64_t)(*p - '0');
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            if (scale >= 10) {
+                scale /= 10;
+                frac += (uint64_t)(*p - '0') * scale;
+            }
+    uint64_t ns = sec * 1000000000ull + frac;
+    if (*p || p == v || ns < 1000000 || sec >= 1000000) {
+        warn("ignoring RACECHECK_DEADLOCK_TIMEOUT=", v, " (want seconds, at least 0.001)");
+        return 0;
+    }
+    return ns;
+}
+
+/* Starts the watchdog thread of this process (at start-up, and in a forked
+ * child, where only the forking thread survives). */
+static void wd_start(void)
+{
+    if (!g_wd_ns)
+        return;
+    size_t bytes = WD_SLOTS * (sizeof(wd_slot_t) + sizeof(wd_snap_t));
+    if (!g_wd_slots) {
+        void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED) {
+            warn("no memory for the deadlock watchdog", NULL, NULL);
+            return;
+        }
+        g_wd_snap = (wd_snap_t *)((char *)m + WD_SLOTS * sizeof(wd_slot_t));
+        __atomic_store_n(&g_wd_slots, (wd_slot_t *)m, __ATOMIC_RELEASE);
+    }
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pthread_attr_t attr;
+    pthread_t th;
+    int ok = pthread_attr_init(&attr) == 0;
+    if (ok) {
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        pthread_attr_setstacksize(&attr, 256 * 1024);
+        ok = REAL(pthread_create)(&th, &attr, wd_main, NULL) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (!ok)
+        warn("cannot start the deadlock watchdog", NULL, NULL);
+}
+
+/* In a forked child: the other threads and their waits are gone. */
+static void wd_after_fork(rc_thread_t *t)
+{
+    if (g_wd_slots)
+        memset(g_wd_slots, 0, WD_SLOTS * sizeof(wd_slot_t));
+    t->wd_slot = 0;
+}
+
+/* ---- Summary mode ------------------------------------------------------------ */
+
+/*
+ * What is left out and why it changes no analysis: see "Modes" in eventlog.h.
+ * Per thread, pend[i] says whether held[i] is recorded yet; the unrecorded
+ * ones are always the innermost (a recorded acquisition first records every
+ * one below it), so releasing the innermost one while it is still unrecorded
+ * is the only case left out; everything else records them first
+ * (flush_pending, from emit_as and held_pop). Patterns: see pattern_t.
+ */
+
+/* A cheap clock for the durations of pairs left out: the x86 time-stamp
+ * counter when it is invariant (calibrated against CLOCK_MONOTONIC at
+ * start), else now_ns(). Record times always come from now_ns(). */
+static double g_ns_per_tick; /* 0: ticks() is now_ns() */
+
+static inline uint64_t ticks(void)
+{
+#if defined(__x86_64__)
+    if (RC_LIKELY(g_ns_per_tick > 0))
+        return __rdtsc();
+#endif
+    return now_ns();
+}
+
+static inline uint64_t ticks_to_ns(uint64_t d)
+{
+    return g_ns_per_tick > 0 ? (uint64_t)((double)d * g_ns_per_tick) : d;
+}
+
+/* Measures the counter's rate over 50 microseconds (once, at start-up). */
+static void ticks_calibrate(void)
+{
+#if defined(__x86_64__)
+    unsigned a, b, c, d;
+    if (!__get_cpuid(0x80000000u, &a, &b, &c, &d) || a < 0x80000007u)
+        return;
+    __get_cpuid(0x80000007u, &a, &b, &c, &d);
+    if (!(d & (1u << 8))) /* no invariant TSC */
+        return;
+    uint64_t n0 = now_ns(), c0 = __rdtsc(), n1, c1;
+    do {
+        n1 = now_ns();
+        c1 = __rdtsc();
+    } while (n1 - n0 < 50000);
+    if (c1 > c0)
+        g_ns_per_tick = (double)(n1 - n0) / (double)(c1 - c0);
+#endif
+}
+
+static inline int summary_on(void)
+{
+    return __atomic_load_n(&g_stats, __ATOMIC_RELAXED) != NULL;
+}
+
+/* The lock table slot of obj, claimed on first use (site and ts then name
+ * the first acquisition left out). NULL when the table is full or its page
+ * has no storage: the acquisition is then recorded. */
+static rc_lock_stat_t *stat_of(uintptr_t obj, uint16_t kind, uintptr_t site)
+{
+    rc_lock_stat_t *tab = __atomic_load_n(&g_stats, __ATOMIC_ACQUIRE);
+    uint32_t n = g_nstats;
+    if (!tab || !n)
+        return NULL;
+    uint32_t i = (uint32_t)(((uint64_t)obj * 0x9E3779B97F4A7C15ull) >> 32) % n;
+    /* A short probe: a lock that finds no slot soon (a table nearly full of
+     * other locks) is recorded instead of searched for at every call. */
+    for (uint32_t probe = 0; probe < n && probe < 64; probe++, i = (i + 1) % n) {
+        rc_lock_stat_t *e = &tab[i];
+        uint64_t a = __atomic_load_n(&e->addr, __ATOMIC_ACQUIRE);
+        if (a == obj)
+            return e;
+        if (a != 0)
+            continue;
+        /* Storage for the slot's page before the first write to it. */
+        uintptr_t page = (uintptr_t)e & ~(uintptr_t)4095;
+        size_t len = ((uintptr_t)(e + 1) - page + 4095) & ~(size_t)4095;
+        if (reserve((void *)page, len) != 0)
+            return NULL;
+        uint64_t expected = 0;
+        if (__atomic_compare_exchange_n(&e->addr, &expected, (uint64_t)obj, 0, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE)) {
+            __atomic_store_n(&e->first_site, (uint64_t)site, __ATOMIC_RELAXED);
+            __atomic_store_n(&e->first_ts, now_ns(), __ATOMIC_RELAXED);
+            __atomic_store_n(&e->kind, kind, __ATOMIC_RELAXED);
+            return e;
+        }
+        if (expected == obj)
+            return e;
+    }
+    return NULL;
+}
+
+static inline void stat_max(uint64_t *p, uint64_t v)
+{
+    uint64_t cur = __atomic_load_n(p, __ATOMIC_RELAXED);
+    while (v > cur &&
+           !__atomic_compare_exchange_n(p, &cur, v, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+        ;
+}
+
+/* The pattern key of acquiring obj now (held locks in order, obj, edge kind). */
+static uint64_t pattern_hash(const rc_thread_t *t, uintptr_t obj, int edge_try)
+{
+    uint64_t h = 0x243F6A8885A308D3ull ^ (uint64_t)edge_try ^ ((uint64_t)t->nheld << 8);
+    for (uint32_t i = 0; i < t->nheld; i++)
+        h = (h ^ t->held[i].obj) * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
+    h = (h ^ obj) * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 31;
+    return h ? h : 1;
+}
+
+static int pattern_is(const pattern_t *p, const rc_thread_t *t, uint64_t h, uintptr_t obj)
+{
+    if (p->hash != h || p->to != obj || p->nfrom != t->nheld)
+        return 0;
+    for (uint32_t i = 0; i < t->nheld; i++)
+        if (p->from[i] != t->held[i].obj)
+            return 0;
+    return 1;
+}
+
+/* Writes the repeats counted in p as EDGE_COUNT records, one per held lock
+ * (as the analysis adds one edge per held lock). */
+static void pattern_flush(rc_thread_t *t, pattern_t *p)
+{
+    if (!p->hash || !p->count)
+        return;
+    uint64_t ts = now_ns(), count = p->count;
+    p->count = 0;
+    for (uint32_t i = 0; i < p->nfrom; i++)
+        emit_raw(t, t->tid, ts, RC_EV_EDGE_COUNT, 0, p->to, p->from[i], count);
+}
+
+/* Every pattern's count: at the thread's or the process's exit. */
+static void flush_counts(rc_thread_t *t)
+{
+    for (uint32_t i = 0; i < PAT_SLOTS; i++)
+        pattern_flush(t, &t->pats[i]);
+}
+
+/* Whether acquiring obj now may be left out: holding nothing, or a pattern
+ * recorded in this epoch. *pat gets the pattern slot (-1: holding nothing). */
+static int may_leave_out(rc_thread_t *t, uintptr_t obj, int edge_try, int16_t *pat)
+{
+    if (!summary_on() || t->nheld >= RC_HELD_MAX)
+        return 0;
+    if (t->nheld == 0) {
+        *pat = -1;
+        return 1;
+    }
+    if (t->nheld > PAT_FROM || held_kind(t, obj))
+        return 0;
+    uint64_t h = pattern_hash(t, obj, edge_try);
+    pattern_t *p = &t->pats[h % PAT_SLOTS];
+    if (p->epoch != t->epoch || !pattern_is(p, t, h, obj))
+        return 0;
+    *pat = (int16_t)(h % PAT_SLOTS);
+    return 1;
+}
+
+/* After recording a nested acquisition: its repeats in this epoch may be
+ * left out. A pattern it displaces writes its count first. */
+static void pattern_note(rc_thread_t *t, uintptr_t obj, int edge_try)
+{
+    if (!summary_on() || t->nheld == 0 || t->nheld > PAT_FROM || held_kind(t, obj))
+        return;
+    uint64_t h = pattern_hash(t, obj, edge_try);
+    pattern_t *p = &t->pats[h % PAT_SLOTS];
+    if (p->hash && !pattern_is(p, t, h, obj))
+        pattern_flush(t, p);
+    else if (p->hash && p->epoch != t->epoch)
+        pattern_flush(t, p);
+    p->hash = h;
+    p->epoch = t->epoch;
+    p->to = obj;
+    p->nfrom = t->nheld;
+    for (uint32_t i = 0; i < t->nheld; i++)
+        p->from[i] = t->held[i].obj;
+}
+
+/* Records the acquisitions not recorded yet, in order, with their times:
+ * LOCK_WAIT (when it waited) and LOCK_ACQUIRED, as trace mode would have. */
+static void flush_pending(rc_thread_t *t)
+{
+    uint32_t n = t->nheld < RC_PEND_MAX ? t->nheld : RC_PEND_MAX;
+    uint64_t now = now_ns(), tk_now = ticks();
+    t->guard++; /* a signal handler that locks now passes through unrecorded */
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    t->npending = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        pending_t *p = &t->pend[i];
+        if (!p->pending)
+            continue;
+        p->pending = 0;
+        if (!p->ts) { /* uncontended: its time from the ticks since */
+            uint64_t ago = tk_now > p->tk ? ticks_to_ns(tk_now - p->tk) : 0;
+            p->ts = now > ago ? now - ago : now;
+        }
+        const held_lock_t *h = &t->held[i];
+        if (p->contended)
+            emit_raw(t, t->tid, p->t0, RC_EV_LOCK_WAIT, p->flags & ~RC_LOCK_TRY, h->obj, h->site,
+                     0);
+        emit_raw(t, t->tid, p->ts, RC_EV_LOCK_ACQUIRED, p->flags, h->obj, h->site,
+                 p->contended ? p->ts - p->t0 : 0);
+    }
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    t->guard--;
+}
+
+/* In a forked child: the parent's patterns and counts belong to its log. */
+static void summary_after_fork(rc_thread_t *t)
+{
+    t->npending = 0;
+    for (uint32_t i = 0; i < RC_PEND_MAX; i++)
+        t->pend[i].pending = 0;
+    memset(t->pats, 0, sizeof t->pats);
+    t->epoch++;
 }
 
 /* ---- Lock events -------------------------------------------------------- */
@@ -791,15 +1479,97 @@ static inline int got_mutex(int r)
     return r == 0 || r == EOWNERDEAD; /* EOWNERDEAD: a robust mutex, acquired */
 }
 
-static void acquired(rc_thread_t *t, uintptr_t obj, uintptr_t site, uint16_t flags, uint64_t waited)
+/* An acquisition. t0 is when a blocking attempt began (0: the first try
+ * got it); waited says the lock was busy (and LOCK_WAIT was left out when
+ * wait_recorded is 0). Left out when summary mode allows it, else recorded
+ * and noted as a pattern. */
+static void acquired_at(rc_thread_t *t, uintptr_t obj, uintptr_t site, uint16_t flags, uint64_t t0,
+                        int waited, int wait_recorded)
 {
-    held_push(t, obj, (uint16_t)RC_LOCK_KIND(flags));
-    emit(t, RC_EV_LOCK_ACQUIRED, flags, obj, site, waited);
+    int edge_try = waited ? (flags & RC_LOCK_TIMED) != 0 : (flags & RC_LOCK_TRY) != 0;
+    int16_t pat;
+    if (!wait_recorded && may_leave_out(t, obj, edge_try, &pat)) {
+        uint64_t tk = ticks(), got = t0 ? now_ns() : 0;
+        rc_lock_stat_t *st = stat_of(obj, (uint16_t)RC_LOCK_KIND(flags), site);
+        if (st) {
+            t->guard++; /* a signal handler must not see half an entry */
+            __atomic_signal_fence(__ATOMIC_SEQ_CST);
+            uint32_t i = t->nheld;
+            held_push(t, obj, site, (uint16_t)RC_LOCK_KIND(flags));
+            t->pend[i] = (pending_t){t0, got, tk, st, flags, pat, 1, (uint8_t)waited};
+            t->npending++;
+            __atomic_signal_fence(__ATOMIC_SEQ_CST);
+            t->guard--;
+            return;
+        }
+    }
+    uint64_t ts = now_ns();
+    if (waited && !wait_recorded) /* left out while it waited: record it now */
+        emit_at(t, t0, RC_EV_LOCK_WAIT, flags & ~RC_LOCK_TRY, obj, site, 0);
+    if (!waited)
+        pattern_note(t, obj, edge_try); /* (a wait's pattern was noted at the wait) */
+    held_push(t, obj, site, (uint16_t)RC_LOCK_KIND(flags));
+    emit_at(t, ts, RC_EV_LOCK_ACQUIRED, flags, obj, site, t0 ? ts - t0 : 0);
 }
 
-static void released(rc_thread_t *t, uint64_t ts, uintptr_t obj, uintptr_t site, uint16_t kind,
-                     int r)
+/* Before blocking on obj: records LOCK_WAIT unless summary mode may leave
+ * the whole acquisition out. Returns whether it was recorded. */
+static int waiting(rc_thread_t *t, uintptr_t obj, uintptr_t site, uint16_t flags, uint64_t t0)
 {
+    int16_t pat;
+    if (may_leave_out(t, obj, (flags & RC_LOCK_TIMED) != 0, &pat))
+        return 0;
+    pattern_note(t, obj, (flags & RC_LOCK_TIMED) != 0);
+    emit_at(t, t0, RC_EV_LOCK_WAIT, flags, obj, site, 0);
+    return 1;
+}
+
+/* Whether releasing obj now will be left out (summary mode): it is the
+ * innermost acquisition and not recorded yet. */
+static inline int release_left_out(const rc_thread_t *t, uintptr_t obj)
+{
+    uint32_t top = t->nheld - 1;
+    return t->npending && t->nheld <= RC_PEND_MAX && t->held[top].obj == obj &&
+           t->pend[top].pending;
+}
+
+/* A release; ts was taken before the real unlock: ticks() when quiet (as
+ * release_left_out said), else now_ns(). */
+static void released(rc_thread_t *t, uint64_t ts, int quiet, uintptr_t obj, uintptr_t site,
+                     uint16_t kind, int r)
+{
+    t->guard++; /* a signal handler that locks now passes through unrecorded */
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    if (quiet && (r != 0 || !release_left_out(t, obj))) {
+        /* It failed, or a signal handler recorded it in the meantime. */
+        quiet = 0;
+        ts = now_ns();
+    }
+    if (quiet) {
+        /* The innermost acquisition, not recorded, and nothing since: left out. */
+        pending_t *p = &t->pend[t->nheld - 1];
+        rc_lock_stat_t *st = p->stat;
+        uint64_t held = ts > p->tk ? ticks_to_ns(ts - p->tk) : 0;
+        __atomic_fetch_add(&st->acquisitions, 1, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&st->hold_ns, held, __ATOMIC_RELAXED);
+        stat_max(&st->max_hold_ns, held);
+        if (p->contended) {
+            uint64_t w = p->ts > p->t0 ? p->ts - p->t0 : 0;
+            __atomic_fetch_add(&st->contended, 1, __ATOMIC_RELAXED);
+            __atomic_fetch_add(&st->wait_ns, w, __ATOMIC_RELAXED);
+            stat_max(&st->max_wait_ns, w);
+        }
+        if (p->pat >= 0)
+            t->pats[p->pat].count++;
+        p->pending = 0;
+        t->npending--;
+        t->nheld--;
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        t->guard--;
+        return;
+    }
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    t->guard--;
     if (r == 0) {
         held_pop(t, obj);
         emit_at(t, ts, RC_EV_LOCK_RELEASED, kind, obj, site, 0);
@@ -824,18 +1594,24 @@ static void released(rc_thread_t *t, uint64_t ts, uintptr_t obj, uintptr_t site,
         if (first_) {                                                                              \
             r_ = (TRY);                                                                            \
             if (GOT(r_)) {                                                                         \
-                acquired((t), (obj), (site), (flags), 0);                                          \
+                acquired_at((t), (obj), (site), (flags), 0, 0, 0);                                 \
                 return r_;                                                                         \
             }                                                                                      \
         }                                                                                          \
         uint64_t t0_ = now_ns();                                                                   \
-        if (first_ && r_ == (BUSY))                                                                \
-            emit_at((t), t0_, RC_EV_LOCK_WAIT, (flags), (obj), (site), 0);                         \
+        int busy_ = first_ && r_ == (BUSY), recorded_ = 1;                                         \
+        if (busy_)                                                                                 \
+            recorded_ = waiting((t), (obj), (site), (flags), t0_);                                 \
+        wd_slot_t *wd_ = wd_block((t), (obj), (site), (flags));                                    \
         r_ = (BLOCK);                                                                              \
-        if (GOT(r_))                                                                               \
-            acquired((t), (obj), (site), (flags), now_ns() - t0_);                                 \
-        else                                                                                       \
+        wd_unblock(wd_);                                                                           \
+        if (GOT(r_)) {                                                                             \
+            acquired_at((t), (obj), (site), (flags), t0_, busy_, recorded_);                       \
+        } else {                                                                                   \
+            if (!recorded_)                                                                        \
+                emit_at((t), t0_, RC_EV_LOCK_WAIT, (flags), (obj), (site), 0);                     \
             emit((t), RC_EV_LOCK_TRY_FAILED, (flags), (obj), (site), (uint64_t)ERR(r_));           \
+        }                                                                                          \
         return r_;                                                                                 \
     } while (0)
 
@@ -859,8 +1635,8 @@ static inline int abstime_ok(const struct timespec *abstime)
     do {                                                                                           \
         int r_ = (CALL);                                                                           \
         if (GOT(r_))                                                                               \
-            acquired((t), (obj), (site), (kind) | RC_LOCK_TRY, 0);                                 \
-        else                                                                                       \
+            acquired_at((t), (obj), (site), (kind) | RC_LOCK_TRY, 0, 0, 0);                        \
+        else if (!summary_on() || ERR(r_) != EBUSY || held_kind((t), (obj)))                       \
             emit((t), RC_EV_LOCK_TRY_FAILED, (kind) | RC_LOCK_TRY, (obj), (site),                  \
                  (uint64_t)ERR(r_));                                                               \
         return r_;                                                                                 \
@@ -923,9 +1699,10 @@ RC_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
     rc_thread_t *t = enter();
     if (!t)
         return REAL(pthread_mutex_unlock)(m);
-    uint64_t ts = now_ns();
+    int quiet = release_left_out(t, (uintptr_t)m);
+    uint64_t ts = quiet ? ticks() : now_ns();
     int r = REAL(pthread_mutex_unlock)(m);
-    released(t, ts, (uintptr_t)m, site, RC_LOCK_MUTEX, r);
+    released(t, ts, quiet, (uintptr_t)m, site, RC_LOCK_MUTEX, r);
     return r;
 }
 
@@ -1036,9 +1813,10 @@ RC_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *l)
     uint16_t kind = held_kind(t, (uintptr_t)l);
     if (!kind) /* not tracked: glibc records the writer's OS tid in the lock */
         kind = l->__data.__cur_writer == gettid() ? RC_RW_W : RC_RW_R;
-    uint64_t ts = now_ns();
+    int quiet = release_left_out(t, (uintptr_t)l);
+    uint64_t ts = quiet ? ticks() : now_ns();
     int r = REAL(pthread_rwlock_unlock)(l);
-    released(t, ts, (uintptr_t)l, site, kind, r);
+    released(t, ts, quiet, (uintptr_t)l, site, kind, r);
     return r;
 }
 
@@ -1072,9 +1850,10 @@ RC_EXPORT int pthread_spin_unlock(pthread_spinlock_t *l)
     rc_thread_t *t = enter();
     if (!t)
         return REAL(pthread_spin_unlock)(l);
-    uint64_t ts = now_ns();
+    int quiet = release_left_out(t, (uintptr_t)l);
+    uint64_t ts = quiet ? ticks() : now_ns();
     int r = REAL(pthread_spin_unlock)(l);
-    released(t, ts, (uintptr_t)l, site, RC_LOCK_SPIN, r);
+    released(t, ts, quiet, (uintptr_t)l, site, RC_LOCK_SPIN, r);
     return r;
 }
 
@@ -1180,9 +1959,11 @@ RC_EXPORT int mtx_unlock(mtx_t *m)
     rc_thread_t *t = enter();
     if (!t)
         return REAL(mtx_unlock)(m);
-    uint64_t ts = now_ns();
+    int quiet = release_left_out(t, (uintptr_t)m);
+    uint64_t ts = quiet ? ticks() : now_ns();
     int r = REAL(mtx_unlock)(m);
-    released(t, ts, (uintptr_t)m, site, RC_LOCK_C11_MUTEX, r == thrd_success ? 0 : c11_errno(r));
+    released(t, ts, quiet, (uintptr_t)m, site, RC_LOCK_C11_MUTEX,
+             r == thrd_success ? 0 : c11_errno(r));
     return r;
 }
 
@@ -1216,7 +1997,7 @@ static void cond_after(rc_thread_t *t, const cond_wait_ctx_t *c, uint16_t woken_
 {
     uint64_t ts = now_ns();
     if (!(woken_flags & RC_WOKEN_ERROR) || c->released) {
-        held_push(t, c->mutex, c->kind);
+        held_push(t, c->mutex, c->site, c->kind);
         emit_at(t, ts, RC_EV_LOCK_ACQUIRED, c->kind | RC_LOCK_COND, c->mutex, c->site, 0);
     }
     emit_at(t, ts, RC_EV_COND_WOKEN, woken_flags, c->cond, c->site, c->mutex);
@@ -1379,6 +2160,21 @@ static void tidmap_put(uintptr_t key, uint32_t tid)
     }
 }
 
+static uint64_t tidmap_get(uintptr_t key)
+{
+    uint32_t s = tidmap_slot(key);
+    for (uint32_t i = 0; i < TIDMAP_SIZE; i++, s = (s + 1) & (TIDMAP_SIZE - 1)) {
+        uintptr_t k = __atomic_load_n(&g_tids[s].key, __ATOMIC_ACQUIRE);
+        if (k == 0)
+            break;
+        if (k == key) {
+            uint32_t v = __atomic_load_n(&g_tids[s].val, __ATOMIC_ACQUIRE);
+            return v ? v - 1 : UINT64_MAX;
+        }
+    }
+    return UINT64_MAX;
+}
+
 /* Forgets key and returns its tid, or UINT64_MAX when unknown. */
 static uint64_t tidmap_take(uintptr_t key)
 {
@@ -1419,6 +2215,7 @@ static void thread_exit_cleanup(void *unused)
     if (t->exited || !t->known)
         return;
     t->exited = 1;
+    flush_counts(t);
     emit(t, RC_EV_THREAD_EXIT, 0, 0, 0, t->nheld);
 }
 
@@ -1616,6 +2413,7 @@ static void exit_untracked(uintptr_t site)
     rc_thread_t *t = enter();
     if (t && !t->trampoline && !t->exited) {
         t->exited = 1;
+        flush_counts(t);
         emit(t, RC_EV_THREAD_EXIT, 0, 0, site, t->nheld);
     }
 }
@@ -1636,6 +2434,204 @@ RC_EXPORT void thrd_exit(int res)
     exit_untracked(site);
     REAL(thrd_exit)(res);
     __builtin_unreachable();
+}
+
+/* ---- Mutex attributes ------------------------------------------------------ */
+
+/* LOCK_INIT: a mutex's type and attributes, so that the analysis can tell a
+ * recursive or error-checking mutex from a plain one. Statically initialised
+ * mutexes (PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP too) have no record. */
+RC_EXPORT int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = enter();
+    int r = REAL(pthread_mutex_init)(m, attr);
+    if (!t || r != 0)
+        return r;
+    int type = PTHREAD_MUTEX_DEFAULT, pshared = PTHREAD_PROCESS_PRIVATE,
+        robust = PTHREAD_MUTEX_STALLED;
+    if (attr) {
+        pthread_mutexattr_gettype(attr, &type);
+        pthread_mutexattr_getpshared(attr, &pshared);
+        pthread_mutexattr_getrobust(attr, &robust);
+    }
+    uint64_t arg = type == PTHREAD_MUTEX_RECURSIVE     ? RC_MUTEX_RECURSIVE
+                   : type == PTHREAD_MUTEX_ERRORCHECK  ? RC_MUTEX_ERRORCHECK
+                   : type == PTHREAD_MUTEX_ADAPTIVE_NP ? RC_MUTEX_ADAPTIVE
+                                                       : RC_MUTEX_NORMAL;
+    if (pshared == PTHREAD_PROCESS_SHARED)
+        arg |= RC_MUTEX_PSHARED;
+    if (robust == PTHREAD_MUTEX_ROBUST)
+        arg |= RC_MUTEX_ROBUST;
+    emit(t, RC_EV_LOCK_INIT, RC_LOCK_MUTEX, (uintptr_t)m, site, arg);
+    return r;
+}
+
+/* ---- Semaphores ------------------------------------------------------------ */
+
+RC_EXPORT int sem_init(sem_t *s, int pshared, unsigned value)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = enter();
+    int r = REAL(sem_init)(s, pshared, value);
+    if (t && r == 0)
+        emit(t, RC_EV_SEM_INIT, pshared ? RC_SEM_PSHARED : 0, (uintptr_t)s, site, value);
+    return r;
+}
+
+/* A semaphore wait: a trywait first, so that only a wait that blocks counts
+ * time. CALL is the real (blocking or timed) wait, which returns 0 or -1 with
+ * errno; a failure (EAGAIN, ETIMEDOUT, EINTR, EINVAL) is recorded with
+ * RC_SEM_FAILED and the error. errno reaches the caller as the real call
+ * left it. */
+#define RC_SEM_WAIT(s, FLAGS, FIRST, CALL)                                                         \
+    do {                                                                                           \
+        uintptr_t site_ = RC_SITE();                                                               \
+        load_real();                                                                               \
+        rc_thread_t *t_ = enter();                                                                 \
+        if (!t_)                                                                                   \
+            return (CALL);                                                                         \
+        int saved_ = errno, r_ = -1;                                                               \
+        if (FIRST) {                                                                               \
+            r_ = REAL(sem_trywait)(s);                                                             \
+            if (r_ == 0) {                                                                         \
+                emit(t_, RC_EV_SEM_WAIT, (FLAGS), (uintptr_t)(s), site_, 0);                       \
+                return 0;                                                                          \
+            }                                                                                      \
+            errno = saved_;                                                                        \
+        }                                                                                          \
+        uint64_t t0_ = now_ns();                                                                   \
+        r_ = (CALL);                                                                               \
+        int e_ = errno;                                                                            \
+        if (r_ == 0)                                                                               \
+            emit(t_, RC_EV_SEM_WAIT, (FLAGS), (uintptr_t)(s), site_, now_ns() - t0_);              \
+        else                                                                                       \
+            emit(t_, RC_EV_SEM_WAIT, (FLAGS) | RC_SEM_FAILED, (uintptr_t)(s), site_,               \
+                 (uint64_t)e_);                                                                    \
+        errno = e_;                                                                                \
+        return r_;                                                                                 \
+    } while (0)
+
+RC_EXPORT int sem_wait(sem_t *s)
+{
+    RC_SEM_WAIT(s, 0, 1, REAL(sem_wait)(s));
+}
+
+RC_EXPORT int sem_timedwait(sem_t *restrict s, const struct timespec *restrict abstime)
+{
+    RC_SEM_WAIT(s, RC_SEM_TIMED, abstime_ok(abstime), REAL(sem_timedwait)(s, abstime));
+}
+
+RC_EXPORT int sem_clockwait(sem_t *restrict s, clockid_t clock,
+                            const struct timespec *restrict abstime)
+{
+    RC_SEM_WAIT(s, RC_SEM_TIMED, clock_ok(clock) && abstime_ok(abstime),
+                REAL(sem_clockwait)(s, clock, abstime));
+}
+
+RC_EXPORT int sem_trywait(sem_t *s)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = enter();
+    int r = REAL(sem_trywait)(s);
+    if (!t)
+        return r;
+    int e = errno;
+    emit(t, RC_EV_SEM_WAIT, r == 0 ? RC_SEM_TRY : RC_SEM_TRY | RC_SEM_FAILED, (uintptr_t)s, site,
+         r == 0 ? 0 : (uint64_t)e);
+    errno = e;
+    return r;
+}
+
+/* sem_post is async-signal-safe, so is this: it neither initialises, adopts a
+ * thread nor opens a forked child's log (enter() may), and records only from
+ * a thread that is known and not already inside the shim; emit is lock-free
+ * and allocates nothing. Otherwise the post passes through unrecorded. */
+RC_EXPORT int sem_post(sem_t *s)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = &self_;
+    if (__atomic_load_n(&g_init, __ATOMIC_ACQUIRE) != INIT_DONE ||
+        !__atomic_load_n(&g_hdr, __ATOMIC_ACQUIRE) || !t->known || t->guard || t->fork_pending)
+        return REAL(sem_post)(s);
+    uint64_t ts = now_ns();
+    int r = REAL(sem_post)(s);
+    if (r == 0)
+        emit_at(t, ts, RC_EV_SEM_POST, 0, (uintptr_t)s, site, 0);
+    return r;
+}
+
+/* ---- Barriers, once, cancellation ------------------------------------------ */
+
+RC_EXPORT int pthread_barrier_wait(pthread_barrier_t *b)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = enter();
+    if (!t)
+        return REAL(pthread_barrier_wait)(b);
+    emit(t, RC_EV_BARRIER, RC_BARRIER_ARRIVE, (uintptr_t)b, site, 0);
+    int r = REAL(pthread_barrier_wait)(b);
+    if (r == 0 || r == PTHREAD_BARRIER_SERIAL_THREAD)
+        emit(t, RC_EV_BARRIER, RC_BARRIER_LEAVE, (uintptr_t)b, site,
+             r == PTHREAD_BARRIER_SERIAL_THREAD);
+    return r;
+}
+
+/* Runs the routine of the innermost pthread_once of this thread, noting that
+ * this call ran it and when it returned: before glibc lets the other callers
+ * go, so ONCE|RAN sorts before their ONCE records. */
+static void once_trampoline(void)
+{
+    rc_thread_t *t = &self_;
+    void (*fn)(void) = t->once_fn;
+    t->once_ran = 1;
+    fn();
+    t->once_ts = now_ns();
+}
+
+RC_EXPORT int pthread_once(pthread_once_t *o, void (*fn)(void))
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = enter();
+    if (!t)
+        return REAL(pthread_once)(o, fn);
+    void (*outer_fn)(void) = t->once_fn; /* a routine may call pthread_once itself */
+    uint8_t outer_ran = t->once_ran;
+    uint64_t outer_ts = t->once_ts;
+    t->once_fn = fn;
+    t->once_ran = 0;
+    int r = REAL(pthread_once)(o, once_trampoline);
+    int ran = t->once_ran;
+    uint64_t ts = ran ? t->once_ts : now_ns();
+    t->once_fn = outer_fn;
+    t->once_ran = outer_ran;
+    t->once_ts = outer_ts;
+    if (r == 0)
+        emit_at(t, ts, RC_EV_ONCE, ran ? RC_ONCE_RAN : 0, (uintptr_t)o, site, 0);
+    return r;
+}
+
+/* pthread_t -> tid without forgetting it (the thread is still to be joined). */
+static uint64_t tidmap_get(uintptr_t key);
+
+RC_EXPORT int pthread_cancel(pthread_t th)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = enter();
+    if (!t)
+        return REAL(pthread_cancel)(th);
+    uint64_t ts = now_ns();
+    int r = REAL(pthread_cancel)(th);
+    if (r == 0)
+        emit_at(t, ts, RC_EV_THREAD_CANCEL, 0, (uintptr_t)th, site, tidmap_get((uintptr_t)th));
+    return r;
 }
 
 /* ---- Processes ------------------------------------------------------------ */
@@ -1675,6 +2671,9 @@ static void atfork_child(void)
     t->full = 0;
     t->had_chunk = 0;
     t->fork_pending = t->known;
+    __atomic_store_n(&g_stats, NULL, __ATOMIC_RELEASE); /* it was in the parent's log */
+    summary_after_fork(t);
+    wd_after_fork(t);
     __atomic_store_n(&g_fork_ppid, ppid, __ATOMIC_RELEASE);
     errno = saved;
 }
@@ -1692,7 +2691,10 @@ static void on_process_exit(int status, void *unused)
             thread_adopt(t);
         if (!t->exited) {
             t->exited = 1;
+            flush_counts(t);
             emit(t, RC_EV_THREAD_EXIT, RC_EXIT_PROCESS, 0, 0, t->nheld);
+        } else {
+            flush_counts(t);
         }
     }
     h->exit_status = status;

@@ -9,6 +9,7 @@ rc_criterion_test(test_cli SOURCES e2e/test_cli.c LIBS rc_e2e)
 rc_criterion_test(test_samples SOURCES e2e/test_samples.c LIBS rc_e2e)
 rc_criterion_test(test_check SOURCES e2e/test_check.c LIBS rc_e2e)
 rc_criterion_test(test_runtime SOURCES e2e/test_runtime.c LIBS rc_e2e)
+rc_criterion_test(test_shim_e2e SOURCES e2e/test_shim_e2e.c LIBS rc_e2e)
 # Programs the end-to-end tests run, built into ${CMAKE_BINARY_DIR}/tests/e2e/.
 add_executable(e2e_misuse e2e/progs/misuse.c)
 set_target_properties(e2e_misuse PROPERTIES OUTPUT_NAME misuse
@@ -21,6 +22,7 @@ set_target_properties(e2e_deadlock PROPERTIES OUTPUT_NAME deadlock
 target_compile_options(e2e_deadlock PRIVATE -g -O0)
 target_link_libraries(e2e_deadlock PRIVATE Threads::Threads)
 add_dependencies(test_runtime e2e_misuse e2e_deadlock)
+add_dependencies(test_shim_e2e racecheck racecheck-shim e2e_deadlock e2e_misuse rc_shim_progs samples)
 rc_criterion_test(test_formats SOURCES e2e/test_formats.c LIBS rc_e2e rc_report)
 # scripts/fetch-sarif-schema puts the official schema here (make test runs it).
 if(DEFINED ENV{XDG_CACHE_HOME})

@@ -73,9 +73,13 @@ typedef struct run {
 /* Runs tests/progs/<name> (or the absolute path name) [arg] with cwd as working directory (NULL:
  * ours), the shim preloaded when preload, RACECHECK_LOG_DIR=dir (unset when dir is NULL) and the
  * NULL-terminated extra "NAME=value" strings. Inherited LD_PRELOAD and RACECHECK_* variables are
- * dropped. */
+ * dropped. The shim runs in trace mode (RACECHECK_TRACE=1: every call a record) unless extra
+ * sets RACECHECK_TRACE itself. */
 /* An address-space limit for the next program run (RLIM_INFINITY: none). */
 static rlim_t child_as_limit = RLIM_INFINITY;
+
+/* Extra environment for a run in summary mode (the shim's default). */
+static const char *const summary_env[] = {"RACECHECK_TRACE=", NULL};
 
 static void run_prog_ex(const char *name, const char *arg, int preload, const char *dir,
                         const char *cwd, const char *const *extra, run_t *r)
@@ -90,8 +94,13 @@ static void run_prog_ex(const char *name, const char *arg, int preload, const ch
         n++;
     while (extra && extra[nextra])
         nextra++;
-    char **env = calloc(n + nextra + 3, sizeof *env);
+    char **env = calloc(n + nextra + 4, sizeof *env);
     size_t k = 0;
+    int trace_set = 0;
+    for (size_t i = 0; i < nextra; i++)
+        trace_set |= strncmp(extra[i], "RACECHECK_TRACE=", 16) == 0;
+    if (!trace_set)
+        env[k++] = "RACECHECK_TRACE=1";
     for (size_t i = 0; i < n; i++)
         if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0 &&
             strncmp(environ[i], "RACECHECK_", 10) != 0)
@@ -1366,7 +1375,7 @@ Test(shim, full_log_counts_dropped_events, .init = make_logdir, .fini = remove_l
     run_prog_ex("shim_stress", "private", 1, logdir, NULL, small, &r);
     assert_exit(&r, 0);
     uint64_t nthreads = printed(&r, "threads"), iters = printed(&r, "iters");
-    uint64_t emitted = 1 + nthreads * (2 * iters + 4) + 1;
+    uint64_t emitted = 1 + nthreads * (2 * iters + 5) + 1; /* 5: LOCK_INIT too */
     rc_eventlog_t *log = only_log();
     const rc_eventlog_info_t *info = rc_eventlog_info(log);
     cr_assert_gt(info->dropped, 0);
@@ -1503,4 +1512,577 @@ Test(shim, unusable_log_dir_still_runs_the_program, .init = make_logdir, .fini =
     run_prog("shim_passthrough", 1, missing, NULL, &r);
     assert_exit(&r, 0);
     cr_assert_eq(count_files(logdir), 0);
+}
+
+/* ---- Deadlock watchdog ------------------------------------------------------ */
+
+static double elapsed_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+typedef struct ring_case {
+    char mode[8];
+    int threads; /* in the cycle */
+} ring_case_t;
+
+ParameterizedTestParameters(shim, watchdog_stops_a_real_deadlock)
+{
+    static ring_case_t cases[] = {{"ring2", 2}, {"ring3", 3}, {"self", 1}};
+    return cr_make_param_array(ring_case_t, cases, sizeof cases / sizeof cases[0]);
+}
+
+/* Each thread of the cycle waits for the lock the next one holds: the log
+ * gets one WAITS and one HOLDS record per thread, the header the flag, and
+ * the process ends with RC_DEADLOCK_EXIT within the timeout plus a tick or so. */
+ParameterizedTest(ring_case_t *c, shim, watchdog_stops_a_real_deadlock, .init = make_logdir,
+                  .fini = remove_logdir, .timeout = 20)
+{
+    const char *extra[] = {"RACECHECK_DEADLOCK_TIMEOUT=1", NULL};
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    run_t r;
+    run_prog_ex("shim_deadlock", c->mode, 1, logdir, NULL, extra, &r);
+    double took = elapsed_since(&t0);
+    assert_exit(&r, RC_DEADLOCK_EXIT);
+    cr_expect(took >= 1.0 && took < 2.0, "stopped after %.2f s, want 1..2 s", took);
+    rc_eventlog_t *log = only_log();
+    const rc_eventlog_info_t *info = rc_eventlog_info(log);
+    cr_assert(info->deadlocked);
+    cr_assert_eq(info->deadlock_ms, 1000);
+    cr_assert_eq(info->exit_status, RC_DEADLOCK_EXIT);
+    cr_assert_not(info->exited);
+    evs_t e = events_of(log);
+    size_t waits = 0, holds = 0;
+    for (size_t i = 0; i < e.n; i++) {
+        const rc_event_t *ev = &e.v[i];
+        if (ev->op != RC_EV_DEADLOCK)
+            continue;
+        if (ev->flags == RC_DEADLOCK_WAITS) {
+            waits++;
+            /* It waits for a lock it (or the thread named in arg) holds. */
+            const rc_event_t *held = NULL;
+            for (size_t k = 0; k < e.n; k++)
+                if (e.v[k].op == RC_EV_DEADLOCK && e.v[k].flags == RC_DEADLOCK_HOLDS &&
+                    e.v[k].tid == ev->arg && e.v[k].obj == ev->obj)
+                    held = &e.v[k];
+            cr_assert_not_null(held, "T%u waits for %#llx, which no HOLDS record names", ev->tid,
+                               (unsigned long long)ev->obj);
+            cr_assert_eq(held->arg, ev->tid);
+            cr_assert_neq(held->site, 0);
+            rc_loc_t loc;
+            cr_assert_eq(rc_eventlog_symbolize(log, ev->site, &loc), RC_OK);
+            cr_assert_eq(loc.line, line_of("shim_deadlock.c",
+                                           c->threads == 1 ? "SITE:self_wait" : "SITE:ring_wait"));
+            rc_loc_close(&loc);
+        } else {
+            cr_assert_eq(ev->flags, RC_DEADLOCK_HOLDS);
+            holds++;
+        }
+    }
+    cr_assert_eq(waits, (size_t)c->threads);
+    cr_assert_eq(holds, (size_t)c->threads);
+    rc_eventlog_close(log);
+}
+
+/* A forked child gets a watchdog of its own (only the forking thread
+ * survives fork, the parent's watchdog does not). */
+Test(shim, watchdog_runs_in_forked_children, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 20)
+{
+    const char *extra[] = {"RACECHECK_DEADLOCK_TIMEOUT=0.5", NULL};
+    run_t r;
+    run_prog_ex("shim_deadlock", "fork", 1, logdir, NULL, extra, &r);
+    assert_exit(&r, RC_DEADLOCK_EXIT);
+    char paths[4][PATH_MAX];
+    cr_assert_eq(find_logs(paths, 4), 2);
+    int deadlocked = 0;
+    for (size_t i = 0; i < 2; i++) {
+        rc_eventlog_t *log = open_log(paths[i]);
+        const rc_eventlog_info_t *info = rc_eventlog_info(log);
+        if (info->deadlocked) {
+            deadlocked++;
+            cr_assert_neq(info->ppid, 0);
+            cr_assert_eq(count(events_of(log), RC_EV_DEADLOCK, ANY, ANY), 4);
+        } else {
+            cr_assert(info->exited, "the parent exits normally");
+        }
+        rc_eventlog_close(log);
+    }
+    cr_assert_eq(deadlocked, 1, "the child's log says so");
+}
+
+/* Long waits that are no cycle (a lock held 1.5 s, a condition wait) are left
+ * alone with a 0.3 s timeout, and the watchdog thread records nothing. */
+Test(shim, watchdog_leaves_long_waits_alone, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 20)
+{
+    const char *extra[] = {"RACECHECK_DEADLOCK_TIMEOUT=0.3", NULL};
+    run_t r;
+    run_prog_ex("shim_deadlock", "stall", 1, logdir, NULL, extra, &r);
+    assert_exit(&r, 0);
+    rc_eventlog_t *log = only_log();
+    const rc_eventlog_info_t *info = rc_eventlog_info(log);
+    cr_assert_not(info->deadlocked);
+    cr_assert(info->exited);
+    evs_t e = events_of(log);
+    cr_assert_eq(count(e, RC_EV_DEADLOCK, ANY, ANY), 0);
+    cr_assert_eq(count(e, RC_EV_THREAD_START, ANY, ANY), 3, "the watchdog is no thread of the log");
+    cr_assert_eq(count(e, RC_EV_LOCK_WAIT, ANY, printed(&r, "lock0")), 1);
+    rc_eventlog_close(log);
+}
+
+ParameterizedTestParameters(shim, bad_deadlock_timeout_is_ignored)
+{
+    static char values[][8] = {"0", "abc", "1s", "-1"};
+    return cr_make_param_array(char[8], values, sizeof values / sizeof values[0]);
+}
+
+ParameterizedTest(char (*value)[8], shim, bad_deadlock_timeout_is_ignored, .init = make_logdir,
+                  .fini = remove_logdir, .timeout = 20)
+{
+    char var[64];
+    snprintf(var, sizeof var, "RACECHECK_DEADLOCK_TIMEOUT=%s", *value);
+    const char *extra[] = {var, NULL};
+    run_t r;
+    run_prog_ex("shim_deadlock", "stall", 1, logdir, NULL, extra, &r);
+    assert_exit(&r, 0);
+    rc_eventlog_t *log = only_log();
+    cr_assert_eq(rc_eventlog_info(log)->deadlock_ms, 0);
+    rc_eventlog_close(log);
+}
+
+/* ---- Semaphores, barriers, once, cancellation, mutex attributes ------------- */
+
+static const rc_event_t *find_flags(evs_t e, unsigned op, uint64_t obj, unsigned flags)
+{
+    for (size_t i = 0; i < e.n; i++)
+        if (match(&e.v[i], op, ANY, obj) && e.v[i].flags == flags)
+            return &e.v[i];
+    cr_assert_fail("no %s event with flags %#x on %#llx", rc_eventlog_op_name(op), flags,
+                   (unsigned long long)obj);
+    return NULL;
+}
+
+Test(shim, semaphores_barriers_once_cancel_and_mutex_types, .init = make_logdir,
+     .fini = remove_logdir, .timeout = 30)
+{
+    run_t r;
+    run_prog("shim_sync", 1, logdir, NULL, &r);
+    assert_exit(&r, 0);
+    uint64_t ready = printed(&r, "ready"), meet = printed(&r, "meet"), once = printed(&r, "once");
+    rc_eventlog_t *log = only_log();
+    evs_t e = events_of(log);
+
+    /* Semaphores: init 0, a failed trywait, a timed-out wait, a post, a wait. */
+    const rc_event_t *init = find_ev(e, RC_EV_SEM_INIT, 0, ready);
+    cr_assert_eq(init->arg, 0);
+    cr_assert_eq(find_flags(e, RC_EV_SEM_WAIT, ready, RC_SEM_TRY | RC_SEM_FAILED)->arg, EAGAIN);
+    cr_assert_eq(find_flags(e, RC_EV_SEM_WAIT, ready, RC_SEM_TIMED | RC_SEM_FAILED)->arg,
+                 ETIMEDOUT);
+    const rc_event_t *post = find_ev(e, RC_EV_SEM_POST, ANY, ready);
+    const rc_event_t *wait = find_flags(e, RC_EV_SEM_WAIT, ready, 0);
+    cr_assert_eq(wait->tid, 0);
+    cr_assert_neq(post->tid, 0);
+    cr_assert_lt(post, wait, "the post sorts before the wait it satisfied");
+    rc_loc_t loc;
+    cr_assert_eq(rc_eventlog_symbolize(log, wait->site, &loc), RC_OK);
+    cr_assert_eq(loc.line, line_of("shim_sync.c", "SITE:wait"));
+    rc_loc_close(&loc);
+    cr_assert_eq(rc_eventlog_symbolize(log, post->site, &loc), RC_OK);
+    cr_assert_eq(loc.line, line_of("shim_sync.c", "SITE:post"));
+    rc_loc_close(&loc);
+
+    /* The barrier: two arrivals before two departures, one serial thread. */
+    size_t arrive = 0, leave = 0, serial = 0, last_arrive = 0, first_leave = SIZE_MAX;
+    for (size_t i = 0; i < e.n; i++) {
+        if (!match(&e.v[i], RC_EV_BARRIER, ANY, meet))
+            continue;
+        if (e.v[i].flags == RC_BARRIER_ARRIVE) {
+            arrive++;
+            last_arrive = i;
+        } else {
+            leave++;
+            serial += e.v[i].arg;
+            if (first_leave == SIZE_MAX)
+                first_leave = i;
+        }
+    }
+    cr_assert_eq(arrive, 2);
+    cr_assert_eq(leave, 2);
+    cr_assert_eq(serial, 1);
+    cr_assert_lt(last_arrive, first_leave);
+
+    /* pthread_once from 3 threads: one ran the routine, and its record sorts
+     * before the others' and after the routine's own lock events. */
+    size_t ran = 0, plain_once = 0, ran_at = SIZE_MAX;
+    for (size_t i = 0; i < e.n; i++) {
+        if (!match(&e.v[i], RC_EV_ONCE, ANY, once))
+            continue;
+        if (e.v[i].flags == RC_ONCE_RAN) {
+            ran++;
+            ran_at = i;
+        } else {
+            plain_once++;
+            cr_assert_lt(ran_at, i, "ONCE|RAN first");
+        }
+    }
+    cr_assert_eq(ran, 1);
+    cr_assert_eq(plain_once, 2);
+    for (size_t i = 0; i < ran_at; i++)
+        if (e.v[i].op == RC_EV_LOCK_RELEASED && e.v[i].tid == e.v[ran_at].tid)
+            goto released_before;
+    cr_assert_fail("the routine's unlock sorts before ONCE|RAN");
+released_before:;
+
+    /* The cancelled thread: named by its tid; it never took a unit. */
+    const rc_event_t *cancel = find_ev(e, RC_EV_THREAD_CANCEL, 0, ANY);
+    const rc_event_t *create = NULL;
+    for (size_t i = 0; i < e.n; i++)
+        if (e.v[i].op == RC_EV_THREAD_CREATE && e.v[i].arg == cancel->arg)
+            create = &e.v[i];
+    cr_assert_not_null(create, "THREAD_CANCEL names a created thread (arg %llu)",
+                       (unsigned long long)cancel->arg);
+    cr_assert_eq(count(e, RC_EV_SEM_WAIT, cancel->arg, ANY), 0);
+
+    /* Mutex types and attributes. */
+    struct {
+        const char *name;
+        uint64_t arg;
+    } types[] = {{"plain", RC_MUTEX_NORMAL},
+                 {"recursive", RC_MUTEX_RECURSIVE},
+                 {"checking", RC_MUTEX_ERRORCHECK},
+                 {"shared", RC_MUTEX_NORMAL | RC_MUTEX_PSHARED}};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        const rc_event_t *ini = find_ev(e, RC_EV_LOCK_INIT, 0, printed(&r, types[i].name));
+        cr_assert_eq(ini->arg, types[i].arg, "%s: %#llx", types[i].name,
+                     (unsigned long long)ini->arg);
+        cr_assert_eq(RC_LOCK_KIND(ini->flags), RC_LOCK_MUTEX);
+    }
+    cr_assert_str_eq(rc_eventlog_op_name(RC_EV_LOCK_INIT), "LOCK_INIT");
+    rc_eventlog_close(log);
+}
+
+/* A handler that calls sem_post while the interrupted thread is anywhere in
+ * the shim (even in the middle of writing a record) leaves whole records; the
+ * posts are recorded when that is safe, never more than were made. */
+Test(shim, signal_handlers_that_post_leave_whole_records, .init = make_logdir,
+     .fini = remove_logdir, .timeout = 30)
+{
+    run_t r;
+    run_prog_ex("shim_sync", "signal", 1, logdir, NULL, NULL, &r);
+    assert_exit(&r, 0);
+    uint64_t units = printed(&r, "units");
+    rc_eventlog_t *log = only_log();
+    cr_assert_eq(rc_eventlog_info(log)->ntorn, 0);
+    evs_t e = events_of(log);
+    assert_sorted(e);
+    for (size_t i = 0; i < e.n; i++)
+        cr_assert(e.v[i].op >= 1 && e.v[i].op <= RC_EV_OP_MAX, "record %zu: op %u", i, e.v[i].op);
+    size_t taken = 0;
+    for (size_t i = 0; i < e.n; i++)
+        taken += match(&e.v[i], RC_EV_SEM_WAIT, 0, units) && e.v[i].flags == RC_SEM_TRY;
+    cr_assert_eq(taken, 200);
+    size_t posts = count(e, RC_EV_SEM_POST, 0, units);
+    cr_assert(posts >= 1 && posts <= 200, "%zu posts recorded", posts);
+    rc_eventlog_close(log);
+}
+
+/* ---- Robustness ----------------------------------------------------------------- */
+
+Test(shim, a_thousand_threads_are_created_and_joined, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 60)
+{
+    run_t r;
+    run_prog_ex("shim_robust", "threads", 1, logdir, NULL, NULL, &r);
+    assert_exit(&r, 0);
+    cr_assert_eq(printed(&r, "threads"), 1000);
+    uint64_t m = printed(&r, "m");
+    rc_eventlog_t *log = only_log();
+    cr_assert_eq(rc_eventlog_info(log)->dropped, 0);
+    evs_t e = events_of(log);
+    cr_assert_eq(count(e, RC_EV_THREAD_START, ANY, ANY), 1001);
+    cr_assert_eq(count(e, RC_EV_THREAD_EXIT, ANY, ANY), 1001);
+    cr_assert_eq(count(e, RC_EV_THREAD_CREATE, 0, ANY), 1000);
+    cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, ANY, m), 1000);
+    /* Every join names a distinct created thread. */
+    static unsigned char joined[1001];
+    memset(joined, 0, sizeof joined);
+    for (size_t i = 0; i < e.n; i++) {
+        if (e.v[i].op != RC_EV_THREAD_JOIN)
+            continue;
+        cr_assert(e.v[i].arg >= 1 && e.v[i].arg <= 1000, "join of tid %llu",
+                  (unsigned long long)e.v[i].arg);
+        cr_assert_not(joined[e.v[i].arg]++, "tid %llu joined twice",
+                      (unsigned long long)e.v[i].arg);
+    }
+    for (unsigned tid = 1; tid <= 1000; tid++)
+        cr_assert(joined[tid], "T%u never joined", tid);
+    rc_eventlog_close(log);
+}
+
+Test(shim, a_hundred_forked_children_write_their_own_logs, .init = make_logdir,
+     .fini = remove_logdir, .timeout = 60)
+{
+    run_t r;
+    run_prog_ex("shim_robust", "fork", 1, logdir, NULL, NULL, &r);
+    assert_exit(&r, 0);
+    uint64_t m = printed(&r, "m");
+    static char paths[128][PATH_MAX];
+    size_t n = find_logs(paths, 128);
+    cr_assert_eq(n, 101);
+    int parent = 0;
+    static int children[128];
+    size_t nchildren = 0;
+    for (size_t i = 0; i < n; i++) {
+        rc_eventlog_t *log = open_log(paths[i]);
+        const rc_eventlog_info_t *info = rc_eventlog_info(log);
+        evs_t e = events_of(log);
+        if (count(e, RC_EV_FORK, ANY, ANY) > 0) {
+            cr_assert_eq(parent, 0, "one parent");
+            parent = info->pid;
+            cr_assert_eq(count(e, RC_EV_FORK, 0, ANY), 100);
+        } else {
+            cr_assert(info->exited == 0, "_exit runs no exit path");
+            cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, 0, m), 1);
+            cr_assert_eq(count(e, RC_EV_THREAD_START, 0, ANY), 1);
+            children[nchildren++] = info->ppid;
+        }
+        rc_eventlog_close(log);
+    }
+    cr_assert_neq(parent, 0);
+    cr_assert_eq(nchildren, 100);
+    for (size_t i = 0; i < nchildren; i++)
+        cr_assert_eq(children[i], parent, "child log %zu: ppid %d, parent %d", i, children[i],
+                     parent);
+}
+
+/* 10 million lock operations (5M lock + 5M unlock) in summary mode: two
+ * records and one lock-table slot, whose counters have them all; the pages
+ * the log really uses stay a few. The figures go to stderr. */
+Test(shim, ten_million_lock_operations_in_summary_mode, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 120)
+{
+    run_t r;
+    run_prog_ex("shim_bench", "5000000", 1, logdir, NULL, summary_env, &r);
+    assert_exit(&r, 0);
+    char paths[2][PATH_MAX];
+    cr_assert_eq(find_logs(paths, 2), 1);
+    struct stat st;
+    cr_assert_eq(stat(paths[0], &st), 0);
+    rc_eventlog_t *log = open_log(paths[0]);
+    const rc_eventlog_info_t *info = rc_eventlog_info(log);
+    cr_assert(info->summary);
+    cr_assert_eq(info->dropped, 0);
+    cr_assert_leq(info->nevents, 4);
+    size_t n;
+    const rc_lock_stat_t *ls = rc_eventlog_lock_stats(log, &n);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(ls[0].acquisitions, 5000000);
+    cr_assert_lt((long long)st.st_blocks * 512, 1ll << 20, "%lld bytes allocated",
+                 (long long)st.st_blocks * 512);
+    fprintf(stderr,
+            "10M lock operations, summary mode: %zu records, %lld bytes allocated on disk "
+            "(file %lld bytes, sparse); %s",
+            info->nevents, (long long)st.st_blocks * 512, (long long)st.st_size, r.out);
+    rc_eventlog_close(log);
+}
+
+/* The same in trace mode, in the default 256 MiB log: the log stays that
+ * size, fills up, and every event is either in it or counted as dropped;
+ * nothing is torn. */
+Test(shim, ten_million_lock_operations_fill_a_bounded_log, .init = make_logdir,
+     .fini = remove_logdir, .timeout = 120)
+{
+    run_t r;
+    run_prog_ex("shim_bench", "5000000", 1, logdir, NULL, NULL, &r);
+    assert_exit(&r, 0);
+    char paths[2][PATH_MAX];
+    cr_assert_eq(find_logs(paths, 2), 1);
+    struct stat st;
+    cr_assert_eq(stat(paths[0], &st), 0);
+    cr_assert_leq(st.st_size, 256ll << 20, "the log is bounded by RACECHECK_LOG_MB");
+    rc_eventlog_t *log = open_log(paths[0]);
+    const rc_eventlog_info_t *info = rc_eventlog_info(log);
+    cr_assert_eq(info->ntorn, 0);
+    /* START, 10M lock events, EXIT. */
+    cr_assert_eq(info->nevents + info->dropped, 10000000 + 2, "%zu recorded + %llu dropped",
+                 info->nevents, (unsigned long long)info->dropped);
+    fprintf(stderr,
+            "10M lock operations, trace mode: log %lld bytes (%lld allocated), %zu events "
+            "recorded, %llu "
+            "dropped (%.1f bytes per operation recorded); %s",
+            (long long)st.st_size, (long long)st.st_blocks * 512, info->nevents,
+            (unsigned long long)info->dropped,
+            (double)st.st_size / (double)(info->nevents ? info->nevents : 1), r.out);
+    rc_eventlog_close(log);
+}
+
+/* A thread that calls _exit while main waits in pthread_join: no exit path
+ * runs, the records made before are all there. */
+Test(shim, exit_from_a_thread_keeps_the_records, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    run_t r;
+    run_prog_ex("shim_robust", "thread_exit", 1, logdir, NULL, NULL, &r);
+    assert_exit(&r, 7);
+    uint64_t m = printed(&r, "m");
+    rc_eventlog_t *log = only_log();
+    cr_assert_not(rc_eventlog_info(log)->exited);
+    evs_t e = events_of(log);
+    cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, 1, m), 1);
+    cr_assert_eq(count(e, RC_EV_LOCK_RELEASED, 1, m), 1);
+    cr_assert_eq(count(e, RC_EV_THREAD_JOIN, ANY, ANY), 0);
+    rc_eventlog_close(log);
+}
+
+Test(shim, crash_keeps_the_records_made_before, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    run_t r;
+    run_prog_ex("shim_robust", "segv", 1, logdir, NULL, NULL, &r);
+    cr_assert(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGSEGV, "status %#x", r.status);
+    uint64_t m = printed(&r, "m");
+    rc_eventlog_t *log = only_log();
+    cr_assert_not(rc_eventlog_info(log)->exited);
+    cr_assert_eq(rc_eventlog_info(log)->ntorn, 0);
+    evs_t e = events_of(log);
+    cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, 0, m), 50);
+    cr_assert_eq(count(e, RC_EV_LOCK_RELEASED, 0, m), 50);
+    rc_eventlog_close(log);
+}
+
+/* ---- Summary mode (RACECHECK_TRACE unset) --------------------------------------- */
+
+/* The counters summary mode keeps for lock addr, or NULL. */
+static const rc_lock_stat_t *stat_for(const rc_eventlog_t *log, uint64_t addr)
+{
+    size_t n;
+    const rc_lock_stat_t *st = rc_eventlog_lock_stats(log, &n);
+    for (size_t i = 0; i < n; i++)
+        if (st[i].addr == addr)
+            return &st[i];
+    return NULL;
+}
+
+/* The same program with 100 thousand and 2 million lock+unlock pairs leaves
+ * the same records (start, exit): the pairs are counted in the lock table,
+ * and the log does not grow with them. */
+Test(shim, summary_log_size_is_independent_of_lock_operations, .init = make_logdir,
+     .fini = remove_logdir, .timeout = 60)
+{
+    static const char *const iters[] = {"100000", "2000000"};
+    size_t nevents[2];
+    for (size_t k = 0; k < 2; k++) {
+        run_t r;
+        run_prog_ex("shim_bench", iters[k], 1, logdir, NULL, summary_env, &r);
+        assert_exit(&r, 0);
+        rc_eventlog_t *log = only_log();
+        const rc_eventlog_info_t *info = rc_eventlog_info(log);
+        cr_assert(info->summary);
+        cr_assert_eq(info->dropped, 0);
+        nevents[k] = info->nevents;
+        size_t nstats;
+        const rc_lock_stat_t *st = rc_eventlog_lock_stats(log, &nstats);
+        cr_assert_eq(nstats, 1);
+        cr_assert_eq(st[0].acquisitions, strtoull(iters[k], NULL, 10));
+        cr_assert_eq(st[0].kind, RC_LOCK_MUTEX);
+        cr_assert_neq(st[0].first_site, 0);
+        cr_assert_gt(st[0].hold_ns, 0);
+        fprintf(stderr, "summary mode, %s lock+unlock pairs: %zu records (%zu bytes); %s", iters[k],
+                info->nevents, info->nevents * sizeof(rc_event_t), r.out);
+        rc_eventlog_close(log);
+        char paths[2][PATH_MAX];
+        find_logs(paths, 2);
+        unlink(paths[0]);
+        strcat(paths[0], ".maps");
+        unlink(paths[0]);
+    }
+    cr_assert_eq(nevents[0], nevents[1]);
+    cr_assert_leq(nevents[1], 4);
+}
+
+/* Every acquisition is either a record or counted in the lock table: the
+ * totals match trace mode's exactly (4 threads x ITERS on private locks). */
+Test(shim, summary_counts_every_acquisition, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 60)
+{
+    run_t r;
+    run_prog_ex("shim_stress", "private", 1, logdir, NULL, summary_env, &r);
+    assert_exit(&r, 0);
+    uint64_t nthreads = printed(&r, "threads"), iters = printed(&r, "iters");
+    rc_eventlog_t *log = only_log();
+    evs_t e = events_of(log);
+    size_t nstats;
+    const rc_lock_stat_t *st = rc_eventlog_lock_stats(log, &nstats);
+    cr_assert_eq(nstats, nthreads);
+    for (size_t i = 0; i < nstats; i++) {
+        uint64_t recorded = count(e, RC_EV_LOCK_ACQUIRED, ANY, st[i].addr);
+        cr_assert_eq(recorded + st[i].acquisitions, iters, "lock %#llx: %llu + %llu",
+                     (unsigned long long)st[i].addr, (unsigned long long)recorded,
+                     (unsigned long long)st[i].acquisitions);
+        cr_assert_eq(count(e, RC_EV_LOCK_RELEASED, ANY, st[i].addr), recorded);
+    }
+    cr_assert_lt(e.n, 100, "%zu records for %llu lock operations", e.n,
+                 (unsigned long long)(2 * nthreads * iters));
+    rc_eventlog_close(log);
+}
+
+/* More locks than the lock table has slots: the ones without a slot are
+ * recorded, and records plus counters still account for every acquisition. */
+Test(shim, summary_with_more_locks_than_table_slots, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 60)
+{
+    run_t r;
+    run_prog_ex("shim_robust", "locks", 1, logdir, NULL, summary_env, &r);
+    assert_exit(&r, 0);
+    rc_eventlog_t *log = only_log();
+    cr_assert_eq(rc_eventlog_info(log)->dropped, 0);
+    size_t n;
+    const rc_lock_stat_t *st = rc_eventlog_lock_stats(log, &n);
+    uint64_t counted = 0;
+    for (size_t i = 0; i < n; i++)
+        counted += st[i].acquisitions;
+    uint64_t recorded = count(events_of(log), RC_EV_LOCK_ACQUIRED, ANY, ANY);
+    cr_assert_gt(n, 1000);
+    cr_assert_lt(n, 10000, "the table has fewer slots than there are locks");
+    cr_assert_eq(recorded + counted, 30000, "%llu recorded + %llu counted",
+                 (unsigned long long)recorded, (unsigned long long)counted);
+    rc_eventlog_close(log);
+}
+
+/* The lock table is in the mapped file: a SIGKILL keeps it. */
+Test(shim, summary_counters_survive_sigkill, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    run_t r;
+    run_prog_ex("shim_killed", NULL, 1, logdir, NULL, summary_env, &r);
+    cr_assert(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGKILL, "status %#x", r.status);
+    rc_eventlog_t *log = only_log();
+    const rc_lock_stat_t *st = stat_for(log, printed(&r, "m"));
+    cr_assert_not_null(st);
+    cr_assert_eq(st->acquisitions, 100);
+    cr_assert_eq(count(events_of(log), RC_EV_LOCK_ACQUIRED, ANY, ANY), 0);
+    rc_eventlog_close(log);
+}
+
+/* Nested acquisitions: the first of each pattern is recorded with its held
+ * lock, the repeats are counted (EDGE_COUNT at thread exit); a misuse and
+ * what leads to it are recorded as in trace mode. */
+Test(shim, summary_records_first_nested_acquisitions_and_counts_repeats, .init = make_logdir,
+     .fini = remove_logdir, .timeout = 30)
+{
+    run_t r;
+    run_prog_ex("shim_ordered", "none", 1, logdir, NULL, summary_env, &r);
+    assert_exit(&r, 0);
+    rc_eventlog_t *log = only_log();
+    evs_t e = events_of(log);
+    /* T1: a then b; T2: b then a; each once: every acquisition is recorded
+     * (the inner ones are nested, the outer ones flushed by them). */
+    cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, 1, ANY), 2);
+    cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, 2, ANY), 2);
+    cr_assert_eq(count(e, RC_EV_EDGE_COUNT, ANY, ANY), 0, "no repeats");
+    rc_eventlog_close(log);
 }

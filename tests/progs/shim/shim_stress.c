@@ -2,7 +2,7 @@
  * shim_stress.c - NTHREADS threads take a mutex ITERS times each. With the
  * argument "shared" they all use one mutex (contention, chunk hand-offs under
  * load); with "private" each uses its own, so the number of events the shim
- * emits is exact: 1 + NTHREADS * (2 * ITERS + 4) + 1. With "churn", CHURN
+ * emits is exact: 1 + NTHREADS * (2 * ITERS + 5) + 1. With "churn", CHURN
  * short threads run one after the other, each taking the shared mutex once:
  * 1 + CHURN * 6 + 1 events.
  */
