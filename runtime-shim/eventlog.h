@@ -298,8 +298,9 @@ const rc_lock_stat_t *rc_eventlog_lock_stats(const rc_eventlog_t *log, size_t *n
  * a noreturn call at the end of a function resolve to the call itself. */
 int rc_eventlog_symbolize(rc_eventlog_t *log, uint64_t addr, rc_loc_t *out);
 
-/* Same, for an exact code address (a start routine in THREAD_START/CREATE's
- * obj): no adjustment. */
+/* Same, for an exact address (a start routine in THREAD_START/CREATE's obj,
+ * a lock object): no adjustment, and the function is the symbol at the
+ * address, not a function inlined into its first instructions. */
 int rc_eventlog_symbolize_exact(rc_eventlog_t *log, uint64_t addr, rc_loc_t *out);
 
 /* "LOCK_ACQUIRED", ...; "?" for an unknown op. Static strings. */

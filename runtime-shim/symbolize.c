@@ -226,7 +226,12 @@ static void resolve(rc_symbolizer_t *s, uint64_t addr, int adjust, cache_entry_t
         e->line = lineno > 0 ? (unsigned)lineno : 0;
         e->col = col > 0 ? (unsigned)col : 0;
     }
-    e->function = rc_xstrdup(function_at(mod, pc));
+    /* An exact address is a function's entry (a start routine) or an object
+     * (a lock): name it by its symbol. At an entry, the innermost scope can
+     * be a function inlined into the first instructions, which is not what
+     * starts there. */
+    const char *symbol = adjust ? NULL : dwfl_module_addrname(mod, pc);
+    e->function = rc_xstrdup(symbol ? symbol : function_at(mod, pc));
 }
 
 static size_t slot_of(uint64_t key, size_t cap)

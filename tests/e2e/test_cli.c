@@ -271,6 +271,13 @@ Test(cli, run_records_threads_and_locks)
     cr_expect(strstr(out, "thread T5 worker") != NULL, "%s", out);
     cr_expect(strstr(out, "mutex 'served_lock'") != NULL, "%s", out);
     free(out);
+    /* Built with -O1, the start routine begins with an inlined callee: the
+     * thread is still named after the routine itself. */
+    rc = e2e_run(&out, "%s run --db %s/rc.db -- %s/samples/counter_atomic", RACECHECK, dir,
+                 RC_TEST_BINARY_DIR);
+    cr_expect_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "thread T5 worker") != NULL, "%s", out);
+    free(out);
 }
 
 Test(cli, run_keeps_existing_ld_preload)
