@@ -401,6 +401,7 @@ typedef struct walker {
     const char *watch_key; /* assignment target whose read in the RHS makes it an RMW */
     int watch_hit;
     uint32_t unknown_lock;
+    unsigned depth; /* eval_expr nesting (see RC_MAX_EXPR_DEPTH) */
 } walker_t;
 
 static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st);
@@ -1736,7 +1737,23 @@ static void eval_assign(walker_t *w, CXCursor e, kids_t *kk, int compound, rc_ls
     lval_close(&lv);
 }
 
+/* Deeper expression nesting is not followed. Real code stays far below it;
+ * the guard is for trees in which a node turns up again below itself (seen
+ * in libclang's trees of some valid code), which would recurse without end. */
+#define RC_MAX_EXPR_DEPTH 1000
+
+static void eval_expr_node(walker_t *w, CXCursor e, rc_lset_t *st);
+
 static void eval_expr(walker_t *w, CXCursor e, rc_lset_t *st)
+{
+    if (w->depth >= RC_MAX_EXPR_DEPTH)
+        return;
+    w->depth++;
+    eval_expr_node(w, e, st);
+    w->depth--;
+}
+
+static void eval_expr_node(walker_t *w, CXCursor e, rc_lset_t *st)
 {
     enum CXCursorKind k = clang_getCursorKind(e);
     switch (k) {
