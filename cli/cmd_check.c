@@ -178,6 +178,7 @@ int rc_cmd_check(int argc, char **argv)
     } else {
         write_report(stdout, &ctx);
     }
+    fflush(stdout); /* the findings before the summary, even into one file */
     if (!quiet)
         fprintf(stderr,
                 "racecheck check: %zu new finding%s in %zu translation unit%s (%zu in the "

@@ -103,6 +103,7 @@ int rc_cmd_ingest_tsan(int argc, char **argv)
         rc = rc_report_render(st, &opts, &n, &err);
         rc_catalogue_free(cat);
         if (rc == RC_OK) {
+            fflush(stdout); /* the findings before the summary, even into one file */
             if (!quiet)
                 fprintf(stderr,
                         "racecheck: %zu report%s (%zu of unknown kind, kept raw), %zu cut short "

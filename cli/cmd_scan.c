@@ -136,6 +136,7 @@ int rc_cmd_scan(int argc, char **argv)
     rc_report_opts_t ropts = {
         .format = RC_FORMAT_TEXT, .out = stdout, .color = isatty(1), .catalogue = cat};
     rc_report_render_findings(&found, &ropts);
+    fflush(stdout); /* the findings before the summary, even into one file */
     if (!req.quiet)
         fprintf(stderr,
                 "racecheck: %zu finding%s in %zu translation unit%s (%d failed to parse, %zu "
