@@ -30,11 +30,6 @@ typedef enum html_layout {
     HTML_LAYOUT_DOT = 2,     /* Graphviz */
 } html_layout_t;
 
-/* Sets on_cycle[i] (P->nedges entries, caller-allocated) to 1 when edge i of
- * P joins two locks of one strongly connected component of the lock-order
- * graph (a self edge counts), else 0. */
-void html_lockgraph_cycles(const rc_sum_process_t *p, int *on_cycle);
-
 /* Appends an <svg> element drawing P's lock-order graph to OUT and returns
  * the layout used. DOT is the Graphviz program to run ("dot", found on PATH,
  * or a path), or NULL for the built-in layout; when it cannot be run, fails,

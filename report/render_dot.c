@@ -2,7 +2,7 @@
  * render_dot.c - the lock-order graph in Graphviz DOT: one cluster per
  * process of each runtime run, a node per lock, an edge "held -> acquired"
  * per (from, to) pair labelled with the threads and the count. Edges inside
- * a strongly connected component (part of some cycle) are red; trylock-only
+ * a strongly connected component (rc_summary_edges_on_cycle) are red; trylock-only
  * edges are dashed. `dot -Tsvg` draws it; `acyclic -v` tells whether it has
  * a cycle.
  */
@@ -28,57 +28,11 @@ static void dot_str(FILE *out, const char *s)
     fputc('"', out);
 }
 
-/* Tarjan's strongly connected components over the process's lock graph;
- * comp[v] numbers the component of lock v. */
-typedef struct scc {
-    const rc_sum_process_t *p;
-    int *index, *low, *comp, *stack;
-    char *on;
-    int next, sp, ncomp;
-} scc_t;
-
-static void strong(scc_t *s, size_t v)
-{
-    s->index[v] = s->low[v] = s->next++;
-    s->stack[s->sp++] = (int)v;
-    s->on[v] = 1;
-    for (size_t i = 0; i < s->p->nedges; i++) {
-        const rc_sum_edge_t *e = &s->p->edges[i];
-        if (e->from != v)
-            continue;
-        if (s->index[e->to] < 0) {
-            strong(s, e->to);
-            if (s->low[e->to] < s->low[v])
-                s->low[v] = s->low[e->to];
-        } else if (s->on[e->to] && s->index[e->to] < s->low[v]) {
-            s->low[v] = s->index[e->to];
-        }
-    }
-    if (s->low[v] == s->index[v]) {
-        int w;
-        do {
-            w = s->stack[--s->sp];
-            s->on[w] = 0;
-            s->comp[w] = s->ncomp;
-        } while (w != (int)v);
-        s->ncomp++;
-    }
-}
-
 static void render_process(FILE *out, const rc_sum_run_t *r, const rc_sum_process_t *p, int k)
 {
     size_t n = p->nlocks;
-    scc_t s = {.p = p};
-    s.index = rc_xmalloc((n ? n : 1) * sizeof *s.index);
-    s.low = rc_xmalloc((n ? n : 1) * sizeof *s.low);
-    s.comp = rc_xmalloc((n ? n : 1) * sizeof *s.comp);
-    s.stack = rc_xmalloc((n ? n : 1) * sizeof *s.stack);
-    s.on = rc_xcalloc(n ? n : 1, 1);
-    for (size_t v = 0; v < n; v++)
-        s.index[v] = -1;
-    for (size_t v = 0; v < n; v++)
-        if (s.index[v] < 0)
-            strong(&s, v);
+    int *on_cycle = rc_xcalloc(p->nedges ? p->nedges : 1, sizeof *on_cycle);
+    rc_summary_edges_on_cycle(p, on_cycle);
 
     fprintf(out, "  subgraph cluster_%d {\n    label=", k);
     char *label = rc_xasprintf("run #%lld: %s, pid %d", (long long)r->id, r->command, p->pid);
@@ -115,7 +69,7 @@ static void render_process(FILE *out, const rc_sum_run_t *r, const rc_sum_proces
             rc_strbuf_appendf(&lab, "%sT%d", lab.len ? "," : "", o->tid);
         }
         rc_strbuf_appendf(&lab, " x%lld", (long long)count);
-        int cyclic = s.comp[e->from] == s.comp[e->to];
+        int cyclic = on_cycle[i];
         fprintf(out, "    p%d_l%zu -> p%d_l%zu [label=", k, e->from, k, e->to);
         dot_str(out, lab.s);
         fprintf(out, "%s%s];\n", cyclic ? ", color=red, fontcolor=red" : "",
@@ -124,11 +78,7 @@ static void render_process(FILE *out, const rc_sum_run_t *r, const rc_sum_proces
     }
     fputs("  }\n", out);
     free(done);
-    free(s.index);
-    free(s.low);
-    free(s.comp);
-    free(s.stack);
-    free(s.on);
+    free(on_cycle);
 }
 
 int rc_render_dot(rc_store_t *st, const rc_report_opts_t *opts, rc_error_t *err)

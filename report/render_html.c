@@ -731,7 +731,7 @@ static void lock_graph(page_t *pg, const rc_sum_process_t *p, const char *dot)
     put(pg, "</figure>\n");
 
     int *cyc = rc_xcalloc(p->nedges, sizeof *cyc);
-    html_lockgraph_cycles(p, cyc);
+    rc_summary_edges_on_cycle(p, cyc);
     put(pg, "<div class=\"wide\"><table class=\"edges\"><caption>Lock-order "
             "edges</caption>\n<tr><th>Held</th>"
             "<th>Acquired</th><th>Thread</th><th>Times</th><th>Held lock taken at</th>"

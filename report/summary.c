@@ -201,3 +201,83 @@ void rc_summary_close(rc_summary_t *s)
     free(s->runs);
     memset(s, 0, sizeof *s);
 }
+
+/*
+ * Tarjan's strongly connected components over the P->nlocks locks, without
+ * recursion (lock graphs of real programs can be deep). comp[v] receives the
+ * component of lock v.
+ */
+static void components(const rc_sum_process_t *p, size_t *comp)
+{
+    size_t n = p->nlocks, m = p->nedges;
+    const size_t none = (size_t)-1;
+    /* Adjacency in CSR form: the edges leaving v are adj[start[v] .. start[v+1]). */
+    size_t *start = rc_xcalloc(n + 1, sizeof *start), *adj = rc_xcalloc(m ? m : 1, sizeof *adj);
+    for (size_t i = 0; i < m; i++)
+        start[p->edges[i].from + 1]++;
+    for (size_t v = 0; v < n; v++)
+        start[v + 1] += start[v];
+    size_t *fill = rc_xcalloc(n ? n : 1, sizeof *fill);
+    for (size_t i = 0; i < m; i++) {
+        size_t v = p->edges[i].from;
+        adj[start[v] + fill[v]++] = p->edges[i].to;
+    }
+    size_t *index = rc_xcalloc(n ? n : 1, sizeof *index), *low = rc_xcalloc(n ? n : 1, sizeof *low);
+    size_t *stack = rc_xcalloc(n ? n : 1, sizeof *stack),
+           *call = rc_xcalloc(n ? n : 1, sizeof *call);
+    size_t *next = rc_xcalloc(n ? n : 1, sizeof *next);
+    char *on_stack = rc_xcalloc(n ? n : 1, 1);
+    size_t counter = 0, sp = 0, ncomp = 0;
+    for (size_t v = 0; v < n; v++)
+        index[v] = none, comp[v] = none;
+    for (size_t root = 0; root < n; root++) {
+        if (index[root] != none)
+            continue;
+        size_t depth = 0;
+        call[depth++] = root;
+        index[root] = low[root] = counter++;
+        next[root] = start[root];
+        stack[sp++] = root, on_stack[root] = 1;
+        while (depth) {
+            size_t v = call[depth - 1];
+            if (next[v] < start[v + 1]) {
+                size_t w = adj[next[v]++];
+                if (index[w] == none) {
+                    index[w] = low[w] = counter++;
+                    next[w] = start[w];
+                    stack[sp++] = w, on_stack[w] = 1;
+                    call[depth++] = w;
+                } else if (on_stack[w] && index[w] < low[v]) {
+                    low[v] = index[w];
+                }
+                continue;
+            }
+            if (low[v] == index[v]) {
+                size_t w;
+                do {
+                    w = stack[--sp];
+                    on_stack[w] = 0;
+                    comp[w] = ncomp;
+                } while (w != v);
+                ncomp++;
+            }
+            depth--;
+            if (depth) {
+                size_t u = call[depth - 1];
+                if (low[v] < low[u])
+                    low[u] = low[v];
+            }
+        }
+    }
+    free(start), free(adj), free(fill), free(index), free(low), free(stack), free(call);
+    free(next), free(on_stack);
+}
+
+void rc_summary_edges_on_cycle(const rc_sum_process_t *p, int *on_cycle)
+{
+    size_t *comp = rc_xcalloc(p->nlocks ? p->nlocks : 1, sizeof *comp);
+    components(p, comp);
+    for (size_t i = 0; i < p->nedges; i++)
+        on_cycle[i] = comp[p->edges[i].from] == comp[p->edges[i].to];
+    free(comp);
+}

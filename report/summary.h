@@ -61,4 +61,10 @@ typedef struct rc_summary {
 int rc_summary_load(rc_store_t *st, int64_t run_id, rc_summary_t *out, rc_error_t *err);
 void rc_summary_close(rc_summary_t *s);
 
+/* Sets on_cycle[i] (P->nedges entries, caller-allocated) to 1 when edge i of
+ * P joins two locks of one strongly connected component of the lock-order
+ * graph (a self edge counts), else 0: the edges a deadlock could go through.
+ * Iterative (Tarjan with an explicit stack), so any graph size is safe. */
+void rc_summary_edges_on_cycle(const rc_sum_process_t *p, int *on_cycle);
+
 #endif /* RC_SUMMARY_H */

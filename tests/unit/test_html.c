@@ -912,7 +912,7 @@ ParameterizedTest(struct layout_case *c, html, lock_graph_marks_cycles, .timeout
     rc_sum_process_t p = {0};
     p.locks = locks, p.nlocks = 5, p.edges = edges, p.nedges = 6;
     int cyc[6];
-    html_lockgraph_cycles(&p, cyc);
+    rc_summary_edges_on_cycle(&p, cyc);
     int want[6] = {1, 1, 0, 1, 1, 0};
     for (size_t i = 0; i < 6; i++)
         cr_assert_eq(cyc[i], want[i], "edge %zu: on_cycle %d", i, cyc[i]);
