@@ -50,7 +50,14 @@ typedef struct thr {
     uint64_t locks_at_exit;
     hold_t *held;
     size_t nheld, cap;
+    /* Signal handlers running in this thread (SIGNAL_ENTER not yet matched
+     * by SIGNAL_EXIT), innermost last; past RC_SIG_NEST only counted. While
+     * one runs, held[0 .. sig_base) is what the interrupted code holds. */
+    uint32_t sig_depth;
+    size_t sig_base[8];
+    int sig_no[8];
 } thr_t;
+#define RC_SIG_NEST 8
 
 typedef struct lk {
     uint64_t addr;
@@ -60,6 +67,11 @@ typedef struct lk {
     uint64_t acquisitions, contended, wait_ns, max_wait_ns, hold_ns, max_hold_ns;
     char *name; /* symbol of the lock object, if it has one */
     int64_t row_id;
+    /* Signal handlers (misuse.c): the first acquisition or wait inside a
+     * handler (not a trylock), and the first acquisition outside any. */
+    uint64_t handler_site, outside_site, outside_ts;
+    uint32_t handler_tid;
+    int handler_sig, outside_seen, self_deadlock;
 } lk_t;
 
 typedef struct edge {
@@ -88,6 +100,15 @@ typedef struct dl_wait {
     uint64_t holder; /* the thread holding it */
 } dl_wait_t;
 
+/* A MAP_SHARED region of the process (RC_EV_MAP_SHARED), for
+ * proc.mutex-not-pshared. */
+typedef struct shmap {
+    uint64_t addr, len, site;
+    unsigned flags; /* RC_MAP_* */
+    int live;       /* not unmapped yet */
+    int forked;     /* a child was forked while it was mapped: the child shares it */
+} shmap_t;
+
 typedef struct ingest {
     rc_eventlog_t *log;
     thr_t *thr;
@@ -112,6 +133,8 @@ typedef struct ingest {
     hb_obj_t *hb; /* semaphores and once controls */
     size_t nhb;
     rc_keymap_t hbmap;
+    shmap_t *maps; /* misuse.c: shared regions, in mapping order */
+    size_t nmaps;
 } ingest_t;
 
 thr_t *rc_ing_thread_at(ingest_t *in, uint32_t tid);
@@ -126,7 +149,9 @@ char *rc_ing_lock_label(ingest_t *in, size_t l);
 char *rc_ing_thread_label(ingest_t *in, uint32_t tid);
 
 /* misuse.c: called for every event before ingest_shim.c updates its state,
- * then once at the end to turn what was seen into findings. */
+ * then once at the end (after the summary-mode lock table was merged, which
+ * calls rc_misuse_unrecorded) to turn what was seen into findings. */
+void rc_misuse_unrecorded(ingest_t *in, size_t l, uint64_t site, uint64_t ts);
 void rc_misuse_event(ingest_t *in, const rc_event_t *ev);
 void rc_misuse_findings(ingest_t *in, rc_findings_t *out);
 void rc_misuse_close(ingest_t *in);

@@ -26,7 +26,10 @@
  * Logs written in the shim's summary mode (eventlog.h, "Modes") replay the
  * same way: what the shim left out adds only counters, merged from the lock
  * table after the pass (merge_stats), and EDGE_COUNT records add the repeats
- * of recorded edges. DEADLOCK records (the shim's watchdog stopped the
+ * of recorded edges. Processes link to their parent by ppid; an image
+ * exec'd under the shim has its own pid as ppid (RC_LOG_F_EXEC), so the
+ * tree shows it under the image it replaced, whose row counts as exited.
+ * DEADLOCK records (the shim's watchdog stopped the
  * program) name the cycle; a cycle finding over exactly those waits says so.
  */
 #include <stdlib.h>
@@ -247,6 +250,8 @@ static void merge_stats(ingest_t *in)
             lk->first_site = st[i].first_site;
             lk->first_ts = st[i].first_ts;
         }
+        if (st[i].acquisitions)
+            rc_misuse_unrecorded(in, l, st[i].first_site, st[i].first_ts);
         lk->acquisitions += st[i].acquisitions;
         lk->contended += st[i].contended;
         lk->wait_ns += st[i].wait_ns;
@@ -597,7 +602,10 @@ static int store_process(rc_store_t *st, int64_t run_id, const rc_eventlog_info_
     sqlite3_bind_int(s, 2, info->pid);
     sqlite3_bind_int(s, 3, info->ppid);
     rc_db_bind_text(s, 4, info->exe);
-    sqlite3_bind_int(s, 5, info->exited);
+    /* An image that exec'd a recorded image ended normally too: its process
+     * goes on, as the exec'd image (whose ppid is this pid); so did one that
+     * called _exit (with its status). */
+    sqlite3_bind_int(s, 5, info->exited || info->replaced || info->quick_exit);
     sqlite3_bind_int(s, 6, info->exit_status);
     sqlite3_bind_int64(s, 7, (int64_t)info->nevents);
     sqlite3_bind_int64(s, 8, (int64_t)info->ntorn);

@@ -13,6 +13,21 @@
  *   cond.mixed-mutexes         one condition variable waited on with two different mutexes
  *   thread.exit-holding-lock   a thread (not the process) ended while holding locks
  *   thread.leak                a thread created by the program, never joined nor detached
+ *   proc.mutex-not-pshared     pthread_mutex_init (or pthread_cond/rwlock/barrier_init)
+ *                              without PTHREAD_PROCESS_SHARED on an object in a MAP_SHARED
+ *                              region (mmap, shmat) another process can see: one backed by a
+ *                              file, a shm_open object or a System V segment, or an anonymous
+ *                              one a child was forked with (before or after the init)
+ *   signal.lock-in-handler     a signal handler waited for (or, recursive mutex, re-entered)
+ *                              a lock that the code it interrupted holds: with a non-recursive
+ *                              lock the handler can never get it (reported instead of
+ *                              lock.double-lock)
+ *   signal.lock-shared-with-   a signal handler acquired a lock (not by a trylock) that is
+ *          handler             also acquired outside signal handlers, and no run showed the
+ *                              self-deadlock above: the handler deadlocks the day the signal
+ *                              arrives while its thread holds that lock. Signal masks are not
+ *                              recorded, so a program that blocks the signal around every
+ *                              outside acquisition is reported too (suppress it there)
  *
  * Each misuse is one finding per (rule, call site, object), with a count.
  * Threads created by code without debug information (a runtime library's
@@ -20,6 +35,7 @@
  * are threads of a process that did not exit normally (killed, crashed).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,6 +112,63 @@ static int exclusive(int kind)
     return kind != RC_LOCK_RWLOCK_READ;
 }
 
+/* Whether T runs a signal handler that interrupted code holding lock L. */
+static int interrupted_holds(const thr_t *t, size_t l)
+{
+    if (!t->sig_depth)
+        return 0;
+    size_t base = t->sig_base[(t->sig_depth < RC_SIG_NEST ? t->sig_depth : RC_SIG_NEST) - 1];
+    for (size_t i = 0; i < base && i < t->nheld; i++)
+        if (t->held[i].lock == l)
+            return 1;
+    return 0;
+}
+
+/* The signal of T's innermost handler (0 past RC_SIG_NEST). */
+static int current_signal(const thr_t *t)
+{
+    return t->sig_depth && t->sig_depth <= RC_SIG_NEST ? t->sig_no[t->sig_depth - 1] : 0;
+}
+
+/* An acquisition or a wait of lock L by T at SITE: remembers the first one
+ * inside a handler (a trylock there cannot deadlock and is left out) and the
+ * first one outside handlers; reports a handler that takes what the code it
+ * interrupted holds. AUX: 0 for a wait, 1 for an acquisition without one. */
+static void signal_lock_use(ingest_t *in, const rc_event_t *ev, size_t l, uint64_t aux)
+{
+    thr_t *t = rc_ing_thread_at(in, ev->tid);
+    lk_t *lk = &in->locks[l];
+    if (ev->flags & RC_LOCK_INHERITED)
+        return;
+    if (!t->sig_depth) {
+        if (ev->op == RC_EV_LOCK_ACQUIRED)
+            rc_misuse_unrecorded(in, l, ev->site, ev->ts);
+        return;
+    }
+    if (ev->flags & RC_LOCK_TRY)
+        return;
+    if (!lk->handler_site) {
+        lk->handler_site = ev->site;
+        lk->handler_tid = ev->tid;
+        lk->handler_sig = current_signal(t);
+    }
+    if (interrupted_holds(t, l)) {
+        lk->self_deadlock = 1;
+        note(in, "signal.lock-in-handler", ev->site, ev->tid, ev->obj, aux, ev->tid, l)->other =
+            current_signal(t);
+    }
+}
+
+void rc_misuse_unrecorded(ingest_t *in, size_t l, uint64_t site, uint64_t ts)
+{
+    lk_t *lk = &in->locks[l];
+    if (!lk->outside_seen || ts < lk->outside_ts) {
+        lk->outside_seen = 1;
+        lk->outside_site = site;
+        lk->outside_ts = ts;
+    }
+}
+
 void rc_misuse_event(ingest_t *in, const rc_event_t *ev)
 {
     thr_t *t = rc_ing_thread_at(in, ev->tid);
@@ -112,10 +185,22 @@ void rc_misuse_event(ingest_t *in, const rc_event_t *ev)
     case RC_EV_LOCK_WAIT:
         l = rc_ing_lock_at(in, ev->obj, kind, ev->site);
         t = rc_ing_thread_at(in, ev->tid);
-        if (exclusive(kind) && holds(t, l) && !(ev->flags & RC_LOCK_TIMED))
+        if (interrupted_holds(t, l))
+            signal_lock_use(in, ev, l, 0); /* not a double lock: the handler's self-deadlock */
+        else if (exclusive(kind) && holds(t, l) && !(ev->flags & RC_LOCK_TIMED))
             note(in, "lock.double-lock", ev->site, ev->tid, ev->obj, 0, ev->tid, l)->pending = 1;
+        else
+            signal_lock_use(in, ev, l, 0);
         break;
     case RC_EV_LOCK_ACQUIRED:
+        /* After a wait, the wait was the use (and its edges). */
+        l = rc_ing_lock_at(in, ev->obj, kind, ev->site);
+        t = rc_ing_thread_at(in, ev->tid);
+        if (t->waiting != (int64_t)l)
+            signal_lock_use(in, ev, l, 1);
+        else if (!t->sig_depth)
+            rc_misuse_unrecorded(in, l, ev->site, ev->ts);
+        /* fall through */
     case RC_EV_LOCK_TRY_FAILED:
         /* The wait returned (a recursive mutex got the lock, an error-checking
          * one refused it): not a self-deadlock. */
@@ -156,6 +241,48 @@ void rc_misuse_event(ingest_t *in, const rc_event_t *ev)
         }
         break;
     }
+    case RC_EV_MAP_SHARED:
+        in->maps = rc_xrealloc(in->maps, (in->nmaps + 1) * sizeof *in->maps);
+        in->maps[in->nmaps++] = (shmap_t){
+            .addr = ev->obj, .len = ev->arg, .site = ev->site, .flags = ev->flags, .live = 1};
+        break;
+    case RC_EV_UNMAP:
+        for (size_t i = 0; i < in->nmaps; i++)
+            if (in->maps[i].live && ev->obj < in->maps[i].addr + in->maps[i].len &&
+                in->maps[i].addr < ev->obj + ev->arg)
+                in->maps[i].live = 0;
+        break;
+    case RC_EV_FORK:
+        for (size_t i = 0; i < in->nmaps; i++)
+            if (in->maps[i].live)
+                in->maps[i].forked = 1;
+        break;
+    case RC_EV_LOCK_INIT:
+    case RC_EV_SYNC_INIT:
+        if ((ev->op == RC_EV_LOCK_INIT && RC_LOCK_KIND(ev->flags) != RC_LOCK_MUTEX) ||
+            (ev->arg & RC_MUTEX_PSHARED))
+            break;
+        for (size_t i = in->nmaps; i-- > 0;) {
+            if (in->maps[i].live && ev->obj >= in->maps[i].addr &&
+                ev->obj < in->maps[i].addr + in->maps[i].len) {
+                /* other: 0 for a mutex, else the RC_SYNC_* kind. */
+                note(in, "proc.mutex-not-pshared", ev->site, ev->tid, ev->obj, i, -1, 0)->other =
+                    ev->op == RC_EV_SYNC_INIT ? ev->flags : 0;
+                break;
+            }
+        }
+        break;
+    case RC_EV_SIGNAL_ENTER:
+        if (t->sig_depth < RC_SIG_NEST) {
+            t->sig_base[t->sig_depth] = t->nheld;
+            t->sig_no[t->sig_depth] = (int)ev->arg;
+        }
+        t->sig_depth++;
+        break;
+    case RC_EV_SIGNAL_EXIT:
+        if (t->sig_depth)
+            t->sig_depth--;
+        break;
     case RC_EV_THREAD_EXIT:
         /* Reported where the first lock still held was taken: that is the
          * acquisition without a release on this exit path. */
@@ -167,6 +294,15 @@ void rc_misuse_event(ingest_t *in, const rc_event_t *ev)
     default:
         break;
     }
+}
+
+/* "a signal handler (SIGUSR1)", or without the name for 0 or an unknown
+ * signal number. The caller frees. */
+static char *handler_words(int sig)
+{
+    const char *abbrev = sig > 0 ? sigabbrev_np(sig) : NULL;
+    return abbrev ? rc_xasprintf("a signal handler (SIG%s)", abbrev)
+                  : rc_xstrdup("a signal handler");
 }
 
 static void push(ingest_t *in, rc_findings_t *out, const misuse_t *m, rc_severity_t sev,
@@ -206,8 +342,11 @@ static void misuse_finding(ingest_t *in, const misuse_t *m, rc_findings_t *out)
 {
     rc_loc_t at;
     rc_ing_symbolize(in, m->site, &at);
-    size_t l = strncmp(m->rule, "cond.", 5) == 0 ? 0 : rc_ing_lock_at(in, m->obj, 0, 0);
-    char *lock = strncmp(m->rule, "cond.", 5) == 0 ? NULL : rc_ing_lock_label(in, l);
+    /* cond.* name a condition variable, proc.* any synchronisation object:
+     * not locks of the process (none is made up for them). */
+    int on_lock = strncmp(m->rule, "cond.", 5) != 0 && strncmp(m->rule, "proc.", 5) != 0;
+    size_t l = on_lock ? rc_ing_lock_at(in, m->obj, 0, 0) : 0;
+    char *lock = on_lock ? rc_ing_lock_label(in, l) : NULL;
     char *who = rc_ing_thread_label(in, m->tid);
     if (strcmp(m->rule, "lock.unlock-not-held") == 0) {
         char *other = m->other >= 0 ? rc_ing_thread_label(in, (uint32_t)m->other) : NULL;
@@ -258,6 +397,42 @@ static void misuse_finding(ingest_t *in, const misuse_t *m, rc_findings_t *out)
                                  who, first, (unsigned long long)m->aux, m->aux == 1 ? "" : "s",
                                  first, m->aux > 1 ? ", ..." : "", m->aux == 1 ? "it" : "them");
         push(in, out, m, RC_SEV_WARNING, msg, first, &at);
+    } else if (strcmp(m->rule, "proc.mutex-not-pshared") == 0) {
+        const shmap_t *map = &in->maps[m->aux];
+        const char *how = (map->flags & RC_MAP_SHM) ? "a System V shared memory segment"
+                          : (map->flags & RC_MAP_ANON)
+                              ? "a MAP_SHARED anonymous mapping that a forked child shares"
+                              : "a MAP_SHARED mapping of a file or shared memory object";
+        /* Named by its offset in the region: its address changes from run to run. */
+        unsigned long long off = (unsigned long long)(m->obj - map->addr);
+        const char *what = m->other == RC_SYNC_COND      ? "condition variable"
+                           : m->other == RC_SYNC_RWLOCK  ? "read-write lock"
+                           : m->other == RC_SYNC_BARRIER ? "barrier"
+                                                         : "mutex";
+        char *msg = rc_xasprintf("%s initialises a %s (at offset %llu) in %s without "
+                                 "PTHREAD_PROCESS_SHARED: it then only works between threads "
+                                 "of one process, so using it from the other processes is "
+                                 "undefined (lost wake-ups, hangs)",
+                                 who, what, off, how);
+        push(in, out, m, RC_SEV_ERROR, msg, rc_xasprintf("%s at shared offset %llu", what, off),
+             &at);
+        rc_loc_t mapped;
+        rc_ing_symbolize(in, map->site, &mapped);
+        rc_finding_add_related(&out->v[out->n - 1], mapped.file, mapped.line, mapped.col,
+                               mapped.function, "the shared memory was mapped here");
+        rc_loc_close(&mapped);
+    } else if (strcmp(m->rule, "signal.lock-in-handler") == 0) {
+        char *handler = handler_words((int)m->other);
+        char *msg = m->aux ? rc_xasprintf("%s in %s acquires %s again, which the code it "
+                                          "interrupted holds: the handler runs inside that "
+                                          "critical section",
+                                          handler, who, lock)
+                           : rc_xasprintf("%s in %s waits for %s, which the code it interrupted "
+                                          "holds: the handler can never get it (self-deadlock)",
+                                          handler, who, lock);
+        free(handler);
+        push(in, out, m, RC_SEV_ERROR, msg, rc_xstrdup(lock), &at);
+        add_hold_site(in, &out->v[out->n - 1], m, "took it");
     }
     free(lock);
     free(who);
@@ -306,11 +481,54 @@ static void leak_findings(ingest_t *in, rc_findings_t *out)
     free(done);
 }
 
+/* Locks taken both inside a signal handler and outside handlers, when no
+ * handler was seen to take one its interrupted code held (that is reported
+ * as signal.lock-in-handler already). */
+static void shared_with_handler_findings(ingest_t *in, rc_findings_t *out)
+{
+    for (size_t l = 0; l < in->nlocks; l++) {
+        const lk_t *lk = &in->locks[l];
+        if (!lk->handler_site || !lk->outside_seen || lk->self_deadlock)
+            continue;
+        rc_loc_t at, outside;
+        rc_ing_symbolize(in, lk->handler_site, &at);
+        rc_ing_symbolize(in, lk->outside_site, &outside);
+        char *lock = rc_ing_lock_label(in, l);
+        char *who = rc_ing_thread_label(in, lk->handler_tid);
+        char *handler = handler_words(lk->handler_sig);
+        rc_finding_t *f = rc_findings_push(out);
+        f->rule = rc_xstrdup("signal.lock-shared-with-handler");
+        f->source = RC_SRC_SHIM;
+        f->severity = RC_SEV_WARNING;
+        f->message = rc_xasprintf("%s acquires %s, which code outside signal handlers acquires "
+                                  "too: a signal that arrives while its thread holds %s "
+                                  "deadlocks the handler",
+                                  handler, lock, lock);
+        free(handler);
+        f->subject = lock;
+        rc_loc_set(&f->loc, at.file, at.line, at.col, at.function, NULL);
+        rc_loc_set_thread(&f->loc, who);
+        rc_finding_add_related(f, outside.file, outside.line, outside.col, outside.function,
+                               "acquired outside a signal handler here");
+        free(who);
+        rc_loc_close(&at);
+        rc_loc_close(&outside);
+    }
+}
+
 void rc_misuse_findings(ingest_t *in, rc_findings_t *out)
 {
-    for (size_t i = 0; i < in->nmis; i++)
-        if (!in->mis[i].cancelled)
-            misuse_finding(in, &in->mis[i], out);
+    for (size_t i = 0; i < in->nmis; i++) {
+        const misuse_t *m = &in->mis[i];
+        if (m->cancelled)
+            continue;
+        /* An anonymous region no child inherited is private to the process. */
+        if (strcmp(m->rule, "proc.mutex-not-pshared") == 0 &&
+            (in->maps[m->aux].flags & RC_MAP_ANON) && !in->maps[m->aux].forked)
+            continue;
+        misuse_finding(in, m, out);
+    }
+    shared_with_handler_findings(in, out);
     /* A process that was killed or crashed had no chance to join. */
     if (in->exited)
         leak_findings(in, out);
@@ -320,6 +538,9 @@ void rc_misuse_close(ingest_t *in)
 {
     free(in->mis);
     free(in->conds);
+    free(in->maps);
+    in->maps = NULL;
+    in->nmaps = 0;
     rc_keymap_close(&in->mismap);
     in->mis = NULL;
     in->conds = NULL;

@@ -8,7 +8,9 @@
  * that call-site addresses can be symbolised after the process is gone. When
  * that name is taken (the process exec'd another program under the shim, or a
  * stale log of an earlier run has the same pid) the log is rc-<pid>-<n>.log,
- * n = 1, 2, ...; glob rc-*.log to find every log of a run. A forked child
+ * n = 1, 2, ...; glob rc-*.log to find every log of a run. An exec'd image
+ * marks the log of the image it replaced (RC_LOG_F_REPLACED) and takes the
+ * pid as its ppid (RC_LOG_F_EXEC), so the process tree links the two. A forked child
  * writes its own log (header.ppid = the parent's pid), opened at its first
  * recorded call: a child that only execs or _exits leaves none, and the
  * parent's FORK event names it either way.
@@ -159,8 +161,47 @@ enum rc_event_op {
     RC_EV_EDGE_COUNT = 23,     /* summary mode, at thread or process exit: the thread acquired
                                   obj while holding the lock at address `site` (not a code
                                   address here) arg more times than its records show */
+    RC_EV_SIGNAL_INSTALL = 24, /* sigaction/signal succeeded: arg = signal number, obj = the
+                                  handler the program gave (0 = SIG_DFL, 1 = SIG_IGN); flags:
+                                  RC_SIG_*, its SA_* flags */
+    RC_EV_SIGNAL_ENTER = 25,   /* a handler the program installed starts running in thread
+                                  tid: obj = the handler, arg = the signal number; site = 0.
+                                  Every record of tid up to the matching SIGNAL_EXIT is the
+                                  handler's (handlers nest) */
+    RC_EV_SIGNAL_EXIT = 26,    /* the handler returned (obj, arg as in SIGNAL_ENTER); none
+                                  when it left by siglongjmp or never returned */
+    RC_EV_MAP_SHARED = 27,     /* the program mapped shared memory (mmap MAP_SHARED, shmat):
+                                  obj = address, arg = length; flags: RC_MAP_ANON (anonymous:
+                                  shared only with children forked later) or RC_MAP_SHM
+                                  (System V segment); neither: a file or shm_open object */
+    RC_EV_UNMAP = 28,          /* munmap/shmdt of (part of) a recorded MAP_SHARED region:
+                                  obj = address, arg = length */
+    RC_EV_PROC_WAIT = 29,      /* wait/waitpid/wait4 reaped a child that ended: arg = its
+                                  pid, obj = its wait status (WIFEXITED, WEXITSTATUS, ...);
+                                  stamped after the call: every record of the child's log
+                                  happened before it */
+    RC_EV_SYNC_INIT = 30,      /* pthread_cond_init, pthread_rwlock_init or pthread_barrier_init
+                                  succeeded: obj = the object, flags = RC_SYNC_*, arg =
+                                  RC_MUTEX_PSHARED when its attribute said
+                                  PTHREAD_PROCESS_SHARED */
 };
-#define RC_EV_OP_MAX RC_EV_EDGE_COUNT
+#define RC_EV_OP_MAX RC_EV_SYNC_INIT
+
+/* SYNC_INIT flags: what was initialised. */
+#define RC_SYNC_COND 1u
+#define RC_SYNC_RWLOCK 2u
+#define RC_SYNC_BARRIER 3u
+
+/* MAP_SHARED flags. */
+#define RC_MAP_ANON 1u
+#define RC_MAP_SHM 2u
+
+/* SIGNAL_INSTALL flags: the SA_* flags the program asked for. */
+#define RC_SIG_SIGINFO 1u    /* SA_SIGINFO: a three-argument handler */
+#define RC_SIG_RESTART 2u    /* SA_RESTART */
+#define RC_SIG_NODEFER 4u    /* SA_NODEFER: the handler can interrupt itself */
+#define RC_SIG_RESETHAND 8u  /* SA_RESETHAND: one-shot */
+#define RC_SIG_ONSTACK 0x10u /* SA_ONSTACK */
 
 /* SEM_* flags. */
 #define RC_SEM_PSHARED 1u    /* SEM_INIT: shared between processes */
@@ -247,6 +288,18 @@ typedef struct rc_lock_stat {
 #define RC_LOG_F_EXITED 1u   /* the process ran its exit path (not killed) */
 #define RC_LOG_F_DEADLOCK 2u /* the watchdog stopped the process */
 #define RC_LOG_F_SUMMARY 4u  /* summary mode (RACECHECK_TRACE unset): see Modes */
+/* EXEC: this image was exec'd by a recorded image of the same process, whose
+ * log (rc-<pid>[-<k>].log, k lower) has REPLACED; ppid is then the process's
+ * own pid (its previous image is its parent in the process tree). Found at
+ * start-up: the newest earlier log of this pid that neither exited nor was
+ * replaced already (a pid reused within one log directory by a process that
+ * was killed can be taken for it). */
+#define RC_LOG_F_EXEC 8u
+#define RC_LOG_F_REPLACED 16u /* the process exec'd another recorded image (see EXEC) */
+/* The process ended with _exit/_Exit (status in exit_status); no exit
+ * handlers ran, so EXITED is not set (a vfork child's _exit is not recorded:
+ * it runs in its parent's memory). */
+#define RC_LOG_F_QUICK_EXIT 32u
 
 /* Exit status of a process the deadlock watchdog stopped. */
 #define RC_DEADLOCK_EXIT 86
@@ -270,6 +323,9 @@ typedef struct rc_eventlog_info {
     int deadlocked;       /* the watchdog stopped the process (RC_LOG_F_DEADLOCK) */
     uint32_t deadlock_ms; /* the watchdog's timeout, 0 when it was off */
     int summary;          /* written in summary mode (RC_LOG_F_SUMMARY) */
+    int execed;           /* an image exec'd by the previous image of this pid (RC_LOG_F_EXEC) */
+    int replaced;         /* this image exec'd another recorded one (RC_LOG_F_REPLACED) */
+    int quick_exit;       /* ended by _exit/_Exit, exit_status valid (RC_LOG_F_QUICK_EXIT) */
 } rc_eventlog_info_t;
 
 /* Opens and validates a log. A log cut short (crash, SIGKILL, truncated copy)

@@ -236,6 +236,9 @@ int rc_eventlog_open(const char *path, rc_eventlog_t **out, rc_error_t *err)
     log->info.dropped = h.dropped;
     log->info.start_wall = h.start_wall;
     log->info.deadlocked = (h.flags & RC_LOG_F_DEADLOCK) != 0;
+    log->info.execed = (h.flags & RC_LOG_F_EXEC) != 0;
+    log->info.replaced = (h.flags & RC_LOG_F_REPLACED) != 0;
+    log->info.quick_exit = (h.flags & RC_LOG_F_QUICK_EXIT) != 0;
     log->info.deadlock_ms = h.deadlock_ms;
     log->info.summary = (h.flags & RC_LOG_F_SUMMARY) != 0;
     rc = read_chunks(log, fd, &h, fsize, err);
@@ -304,6 +307,13 @@ const char *rc_eventlog_op_name(unsigned op)
         [RC_EV_THREAD_CANCEL] = "THREAD_CANCEL",
         [RC_EV_LOCK_INIT] = "LOCK_INIT",
         [RC_EV_EDGE_COUNT] = "EDGE_COUNT",
+        [RC_EV_SIGNAL_INSTALL] = "SIGNAL_INSTALL",
+        [RC_EV_SIGNAL_ENTER] = "SIGNAL_ENTER",
+        [RC_EV_SIGNAL_EXIT] = "SIGNAL_EXIT",
+        [RC_EV_MAP_SHARED] = "MAP_SHARED",
+        [RC_EV_UNMAP] = "UNMAP",
+        [RC_EV_PROC_WAIT] = "PROC_WAIT",
+        [RC_EV_SYNC_INIT] = "SYNC_INIT",
     };
     return op < sizeof names / sizeof names[0] ? names[op] : "?";
 }

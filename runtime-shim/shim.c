@@ -42,7 +42,13 @@
  *   semaphores    sem_init/wait/trywait/timedwait/clockwait/post (sem_post is
  *                 async-signal-safe, and so is its wrapper: see there)
  *   other         pthread_barrier_wait, pthread_once, pthread_cancel,
- *                 pthread_mutex_init (the type and pshared/robust attributes)
+ *                 pthread_mutex_init (the type and pshared/robust attributes),
+ *                 pthread_cond_init (GLIBC_2.3.2), pthread_rwlock_init,
+ *                 pthread_barrier_init (the pshared attribute)
+ *   signals       sigaction, signal (handlers run through a recording trampoline:
+ *                 see "Signal handlers")
+ *   memory        mmap (MAP_SHARED only), munmap, shmat, shmdt (see "Shared memory")
+ *   processes     wait, waitpid, wait4 (PROC_WAIT), _exit, _Exit (the exit status)
  *
  * glibc's C11 functions call the internal __pthread_* entry points, not the
  * exported names, so they are wrapped on their own. A condition wait is
@@ -56,7 +62,9 @@
  * are adopted on their first call and leave through a key destructor. A
  * forked child opens its own log (ppid = the parent) at its first recorded
  * call, keeps its tid and re-records the locks it holds; an image exec'd
- * after recording opens rc-<pid>-<n>.log.
+ * after recording opens rc-<pid>-<n>.log and links itself to the log of the
+ * image it replaced (mark_previous_image). A wait that reaps a child is a
+ * PROC_WAIT record; _exit records the exit status (RC_LOG_F_QUICK_EXIT).
  *
  * Deadlock watchdog (RACECHECK_DEADLOCK_TIMEOUT): RC_ACQUIRE_IF publishes, on
  * the contended path only, what a thread is blocked on and what it holds in a
@@ -98,6 +106,8 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <threads.h>
 #include <time.h>
@@ -184,7 +194,22 @@ _Static_assert(offsetof(rc_event_t, op) == 36, "op at offset 36");
     X(pthread_barrier_wait, int, (pthread_barrier_t *), NULL)                                      \
     X(pthread_once, int, (pthread_once_t *, void (*)(void)), NULL)                                 \
     X(pthread_cancel, int, (pthread_t), NULL)                                                      \
-    X(pthread_mutex_init, int, (pthread_mutex_t *, const pthread_mutexattr_t *), NULL)
+    X(pthread_mutex_init, int, (pthread_mutex_t *, const pthread_mutexattr_t *), NULL)             \
+    X(sigaction, int, (int, const struct sigaction *, struct sigaction *), NULL)                   \
+    X(mmap, void *, (void *, size_t, int, int, int, off_t), NULL)                                  \
+    X(munmap, int, (void *, size_t), NULL)                                                         \
+    X(shmat, void *, (int, const void *, int), NULL)                                               \
+    X(shmdt, int, (const void *), NULL)                                                            \
+    X(_exit, void, (int), NULL)                                                                    \
+    X(_Exit, void, (int), NULL)                                                                    \
+    X(wait, pid_t, (int *), NULL)                                                                  \
+    X(waitpid, pid_t, (pid_t, int *, int), NULL)                                                   \
+    X(wait4, pid_t, (pid_t, int *, int, struct rusage *), NULL)                                    \
+    X(signal, sighandler_t, (int, sighandler_t), NULL)                                             \
+    X(pthread_cond_init, int, (pthread_cond_t *, const pthread_condattr_t *), "GLIBC_2.3.2")       \
+    X(pthread_rwlock_init, int, (pthread_rwlock_t *, const pthread_rwlockattr_t *), NULL)          \
+    X(pthread_barrier_init, int, (pthread_barrier_t *, const pthread_barrierattr_t *, unsigned),   \
+      NULL)
 
 #define RC_DECLARE_REAL(name, ret, params, ver) ret(*name) params;
 static struct {
@@ -242,6 +267,7 @@ typedef struct rc_thread {
     uint8_t had_chunk;     /* took a chunk in this log: may no longer take a parked one */
     uint8_t fork_pending;  /* forked: record our start and inherited locks on first use */
     uint8_t key_rounds;    /* calls of thread_key_destructor so far */
+    uint8_t sig_depth;     /* recorded signal handlers running in this thread (nested) */
     uint32_t wd_slot;      /* watchdog slot + 1, 0 when none taken yet */
     uint8_t once_ran;      /* the innermost pthread_once call ran its routine */
     void (*once_fn)(void); /* the routine of the innermost pthread_once call */
@@ -282,6 +308,7 @@ static uint64_t g_wd_ns;        /* the deadlock watchdog's timeout; 0: none (see
 static int g_summary;           /* summary mode asked for (RACECHECK_TRACE unset) */
 static rc_lock_stat_t *g_stats; /* its lock table in the mapped log; NULL: record everything */
 static uint32_t g_nstats;
+static int g_sig_wrap; /* recording: handlers get the trampoline (see "Signal handlers") */
 static void flush_pending(rc_thread_t *t);
 static void flush_counts(rc_thread_t *t);
 static void summary_after_fork(rc_thread_t *t);
@@ -471,6 +498,49 @@ static int reserve(void *p, size_t len)
     return rc;
 }
 
+/* <dir>/rc-<pid>.log, or rc-<pid>-<attempt>.log for attempt > 0, into
+ * path; returns its length (0 when it does not fit). */
+static size_t log_name(char *path, size_t cap, pid_t pid, unsigned attempt)
+{
+    size_t n = str_append(path, 0, cap, g_dir);
+    n = str_append(path, n, cap, "/rc-");
+    n = str_append_uint(path, n, cap, (uint64_t)pid);
+    if (attempt) {
+        n = str_append(path, n, cap, "-");
+        n = str_append_uint(path, n, cap, attempt);
+    }
+    n = str_append(path, n, cap, ".log");
+    return n + 16 >= cap ? 0 : n;
+}
+
+/* This image took log name `attempt` of its pid: when an earlier name holds
+ * the log of an image of this process that did not exit (it exec'd us), marks
+ * that log REPLACED and returns 1 (see RC_LOG_F_EXEC). System calls only. */
+static int mark_previous_image(pid_t pid, unsigned attempt)
+{
+    char path[PATH_MAX];
+    for (unsigned k = attempt; k-- > 0;) {
+        if (!log_name(path, sizeof path, pid, k))
+            return 0;
+        int fd = open(path, O_RDWR | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        rc_log_header_t h;
+        int found = pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h &&
+                    memcmp(h.magic, RC_LOG_MAGIC, sizeof h.magic) == 0 && h.pid == pid &&
+                    !(h.flags & (RC_LOG_F_EXITED | RC_LOG_F_REPLACED));
+        if (found) {
+            uint32_t flags = h.flags | RC_LOG_F_REPLACED;
+            found = pwrite(fd, &flags, sizeof flags, offsetof(rc_log_header_t, flags)) ==
+                    (ssize_t)sizeof flags;
+        }
+        close(fd);
+        if (found)
+            return 1;
+    }
+    return 0;
+}
+
 /* Creates this process's log in g_dir, maps it and publishes it in g_hdr.
  * ppid goes into the header. Returns 0, or -1 after a warning (the process
  * then runs unrecorded). Uses only system calls: it also runs in a forked
@@ -488,16 +558,9 @@ static int open_log(int ppid)
     pid_t pid = getpid();
 
     int fd = -1;
-    for (unsigned attempt = 0; attempt < 1000 && fd < 0; attempt++) {
-        size_t n = str_append(g_log_path, 0, sizeof g_log_path, g_dir);
-        n = str_append(g_log_path, n, sizeof g_log_path, "/rc-");
-        n = str_append_uint(g_log_path, n, sizeof g_log_path, (uint64_t)pid);
-        if (attempt) {
-            n = str_append(g_log_path, n, sizeof g_log_path, "-");
-            n = str_append_uint(g_log_path, n, sizeof g_log_path, attempt);
-        }
-        n = str_append(g_log_path, n, sizeof g_log_path, ".log");
-        if (n + 16 >= sizeof g_log_path) {
+    unsigned attempt = 0;
+    for (; attempt < 1000 && fd < 0; attempt++) {
+        if (!log_name(g_log_path, sizeof g_log_path, pid, attempt)) {
             warn("log directory path too long: ", g_dir, NULL);
             return -1;
         }
@@ -511,6 +574,7 @@ static int open_log(int ppid)
         warn("no free log name in ", g_dir, NULL);
         return -1;
     }
+    int execed = attempt > 1 && mark_previous_image(pid, attempt - 1);
     /* Size and map the file; when the file system or the address-space limit
      * refuses the capacity asked for, halve it rather than record nothing. */
     void *map = MAP_FAILED;
@@ -552,8 +616,8 @@ static int open_log(int ppid)
     h->record_size = sizeof(rc_event_t);
     h->chunk_records = RC_LOG_CHUNK_RECORDS;
     h->pid = pid;
-    h->ppid = ppid;
-    h->flags = 0;
+    h->ppid = execed ? pid : ppid;
+    h->flags = execed ? RC_LOG_F_EXEC : 0;
     h->start_ns = now_ns();
     struct timespec wall;
     clock_gettime(CLOCK_REALTIME, &wall);
@@ -796,6 +860,7 @@ static void init_once(void)
     g_exit_key_ok = pthread_key_create(&g_exit_key, thread_key_destructor) == 0;
     pthread_atfork(NULL, NULL, atfork_child);
     on_exit(on_process_exit, NULL);
+    __atomic_store_n(&g_sig_wrap, 1, __ATOMIC_RELEASE);
     wd_start();
 }
 
@@ -1392,8 +1457,8 @@ static void flush_counts(rc_thread_t *t)
  * recorded in this epoch. *pat gets the pattern slot (-1: holding nothing). */
 static int may_leave_out(rc_thread_t *t, uintptr_t obj, int edge_try, int16_t *pat)
 {
-    if (!summary_on() || t->nheld >= RC_HELD_MAX)
-        return 0;
+    if (!summary_on() || t->nheld >= RC_HELD_MAX || t->sig_depth)
+        return 0; /* (a handler's acquisitions are always recorded: see "Signal handlers") */
     if (t->nheld == 0) {
         *pat = -1;
         return 1;
@@ -2468,6 +2533,58 @@ RC_EXPORT int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *
     return r;
 }
 
+/* Condition variables, read-write locks and barriers: only whether they are
+ * process-shared (SYNC_INIT), for proc.mutex-not-pshared. */
+RC_EXPORT int pthread_cond_init(pthread_cond_t *restrict c, const pthread_condattr_t *restrict attr)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = enter();
+    int r = REAL(pthread_cond_init)(c, attr);
+    int pshared = PTHREAD_PROCESS_PRIVATE;
+    if (t && r == 0) {
+        if (attr)
+            pthread_condattr_getpshared(attr, &pshared);
+        emit(t, RC_EV_SYNC_INIT, RC_SYNC_COND, (uintptr_t)c, site,
+             pshared == PTHREAD_PROCESS_SHARED ? RC_MUTEX_PSHARED : 0);
+    }
+    return r;
+}
+
+RC_EXPORT int pthread_rwlock_init(pthread_rwlock_t *restrict l,
+                                  const pthread_rwlockattr_t *restrict attr)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = enter();
+    int r = REAL(pthread_rwlock_init)(l, attr);
+    int pshared = PTHREAD_PROCESS_PRIVATE;
+    if (t && r == 0) {
+        if (attr)
+            pthread_rwlockattr_getpshared(attr, &pshared);
+        emit(t, RC_EV_SYNC_INIT, RC_SYNC_RWLOCK, (uintptr_t)l, site,
+             pshared == PTHREAD_PROCESS_SHARED ? RC_MUTEX_PSHARED : 0);
+    }
+    return r;
+}
+
+RC_EXPORT int pthread_barrier_init(pthread_barrier_t *restrict b,
+                                   const pthread_barrierattr_t *restrict attr, unsigned count)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = enter();
+    int r = REAL(pthread_barrier_init)(b, attr, count);
+    int pshared = PTHREAD_PROCESS_PRIVATE;
+    if (t && r == 0) {
+        if (attr)
+            pthread_barrierattr_getpshared(attr, &pshared);
+        emit(t, RC_EV_SYNC_INIT, RC_SYNC_BARRIER, (uintptr_t)b, site,
+             pshared == PTHREAD_PROCESS_SHARED ? RC_MUTEX_PSHARED : 0);
+    }
+    return r;
+}
+
 /* ---- Semaphores ------------------------------------------------------------ */
 
 RC_EXPORT int sem_init(sem_t *s, int pshared, unsigned value)
@@ -2563,6 +2680,372 @@ RC_EXPORT int sem_post(sem_t *s)
     if (r == 0)
         emit_at(t, ts, RC_EV_SEM_POST, 0, (uintptr_t)s, site, 0);
     return r;
+}
+
+/* ---- Signal handlers ------------------------------------------------------- */
+
+/*
+ * sigaction() and signal() are interposed so that the log says which handler
+ * each signal has (SIGNAL_INSTALL) and when a handler runs (SIGNAL_ENTER and
+ * SIGNAL_EXIT around it, in the interrupted thread). When recording, a
+ * function handler is installed in the kernel as sig_trampoline, always with
+ * SA_SIGINFO; the program's handler and SA_* flags live in g_sig, indexed by
+ * signal number. Everything else the program asked for (sa_mask, SA_RESTART,
+ * SA_NODEFER, SA_RESETHAND, SA_ONSTACK) goes to the kernel unchanged, so
+ * restart and masking semantics are the program's. The trampoline calls the
+ * handler with one argument or three, as its SA_SIGINFO said.
+ *
+ *   invariant                 how
+ *   async-signal-safe         the trampoline reads g_sig with atomics, records with emit()
+ *                             (no lock, no malloc), and only when the thread is known and
+ *                             not inside the shim (guard): otherwise it just calls the handler
+ *   errno                     the interrupted code's errno reaches the handler, and the
+ *                             handler's errno (whatever it left) reaches the interrupted
+ *                             code: the trampoline's own work changes neither
+ *   oldact                    reports the program's handler and flags, never the trampoline
+ *   summary mode              every acquisition inside a recorded handler is recorded
+ *                             (sig_depth stops may_leave_out), so the analysis sees which
+ *                             locks handlers take; signals are rare, the cost is small
+ *   one-shot handlers         SA_RESETHAND resets the kernel's action to SIG_DFL, which
+ *                             oldact then reports as it is
+ *
+ * Not recording (RACECHECK_LOG_DIR unset), both pass straight through. Limits:
+ * a thread that changes a signal's handler while another thread receives that
+ * signal may have the new handler run a moment before the kernel's action
+ * changes; handlers installed through bsd_signal, sysv_signal, sigset or the
+ * raw system call, and handlers installed before the shim's constructor ran
+ * (by another library's constructor or a sanitizer runtime), are not wrapped
+ * (their runs go unrecorded); a handler left by siglongjmp has no
+ * SIGNAL_EXIT, and its thread's later acquisitions are all recorded.
+ */
+static struct {
+    uintptr_t fn;   /* the program's handler */
+    uint32_t flags; /* its sa_flags */
+} g_sig[_NSIG];
+
+static uint16_t sig_flags(int sa_flags)
+{
+    return (uint16_t)(((sa_flags & SA_SIGINFO) ? RC_SIG_SIGINFO : 0) |
+                      ((sa_flags & SA_RESTART) ? RC_SIG_RESTART : 0) |
+                      ((sa_flags & SA_NODEFER) ? RC_SIG_NODEFER : 0) |
+                      ((sa_flags & (int)SA_RESETHAND) ? RC_SIG_RESETHAND : 0) |
+                      ((sa_flags & SA_ONSTACK) ? RC_SIG_ONSTACK : 0));
+}
+
+/* Runs the program's handler for sig between SIGNAL_ENTER and SIGNAL_EXIT. */
+static void sig_trampoline(int sig, siginfo_t *info, void *uctx)
+{
+    int saved = errno;
+    if (sig <= 0 || sig >= _NSIG)
+        return;
+    uintptr_t fn = __atomic_load_n(&g_sig[sig].fn, __ATOMIC_ACQUIRE);
+    uint32_t flags = __atomic_load_n(&g_sig[sig].flags, __ATOMIC_RELAXED);
+    if (fn == (uintptr_t)SIG_DFL || fn == (uintptr_t)SIG_IGN)
+        return; /* cannot happen: only function handlers get the trampoline */
+    rc_thread_t *t = &self_;
+    int rec = __atomic_load_n(&g_init, __ATOMIC_ACQUIRE) == INIT_DONE &&
+              __atomic_load_n(&g_hdr, __ATOMIC_ACQUIRE) && t->known && !t->guard &&
+              !t->fork_pending;
+    if (rec) {
+        emit(t, RC_EV_SIGNAL_ENTER, 0, fn, 0, (uint64_t)sig);
+        t->sig_depth++;
+    }
+    errno = saved;
+    if (flags & SA_SIGINFO)
+        ((void (*)(int, siginfo_t *, void *))fn)(sig, info, uctx);
+    else
+        ((void (*)(int))fn)(sig);
+    saved = errno;
+    if (rec) {
+        t->sig_depth--;
+        if (!t->guard)
+            emit(t, RC_EV_SIGNAL_EXIT, 0, fn, 0, (uint64_t)sig);
+    }
+    errno = saved;
+}
+
+/* sigaction() on behalf of the program, called from `site`. Returns what the
+ * real sigaction returns, with errno. */
+static int sig_install(int sig, const struct sigaction *act, struct sigaction *old, uintptr_t site)
+{
+    /* Before our constructor, pass through without initialising: a runtime
+     * that installs handlers that early (ThreadSanitizer) may still re-exec
+     * the program, and the log would be opened twice. */
+    if (__atomic_load_n(&g_init, __ATOMIC_ACQUIRE) != INIT_DONE ||
+        !__atomic_load_n(&g_sig_wrap, __ATOMIC_ACQUIRE) || sig <= 0 || sig >= _NSIG)
+        return REAL(sigaction)(sig, act, old);
+    rc_thread_t *t = enter();
+    uintptr_t prev_fn = __atomic_load_n(&g_sig[sig].fn, __ATOMIC_ACQUIRE);
+    uint32_t prev_flags = __atomic_load_n(&g_sig[sig].flags, __ATOMIC_RELAXED);
+    struct sigaction k;
+    const struct sigaction *use = act;
+    int wrap = act && act->sa_handler != SIG_DFL && act->sa_handler != SIG_IGN;
+    if (wrap) {
+        k = *act;
+        k.sa_sigaction = sig_trampoline;
+        k.sa_flags |= SA_SIGINFO;
+        use = &k;
+        __atomic_store_n(&g_sig[sig].flags, (uint32_t)act->sa_flags, __ATOMIC_RELAXED);
+        __atomic_store_n(&g_sig[sig].fn, (uintptr_t)act->sa_handler, __ATOMIC_RELEASE);
+    }
+    int r = REAL(sigaction)(sig, use, old);
+    int saved = errno;
+    if (r != 0 && wrap) { /* nothing changed: neither may the table */
+        __atomic_store_n(&g_sig[sig].flags, prev_flags, __ATOMIC_RELAXED);
+        __atomic_store_n(&g_sig[sig].fn, prev_fn, __ATOMIC_RELEASE);
+    }
+    if (r == 0 && old && old->sa_sigaction == sig_trampoline) {
+        old->sa_handler = (void (*)(int))prev_fn;
+        old->sa_flags = (int)prev_flags;
+    }
+    if (r == 0 && act && t)
+        emit(t, RC_EV_SIGNAL_INSTALL, sig_flags(act->sa_flags), (uintptr_t)act->sa_handler, site,
+             (uint64_t)sig);
+    errno = saved;
+    return r;
+}
+
+RC_EXPORT int sigaction(int sig, const struct sigaction *restrict act,
+                        struct sigaction *restrict old)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    return sig_install(sig, act, old, site);
+}
+
+/* glibc's signal(): BSD semantics (SA_RESTART, the signal blocked while its
+ * handler runs), through the wrapper above rather than glibc's internal
+ * sigaction, which the shim cannot see. Not recording, glibc's own (which
+ * also honours siginterrupt(); recording, a handler installed by signal() is
+ * always SA_RESTART). */
+RC_EXPORT sighandler_t signal(int sig, sighandler_t handler)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    if (__atomic_load_n(&g_init, __ATOMIC_ACQUIRE) != INIT_DONE ||
+        !__atomic_load_n(&g_sig_wrap, __ATOMIC_ACQUIRE))
+        return REAL(signal)(sig, handler);
+    if (handler == SIG_ERR || sig <= 0 || sig >= _NSIG) {
+        errno = EINVAL;
+        return SIG_ERR;
+    }
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, sig);
+    sa.sa_flags = SA_RESTART;
+    if (sig_install(sig, &sa, &old, site) < 0)
+        return SIG_ERR;
+    return old.sa_handler;
+}
+
+/* ---- Shared memory --------------------------------------------------------- */
+
+/*
+ * mmap with MAP_SHARED and shmat are recorded (MAP_SHARED: where, how long,
+ * anonymous or not), so that the analysis can tell which locks live in memory
+ * other processes see (proc.mutex-not-pshared). munmap and shmdt are recorded
+ * only when they touch a region recorded before: g_maps remembers up to
+ * MAPS_MAX of them (claimed and freed with atomics, never waited on); the
+ * many munmaps of malloc and the program's private mappings are no records.
+ * A region beyond MAPS_MAX is recorded but its unmapping is not (the analysis
+ * then takes it as mapped to the end). mmap64 and mremap are not interposed.
+ */
+#define MAPS_MAX 256
+static struct {
+    uintptr_t addr; /* 0: free */
+    size_t len;
+} g_maps[MAPS_MAX];
+
+static void maps_add(uintptr_t addr, size_t len)
+{
+    for (unsigned i = 0; i < MAPS_MAX; i++) {
+        uintptr_t expected = 0;
+        if (!__atomic_load_n(&g_maps[i].addr, __ATOMIC_RELAXED) &&
+            __atomic_compare_exchange_n(&g_maps[i].addr, &expected, addr, 0, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_RELAXED)) {
+            __atomic_store_n(&g_maps[i].len, len, __ATOMIC_RELEASE);
+            return;
+        }
+    }
+}
+
+/* Forgets the recorded regions that [addr, addr + len) overlaps (len 0: the
+ * one starting at addr, whose length it returns in *len). Returns whether
+ * there was one. */
+static int maps_remove(uintptr_t addr, size_t *len)
+{
+    int found = 0;
+    for (unsigned i = 0; i < MAPS_MAX; i++) {
+        uintptr_t a = __atomic_load_n(&g_maps[i].addr, __ATOMIC_ACQUIRE);
+        size_t l = __atomic_load_n(&g_maps[i].len, __ATOMIC_ACQUIRE);
+        if (!a || (*len ? (addr >= a + l || addr + *len <= a) : addr != a))
+            continue;
+        if (!*len)
+            *len = l;
+        __atomic_store_n(&g_maps[i].addr, 0, __ATOMIC_RELEASE);
+        found = 1;
+    }
+    return found;
+}
+
+RC_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = (flags & MAP_TYPE) == MAP_SHARED ? enter() : NULL;
+    void *p = REAL(mmap)(addr, len, prot, flags, fd, off);
+    if (t && p != MAP_FAILED) {
+        int saved = errno;
+        maps_add((uintptr_t)p, len);
+        emit(t, RC_EV_MAP_SHARED, (flags & MAP_ANONYMOUS) ? RC_MAP_ANON : 0, (uintptr_t)p, site,
+             len);
+        errno = saved;
+    }
+    return p;
+}
+
+RC_EXPORT int munmap(void *addr, size_t len)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    int r = REAL(munmap)(addr, len);
+    size_t l = len;
+    /* Only an unmapping of a recorded region is looked at (and can open a
+     * forked child's log). */
+    if (r == 0 && len && maps_remove((uintptr_t)addr, &l)) {
+        int saved = errno;
+        rc_thread_t *t = enter();
+        if (t)
+            emit(t, RC_EV_UNMAP, 0, (uintptr_t)addr, site, len);
+        errno = saved;
+    }
+    return r;
+}
+
+RC_EXPORT void *shmat(int id, const void *addr, int flags)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = enter();
+    void *p = REAL(shmat)(id, addr, flags);
+    if (t && p != (void *)-1) {
+        int saved = errno;
+        struct shmid_ds ds;
+        size_t len = shmctl(id, IPC_STAT, &ds) == 0 ? ds.shm_segsz : 1;
+        maps_add((uintptr_t)p, len);
+        emit(t, RC_EV_MAP_SHARED, RC_MAP_SHM, (uintptr_t)p, site, len);
+        errno = saved;
+    }
+    return p;
+}
+
+RC_EXPORT int shmdt(const void *addr)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    int r = REAL(shmdt)(addr);
+    size_t len = 0;
+    if (r == 0 && maps_remove((uintptr_t)addr, &len)) {
+        int saved = errno;
+        rc_thread_t *t = enter();
+        if (t)
+            emit(t, RC_EV_UNMAP, 0, (uintptr_t)addr, site, len);
+        errno = saved;
+    }
+    return r;
+}
+
+/* ---- Process ends and waits ------------------------------------------------ */
+
+/* A wait that reaped a child (it exited or was killed, not merely stopped or
+ * continued) is a PROC_WAIT record, stamped after the call. */
+static void reaped(rc_thread_t *t, pid_t r, int status, uintptr_t site)
+{
+    if (t && r > 0 && (WIFEXITED(status) || WIFSIGNALED(status))) {
+        int saved = errno;
+        emit(t, RC_EV_PROC_WAIT, 0, (uint32_t)status, site, (uint64_t)r);
+        errno = saved;
+    }
+}
+
+RC_EXPORT pid_t waitpid(pid_t pid, int *status, int options)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = enter();
+    int st = 0;
+    pid_t r = REAL(waitpid)(pid, &st, options);
+    if (r > 0 && status)
+        *status = st;
+    reaped(t, r, st, site);
+    return r;
+}
+
+RC_EXPORT pid_t wait(int *status)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = enter();
+    int st = 0;
+    pid_t r = REAL(wait)(&st);
+    if (r > 0 && status)
+        *status = st;
+    reaped(t, r, st, site);
+    return r;
+}
+
+RC_EXPORT pid_t wait4(pid_t pid, int *status, int options, struct rusage *usage)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = enter();
+    int st = 0;
+    pid_t r = REAL(wait4)(pid, &st, options, usage);
+    if (r > 0 && status)
+        *status = st;
+    reaped(t, r, st, site);
+    return r;
+}
+
+/* _exit and _Exit run no exit handlers: the process's exit is recorded here
+ * (THREAD_EXIT|PROCESS, the status, RC_LOG_F_QUICK_EXIT), unless this is a
+ * vfork child (another pid writing into its parent's memory), a forked child
+ * whose log is not open (it stays without one), or the shim itself (the
+ * watchdog's guard is up). */
+static void quick_exit_record(int status)
+{
+    rc_log_header_t *h = __atomic_load_n(&g_hdr, __ATOMIC_ACQUIRE);
+    rc_thread_t *t = &self_;
+    if (!h || t->guard || h->pid != getpid())
+        return;
+    if (!t->known)
+        thread_adopt(t);
+    if (!t->exited) {
+        t->exited = 1;
+        flush_counts(t);
+        emit(t, RC_EV_THREAD_EXIT, RC_EXIT_PROCESS, 0, 0, t->nheld);
+    }
+    h->exit_status = status;
+    __atomic_fetch_or(&h->flags, RC_LOG_F_QUICK_EXIT, __ATOMIC_RELEASE);
+    write_maps();
+}
+
+RC_EXPORT void _exit(int status)
+{
+    load_real();
+    quick_exit_record(status);
+    REAL(_exit)(status);
+    __builtin_unreachable();
+}
+
+RC_EXPORT void _Exit(int status)
+{
+    load_real();
+    quick_exit_record(status);
+    REAL(_Exit)(status);
+    __builtin_unreachable();
 }
 
 /* ---- Barriers, once, cancellation ------------------------------------------ */

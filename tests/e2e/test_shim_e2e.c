@@ -41,6 +41,107 @@ static void expect_marks(const char *out, const char *src, const char *base)
     rc_strbuf_close(&got);
 }
 
+/* Signal handlers that take locks (tests/e2e/progs/signals.c): a handler
+ * waiting for what its interrupted code holds, and one sharing a lock with
+ * code outside handlers, are reported on their lines with the acquisition
+ * they conflict with as the note; a handler that only trylocks is not. */
+Test(shim_e2e, signal_handlers_taking_locks_are_reported, .timeout = 30)
+{
+    char dir[64], *out;
+    e2e_tmpdir(dir, sizeof dir);
+    int rc = e2e_run(&out, "%s run --db %s/rc.db -- %s/tests/e2e/signals", RACECHECK, dir,
+                     RC_TEST_BINARY_DIR);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(
+        strstr(out, "timed out in the handler: 1, siginfo: 1, journaled: 2, tried: 1, cached: 1"),
+        "the program's handlers ran as without the shim: %s", out);
+    expect_marks(out, RC_TEST_SOURCE_DIR "/tests/e2e/progs/signals.c", "signals.c");
+    cr_expect(strstr(out, "signals.c:81:5: note: the main thread took it here"), "%s", out);
+    cr_expect(strstr(out, "signals.c:86:5: note: acquired outside a signal handler here"), "%s",
+              out);
+    cr_expect(strstr(out, "a signal handler (SIGUSR1) in the main thread waits for 'stats'"), "%s",
+              out);
+    cr_expect(strstr(out, "signals.c:97:5: note: the main thread took it here"), "%s", out);
+    cr_expect(strstr(out, "(SIGTERM) in the main thread acquires 'cache' again"), "%s", out);
+    free(out);
+    e2e_rmtree(dir);
+}
+
+/* The same self-deadlock with a blocking lock: the watchdog stops the
+ * program after a second and the handler's wait is the one finding (not a
+ * lock.double-lock as well). */
+Test(shim_e2e, a_handler_deadlocked_on_its_thread_is_stopped_and_reported, .timeout = 30)
+{
+    char dir[64], *out;
+    e2e_tmpdir(dir, sizeof dir);
+    double t0 = now_s();
+    int rc =
+        e2e_run(&out, "%s run --deadlock-timeout 1 --db %s/rc.db -- %s/tests/e2e/signal_deadlock",
+                RACECHECK, dir, RC_TEST_BINARY_DIR);
+    cr_expect_lt(now_s() - t0, 10.0, "stopped after about a second");
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "stopped by the deadlock watchdog"), "%s", out);
+    expect_marks(out, RC_TEST_SOURCE_DIR "/tests/e2e/progs/signal_deadlock.c", "signal_deadlock.c");
+    free(out);
+    e2e_rmtree(dir);
+}
+
+/* A fork()ed worker pool sharing a mutex in MAP_SHARED memory: initialised
+ * without PTHREAD_PROCESS_SHARED it is reported at the init with the mmap as
+ * the note; its twin with the attribute is not. Both count right (the workers
+ * only trylock), and every worker's process appears in the tree under the
+ * parent. */
+ParameterizedTestParameters(shim_e2e, a_mutex_shared_across_fork_needs_pshared)
+{
+    static int pshared[] = {0, 1};
+    return cr_make_param_array(int, pshared, 2);
+}
+
+ParameterizedTest(int *pshared, shim_e2e, a_mutex_shared_across_fork_needs_pshared, .timeout = 30)
+{
+    char dir[64], *out;
+    e2e_tmpdir(dir, sizeof dir);
+    int rc = e2e_run(&out, "%s run --db %s/rc.db -- %s/tests/e2e/shared_counter%s", RACECHECK, dir,
+                     RC_TEST_BINARY_DIR, *pshared ? " pshared" : "");
+    cr_expect_eq(rc, *pshared ? 0 : 1, "%s", out);
+    cr_expect(strstr(out, "counter=8000 of 8000"), "%s", out);
+    if (*pshared) {
+        cr_expect(strstr(out, "0 findings"), "%s", out);
+    } else {
+        expect_marks(out, RC_TEST_SOURCE_DIR "/tests/e2e/progs/shared_counter.c",
+                     "shared_counter.c");
+        cr_expect(strstr(out, "note: the shared memory was mapped here"), "%s", out);
+    }
+    size_t forked = 0;
+    for (const char *p = out; (p = strstr(p, "(forked by ")) != NULL; p++)
+        forked++;
+    cr_expect_eq(forked, 3, "three workers under the parent:\n%s", out);
+    cr_expect_null(strstr(out, "did not exit normally"), "the workers' _exit is an exit:\n%s", out);
+    free(out);
+    e2e_rmtree(dir);
+}
+
+/* A process that execs another image under the shim: the runtime summary
+ * shows the exec'd image under the image it replaced (same pid), and neither
+ * as a process that did not exit normally. */
+Test(shim_e2e, an_exec_d_image_is_linked_to_the_image_it_replaced, .timeout = 30)
+{
+    char dir[64], *out;
+    e2e_tmpdir(dir, sizeof dir);
+    e2e_run(&out, "%s run --db %s/rc.db -- %s/shim_exec", RACECHECK, dir, PROGS);
+    const char *pid = strstr(out, "pid=");
+    cr_assert_not_null(pid, "%s", out);
+    int p = atoi(pid + 4);
+    char root[64], child[64];
+    snprintf(root, sizeof root, "\n  process %d ", p);
+    snprintf(child, sizeof child, "\n      process %d (forked by %d) ", p, p);
+    const char *r = strstr(out, root), *c = strstr(out, child);
+    cr_expect(r && c && r < c, "the exec'd image under the first one:\n%s", out);
+    cr_expect_null(strstr(out, "did not exit normally"), "%s", out);
+    free(out);
+    e2e_rmtree(dir);
+}
+
 Test(shim_e2e, deadlock_watchdog_stops_the_program_and_reports_the_cycle, .timeout = 30)
 {
     char dir[64], *out;
@@ -238,7 +339,8 @@ ParameterizedTestParameters(shim_e2e, summary_and_trace_report_the_same)
         {"tests/progs/shim_ordered none", 5}, {"tests/progs/shim_ordered sem", 0},
         {"tests/progs/shim_exits", 1},        {"tests/progs/shim_many", 1},
         {"tests/progs/shim_sync", 0},         {"tests/progs/shim_signal", 0},
-        {"tests/progs/shim_sync signal", 0},
+        {"tests/progs/shim_sync signal", 0},  {"tests/e2e/signals", 3},
+        {"tests/e2e/shared_counter", 1},
     };
     return cr_make_param_array(mode_case_t, cases, sizeof cases / sizeof cases[0]);
 }

@@ -21,8 +21,24 @@ set_target_properties(e2e_deadlock PROPERTIES OUTPUT_NAME deadlock
                       RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/e2e)
 target_compile_options(e2e_deadlock PRIVATE -g -O0)
 target_link_libraries(e2e_deadlock PRIVATE Threads::Threads)
+add_executable(e2e_signals e2e/progs/signals.c)
+set_target_properties(e2e_signals PROPERTIES OUTPUT_NAME signals
+                      RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/e2e)
+target_compile_options(e2e_signals PRIVATE -g -O0)
+target_link_libraries(e2e_signals PRIVATE Threads::Threads)
+add_executable(e2e_signal_deadlock e2e/progs/signal_deadlock.c)
+set_target_properties(e2e_signal_deadlock PROPERTIES OUTPUT_NAME signal_deadlock
+                      RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/e2e)
+target_compile_options(e2e_signal_deadlock PRIVATE -g -O0)
+target_link_libraries(e2e_signal_deadlock PRIVATE Threads::Threads)
+add_executable(e2e_shared_counter e2e/progs/shared_counter.c)
+set_target_properties(e2e_shared_counter PROPERTIES OUTPUT_NAME shared_counter
+                      RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/e2e)
+target_compile_options(e2e_shared_counter PRIVATE -g -O0)
+target_link_libraries(e2e_shared_counter PRIVATE Threads::Threads)
 add_dependencies(test_runtime e2e_misuse e2e_deadlock)
-add_dependencies(test_shim_e2e racecheck racecheck-shim e2e_deadlock e2e_misuse rc_shim_progs samples)
+add_dependencies(test_shim_e2e racecheck racecheck-shim e2e_deadlock e2e_misuse e2e_signals
+                 e2e_signal_deadlock e2e_shared_counter rc_shim_progs samples)
 rc_criterion_test(test_formats SOURCES e2e/test_formats.c LIBS rc_e2e rc_report)
 # scripts/fetch-sarif-schema puts the official schema here (make test runs it).
 if(DEFINED ENV{XDG_CACHE_HOME})

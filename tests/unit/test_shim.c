@@ -881,9 +881,128 @@ Test(shim, signal_handlers_that_lock_leave_whole_records, .init = make_logdir,
     size_t hacq = count(e, RC_EV_LOCK_ACQUIRED, 0, hm);
     cr_assert_eq(hacq, count(e, RC_EV_LOCK_RELEASED, 0, hm));
     cr_assert_leq(hacq, handled);
-    cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, 0, ANY) + count(e, RC_EV_LOCK_RELEASED, 0, ANY) + 2,
-                 e.n, "only lock records besides start and exit");
+    /* The handler's runs: SIGNAL_ENTER/EXIT pairs, at most one per signal
+     * handled, and every recorded acquisition of hm inside one. */
+    size_t enters = count(e, RC_EV_SIGNAL_ENTER, 0, ANY);
+    cr_assert_eq(enters, count(e, RC_EV_SIGNAL_EXIT, 0, ANY));
+    cr_assert_leq(enters, handled);
+    cr_assert_geq(enters, hacq);
+    int in_handler = 0;
+    for (size_t i = 0; i < e.n; i++) {
+        if (e.v[i].op == RC_EV_SIGNAL_ENTER || e.v[i].op == RC_EV_SIGNAL_EXIT) {
+            cr_assert_eq(in_handler, e.v[i].op == RC_EV_SIGNAL_EXIT, "record %zu", i);
+            in_handler = e.v[i].op == RC_EV_SIGNAL_ENTER;
+        }
+        if (e.v[i].op == RC_EV_LOCK_ACQUIRED && e.v[i].obj == hm)
+            cr_assert(in_handler, "record %zu: hm acquired outside the handler", i);
+    }
+    cr_assert_eq(count(e, RC_EV_SIGNAL_INSTALL, 0, ANY), 1);
+    cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, 0, ANY) + count(e, RC_EV_LOCK_RELEASED, 0, ANY) +
+                     2 * enters + 1 + 2,
+                 e.n, "only lock and signal records besides start and exit");
     rc_eventlog_close(log);
+}
+
+ParameterizedTestParameters(shim, handlers_keep_their_semantics_and_are_recorded)
+{
+    static int summary[] = {0, 1};
+    return cr_make_param_array(int, summary, 2);
+}
+
+/* sigaction and signal are interposed and handlers run through a trampoline:
+ * oldact, siginfo, errno, SA_RESTART and SA_RESETHAND must behave as without
+ * the shim (shim_sigaction checks each and says so), and each handler's runs
+ * are SIGNAL_ENTER/EXIT pairs naming it. */
+ParameterizedTest(int *summary, shim, handlers_keep_their_semantics_and_are_recorded,
+                  .init = make_logdir, .fini = remove_logdir, .timeout = 30)
+{
+    run_t r;
+    run_prog_ex("shim_sigaction", NULL, 1, logdir, NULL, *summary ? summary_env : NULL, &r);
+    static const char *const checks[] = {"oldact",  "sigreturn", "siginfo",  "errno",
+                                         "restart", "eintr",     "resethand"};
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
+        cr_expect_eq(printed(&r, checks[i]), 1, "%s failed under the shim:\n%s", checks[i], r.out);
+    assert_exit(&r, 0);
+    rc_eventlog_t *log = only_log();
+    evs_t e = events_of(log);
+    const struct {
+        const char *name;
+        size_t runs;
+    } handlers[] = {{"on_info", 1}, {"on_plain", 1}, {"on_alarm", 2}, {"on_once", 1}};
+    for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++) {
+        uint64_t fn = printed(&r, handlers[i].name);
+        cr_expect_eq(count(e, RC_EV_SIGNAL_ENTER, 0, fn), handlers[i].runs, "%s", handlers[i].name);
+        cr_expect_eq(count(e, RC_EV_SIGNAL_EXIT, 0, fn), handlers[i].runs, "%s", handlers[i].name);
+        cr_expect_gt(count(e, RC_EV_SIGNAL_INSTALL, 0, fn), 0, "%s", handlers[i].name);
+    }
+    const rc_event_t *inst = find_ev(e, RC_EV_SIGNAL_INSTALL, 0, printed(&r, "on_info"));
+    cr_assert_not_null(inst);
+    cr_expect_eq(inst->arg, (uint64_t)SIGUSR1);
+    cr_expect_eq(inst->flags, RC_SIG_SIGINFO | RC_SIG_RESTART);
+    cr_expect_neq(inst->site, 0, "the call site of sigaction");
+    inst = find_ev(e, RC_EV_SIGNAL_INSTALL, 0, printed(&r, "on_once"));
+    cr_assert_not_null(inst);
+    cr_expect_eq(inst->flags, RC_SIG_RESETHAND);
+    /* Each ENTER is followed by the EXIT of the same handler, and the
+     * handler's signal in both. */
+    for (size_t i = 0; i < e.n; i++) {
+        if (e.v[i].op != RC_EV_SIGNAL_ENTER)
+            continue;
+        size_t x = find(e, i + 1, RC_EV_SIGNAL_EXIT, 0, e.v[i].obj);
+        cr_assert_lt(x, e.n);
+        cr_expect_eq(e.v[x].arg, e.v[i].arg);
+        cr_expect_eq(find(e, i + 1, RC_EV_SIGNAL_ENTER, 0, ANY) > x, 1,
+                     "handlers do not nest here");
+    }
+    rc_eventlog_close(log);
+}
+
+/* Shared mappings are recorded with their kind and length, private ones are
+ * not, and each shared one's unmapping is an UNMAP record. */
+Test(shim, shared_mappings_are_recorded, .init = make_logdir, .fini = remove_logdir, .timeout = 30)
+{
+    run_t r;
+    run_prog_ex("shim_shared", NULL, 1, logdir, NULL, summary_env, &r);
+    assert_exit(&r, 0);
+    uint64_t len = printed(&r, "len");
+    rc_eventlog_t *log = only_log();
+    evs_t e = events_of(log);
+    const struct {
+        const char *key;
+        unsigned flags;
+    } shared[] = {{"anon", RC_MAP_ANON}, {"obj", 0}, {"seg", RC_MAP_SHM}};
+    for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++) {
+        uint64_t at = printed(&r, shared[i].key);
+        const rc_event_t *m = find_ev(e, RC_EV_MAP_SHARED, 0, at);
+        cr_expect_eq(m->flags, shared[i].flags, "%s", shared[i].key);
+        cr_expect_eq(m->arg, len, "%s", shared[i].key);
+        cr_expect_neq(m->site, 0, "%s", shared[i].key);
+        cr_expect_eq(count(e, RC_EV_MAP_SHARED, ANY, at), 1, "%s", shared[i].key);
+        cr_expect_eq(count(e, RC_EV_UNMAP, 0, at), 1, "%s", shared[i].key);
+    }
+    cr_expect_eq(count(e, RC_EV_MAP_SHARED, ANY, ANY), 3, "the private mapping is no record");
+    cr_expect_eq(count(e, RC_EV_UNMAP, ANY, ANY), 3, "nor its unmapping");
+    const struct {
+        const char *key;
+        unsigned kind;
+        uint64_t pshared;
+    } inits[] = {{"cv", RC_SYNC_COND, RC_MUTEX_PSHARED},
+                 {"rw", RC_SYNC_RWLOCK, 0},
+                 {"bar", RC_SYNC_BARRIER, 0}};
+    for (size_t i = 0; i < sizeof inits / sizeof inits[0]; i++) {
+        const rc_event_t *in = find_ev(e, RC_EV_SYNC_INIT, 0, printed(&r, inits[i].key));
+        cr_expect_eq(in->flags, inits[i].kind, "%s", inits[i].key);
+        cr_expect_eq(in->arg, inits[i].pshared, "%s", inits[i].key);
+    }
+    rc_eventlog_close(log);
+}
+
+/* Without RACECHECK_LOG_DIR the shim installs no trampoline: the same checks. */
+Test(shim, handlers_pass_through_when_not_recording, .timeout = 30)
+{
+    run_t r;
+    run_prog("shim_sigaction", 1, NULL, NULL, &r);
+    assert_exit(&r, 0);
 }
 
 /* ---- Errno and return values ---------------------------------------------------- */
@@ -1323,6 +1442,14 @@ Test(shim, exec_writes_a_log_per_image, .init = make_logdir, .fini = remove_logd
     cr_assert_not(rc_eventlog_info(before)->exited, "exec runs no exit handlers");
     cr_assert(rc_eventlog_info(after)->exited);
     cr_assert_eq(rc_eventlog_info(after)->exit_status, 4);
+    /* The exec'd image is linked to the one it replaced: its parent in the
+     * process tree is its own pid. */
+    cr_assert(rc_eventlog_info(before)->replaced);
+    cr_assert_not(rc_eventlog_info(before)->execed);
+    cr_assert(rc_eventlog_info(after)->execed);
+    cr_assert_not(rc_eventlog_info(after)->replaced);
+    cr_assert_eq((uint64_t)rc_eventlog_info(after)->ppid, pid);
+    cr_assert_neq((uint64_t)rc_eventlog_info(before)->ppid, pid);
     cr_assert_eq(count(events_of(before), RC_EV_LOCK_ACQUIRED, 0, ANY), 1);
     cr_assert_eq(count(events_of(after), RC_EV_LOCK_ACQUIRED, 0, ANY), 1);
     rc_eventlog_close(before);
@@ -1844,8 +1971,21 @@ Test(shim, a_hundred_forked_children_write_their_own_logs, .init = make_logdir,
             cr_assert_eq(parent, 0, "one parent");
             parent = info->pid;
             cr_assert_eq(count(e, RC_EV_FORK, 0, ANY), 100);
+            /* Each child reaped: a PROC_WAIT after its FORK, naming it. */
+            cr_assert_eq(count(e, RC_EV_PROC_WAIT, 0, ANY), 100);
+            for (size_t k = 0; k < e.n; k++) {
+                if (e.v[k].op != RC_EV_FORK)
+                    continue;
+                size_t w = find(e, k, RC_EV_PROC_WAIT, 0, ANY);
+                cr_assert_lt(w, e.n);
+                cr_assert_eq(e.v[w].arg, e.v[k].arg, "the wait reaps the child just forked");
+                cr_assert(WIFEXITED((int)e.v[w].obj) && WEXITSTATUS((int)e.v[w].obj) == 0);
+            }
         } else {
             cr_assert(info->exited == 0, "_exit runs no exit path");
+            cr_assert(info->quick_exit, "but the log says it called _exit");
+            cr_assert_eq(info->exit_status, 0);
+            cr_assert_eq(count(e, RC_EV_THREAD_EXIT, 0, ANY), 1);
             cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, 0, m), 1);
             cr_assert_eq(count(e, RC_EV_THREAD_START, 0, ANY), 1);
             children[nchildren++] = info->ppid;
@@ -1931,6 +2071,8 @@ Test(shim, exit_from_a_thread_keeps_the_records, .init = make_logdir, .fini = re
     uint64_t m = printed(&r, "m");
     rc_eventlog_t *log = only_log();
     cr_assert_not(rc_eventlog_info(log)->exited);
+    cr_assert(rc_eventlog_info(log)->quick_exit);
+    cr_assert_eq(rc_eventlog_info(log)->exit_status, 7);
     evs_t e = events_of(log);
     cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, 1, m), 1);
     cr_assert_eq(count(e, RC_EV_LOCK_RELEASED, 1, m), 1);
