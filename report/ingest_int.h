@@ -123,6 +123,7 @@ typedef struct ingest {
     size_t nmis, capm;
     rc_keymap_t mismap;
     int exited;        /* the process ran its exit path (not killed) */
+    int incomplete;    /* the shim dropped events (its log was full) */
     cond_use_t *conds; /* condvar -> the mutex first waited with */
     size_t nconds;
     uint64_t now;         /* ts of the record being replayed */

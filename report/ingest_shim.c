@@ -866,6 +866,7 @@ int rc_store_ingest_shim_log(rc_store_t *st, int64_t run_id, const char *log_pat
     rc_lg_cycles_free(cycles, ncycles);
     free(g);
     in.exited = info->exited;
+    in.incomplete = info->dropped > 0;
     rc_misuse_findings(&in, &found);
 
     int64_t process_id = 0;

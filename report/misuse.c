@@ -516,11 +516,25 @@ static void shared_with_handler_findings(ingest_t *in, rc_findings_t *out)
     }
 }
 
+/* With a full log, each thread's record stops at some point while others
+ * go on: what a thread did itself is still known up to there, but what it
+ * held when another thread looked is not (its release may be among the
+ * dropped). Findings that rest on another thread's state are then left out;
+ * those the call itself proved (EBUSY, EPERM, EDEADLK) stay. */
+static int rests_on_other_threads(const misuse_t *m)
+{
+    if (strcmp(m->rule, "lock.destroy-locked") == 0)
+        return m->aux != EBUSY;
+    if (strcmp(m->rule, "lock.unlock-not-held") == 0)
+        return m->aux != EPERM && m->held_by >= 0;
+    return 0;
+}
+
 void rc_misuse_findings(ingest_t *in, rc_findings_t *out)
 {
     for (size_t i = 0; i < in->nmis; i++) {
         const misuse_t *m = &in->mis[i];
-        if (m->cancelled)
+        if (m->cancelled || (in->incomplete && rests_on_other_threads(m)))
             continue;
         /* An anonymous region no child inherited is private to the process. */
         if (strcmp(m->rule, "proc.mutex-not-pshared") == 0 &&
@@ -529,8 +543,9 @@ void rc_misuse_findings(ingest_t *in, rc_findings_t *out)
         misuse_finding(in, m, out);
     }
     shared_with_handler_findings(in, out);
-    /* A process that was killed or crashed had no chance to join. */
-    if (in->exited)
+    /* A process that was killed or crashed had no chance to join; with a
+     * full log the joins may be among the dropped events. */
+    if (in->exited && !in->incomplete)
         leak_findings(in, out);
 }
 

@@ -55,3 +55,19 @@ Test(runtime, a_real_deadlock_is_killed_after_the_timeout_and_reported, .timeout
     free(out);
     e2e_rmtree(dir);
 }
+
+Test(runtime, a_full_log_gives_no_finding_from_missing_events, .timeout = 120)
+{
+    char dir[64], *out;
+    e2e_tmpdir(dir, sizeof dir);
+    /* A 1 MiB trace log fills early: the threads' last releases are dropped
+     * (and counted), and destroying the mutexes afterwards must not be
+     * reported as destroying locked ones. */
+    int rc =
+        e2e_run(&out, "RACECHECK_LOG_MB=1 %s run --trace --db %s/rc.db -- %s/tests/e2e/full_log",
+                RACECHECK, dir, RC_TEST_BINARY_DIR);
+    cr_expect_eq(rc, 0, "a finding from a full log: %s", out);
+    cr_expect(strstr(out, "events were dropped") != NULL, "the log did not fill: %s", out);
+    free(out);
+    e2e_rmtree(dir);
+}

@@ -36,7 +36,12 @@ set_target_properties(e2e_shared_counter PROPERTIES OUTPUT_NAME shared_counter
                       RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/e2e)
 target_compile_options(e2e_shared_counter PRIVATE -g -O0)
 target_link_libraries(e2e_shared_counter PRIVATE Threads::Threads)
-add_dependencies(test_runtime e2e_misuse e2e_deadlock)
+add_executable(e2e_full_log e2e/progs/full_log.c)
+set_target_properties(e2e_full_log PROPERTIES OUTPUT_NAME full_log
+                      RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/e2e)
+target_compile_options(e2e_full_log PRIVATE -g -O1)
+target_link_libraries(e2e_full_log PRIVATE Threads::Threads)
+add_dependencies(test_runtime e2e_misuse e2e_deadlock e2e_full_log)
 add_dependencies(test_shim_e2e racecheck racecheck-shim e2e_deadlock e2e_misuse e2e_signals
                  e2e_signal_deadlock e2e_shared_counter rc_shim_progs samples)
 rc_criterion_test(test_formats SOURCES e2e/test_formats.c LIBS rc_e2e rc_report)
