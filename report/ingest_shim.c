@@ -594,7 +594,8 @@ static int store_process(rc_store_t *st, int64_t run_id, const rc_eventlog_info_
     sqlite3_stmt *s;
     int rc = rc_db_prepare(st,
                            "INSERT INTO processes(run_id, pid, ppid, exe, exited, exit_status, "
-                           "records, torn, dropped) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+                           "records, torn, dropped, execed)"
+                           " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
                            &s, err);
     if (rc)
         return rc;
@@ -610,6 +611,7 @@ static int store_process(rc_store_t *st, int64_t run_id, const rc_eventlog_info_
     sqlite3_bind_int64(s, 7, (int64_t)info->nevents);
     sqlite3_bind_int64(s, 8, (int64_t)info->ntorn);
     sqlite3_bind_int64(s, 9, (int64_t)info->dropped);
+    sqlite3_bind_int(s, 10, info->execed);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = rc_db_error(st, err, "insert process");
     *process_id = sqlite3_last_insert_rowid(st->db);

@@ -68,6 +68,7 @@ static json_t *runs_json(const rc_summary_t *sum)
             json_t *jp = json_object(), *threads = json_array(), *locks = json_array();
             json_object_set_new(jp, "pid", json_integer(p->pid));
             json_object_set_new(jp, "ppid", json_integer(p->ppid));
+            json_object_set_new(jp, "execed", json_boolean(p->execed));
             json_object_set_new(jp, "exe", jstr(p->exe));
             json_object_set_new(jp, "events", json_integer(p->records));
             json_object_set_new(jp, "torn", json_integer(p->torn));

@@ -88,7 +88,7 @@ static void render_process(FILE *out, const rc_sum_run_t *r, size_t j, int depth
     int ind = 2 + 4 * depth;
     fprintf(out, "%*sprocess %d", ind, "", p->pid);
     if (depth)
-        fprintf(out, " (forked by %d)", p->ppid);
+        fprintf(out, p->execed ? " (exec'd by %d)" : " (forked by %d)", p->ppid);
     if (p->exe)
         fprintf(out, " %s", p->exe);
     fprintf(out, ": %lld events recorded", (long long)p->records);

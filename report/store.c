@@ -7,7 +7,7 @@
  * with tables but no id, is refused and never written: validation only
  * reads, and WAL mode is switched on only after it passes.
  *
- * Schema (version 4; PRAGMA user_version holds the version, migrations[]
+ * Schema (version 5; PRAGMA user_version holds the version, migrations[]
  * brings any older store up to date inside one transaction):
  *
  *   table              one row per
@@ -118,6 +118,8 @@ static const char *const migrations[] = {
     "  lock_id INTEGER REFERENCES locks(id), obj INTEGER, arg INTEGER, flags INTEGER,"
     "  site_file_id INTEGER REFERENCES files(id), site_line INTEGER,"
     "  PRIMARY KEY (process_id, seq));",
+    /* 4 -> 5: whether a process was forked or is a program exec'd in place. */
+    "ALTER TABLE processes ADD COLUMN execed INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -120,7 +120,7 @@ int rc_summary_load(rc_store_t *st, int64_t run_id, rc_summary_t *out, rc_error_
                            "  WHERE finished IS NOT NULL AND kind = 'shim' AND ?1 = 0"
                            "  GROUP BY command UNION SELECT ?1 WHERE ?1 <> 0)"
                            " SELECT r.id, r.command, r.status, p.id, p.pid, p.ppid, p.exe,"
-                           "  p.exited, p.exit_status, p.records, p.torn, p.dropped"
+                           "  p.exited, p.exit_status, p.records, p.torn, p.dropped, p.execed"
                            " FROM runs r JOIN processes p ON p.run_id = r.id"
                            " WHERE r.id IN (SELECT id FROM latest) ORDER BY r.id, p.id",
                            &s, err);
@@ -151,6 +151,7 @@ int rc_summary_load(rc_store_t *st, int64_t run_id, rc_summary_t *out, rc_error_
         p->records = sqlite3_column_int64(s, 9);
         p->torn = sqlite3_column_int64(s, 10);
         p->dropped = sqlite3_column_int64(s, 11);
+        p->execed = sqlite3_column_int(s, 12);
         rows = rc_xrealloc(rows, (nrows + 1) * sizeof *rows);
         rows[nrows++] = sqlite3_column_int64(s, 3);
     }

@@ -33,6 +33,7 @@ typedef struct rc_sum_edge {
 
 typedef struct rc_sum_process {
     int pid, ppid, exited, exit_status;
+    int execed; /* a program exec'd by process ppid in its place (not a fork) */
     char *exe;
     int64_t records, torn, dropped;
     rc_sum_thread_t *threads;

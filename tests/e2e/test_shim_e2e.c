@@ -134,7 +134,7 @@ Test(shim_e2e, an_exec_d_image_is_linked_to_the_image_it_replaced, .timeout = 30
     int p = atoi(pid + 4);
     char root[64], child[64];
     snprintf(root, sizeof root, "\n  process %d ", p);
-    snprintf(child, sizeof child, "\n      process %d (forked by %d) ", p, p);
+    snprintf(child, sizeof child, "\n      process %d (exec'd by %d) ", p, p);
     const char *r = strstr(out, root), *c = strstr(out, child);
     cr_expect(r && c && r < c, "the exec'd image under the first one:\n%s", out);
     cr_expect_null(strstr(out, "did not exit normally"), "%s", out);
