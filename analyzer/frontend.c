@@ -15,6 +15,11 @@
  *              routine's argument is shared (rc_arg_kind_t), the position
  *   joins      thread joins and the handle they wait for
  *   lockops    lock, trylock and unlock calls and the lock they name
+ *   exits      return statements and the end of the body, when reachable
+ *   jumps      goto statements and where their label is
+ *   ucalls     calls of functions modelled as MT-unsafe
+ *   waits      condition-variable waits (the lockset is unchanged by them: the
+ *              mutex is released and taken again before the call returns)
  * and, at each of them, the *must-hold lockset*: the locks held on every path
  * from the function's entry to that point.
  *
@@ -1468,6 +1473,32 @@ static void apply_import(walker_t *w, const rc_import_t *im, kids_t *kk, rc_lset
         rc_lset_add(st, import_lock(w, im->acq[i], im->acq_names[i], kk), im->acq_shared[i]);
 }
 
+/* The parameter whose pointee holds the lock named by arg (`&p->lock`, `&p->locks[i]`),
+ * or -1. Lets lock-order rules tell transfer(a, b) from transfer(b, a). */
+static int lock_base_param(walker_t *w, CXCursor arg)
+{
+    CXCursor e = strip(&w->tree, arg, 1);
+    if (clang_getCursorKind(e) != CXCursor_UnaryOperator ||
+        clang_getCursorUnaryOperatorKind(e) != CXUnaryOperator_AddrOf)
+        return -1;
+    e = strip(&w->tree, sole_expr_child(&w->tree, e), 1);
+    if (!clang_Cursor_isNull(e) && clang_getCursorKind(e) == CXCursor_ArraySubscriptExpr) {
+        kids_t kk;
+        children(&w->tree, e, &kk);
+        CXCursor b = kk.n == 2 ? strip(&w->tree, kk.v[0], 1) : clang_getNullCursor();
+        kids_free(&kk);
+        e = b;
+    }
+    if (clang_Cursor_isNull(e) || clang_getCursorKind(e) != CXCursor_MemberRefExpr)
+        return -1;
+    CXCursor base = strip(&w->tree, sole_expr_child(&w->tree, e), 1);
+    if (clang_Cursor_isNull(base) || clang_getCursorKind(base) != CXCursor_DeclRefExpr ||
+        !type_is_pointer(clang_getCursorType(base)))
+        return -1;
+    CXCursor d = clang_getCursorReferenced(base);
+    return clang_getCursorKind(d) == CXCursor_ParmDecl ? param_no(w, d) : -1;
+}
+
 static void record_lockop(walker_t *w, const rc_api_fn_t *api, uint32_t lock, CXCursor at,
                           const rc_lset_t *st)
 {
@@ -1479,8 +1510,40 @@ static void record_lockop(walker_t *w, const rc_api_fn_t *api, uint32_t lock, CX
     op->kind = api->kind;
     op->lock = param_index(w, lock) >= 0 ? w->unknown_lock : lock;
     op->shared = api->shared;
+    op->base_param = -1;
+    kids_t kk;
+    children(&w->tree, at, &kk);
+    if ((unsigned)api->lock_arg + 1 < kk.n)
+        op->base_param = lock_base_param(w, kk.v[1 + api->lock_arg]);
+    kids_free(&kk);
     op->pos = pos_of(w, at);
     op->held = recorded(w, st);
+}
+
+/* Records a reachable exit: the return statement at, or (fallthrough) the end of
+ * the body at. */
+static void record_exit(walker_t *w, CXCursor at, int fallthrough, const rc_lset_t *st)
+{
+    if (!w->record || st->top)
+        return;
+    rc_fn_facts_t *fn = w->fn;
+    GROW(fn->exits, fn->nexits, fn->capexits);
+    rc_exit_t *x = &fn->exits[fn->nexits++];
+    x->pos = pos_of(w, at);
+    x->fallthrough = fallthrough;
+    x->target = 0;
+    if (fallthrough) {
+        CXSourceRange r = clang_getCursorExtent(at);
+        CXFile f = NULL;
+        unsigned line = 0, col = 0, off = 0;
+        clang_getExpansionLocation(clang_getRangeEnd(r), &f, &line, &col, &off);
+        if (f && line) {
+            x->pos.line = line;
+            x->pos.col = col > 1 ? col - 1 : col; /* the range ends after the brace */
+            x->pos.off = x->pos.end = off;
+        }
+    }
+    x->held = recorded(w, st);
 }
 
 static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
@@ -1539,6 +1602,28 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
             break;
         case RC_API_NORETURN:
             rc_lset_top(st);
+            break;
+        case RC_API_MT_UNSAFE:
+            if (w->record && !st->top) {
+                rc_fn_facts_t *fn = w->fn;
+                GROW(fn->ucalls, fn->nucalls, fn->capucalls);
+                rc_ucall_t *u = &fn->ucalls[fn->nucalls++];
+                u->name = rc_xstrdup(api->name);
+                u->state = rc_xstrdup(api->state);
+                u->alternative = api->alternative ? rc_xstrdup(api->alternative) : NULL;
+                u->read_only = api->read_only;
+                u->pos = pos_of(w, e);
+                u->ls = recorded(w, st);
+            }
+            break;
+        case RC_API_COND_WAIT:
+            if (w->record && !st->top) {
+                rc_fn_facts_t *fn = w->fn;
+                GROW(fn->waits, fn->nwaits, fn->capwaits);
+                rc_wait_t *wt = &fn->waits[fn->nwaits++];
+                wt->api = rc_xstrdup(api->name);
+                wt->pos = pos_of(w, e);
+            }
             break;
         }
     } else if (direct) {
@@ -2296,11 +2381,21 @@ static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
     }
     case CXCursor_ReturnStmt:
         eval_children(w, s, st);
+        record_exit(w, s, 0, st);
         rc_lset_meet(&w->ret, st);
         rc_lset_top(st);
         return;
     case CXCursor_GotoStmt: {
         unsigned target = goto_target(&w->tree, s);
+        if (target != UINT_MAX && w->record && !st->top) {
+            rc_fn_facts_t *fn = w->fn;
+            GROW(fn->jumps, fn->njumps, fn->capjumps);
+            rc_exit_t *j = &fn->jumps[fn->njumps++];
+            memset(j, 0, sizeof *j);
+            j->pos = pos_of(w, s);
+            j->target = target;
+            j->held = recorded(w, st);
+        }
         if (target != UINT_MAX)
             rc_lset_meet(&label_for(w, target)->ls, st);
         rc_lset_top(st);
@@ -2411,6 +2506,7 @@ static int walk_function(walker_t *w, CXCursor fn, uint32_t index, int summarize
     rc_lset_t st;
     rc_lset_empty(&st);
     walk_stmt(w, body, &st);
+    record_exit(w, body, 1, &st);
     rc_lset_meet(&w->ret, &st);
 
     for (size_t i = 0; i < w->naliases; i++) {
@@ -2607,6 +2703,17 @@ void rc_tu_facts_close(rc_tu_facts_t *tf)
         free(f->creates);
         free(f->joins);
         free(f->lockops);
+        free(f->exits);
+        free(f->jumps);
+        for (size_t j = 0; j < f->nucalls; j++) {
+            free(f->ucalls[j].name);
+            free(f->ucalls[j].state);
+            free(f->ucalls[j].alternative);
+        }
+        free(f->ucalls);
+        for (size_t j = 0; j < f->nwaits; j++)
+            free(f->waits[j].api);
+        free(f->waits);
         free(f->addr_taken);
         free(f->usr);
         free(f->name);
@@ -2783,8 +2890,11 @@ int rc_frontend_run(void *index, const rc_models_t *models, const rc_imports_t *
     st->ok = 0;
     st->message = NULL;
     if (access(job->file, R_OK) != 0) {
-        st->message =
-            rc_xasprintf("%s: error: cannot read the file: %s\n", job->file, strerror(errno));
+        /* Scan workers run this in parallel: strerror's buffer is shared
+         * (GNU strerror_r, _GNU_SOURCE is set by the build). */
+        char eb[128];
+        st->message = rc_xasprintf("%s: error: cannot read the file: %s\n", job->file,
+                                   strerror_r(errno, eb, sizeof eb));
         return RC_EPARSE;
     }
     CXTranslationUnit tu = NULL;

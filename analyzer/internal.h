@@ -34,16 +34,21 @@ typedef enum rc_api_kind {
     RC_API_THREAD_CREATE, /* starts routine_arg(arg_arg) in a new thread, handle in handle_arg */
     RC_API_THREAD_JOIN,   /* waits for the thread whose handle is handle_arg */
     RC_API_NORETURN,      /* never returns to the caller */
+    RC_API_MT_UNSAFE,     /* keeps hidden state that concurrent calls share (strtok, rand) */
+    RC_API_COND_WAIT,     /* waits on a condition variable (releases and re-takes lock_arg) */
 } rc_api_kind_t;
 
 typedef struct rc_api_fn {
     char *name;
     rc_api_kind_t kind;
-    int shared;      /* lock / trylock: acquires in shared (reader) mode */
-    int lock_arg;    /* lock kinds: index of the lock argument */
-    int handle_arg;  /* create / join: index of the thread handle (-1: none) */
-    int routine_arg; /* create: index of the start routine */
-    int arg_arg;     /* create: index of the routine's argument (-1: none) */
+    int shared;        /* lock / trylock: acquires in shared (reader) mode */
+    int lock_arg;      /* lock kinds: index of the lock argument */
+    int handle_arg;    /* create / join: index of the thread handle (-1: none) */
+    int routine_arg;   /* create: index of the start routine */
+    int arg_arg;       /* create: index of the routine's argument (-1: none) */
+    char *state;       /* mt_unsafe: name of the hidden state (functions sharing it conflict) */
+    char *alternative; /* mt_unsafe: the thread-safe function to suggest, or NULL */
+    int read_only;     /* mt_unsafe: only reads the state (two such calls do not conflict) */
 } rc_api_fn_t;
 
 typedef struct rc_models {
@@ -206,9 +211,36 @@ typedef struct rc_lockop {
     rc_api_kind_t kind; /* RC_API_LOCK, RC_API_TRYLOCK or RC_API_UNLOCK */
     uint32_t lock;
     int shared;
+    int base_param; /* `&p->f` with p the function's parameter base_param; else -1 */
     rc_pos_t pos;
     rc_lset_t held;
 } rc_lockop_t;
+
+/* A way out of a function: a return statement, or the end of the body reached by
+ * falling through (pos = the closing brace), with the locks held there on every
+ * path to it; or (in rc_fn_facts_t.jumps) a goto and the offset of its label. The
+ * material for lock-leak rules. */
+typedef struct rc_exit {
+    rc_pos_t pos;
+    int fallthrough; /* the end of the body, not a return statement */
+    unsigned target; /* jumps: byte offset of the label in the function's file */
+    rc_lset_t held;
+} rc_exit_t;
+
+/* A call of a function modelled as MT-unsafe (RC_API_MT_UNSAFE), with the model's
+ * state and alternative copied (facts do not point into the models). */
+typedef struct rc_ucall {
+    char *name, *state, *alternative; /* alternative may be NULL */
+    int read_only;
+    rc_pos_t pos;
+    rc_lset_t ls;
+} rc_ucall_t;
+
+/* A condition-variable wait (RC_API_COND_WAIT) as written. */
+typedef struct rc_wait {
+    char *api; /* "pthread_cond_wait", "cnd_timedwait", ... */
+    rc_pos_t pos;
+} rc_wait_t;
 
 typedef struct rc_join {
     char *handle; /* USR of the joined handle's root variable, NULL when unknown */
@@ -239,6 +271,14 @@ typedef struct rc_fn_facts {
     size_t njoins, capjoins;
     rc_lockop_t *lockops;
     size_t nlockops, caplockops;
+    rc_exit_t *exits;
+    size_t nexits, capexits;
+    rc_exit_t *jumps; /* goto statements with a known label */
+    size_t njumps, capjumps;
+    rc_ucall_t *ucalls; /* calls of MT-unsafe functions */
+    size_t nucalls, capucalls;
+    rc_wait_t *waits; /* condition-variable waits */
+    size_t nwaits, capwaits;
     char **addr_taken; /* functions whose address escapes here other than as a start routine */
     char **addr_types; /* parallel: their function types, as spelled for rc_call_t.fn_type */
     size_t naddr, capaddr;

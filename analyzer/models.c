@@ -18,6 +18,9 @@
  *   thread_create  routine_arg               handle_arg, arg_arg (default -1)
  *   thread_join    handle_arg
  *   noreturn       -
+ *   mt_unsafe      -                         state (default: the name), alternative,
+ *                                            read_only (default false)
+ *   cond_wait      -                         lock_arg (the mutex it releases and re-takes)
  *
  * A name defined twice (in one file or across files) is an error: the models
  * are one table, and a silent override would hide a mistake.
@@ -40,6 +43,8 @@ static const struct {
     {"thread_create", RC_API_THREAD_CREATE},
     {"thread_join", RC_API_THREAD_JOIN},
     {"noreturn", RC_API_NORETURN},
+    {"mt_unsafe", RC_API_MT_UNSAFE},
+    {"cond_wait", RC_API_COND_WAIT},
 };
 
 static int cmp_fn(const void *a, const void *b)
@@ -109,12 +114,35 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
             missing = "handle_arg";
         break;
     case RC_API_NORETURN:
+    case RC_API_MT_UNSAFE:
+    case RC_API_COND_WAIT:
         break;
     }
+    json_t *st = json_object_get(e, "state"), *alt = json_object_get(e, "alternative");
+    if ((st && (!json_is_string(st) || !*json_string_value(st))) ||
+        (alt && (!json_is_string(alt) || !*json_string_value(alt))))
+        return rc_error_set(err, RC_EPARSE,
+                            "%s: '%s': \"state\" and \"alternative\" must be "
+                            "non-empty strings",
+                            path, name);
+    json_t *ro = json_object_get(e, "read_only");
+    if (ro && !json_is_boolean(ro))
+        return rc_error_set(err, RC_EPARSE, "%s: '%s': \"read_only\" must be true or false", path,
+                            name);
+    if ((st || alt || ro) && fn->kind != RC_API_MT_UNSAFE)
+        return rc_error_set(err, RC_EPARSE,
+                            "%s: '%s': \"state\", \"alternative\" and "
+                            "\"read_only\" are for kind 'mt_unsafe'",
+                            path, name);
     if (missing)
         return rc_error_set(err, RC_EPARSE, "%s: '%s': kind '%s' needs \"%s\"", path, name, kind,
                             missing);
     fn->name = rc_xstrdup(name);
+    if (fn->kind == RC_API_MT_UNSAFE) {
+        fn->state = rc_xstrdup(st ? json_string_value(st) : name);
+        fn->alternative = alt ? rc_xstrdup(json_string_value(alt)) : NULL;
+        fn->read_only = ro && json_is_true(ro);
+    }
     return RC_OK;
 }
 
@@ -205,8 +233,11 @@ int rc_models_load(const char *rules_dir, rc_models_t *out, rc_error_t *err)
 
 void rc_models_close(rc_models_t *m)
 {
-    for (size_t i = 0; i < m->n; i++)
+    for (size_t i = 0; i < m->n; i++) {
         free(m->v[i].name);
+        free(m->v[i].state);
+        free(m->v[i].alternative);
+    }
     free(m->v);
     memset(m, 0, sizeof *m);
 }

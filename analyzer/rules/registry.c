@@ -6,6 +6,10 @@
 
 const rc_rule_entry_t rc_static_rules[] = {
     {"race.unprotected-rmw", rc_rule_unprotected_rmw},
+    {"lock.order-inversion", rc_rule_order_inversion},
+    {"lock.leak", rc_rule_lock_leak},
+    {"api.mt-unsafe-call", rc_rule_mt_unsafe_call},
+    {"cond.wait-not-in-loop", rc_rule_cond_wait_loop},
 };
 
 const size_t rc_static_nrules = sizeof rc_static_rules / sizeof rc_static_rules[0];

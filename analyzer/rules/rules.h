@@ -12,5 +12,9 @@
 #include "../internal.h"
 
 int rc_rule_unprotected_rmw(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
+int rc_rule_lock_leak(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
+int rc_rule_mt_unsafe_call(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
+int rc_rule_cond_wait_loop(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
+int rc_rule_order_inversion(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
 
 #endif /* RC_ANALYZER_RULES_H */
