@@ -41,6 +41,11 @@ int rc_cmd_rules(int argc, char **argv)
         rc_cli_error("%s", err.msg);
         return RC_EXIT_FAILURE;
     }
+    int width = 0; /* the id column fits the longest id */
+    for (size_t i = 0; i < rc_catalogue_count(cat); i++) {
+        int n = (int)strlen(rc_catalogue_at(cat, i)->id);
+        width = n > width ? n : width;
+    }
     for (size_t i = 0; i < rc_catalogue_count(cat); i++) {
         const rc_rule_info_t *r = rc_catalogue_at(cat, i);
         char sources[32] = "";
@@ -48,7 +53,7 @@ int rc_cmd_rules(int argc, char **argv)
             if (r->sources & bit)
                 snprintf(sources + strlen(sources), sizeof sources - strlen(sources), "%s%s",
                          sources[0] ? "," : "", rc_source_name((rc_source_t)bit));
-        printf("%-24s %-8s %-11s %-18s %s\n", r->id, rc_severity_name(r->severity), r->model,
+        printf("%-*s %-8s %-11s %-18s %s\n", width, r->id, rc_severity_name(r->severity), r->model,
                sources, r->short_desc);
         if (verbose)
             printf("    %s\n    fix: %s\n\n", r->full_desc, r->help);

@@ -132,6 +132,10 @@ int rc_config_load(rc_config_t *cfg, const rc_catalogue_t *cat, rc_policy_t *pol
             rc = string_list(v, key, cfg->path, &cfg->extra_args, &cfg->nextra_args, NULL, err);
         } else if (strcmp(key, "api_models") == 0) {
             rc = string_list(v, key, cfg->path, &cfg->api_models, &cfg->napi_models, cfg->dir, err);
+            for (size_t i = 0; rc == RC_OK && i < cfg->napi_models; i++)
+                if (access(cfg->api_models[i], R_OK) != 0)
+                    rc = rc_error_set(err, RC_EPARSE, "%s: api_models: cannot read '%s'", cfg->path,
+                                      cfg->api_models[i]);
         } else if (strcmp(key, "exclude") == 0) {
             rc = string_list(v, key, cfg->path, &excludes, &nexcludes, cfg->dir, err);
         } else if (strcmp(key, "rules") == 0) {
