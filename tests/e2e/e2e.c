@@ -139,3 +139,19 @@ char *e2e_sorted(rc_strbuf_t *set)
     free(lines);
     return rc_strbuf_take(&out);
 }
+
+void e2e_expect_marks(const char *report, const char *source, const char *base)
+{
+    rc_strbuf_t want, got;
+    rc_strbuf_init(&want);
+    rc_strbuf_init(&got);
+    e2e_expected_pairs(source, &want);
+    e2e_reported_pairs(report, base, &got);
+    char *w = e2e_sorted(&want), *g = e2e_sorted(&got);
+    cr_expect_str_eq(g, w, "%s: reported (line:rule)\n%s\nexpected\n%s\nreport:\n%s", base, g, w,
+                     report);
+    free(w);
+    free(g);
+    rc_strbuf_close(&want);
+    rc_strbuf_close(&got);
+}

@@ -27,4 +27,9 @@ void e2e_expected_pairs(const char *path, rc_strbuf_t *set);
 void e2e_reported_pairs(const char *report, const char *base, rc_strbuf_t *set);
 char *e2e_sorted(rc_strbuf_t *set);
 
+/* Expects the diagnostics of REPORT in the file named BASE to be exactly the
+ * `// expect:` marks of SOURCE (line and rule); the failure message shows both
+ * sets and the report. */
+void e2e_expect_marks(const char *report, const char *source, const char *base);
+
 #endif

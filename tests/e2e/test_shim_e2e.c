@@ -25,22 +25,6 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* The report's findings in base file BASE equal the source's expect marks. */
-static void expect_marks(const char *out, const char *src, const char *base)
-{
-    rc_strbuf_t want, got;
-    rc_strbuf_init(&want);
-    rc_strbuf_init(&got);
-    e2e_expected_pairs(src, &want);
-    e2e_reported_pairs(out, base, &got);
-    char *w = e2e_sorted(&want), *g = e2e_sorted(&got);
-    cr_expect_str_eq(g, w, "reported\n%s\nexpected\n%s\nreport:\n%s", g, w, out);
-    free(w);
-    free(g);
-    rc_strbuf_close(&want);
-    rc_strbuf_close(&got);
-}
-
 /* Signal handlers that take locks (tests/e2e/progs/signals.c): a handler
  * waiting for what its interrupted code holds, and one sharing a lock with
  * code outside handlers, are reported on their lines with the acquisition
@@ -55,7 +39,7 @@ Test(shim_e2e, signal_handlers_taking_locks_are_reported, .timeout = 30)
     cr_expect(
         strstr(out, "timed out in the handler: 1, siginfo: 1, journaled: 2, tried: 1, cached: 1"),
         "the program's handlers ran as without the shim: %s", out);
-    expect_marks(out, RC_TEST_SOURCE_DIR "/tests/e2e/progs/signals.c", "signals.c");
+    e2e_expect_marks(out, RC_TEST_SOURCE_DIR "/tests/e2e/progs/signals.c", "signals.c");
     cr_expect(strstr(out, "signals.c:81:5: note: the main thread took it here"), "%s", out);
     cr_expect(strstr(out, "signals.c:86:5: note: acquired outside a signal handler here"), "%s",
               out);
@@ -81,7 +65,8 @@ Test(shim_e2e, a_handler_deadlocked_on_its_thread_is_stopped_and_reported, .time
     cr_expect_lt(now_s() - t0, 10.0, "stopped after about a second");
     cr_expect_eq(rc, 1, "%s", out);
     cr_expect(strstr(out, "stopped by the deadlock watchdog"), "%s", out);
-    expect_marks(out, RC_TEST_SOURCE_DIR "/tests/e2e/progs/signal_deadlock.c", "signal_deadlock.c");
+    e2e_expect_marks(out, RC_TEST_SOURCE_DIR "/tests/e2e/progs/signal_deadlock.c",
+                     "signal_deadlock.c");
     free(out);
     e2e_rmtree(dir);
 }
@@ -108,8 +93,8 @@ ParameterizedTest(int *pshared, shim_e2e, a_mutex_shared_across_fork_needs_pshar
     if (*pshared) {
         cr_expect(strstr(out, "0 findings"), "%s", out);
     } else {
-        expect_marks(out, RC_TEST_SOURCE_DIR "/tests/e2e/progs/shared_counter.c",
-                     "shared_counter.c");
+        e2e_expect_marks(out, RC_TEST_SOURCE_DIR "/tests/e2e/progs/shared_counter.c",
+                         "shared_counter.c");
         cr_expect(strstr(out, "note: the shared memory was mapped here"), "%s", out);
     }
     size_t forked = 0;
@@ -156,7 +141,7 @@ Test(shim_e2e, deadlock_watchdog_stops_the_program_and_reports_the_cycle, .timeo
     cr_expect(strstr(out, "exit status 86") != NULL, "%s", out);
     cr_expect(strstr(out, "deadlock watchdog stopped the program") != NULL,
               "the finding says the program deadlocked: %s", out);
-    expect_marks(out, RC_TEST_SOURCE_DIR "/tests/e2e/progs/deadlock.c", "deadlock.c");
+    e2e_expect_marks(out, RC_TEST_SOURCE_DIR "/tests/e2e/progs/deadlock.c", "deadlock.c");
     free(out);
     e2e_rmtree(dir);
 }
