@@ -28,7 +28,8 @@ int rc_analyzer_new(const rc_analyzer_opts_t *opts, rc_analyzer_t **out, rc_erro
     if (!opts || !opts->rules_dir)
         return rc_error_set(err, RC_EINVAL, "rc_analyzer_new: rules_dir is required");
     rc_analyzer_t *an = rc_xcalloc(1, sizeof *an);
-    int rc = rc_models_load(opts->rules_dir, &an->models, err);
+    int rc =
+        rc_models_load(opts->rules_dir, opts->extra_models, opts->nextra_models, &an->models, err);
     if (rc) {
         free(an);
         return rc;

@@ -49,12 +49,19 @@ typedef struct rc_analyzer_opts {
     int jobs;                /* worker threads for rc_analyzer_scan; <= 0 means 1 */
     rc_progress_fn progress; /* called after each TU (serialised); may be NULL */
     void *progress_ud;
+    /* Paths of extra model files (same format as api/ *.json: a user's own lock
+     * wrappers, thread pools, ...), loaded after <rules_dir>/api/ *.json. A missing
+     * or malformed file is an error naming it; a function defined twice across
+     * all files is an error. May be NULL when nextra_models is 0. */
+    const char *const *extra_models;
+    size_t nextra_models;
 } rc_analyzer_opts_t;
 
 typedef struct rc_analyzer rc_analyzer_t;
 
 /* Creates an analyzer and loads the API models. *out is owned by the caller
- * (rc_analyzer_free). Errors: RC_EIO / RC_EPARSE for the model files. */
+ * (rc_analyzer_free). Errors: RC_EIO / RC_EPARSE for the model files (those of
+ * rules_dir and opts->extra_models), the message naming the file. */
 int rc_analyzer_new(const rc_analyzer_opts_t *opts, rc_analyzer_t **out, rc_error_t *err);
 void rc_analyzer_free(rc_analyzer_t *an);
 

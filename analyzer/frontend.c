@@ -20,6 +20,10 @@
  *   ucalls     calls of functions modelled as MT-unsafe
  *   waits      condition-variable waits (the lockset is unchanged by them: the
  *              mutex is released and taken again before the call returns)
+ *   lcalls     direct calls of library functions (declared in a system header,
+ *              no body in the program), flagged when async-signal-safe
+ *   sighands   signal handlers installed (signal_install models): the handler
+ *              argument, or functions stored in the struct `&sa` points to
  * and, at each of them, the *must-hold lockset*: the locks held on every path
  * from the function's entry to that point.
  *
@@ -30,7 +34,9 @@
  *   if (c) a else b      a(T) ∩ b(F), where (T, F) are c's true/false states
  *   while/for/do         fixpoint of head = entry ∩ end-of-body ∩ continue states;
  *                        exit = F(head) ∩ break states (one pass when the body
- *                        holds no call or label; ∅ when nested too deep)
+ *                        holds no call or label; ∅ when nested too deep); with a
+ *                        constant true condition (`while (1)`, `do .. while (true)`,
+ *                        `for (;;)`) F is unreachable: exit = break states only
  *   switch               each case label starts from (fall-through ∩ state after c)
  *   return/break/...     the point becomes unreachable (top, the identity of ∩)
  *   label                fall-through ∩ forward gotos; ∅ when a backward or computed
@@ -1546,6 +1552,158 @@ static void record_exit(walker_t *w, CXCursor at, int fallthrough, const rc_lset
     x->held = recorded(w, st);
 }
 
+/* ---- signal handlers and library calls ---------------------------------------- */
+
+/* Records a direct call of a library function: its first declaration is in a
+ * system header and the program gives it no body outside one. Compiler builtins
+ * (implicit declarations without a file) are not library calls. */
+static void record_lcall(walker_t *w, CXCursor d, const char *name, CXCursor at,
+                         const rc_lset_t *st)
+{
+    if (!w->record || st->top)
+        return;
+    CXCursor first = clang_getCanonicalCursor(d);
+    CXFile file = NULL;
+    clang_getSpellingLocation(clang_getCursorLocation(first), &file, NULL, NULL, NULL);
+    if (!file || !clang_Location_isInSystemHeader(clang_getCursorLocation(first)))
+        return; /* compiler builtins (__builtin_expect) have no file */
+    CXCursor def = clang_getCursorDefinition(d);
+    if (!clang_Cursor_isNull(def) && !clang_Location_isInSystemHeader(clang_getCursorLocation(def)))
+        return;
+    rc_fn_facts_t *fn = w->fn;
+    GROW(fn->lcalls, fn->nlcalls, fn->caplcalls);
+    rc_lcall_t *l = &fn->lcalls[fn->nlcalls++];
+    l->name = rc_xstrdup(name);
+    l->signal_safe = rc_models_signal_safe(w->models, name);
+    l->pos = pos_of(w, at);
+}
+
+static void record_sighand(walker_t *w, const rc_api_fn_t *api, const char *usr, const char *name,
+                           CXCursor at)
+{
+    rc_fn_facts_t *fn = w->fn;
+    for (size_t i = 0; i < fn->nsighands; i++)
+        if (strcmp(fn->sighands[i].handler, usr) == 0 &&
+            fn->sighands[i].pos.off == pos_of(w, at).off)
+            return;
+    GROW(fn->sighands, fn->nsighands, fn->capsighands);
+    rc_sighand_t *h = &fn->sighands[fn->nsighands++];
+    h->handler = rc_xstrdup(usr);
+    h->handler_name = rc_xstrdup(name);
+    h->api = rc_xstrdup(api->name);
+    h->pos = pos_of(w, at);
+}
+
+typedef struct fnrefs {
+    CXCursor *v;
+    size_t n, cap;
+} fnrefs_t;
+
+/* Collects the functions referred to anywhere inside a cursor. */
+static enum CXChildVisitResult collect_fns(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    fnrefs_t *r = data;
+    if (clang_getCursorKind(c) == CXCursor_DeclRefExpr) {
+        CXCursor d = clang_getCursorReferenced(c);
+        if (clang_getCursorKind(d) == CXCursor_FunctionDecl) {
+            GROW(r->v, r->n, r->cap);
+            r->v[r->n++] = d;
+        }
+    }
+    return CXChildVisit_Recurse;
+}
+
+static enum CXChildVisitResult first_child(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    *(CXCursor *)data = c;
+    return CXChildVisit_Break;
+}
+
+/* The variable at the root of an lvalue (`sa.sa_handler` -> sa, `acts[i].f` -> acts),
+ * or a null cursor. */
+static CXCursor lvalue_root(CXCursor e)
+{
+    for (int depth = 0; depth < 32 && !clang_Cursor_isNull(e); depth++) {
+        enum CXCursorKind k = clang_getCursorKind(e);
+        if (k == CXCursor_DeclRefExpr) {
+            CXCursor d = clang_getCursorReferenced(e);
+            return is_var(d) ? clang_getCanonicalCursor(d) : clang_getNullCursor();
+        }
+        if (k != CXCursor_MemberRefExpr && k != CXCursor_ArraySubscriptExpr &&
+            k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr)
+            break;
+        CXCursor kid = clang_getNullCursor();
+        clang_visitChildren(e, first_child, &kid);
+        e = kid;
+    }
+    return clang_getNullCursor();
+}
+
+typedef struct action_scan {
+    CXCursor var; /* canonical */
+    fnrefs_t fns;
+} action_scan_t;
+
+/* Finds assignments `var.field... = <function>` and collects the functions. */
+static enum CXChildVisitResult scan_stores(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    action_scan_t *a = data;
+    if (clang_getCursorKind(c) == CXCursor_BinaryOperator &&
+        clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_Assign) {
+        CXCursor lhs = clang_getNullCursor();
+        clang_visitChildren(c, first_child, &lhs);
+        CXCursor root = lvalue_root(lhs);
+        if (!clang_Cursor_isNull(root) && clang_equalCursors(root, a->var))
+            clang_visitChildren(c, collect_fns, &a->fns);
+        return CXChildVisit_Continue;
+    }
+    return CXChildVisit_Recurse;
+}
+
+/* A signal installation (RC_API_SIGNAL_INSTALL): the handler argument names the
+ * handler (`on_int`, `&on_int`, a local pointer set to one); the action argument
+ * points to a struct variable (`&sa`) whose fields the current function sets
+ * (`sa.sa_handler = on_term`, `sa.sa_sigaction = on_info`) or whose initialiser
+ * names functions (`struct sigaction sa = {.sa_handler = on_term}`). */
+static void handle_signal_install(walker_t *w, const rc_api_fn_t *api, CXCursor call,
+                                  const kids_t *kk, const rc_lset_t *st)
+{
+    if (!w->record || st->top)
+        return;
+    unsigned nargs = kk->n - 1;
+    if (api->handler_arg >= 0 && (unsigned)api->handler_arg < nargs) {
+        targets_t tg = {0};
+        resolve_fn(w, kk->v[1 + api->handler_arg], &tg);
+        for (size_t i = 0; i < tg.n; i++)
+            record_sighand(w, api, tg.usr[i], tg.name[i], call);
+        targets_free(&tg);
+    }
+    if (api->action_arg >= 0 && (unsigned)api->action_arg < nargs) {
+        CXCursor e = strip(&w->tree, kk->v[1 + api->action_arg], 1);
+        if (clang_getCursorKind(e) == CXCursor_UnaryOperator &&
+            clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf)
+            e = strip(&w->tree, sole_expr_child(&w->tree, e), 1);
+        CXCursor var = lvalue_root(e);
+        if (clang_Cursor_isNull(var))
+            return;
+        action_scan_t a = {.var = var};
+        clang_visitChildren(w->cur_fn, scan_stores, &a);
+        CXCursor def = clang_getCursorDefinition(var);
+        clang_visitChildren(clang_Cursor_isNull(def) ? var : def, collect_fns, &a.fns);
+        for (size_t i = 0; i < a.fns.n; i++) {
+            char *usr = take(clang_getCursorUSR(a.fns.v[i]));
+            char *name = take(clang_getCursorSpelling(a.fns.v[i]));
+            record_sighand(w, api, usr, name, call);
+            free(usr);
+            free(name);
+        }
+        free(a.fns.v);
+    }
+}
+
 static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
 {
     kids_t kk;
@@ -1558,7 +1716,9 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
     int direct = clang_getCursorKind(d) == CXCursor_FunctionDecl;
     char *name = direct ? take(clang_getCursorSpelling(d)) : NULL;
     const rc_api_fn_t *api = name ? rc_models_find(w->models, name) : NULL;
-    if (!direct)
+    if (direct)
+        record_lcall(w, d, name, e, st);
+    else
         eval_expr(w, kk.v[0], st); /* reads the function pointer */
     for (unsigned i = 1; i < kk.n; i++) {
         if (api && api->kind == RC_API_THREAD_CREATE && (int)i - 1 == api->routine_arg)
@@ -1615,6 +1775,9 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
                 u->pos = pos_of(w, e);
                 u->ls = recorded(w, st);
             }
+            break;
+        case RC_API_SIGNAL_INSTALL:
+            handle_signal_install(w, api, e, &kk, st);
             break;
         case RC_API_COND_WAIT:
             if (w->record && !st->top) {
@@ -1960,16 +2123,30 @@ static void walk_part(walker_t *w, CXCursor c, rc_lset_t *st)
         walk_stmt(w, c, st);
 }
 
+/* 1 when a loop condition is an integer constant other than 0 (`while (1)`,
+ * `while (true)`, `do ... while (1)`): the loop is left only through break,
+ * return, goto or a call that does not return. */
+static int always_true(walker_t *w, CXCursor cond)
+{
+    long long v = 0;
+    return !clang_Cursor_isNull(cond) && is_int_const(strip(&w->tree, cond, 0), &v) && v != 0;
+}
+
 /* One pass over a loop from head state `head`: *exit receives the state when the
- * loop is left (condition false or break), *next the state back at the head. */
+ * loop is left (condition false or break), *next the state back at the head.
+ * With a constant true condition the "condition false" exit never happens: *exit
+ * is the meet of the break states only (top when there is no break). */
 static void loop_pass(walker_t *w, CXCursor cond, CXCursor body, CXCursor inc, int is_do,
                       const rc_lset_t *head, rc_lset_t *exit, rc_lset_t *next)
 {
     push_frame(w, 1);
     rc_lset_t t, f, s;
+    int forever = always_true(w, cond);
     if (!is_do) {
         if (!clang_Cursor_isNull(cond)) {
             eval_cond(w, cond, head, &t, &f);
+            if (forever)
+                rc_lset_top(&f);
         } else {
             t = *head;
             rc_lset_top(&f); /* for (;;): left only through break */
@@ -1985,6 +2162,8 @@ static void loop_pass(walker_t *w, CXCursor cond, CXCursor body, CXCursor inc, i
         walk_stmt(w, body, &s);
         rc_lset_meet(&s, &w->frames[w->nframes - 1].cont);
         eval_cond(w, cond, &s, &t, &f);
+        if (forever)
+            rc_lset_top(&f);
         *next = t;
         *exit = f;
     }
@@ -2714,6 +2893,15 @@ void rc_tu_facts_close(rc_tu_facts_t *tf)
         for (size_t j = 0; j < f->nwaits; j++)
             free(f->waits[j].api);
         free(f->waits);
+        for (size_t j = 0; j < f->nlcalls; j++)
+            free(f->lcalls[j].name);
+        free(f->lcalls);
+        for (size_t j = 0; j < f->nsighands; j++) {
+            free(f->sighands[j].handler);
+            free(f->sighands[j].handler_name);
+            free(f->sighands[j].api);
+        }
+        free(f->sighands);
         free(f->addr_taken);
         free(f->usr);
         free(f->name);

@@ -28,14 +28,16 @@
 /* ---- API models (models.c) ------------------------------------------------ */
 
 typedef enum rc_api_kind {
-    RC_API_LOCK,          /* acquires the lock named by lock_arg */
-    RC_API_TRYLOCK,       /* acquires it only when it returns 0 */
-    RC_API_UNLOCK,        /* releases it */
-    RC_API_THREAD_CREATE, /* starts routine_arg(arg_arg) in a new thread, handle in handle_arg */
-    RC_API_THREAD_JOIN,   /* waits for the thread whose handle is handle_arg */
-    RC_API_NORETURN,      /* never returns to the caller */
-    RC_API_MT_UNSAFE,     /* keeps hidden state that concurrent calls share (strtok, rand) */
-    RC_API_COND_WAIT,     /* waits on a condition variable (releases and re-takes lock_arg) */
+    RC_API_LOCK,           /* acquires the lock named by lock_arg */
+    RC_API_TRYLOCK,        /* acquires it only when it returns 0 */
+    RC_API_UNLOCK,         /* releases it */
+    RC_API_THREAD_CREATE,  /* starts routine_arg(arg_arg) in a new thread, handle in handle_arg */
+    RC_API_THREAD_JOIN,    /* waits for the thread whose handle is handle_arg */
+    RC_API_NORETURN,       /* never returns to the caller */
+    RC_API_MT_UNSAFE,      /* keeps hidden state that concurrent calls share (strtok, rand) */
+    RC_API_COND_WAIT,      /* waits on a condition variable (releases and re-takes lock_arg) */
+    RC_API_SIGNAL_INSTALL, /* installs a signal handler: the function handler_arg, or the
+                              functions stored in the struct action_arg points to */
 } rc_api_kind_t;
 
 typedef struct rc_api_fn {
@@ -46,6 +48,9 @@ typedef struct rc_api_fn {
     int handle_arg;    /* create / join: index of the thread handle (-1: none) */
     int routine_arg;   /* create: index of the start routine */
     int arg_arg;       /* create: index of the routine's argument (-1: none) */
+    char *file;        /* the model file that defines it (for error messages) */
+    int handler_arg;   /* signal_install: index of the handler function (-1: none) */
+    int action_arg;    /* signal_install: index of the pointer to the action struct (-1: none) */
     char *state;       /* mt_unsafe: name of the hidden state (functions sharing it conflict) */
     char *alternative; /* mt_unsafe: the thread-safe function to suggest, or NULL */
     int read_only;     /* mt_unsafe: only reads the state (two such calls do not conflict) */
@@ -54,13 +59,22 @@ typedef struct rc_api_fn {
 typedef struct rc_models {
     rc_api_fn_t *v; /* sorted by name */
     size_t n;
+    char **safe; /* async-signal-safe functions ("async_signal_safe" lists), sorted, unique */
+    size_t nsafe;
+    char **safe_prefixes; /* "async_signal_safe_prefixes": names starting so are safe */
+    size_t nsafe_prefixes;
 } rc_models_t;
 
-/* Loads every <rules_dir>/api/ *.json (sorted by file name). Errors: RC_EIO when the
- * directory cannot be read, RC_EPARSE for a malformed file or entry. */
-int rc_models_load(const char *rules_dir, rc_models_t *out, rc_error_t *err);
+/* Loads every <rules_dir>/api/ *.json (sorted by file name), then the NEXTRA
+ * files of EXTRA in order. Errors: RC_EIO when the directory or an extra file
+ * cannot be read, RC_EPARSE for a malformed file or entry (the message names
+ * the file) or a function defined twice across all files. */
+int rc_models_load(const char *rules_dir, const char *const *extra, size_t nextra, rc_models_t *out,
+                   rc_error_t *err);
 void rc_models_close(rc_models_t *m);
 const rc_api_fn_t *rc_models_find(const rc_models_t *m, const char *name);
+/* 1 when name is listed as async-signal-safe, or starts with a listed prefix. */
+int rc_models_signal_safe(const rc_models_t *m, const char *name);
 
 /* ---- String interning (strtab.c) ------------------------------------------ */
 
@@ -236,6 +250,23 @@ typedef struct rc_ucall {
     rc_lset_t ls;
 } rc_ucall_t;
 
+/* A direct call of a library function: one declared in a system header and not
+ * defined by the program (printf, malloc, write, pthread_mutex_lock, ...), with
+ * whether the models list it as async-signal-safe (rule signal.unsafe-call). */
+typedef struct rc_lcall {
+    char *name;
+    int signal_safe;
+    rc_pos_t pos;
+} rc_lcall_t;
+
+/* A signal handler installed here (RC_API_SIGNAL_INSTALL): `signal(SIGINT, on_int)`
+ * or `sigaction(SIGTERM, &sa, 0)` with on_term stored in sa. */
+typedef struct rc_sighand {
+    char *handler, *handler_name; /* USR and name of the handler function */
+    char *api;                    /* "signal", "sigaction" */
+    rc_pos_t pos;
+} rc_sighand_t;
+
 /* A condition-variable wait (RC_API_COND_WAIT) as written. */
 typedef struct rc_wait {
     char *api; /* "pthread_cond_wait", "cnd_timedwait", ... */
@@ -279,6 +310,10 @@ typedef struct rc_fn_facts {
     size_t nucalls, capucalls;
     rc_wait_t *waits; /* condition-variable waits */
     size_t nwaits, capwaits;
+    rc_lcall_t *lcalls; /* direct calls of library functions */
+    size_t nlcalls, caplcalls;
+    rc_sighand_t *sighands; /* signal handlers installed here */
+    size_t nsighands, capsighands;
     char **addr_taken; /* functions whose address escapes here other than as a start routine */
     char **addr_types; /* parallel: their function types, as spelled for rc_call_t.fn_type */
     size_t naddr, capaddr;

@@ -21,7 +21,15 @@
  *   mt_unsafe      -                         state (default: the name), alternative,
  *                                            read_only (default false)
  *   cond_wait      -                         lock_arg (the mutex it releases and re-takes)
+ *   signal_install handler_arg or action_arg  (both allowed)
  *
+ * Optional top-level list, in any file: "async_signal_safe": ["_exit", "write", ...],
+ * the functions a signal handler may call (signal-safety(7)); a name listed twice
+ * across files is an error. "async_signal_safe_prefixes": ["__builtin_", ...] marks
+ * every function whose name starts so (compiler builtins) as safe.
+ *
+ * Files load in this order: <rules_dir>/api/ *.json sorted by name, then the
+ * caller's extra files (rc_analyzer_opts_t.extra_models) in the order given.
  * A name defined twice (in one file or across files) is an error: the models
  * are one table, and a silent override would hide a mistake.
  */
@@ -32,6 +40,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct {
     const char *name;
@@ -45,6 +54,7 @@ static const struct {
     {"noreturn", RC_API_NORETURN},
     {"mt_unsafe", RC_API_MT_UNSAFE},
     {"cond_wait", RC_API_COND_WAIT},
+    {"signal_install", RC_API_SIGNAL_INSTALL},
 };
 
 static int cmp_fn(const void *a, const void *b)
@@ -78,6 +88,7 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
                             idx);
     memset(fn, 0, sizeof *fn);
     fn->lock_arg = fn->handle_arg = fn->routine_arg = fn->arg_arg = -1;
+    fn->handler_arg = fn->action_arg = -1;
     size_t k;
     for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
         if (strcmp(kinds[k].name, kind) == 0)
@@ -93,7 +104,9 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
     int bad = int_field(e, "lock_arg", &fn->lock_arg) < 0 ||
               int_field(e, "handle_arg", &fn->handle_arg) < 0 ||
               int_field(e, "routine_arg", &fn->routine_arg) < 0 ||
-              int_field(e, "arg_arg", &fn->arg_arg) < 0;
+              int_field(e, "arg_arg", &fn->arg_arg) < 0 ||
+              int_field(e, "handler_arg", &fn->handler_arg) < 0 ||
+              int_field(e, "action_arg", &fn->action_arg) < 0;
     if (bad)
         return rc_error_set(err, RC_EPARSE, "%s: '%s': argument indexes must be integers 0..64",
                             path, name);
@@ -112,6 +125,10 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
     case RC_API_THREAD_JOIN:
         if (fn->handle_arg < 0)
             missing = "handle_arg";
+        break;
+    case RC_API_SIGNAL_INSTALL:
+        if (fn->handler_arg < 0 && fn->action_arg < 0)
+            missing = "handler_arg\" or \"action_arg";
         break;
     case RC_API_NORETURN:
     case RC_API_MT_UNSAFE:
@@ -138,6 +155,7 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
         return rc_error_set(err, RC_EPARSE, "%s: '%s': kind '%s' needs \"%s\"", path, name, kind,
                             missing);
     fn->name = rc_xstrdup(name);
+    fn->file = rc_xstrdup(path);
     if (fn->kind == RC_API_MT_UNSAFE) {
         fn->state = rc_xstrdup(st ? json_string_value(st) : name);
         fn->alternative = alt ? rc_xstrdup(json_string_value(alt)) : NULL;
@@ -162,6 +180,25 @@ static int load_file(const char *path, rc_models_t *m, size_t *cap, rc_error_t *
     }
     size_t i;
     json_t *e;
+    for (int pre = 0; pre < 2; pre++) {
+        const char *key = pre ? "async_signal_safe_prefixes" : "async_signal_safe";
+        json_t *safe = json_object_get(root, key);
+        if (safe && !json_is_array(safe)) {
+            rc = rc_error_set(err, RC_EPARSE, "%s: \"%s\" must be an array of names", path, key);
+            goto out;
+        }
+        json_array_foreach(safe, i, e)
+        {
+            if (!json_is_string(e) || !*json_string_value(e)) {
+                rc = rc_error_set(err, RC_EPARSE, "%s: %s[%zu]: expected a name", path, key, i);
+                goto out;
+            }
+            char ***v = pre ? &m->safe_prefixes : &m->safe;
+            size_t *n = pre ? &m->nsafe_prefixes : &m->nsafe;
+            *v = rc_xrealloc(*v, (*n + 1) * sizeof **v);
+            (*v)[(*n)++] = rc_xstrdup(json_string_value(e));
+        }
+    }
     json_array_foreach(fns, i, e)
     {
         if (m->n == *cap) {
@@ -178,7 +215,8 @@ out:
     return rc;
 }
 
-int rc_models_load(const char *rules_dir, rc_models_t *out, rc_error_t *err)
+int rc_models_load(const char *rules_dir, const char *const *extra, size_t nextra, rc_models_t *out,
+                   rc_error_t *err)
 {
     memset(out, 0, sizeof *out);
     char *dir = rc_xasprintf("%s/api", rules_dir);
@@ -214,15 +252,34 @@ int rc_models_load(const char *rules_dir, rc_models_t *out, rc_error_t *err)
         free(names[i]);
     }
     free(names);
+    /* Extra files (a project's own wrappers) come after the stock models. */
+    for (size_t i = 0; !rc && i < nextra; i++) {
+        if (!extra[i] || access(extra[i], R_OK) != 0) {
+            rc = rc_error_set(err, RC_EIO, "cannot read API model file '%s': %s",
+                              extra[i] ? extra[i] : "(null)", strerror(extra[i] ? errno : EINVAL));
+            break;
+        }
+        rc = load_file(extra[i], out, &cap, err);
+    }
     if (!rc && out->n == 0)
         rc = rc_error_set(err, RC_EPARSE, "no API models in '%s'", dir);
     free(dir);
     if (!rc) {
+        if (out->nsafe)
+            qsort(out->safe, out->nsafe, sizeof *out->safe, cmp_str);
+        for (size_t i = 1; i < out->nsafe; i++)
+            if (strcmp(out->safe[i - 1], out->safe[i]) == 0) {
+                rc = rc_error_set(err, RC_EPARSE, "'%s' is listed twice as async-signal-safe",
+                                  out->safe[i]);
+                break;
+            }
+    }
+    if (!rc) {
         qsort(out->v, out->n, sizeof *out->v, cmp_fn);
         for (size_t i = 1; i < out->n; i++)
             if (strcmp(out->v[i - 1].name, out->v[i].name) == 0) {
-                rc =
-                    rc_error_set(err, RC_EPARSE, "API model '%s' is defined twice", out->v[i].name);
+                rc = rc_error_set(err, RC_EPARSE, "API model '%s' is defined twice (%s, %s)",
+                                  out->v[i].name, out->v[i - 1].file, out->v[i].file);
                 break;
             }
     }
@@ -235,10 +292,17 @@ void rc_models_close(rc_models_t *m)
 {
     for (size_t i = 0; i < m->n; i++) {
         free(m->v[i].name);
+        free(m->v[i].file);
         free(m->v[i].state);
         free(m->v[i].alternative);
     }
     free(m->v);
+    for (size_t i = 0; i < m->nsafe; i++)
+        free(m->safe[i]);
+    free(m->safe);
+    for (size_t i = 0; i < m->nsafe_prefixes; i++)
+        free(m->safe_prefixes[i]);
+    free(m->safe_prefixes);
     memset(m, 0, sizeof *m);
 }
 
@@ -246,4 +310,12 @@ const rc_api_fn_t *rc_models_find(const rc_models_t *m, const char *name)
 {
     rc_api_fn_t key = {.name = (char *)name};
     return m->n ? bsearch(&key, m->v, m->n, sizeof *m->v, cmp_fn) : NULL;
+}
+
+int rc_models_signal_safe(const rc_models_t *m, const char *name)
+{
+    for (size_t i = 0; i < m->nsafe_prefixes; i++)
+        if (strncmp(name, m->safe_prefixes[i], strlen(m->safe_prefixes[i])) == 0)
+            return 1;
+    return m->nsafe && bsearch(&name, m->safe, m->nsafe, sizeof *m->safe, cmp_str) != NULL;
 }

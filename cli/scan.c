@@ -141,8 +141,12 @@ int rc_cli_scan(const rc_scan_req_t *req, rc_store_t *st, rc_findings_t *found, 
     char *rules_dir = rc_cli_rules_dir();
     progress_t prog = {.enabled = !req->quiet && isatty(2)};
     clock_gettime(CLOCK_MONOTONIC, &prog.start);
-    rc_analyzer_opts_t opts = {
-        .rules_dir = rules_dir, .jobs = req->jobs, .progress = show_progress, .progress_ud = &prog};
+    rc_analyzer_opts_t opts = {.rules_dir = rules_dir,
+                               .jobs = req->jobs,
+                               .progress = show_progress,
+                               .progress_ud = &prog,
+                               .extra_models = req->models,
+                               .nextra_models = req->nmodels};
     rc_analyzer_t *an = NULL;
     rc_tu_status_t *status = rc_xcalloc(jobs.n ? jobs.n : 1, sizeof *status);
     int64_t run_id = 0;

@@ -10,6 +10,7 @@ const rc_rule_entry_t rc_static_rules[] = {
     {"lock.leak", rc_rule_lock_leak},
     {"api.mt-unsafe-call", rc_rule_mt_unsafe_call},
     {"cond.wait-not-in-loop", rc_rule_cond_wait_loop},
+    {"signal.unsafe-call", rc_rule_signal_unsafe_call},
 };
 
 const size_t rc_static_nrules = sizeof rc_static_rules / sizeof rc_static_rules[0];

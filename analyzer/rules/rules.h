@@ -15,6 +15,7 @@ int rc_rule_unprotected_rmw(const rc_program_t *p, rc_findings_t *out, rc_error_
 int rc_rule_lock_leak(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
 int rc_rule_mt_unsafe_call(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
 int rc_rule_cond_wait_loop(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
+int rc_rule_signal_unsafe_call(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
 int rc_rule_order_inversion(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
 
 #endif /* RC_ANALYZER_RULES_H */

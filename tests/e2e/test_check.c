@@ -221,3 +221,42 @@ Test(check, plain_git_hook_blocks_a_racy_commit)
     free(out);
     free(racy);
 }
+
+Test(check, api_models_from_the_configuration_teach_lock_wrappers)
+{
+    /* The project's own lock wrapper, defined in a library racecheck does not see. */
+    put("pool.c", "#include <pthread.h>\n"
+                  "struct lock;\n"
+                  "extern struct lock *table_lock;\n"
+                  "void lock_acquire(struct lock *l);\n"
+                  "void lock_release(struct lock *l);\n"
+                  "static long hits;\n"
+                  "static void *worker(void *arg) {\n"
+                  "    (void)arg;\n"
+                  "    lock_acquire(table_lock);\n"
+                  "    hits = hits + 1;\n"
+                  "    lock_release(table_lock);\n"
+                  "    return 0;\n"
+                  "}\n"
+                  "int main(void) {\n"
+                  "    pthread_t t[4];\n"
+                  "    for (int i = 0; i < 4; i++) pthread_create(&t[i], 0, worker, 0);\n"
+                  "    for (int i = 0; i < 4; i++) pthread_join(t[i], 0);\n"
+                  "    return 0;\n"
+                  "}\n");
+    char *out;
+    cr_expect_eq(check(&out, "pool.c"), 1, "unknown wrapper: the update looks unprotected: %s",
+                 out);
+    free(out);
+    put("locks.json",
+        "{ \"version\": 1, \"functions\": [\n"
+        "  { \"name\": \"lock_acquire\", \"kind\": \"lock\", \"lock_arg\": 0 },\n"
+        "  { \"name\": \"lock_release\", \"kind\": \"unlock\", \"lock_arg\": 0 } ] }\n");
+    put(".racecheck.json", "{\"api_models\": [\"locks.json\"]}");
+    cr_expect_eq(check(&out, "pool.c"), 0, "the modelled wrapper protects the update: %s", out);
+    free(out);
+    put(".racecheck.json", "{\"api_models\": [\"no-such-file.json\"]}");
+    cr_expect_eq(check(&out, "pool.c"), 2, "%s", out);
+    cr_expect(strstr(out, "no-such-file.json") != NULL, "%s", out);
+    free(out);
+}

@@ -969,3 +969,141 @@ Test(analyzer, models_are_data_a_custom_lock_api_is_honoured, .timeout = 60)
     free(api);
     remove_tmpdir();
 }
+
+Test(analyzer, extra_model_files_add_a_projects_own_lock_wrappers, .timeout = 60)
+{
+    make_tmpdir();
+    char *model = tmp_path("wrappers.json");
+    write_file(model, "{\"version\": 1, \"functions\": [\n"
+                      " {\"name\": \"grab\", \"kind\": \"lock\", \"lock_arg\": 0},\n"
+                      " {\"name\": \"drop\", \"kind\": \"unlock\", \"lock_arg\": 0}]}\n");
+    char *src = tmp_path("wrapped.c");
+    /* grab/drop are defined in a library the analysis does not see. */
+    write_file(src, "#include <pthread.h>\n"
+                    "void grab(pthread_mutex_t *m);\n"
+                    "void drop(pthread_mutex_t *m);\n"
+                    "static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;\n"
+                    "static long hits;\n"
+                    "static void *w(void *a)\n"
+                    "{\n"
+                    "    grab(&m);\n"
+                    "    hits++;\n"
+                    "    drop(&m);\n"
+                    "    return a;\n"
+                    "}\n"
+                    "int main(void)\n"
+                    "{\n"
+                    "    pthread_t t[2];\n"
+                    "    for (int i = 0; i < 2; i++)\n"
+                    "        pthread_create(&t[i], 0, w, 0);\n"
+                    "    for (int i = 0; i < 2; i++)\n"
+                    "        pthread_join(t[i], 0);\n"
+                    "    return 0;\n"
+                    "}\n");
+    rc_tu_jobs_t jobs = {0};
+    rc_tu_jobs_add_file(&jobs, src, NULL, 0);
+    const char *extra[] = {model};
+    for (int with = 0; with < 2; with++) {
+        rc_analyzer_opts_t opts = {
+            .rules_dir = RULES_DIR, .extra_models = extra, .nextra_models = with ? 1 : 0};
+        rc_analyzer_t *an = NULL;
+        rc_error_t err;
+        cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_OK, "%s", err.msg);
+        rc_tu_status_t st = {0};
+        cr_assert_eq(rc_analyzer_scan(an, &jobs, &st, &err), RC_OK);
+        cr_assert(st.ok);
+        rc_findings_t fs = {0};
+        cr_assert_eq(rc_analyzer_check(an, &fs, &err), RC_OK);
+        size_t races = 0;
+        for (size_t i = 0; i < fs.n; i++)
+            if (strcmp(fs.v[i].rule, "race.unprotected-rmw") == 0 && fs.v[i].loc.line == 9)
+                races++;
+        cr_assert_eq(races, with ? 0 : 1, "with the model file: %d", with);
+        rc_findings_close(&fs);
+        rc_analyzer_free(an);
+    }
+    rc_tu_jobs_close(&jobs);
+
+    /* A missing file, a malformed one and a redefinition are errors naming the file. */
+    rc_analyzer_opts_t opts = {.rules_dir = RULES_DIR, .extra_models = extra, .nextra_models = 1};
+    rc_analyzer_t *an = NULL;
+    rc_error_t err;
+    char *missing = tmp_path("none.json");
+    extra[0] = missing;
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EIO);
+    cr_assert(strstr(err.msg, missing) != NULL, "%s", err.msg);
+    extra[0] = model;
+    write_file(model, "{\"version\": 1, \"functions\": [{\"name\": \"grab\"}]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    cr_assert(strstr(err.msg, model) != NULL, "%s", err.msg);
+    write_file(model, "{\"version\": 1, \"functions\": [oops");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    cr_assert(strstr(err.msg, model) != NULL, "%s", err.msg);
+    write_file(model, "{\"version\": 1, \"functions\": [\n"
+                      " {\"name\": \"pthread_mutex_lock\", \"kind\": \"lock\", \"lock_arg\": 0}]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    cr_assert(strstr(err.msg, "pthread_mutex_lock") != NULL, "%s", err.msg);
+    cr_assert(strstr(err.msg, "pthread.json") != NULL && strstr(err.msg, model) != NULL, "%s",
+              err.msg);
+    free(missing);
+    free(src);
+    free(model);
+    remove_tmpdir();
+}
+
+Test(analyzer, signal_models_reject_bad_entries)
+{
+    make_tmpdir();
+    char *api = tmp_path("api");
+    mkdir(api, 0755);
+    char *f = tmp_path("api/sig.json");
+    rc_analyzer_opts_t opts = {.rules_dir = tmpdir};
+    rc_analyzer_t *an = NULL;
+    rc_error_t err;
+    write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"signal\", \"kind\": "
+                  "\"signal_install\"}]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    cr_assert(strstr(err.msg, "handler_arg") != NULL, "%s", err.msg);
+    write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"signal\", \"kind\": "
+                  "\"signal_install\", \"handler_arg\": 1}], \"async_signal_safe\": \"write\"}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    cr_assert(strstr(err.msg, "async_signal_safe") != NULL, "%s", err.msg);
+    write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"signal\", \"kind\": "
+                  "\"signal_install\", \"handler_arg\": 1}], \"async_signal_safe\": "
+                  "[\"write\", \"write\"]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    cr_assert(strstr(err.msg, "write") != NULL, "%s", err.msg);
+    write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"signal\", \"kind\": "
+                  "\"signal_install\", \"handler_arg\": 1}], \"async_signal_safe\": "
+                  "[\"write\", \"_exit\"]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_OK, "%s", err.msg);
+    rc_analyzer_free(an);
+    free(f);
+    free(api);
+    remove_tmpdir();
+}
+
+Test(analyzer, signal_unsafe_call_names_the_handler_the_path_and_the_installation, .timeout = 60)
+{
+    rc_tu_jobs_t jobs = {0};
+    rc_tu_jobs_add_file(&jobs, INPUTS_DIR "/signal.unsafe-call/handler_helper.c", NULL, 0);
+    rc_findings_t fs = {0};
+    analyse(&jobs, 1, &fs);
+    const rc_finding_t *f = NULL;
+    for (size_t i = 0; i < fs.n; i++)
+        if (strcmp(fs.v[i].rule, "signal.unsafe-call") == 0)
+            f = &fs.v[i];
+    cr_assert_not_null(f);
+    cr_assert_eq(f->loc.line, 14);
+    cr_assert_str_eq(f->loc.function, "remember");
+    cr_assert_str_eq(f->subject, "on_usr1");
+    cr_assert(strstr(f->message, "'malloc'") && strstr(f->message, "'on_usr1'") &&
+                  strstr(f->message, "on_usr1 -> note -> remember -> malloc"),
+              "%s", f->message);
+    cr_assert_eq(f->nrelated, 3);
+    cr_assert_eq(f->related[0].line, 42); /* signal(SIGUSR1, on_usr1) */
+    cr_assert_eq(f->related[1].line, 36); /* note("usr1") */
+    cr_assert_eq(f->related[2].line, 21); /* remember(what) */
+    rc_findings_close(&fs);
+    rc_tu_jobs_close(&jobs);
+}
