@@ -2454,6 +2454,17 @@ static int selects_one_arg(walker_t *w, CXCursor c)
     return one;
 }
 
+/* Walks the statement that is the last child of S (a case or a label: what
+ * comes before it is the case value or nothing). */
+static void walk_last_child(walker_t *w, CXCursor s, rc_lset_t *st)
+{
+    kids_t kk;
+    children(&w->tree, s, &kk);
+    if (kk.n)
+        walk_stmt(w, kk.v[kk.n - 1], st);
+    kids_free(&kk);
+}
+
 static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
 {
     enum CXCursorKind k = clang_getCursorKind(s);
@@ -2541,13 +2552,8 @@ static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
             if (k == CXCursor_DefaultStmt)
                 sw->saw_default = 1;
         }
-        kids_t kk;
-        children(&w->tree, s, &kk);
-        /* A case's children are its value(s) then the statement; the statement is
-         * last. */
-        if (kk.n)
-            walk_stmt(w, kk.v[kk.n - 1], st);
-        kids_free(&kk);
+        /* A case's children are its value(s) then the statement. */
+        walk_last_child(w, s, st);
         return;
     }
     case CXCursor_BreakStmt:
@@ -2591,11 +2597,7 @@ static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
             rc_lset_empty(st);
         else
             rc_lset_meet(st, &l->ls);
-        kids_t kk;
-        children(&w->tree, s, &kk);
-        if (kk.n)
-            walk_stmt(w, kk.v[kk.n - 1], st);
-        kids_free(&kk);
+        walk_last_child(w, s, st);
         return;
     }
     case CXCursor_NullStmt:
