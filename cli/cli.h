@@ -32,6 +32,8 @@ int rc_cmd_report(int argc, char **argv);
 int rc_cmd_rules(int argc, char **argv);
 int rc_cmd_ingest_tsan(int argc, char **argv);
 int rc_cmd_check(int argc, char **argv);
+/* Parses -j N (1..256) into *jobs; RC_EINVAL, with the error printed, otherwise. */
+int rc_parse_jobs(const char *s, int *jobs);
 /* Parses --shard K/N. RC_EINVAL unless 1 <= K <= N. */
 int rc_parse_shard(const char *s, int *k, int *n);
 int rc_cmd_baseline(int argc, char **argv);

@@ -101,7 +101,10 @@ int rc_cmd_check(int argc, char **argv)
             db = optarg;
             break;
         case 'j':
-            req.jobs = atoi(optarg) > 0 ? atoi(optarg) : 1;
+            if (rc_parse_jobs(optarg, &req.jobs) != RC_OK) {
+                free(extra);
+                return RC_EXIT_USAGE;
+            }
             break;
         case 'E':
             extra[req.nextra++] = optarg;

@@ -46,6 +46,18 @@ int rc_parse_shard(const char *s, int *k, int *n)
     return RC_OK;
 }
 
+int rc_parse_jobs(const char *s, int *jobs)
+{
+    char *end;
+    long n = strtol(s, &end, 10);
+    if (*s == '\0' || *end || n < 1 || n > 256) {
+        rc_cli_error("-j takes a number from 1 to 256, not '%s'", s);
+        return RC_EINVAL;
+    }
+    *jobs = (int)n;
+    return RC_OK;
+}
+
 int rc_cmd_scan(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -72,17 +84,12 @@ int rc_cmd_scan(int argc, char **argv)
         case 'D':
             db = optarg;
             break;
-        case 'j': {
-            char *end;
-            long jobs = strtol(optarg, &end, 10);
-            if (*end || jobs < 1 || jobs > 256) {
-                rc_cli_error("-j takes a number from 1 to 256, not '%s'", optarg);
+        case 'j':
+            if (rc_parse_jobs(optarg, &req.jobs) != RC_OK) {
                 free(extra);
                 return RC_EXIT_USAGE;
             }
-            req.jobs = (int)jobs;
             break;
-        }
         case 'E':
             extra[req.nextra++] = optarg;
             break;

@@ -66,6 +66,7 @@ ParameterizedTestParameters(cli, usage_errors_exit_2)
         {"scan", 2},
         {"scan --no-such-option x.c", 2},
         {"scan -j 0 x.c", 2},
+        {"check -j many x.c", 2},
         {"run", 2},
         {"run -- /nonexistent/program", 2},
         {"report --format klingon", 2},
