@@ -109,6 +109,13 @@ typedef struct shmap {
     int forked;     /* a child was forked while it was mapped: the child shares it */
 } shmap_t;
 
+/* A packed chunk of trace events (trace_chunks row). */
+typedef struct trace_chunk {
+    uint8_t *data; /* owned */
+    size_t len, n;
+    uint64_t first_ts, last_ts;
+} trace_chunk_t;
+
 typedef struct ingest {
     rc_eventlog_t *log;
     thr_t *thr;
@@ -116,6 +123,10 @@ typedef struct ingest {
     lk_t *locks;
     size_t nlocks, capl;
     rc_keymap_t lockmap, edgemap;
+    /* In front of lockmap (looked up for every lock record): addr -> lock
+     * index + 1 in a direct-mapped cache (0: empty). */
+    uint64_t lock_cache_addr[64];
+    size_t lock_cache_idx[64];
     edge_t *edges;
     size_t nedges, cape;
     int vc_off;    /* too many threads for vector clocks */
@@ -136,6 +147,15 @@ typedef struct ingest {
     rc_keymap_t hbmap;
     shmap_t *maps; /* misuse.c: shared regions, in mapping order */
     size_t nmaps;
+    /* run --trace (keep_events): the records packed as they are replayed,
+     * in chunks of RC_TRACE_CHUNK_EVENTS, and the distinct call sites. */
+    int keep_events;
+    rc_evpack_t pack;      /* the chunk being packed */
+    trace_chunk_t *chunks; /* the full ones, owned */
+    size_t nchunks;
+    rc_keymap_t trace_seen; /* site -> index in trace_sites */
+    uint64_t *trace_sites;
+    size_t ntrace_sites;
 } ingest_t;
 
 thr_t *rc_ing_thread_at(ingest_t *in, uint32_t tid);
@@ -156,5 +176,8 @@ void rc_misuse_unrecorded(ingest_t *in, size_t l, uint64_t site, uint64_t ts);
 void rc_misuse_event(ingest_t *in, const rc_event_t *ev);
 void rc_misuse_findings(ingest_t *in, rc_findings_t *out);
 void rc_misuse_close(ingest_t *in);
+
+/* Events per trace_chunks row (run --trace; see ingest_shim.c). */
+#define RC_TRACE_CHUNK_EVENTS 65536
 
 #endif /* RC_INGEST_INT_H */

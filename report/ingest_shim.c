@@ -31,7 +31,16 @@
  * tree shows it under the image it replaced, whose row counts as exited.
  * DEADLOCK records (the shim's watchdog stopped the
  * program) name the cycle; a cycle finding over exactly those waits says so.
+ *
+ * With rc_store_keep_events (run --trace) the events themselves are kept,
+ * in ts order, in the packed form of eventlog.h ("Packed records"), as
+ * blobs of up to RC_TRACE_CHUNK_EVENTS records (trace_chunks.data) that
+ * each decode on their own; a record is about 8 bytes where the log's is
+ * 40, and a whole chunk is one row, so storing a trace costs little more
+ * than writing its bytes. Each distinct call site is symbolised once
+ * (trace_sites); locks are found by (process, obj) in `locks`.
  */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,6 +148,9 @@ static void vc_acquire(ingest_t *in, uint32_t tid, const hb_obj_t *o)
 
 size_t rc_ing_lock_at(ingest_t *in, uint64_t addr, int kind, uint64_t site)
 {
+    unsigned c = (unsigned)((addr * UINT64_C(0x9E3779B97F4A7C15)) >> 58);
+    if (in->lock_cache_idx[c] && in->lock_cache_addr[c] == addr)
+        return in->lock_cache_idx[c] - 1;
     int inserted;
     size_t idx = rc_keymap_get_or_put(&in->lockmap, addr, 0, 0, in->nlocks, &inserted);
     if (inserted) {
@@ -153,6 +165,8 @@ size_t rc_ing_lock_at(ingest_t *in, uint64_t addr, int kind, uint64_t site)
         l->first_site = site;
         l->first_ts = in->now;
     }
+    in->lock_cache_addr[c] = addr;
+    in->lock_cache_idx[c] = idx + 1;
     return idx;
 }
 
@@ -304,9 +318,18 @@ static void on_released(ingest_t *in, const rc_event_t *ev)
     }
 }
 
-static void replay(ingest_t *in, const rc_event_t *ev, size_t n)
+static void pack_event(ingest_t *in, const rc_event_t *ev);
+
+/* One pass over the log's records in time order (merged from the file as
+ * they are read); with keep_events each record is packed for trace_chunks
+ * on the way. */
+static void replay(ingest_t *in)
 {
-    for (size_t i = 0; i < n; i++, ev++) {
+    rc_event_t cur;
+    const rc_event_t *ev = &cur;
+    while (rc_eventlog_next(in->log, &cur)) {
+        if (in->keep_events)
+            pack_event(in, ev);
         in->now = ev->ts;
         rc_misuse_event(in, ev);
         thr_t *t = rc_ing_thread_at(in, ev->tid);
@@ -619,6 +642,82 @@ static int store_process(rc_store_t *st, int64_t run_id, const rc_eventlog_info_
     return rc;
 }
 
+/* ---- ThreadSanitizer's helpers --------------------------------------------
+ *
+ * A program built with -fsanitize=thread runs the sanitizer's runtime in its
+ * process, and the shim sees what the runtime does through the calls it
+ * interposes: the runtime's background thread (created with the real
+ * pthread_create, so the shim records it), and the symbolizer process it
+ * starts to symbolise its reports (llvm-symbolizer, forked with a raw
+ * system call and exec'd with the program's environment, LD_PRELOAD
+ * included). Neither is the program's, and neither is stored:
+ *
+ *   helper               recognised by
+ *   runtime thread       start routine in the runtime's C++ namespaces __tsan::
+ *                        or __sanitizer:: (names reserved to the implementation;
+ *                        __tsan_thread_start_func, which runs the program's own
+ *                        threads, is not in them)
+ *   symbolizer process   executable named llvm-symbolizer*, started by a process
+ *                        whose log (same directory) has no FORK record for it:
+ *                        no fork, _Fork, vfork or posix_spawn of the program
+ *                        made it (system() would not either: a program that
+ *                        runs llvm-symbolizer that way loses its process)
+ */
+
+/* Whether FN (a symbol, mangled or not) belongs to the sanitizer runtime. */
+static int sanitizer_runtime(const char *fn)
+{
+    static const char *const prefixes[] = {"_ZN6__tsan", "_ZN11__sanitizer",
+                                           "__tsan::", "__sanitizer::"};
+    for (size_t i = 0; fn && i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (strncmp(fn, prefixes[i], strlen(prefixes[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether the log at PATH (process INFO) is a symbolizer that a sanitizer
+ * runtime started: see the table above. Reads the parent's logs, found in
+ * the same directory as rc-<ppid>.log and rc-<ppid>-<n>.log; without any,
+ * the process is kept. */
+static int sanitizer_symbolizer(const char *path, const rc_eventlog_info_t *info)
+{
+    const char *base = info->exe ? strrchr(info->exe, '/') : NULL;
+    base = base ? base + 1 : info->exe;
+    if (!base || strncmp(base, "llvm-symbolizer", 15) != 0 || info->execed || info->ppid <= 0)
+        return 0;
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? rc_xasprintf("%.*s", (int)(slash - path), path) : rc_xstrdup(".");
+    char *prefix = rc_xasprintf("rc-%d", info->ppid);
+    size_t plen = strlen(prefix);
+    int parents = 0, forked = 0;
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    while (d && !forked && (de = readdir(d)) != NULL) {
+        const char *n = de->d_name, *rest = n + plen;
+        size_t len = strlen(n);
+        if (strncmp(n, prefix, plen) != 0 || len < plen + 4 || strcmp(n + len - 4, ".log") != 0)
+            continue;
+        if (rest[0] != '.' && (rest[0] != '-' || rest[1] < '0' || rest[1] > '9'))
+            continue; /* rc-<ppid><digits>.log: another pid */
+        char *p = rc_xasprintf("%s/%s", dir, n);
+        rc_eventlog_t *log;
+        rc_error_t err;
+        if (rc_eventlog_open(p, &log, &err) == RC_OK) {
+            parents++;
+            rc_event_t ev;
+            while (!forked && rc_eventlog_next(log, &ev))
+                forked = ev.op == RC_EV_FORK && ev.arg == (uint64_t)info->pid;
+            rc_eventlog_close(log);
+        }
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    free(prefix);
+    free(dir);
+    return parents > 0 && !forked;
+}
+
 static int store_threads(rc_store_t *st, ingest_t *in, int64_t process_id, size_t *count,
                          rc_error_t *err)
 {
@@ -634,6 +733,10 @@ static int store_threads(rc_store_t *st, ingest_t *in, int64_t process_id, size_
             continue;
         rc_loc_t routine, site;
         rc_ing_symbolize_exact(in, t->routine, &routine);
+        if (i != 0 && sanitizer_runtime(routine.function)) {
+            rc_loc_close(&routine);
+            continue; /* ThreadSanitizer's own thread, not the program's */
+        }
         rc_ing_symbolize(in, t->create_site, &site);
         int64_t file_id = 0;
         rc = rc_db_file_id(st, site.file, &file_id, err);
@@ -749,66 +852,86 @@ static int store_edges(rc_store_t *st, ingest_t *in, int64_t process_id, rc_erro
     return rc;
 }
 
-static int is_lock_op(unsigned op)
+/* Appends EV to the trace chunk being packed; a full chunk is set aside
+ * (in->chunks) for store_events. Sites written in full (new to the chunk)
+ * are collected once each, to be symbolised for trace_sites. */
+static void pack_event(ingest_t *in, const rc_event_t *ev)
 {
-    return op == RC_EV_LOCK_WAIT || op == RC_EV_LOCK_ACQUIRED || op == RC_EV_LOCK_TRY_FAILED ||
-           op == RC_EV_LOCK_RELEASED || op == RC_EV_LOCK_DESTROY;
+    rc_evpack_t *p = &in->pack;
+    if (p->n == RC_TRACE_CHUNK_EVENTS) {
+        in->chunks = rc_xrealloc(in->chunks, (in->nchunks + 1) * sizeof *in->chunks);
+        in->chunks[in->nchunks++] = (trace_chunk_t){p->buf, p->len, p->n, p->first_ts, p->ts};
+        p->buf = NULL;
+        p->len = p->cap = p->n = 0;
+    }
+    if (p->n == 0)
+        rc_evpack_reset(p, ev->ts);
+    if (rc_evpack_put(p, ev) && ev->site) {
+        int inserted;
+        rc_keymap_get_or_put(&in->trace_seen, ev->site, 0, 0, in->ntrace_sites, &inserted);
+        if (inserted) {
+            in->trace_sites =
+                rc_xrealloc(in->trace_sites, (in->ntrace_sites + 1) * sizeof *in->trace_sites);
+            in->trace_sites[in->ntrace_sites++] = ev->site;
+        }
+    }
 }
 
-/* Every event, with its lock's row and its symbolised call site (looked up
- * once per distinct address), for the timeline of --trace runs. */
-static int store_events(rc_store_t *st, ingest_t *in, int64_t process_id, const rc_event_t *ev,
-                        size_t n, rc_error_t *err)
+/* Stores the packed events (trace_chunks) and each distinct call site,
+ * symbolised once (trace_sites), for the timeline of --trace runs. Locks
+ * are not named in the chunks: a reader finds an event's lock by (process,
+ * obj) in `locks`, which has a row for every object a lock record names. */
+static int store_events(rc_store_t *st, ingest_t *in, int64_t process_id, rc_error_t *err)
 {
+    if (in->pack.n) {
+        rc_evpack_t *p = &in->pack;
+        in->chunks = rc_xrealloc(in->chunks, (in->nchunks + 1) * sizeof *in->chunks);
+        in->chunks[in->nchunks++] = (trace_chunk_t){p->buf, p->len, p->n, p->first_ts, p->ts};
+        p->buf = NULL;
+        p->len = p->cap = p->n = 0;
+    }
     sqlite3_stmt *s;
     int rc = rc_db_prepare(st,
-                           "INSERT INTO trace_events(process_id, seq, ts, tid, op, lock_id, obj,"
-                           " arg, flags, site_file_id, site_line)"
-                           " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+                           "INSERT INTO trace_chunks(process_id, seq, first_ts, last_ts, nevents,"
+                           " data) VALUES (?1,?2,?3,?4,?5,?6)",
                            &s, err);
-    rc_keymap_t sites = {0};
-    int64_t *site_file = NULL;
-    unsigned *site_line = NULL;
-    size_t nsites = 0;
-    for (size_t i = 0; rc == RC_OK && i < n; i++) {
-        const rc_event_t *e = &ev[i];
-        int inserted;
-        size_t k = e->site ? rc_keymap_get_or_put(&sites, e->site, 0, 0, nsites, &inserted) : 0;
-        if (e->site && inserted) {
-            site_file = rc_xrealloc(site_file, (nsites + 1) * sizeof *site_file);
-            site_line = rc_xrealloc(site_line, (nsites + 1) * sizeof *site_line);
-            rc_loc_t loc;
-            rc_ing_symbolize(in, e->site, &loc);
-            site_file[nsites] = 0;
-            site_line[nsites] = loc.line;
-            rc = rc_db_file_id(st, loc.file, &site_file[nsites], err);
-            rc_loc_close(&loc);
-            nsites++;
-        }
+    for (size_t i = 0; rc == RC_OK && i < in->nchunks; i++) {
+        const trace_chunk_t *c = &in->chunks[i];
+        sqlite3_reset(s);
+        sqlite3_bind_int64(s, 1, process_id);
+        sqlite3_bind_int64(s, 2, (int64_t)i);
+        sqlite3_bind_int64(s, 3, (int64_t)c->first_ts);
+        sqlite3_bind_int64(s, 4, (int64_t)c->last_ts);
+        sqlite3_bind_int64(s, 5, (int64_t)c->n);
+        sqlite3_bind_blob64(s, 6, c->data, c->len, SQLITE_STATIC);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = rc_db_error(st, err, "insert trace chunk");
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (rc == RC_OK)
+        rc = rc_db_prepare(st,
+                           "INSERT INTO trace_sites(process_id, site, file_id, line)"
+                           " VALUES (?1,?2,?3,?4)",
+                           &s, err);
+    for (size_t i = 0; rc == RC_OK && i < in->ntrace_sites; i++) {
+        rc_loc_t loc;
+        rc_ing_symbolize(in, in->trace_sites[i], &loc);
+        int64_t file_id = 0;
+        rc = rc_db_file_id(st, loc.file, &file_id, err);
         sqlite3_reset(s);
         sqlite3_clear_bindings(s);
         sqlite3_bind_int64(s, 1, process_id);
-        sqlite3_bind_int64(s, 2, (int64_t)i);
-        sqlite3_bind_int64(s, 3, (int64_t)e->ts);
-        sqlite3_bind_int64(s, 4, e->tid);
-        sqlite3_bind_int(s, 5, e->op);
-        if (is_lock_op(e->op))
-            sqlite3_bind_int64(
-                s, 6, in->locks[rc_ing_lock_at(in, e->obj, RC_LOCK_KIND(e->flags), 0)].row_id);
-        sqlite3_bind_int64(s, 7, (int64_t)e->obj);
-        sqlite3_bind_int64(s, 8, (int64_t)e->arg);
-        sqlite3_bind_int(s, 9, e->flags);
-        if (e->site && site_file[k])
-            sqlite3_bind_int64(s, 10, site_file[k]);
-        if (e->site)
-            sqlite3_bind_int(s, 11, (int)site_line[k]);
+        sqlite3_bind_int64(s, 2, (int64_t)in->trace_sites[i]);
+        if (file_id)
+            sqlite3_bind_int64(s, 3, file_id);
+        if (loc.file)
+            sqlite3_bind_int(s, 4, (int)loc.line);
         if (rc == RC_OK && sqlite3_step(s) != SQLITE_DONE)
-            rc = rc_db_error(st, err, "insert trace event");
+            rc = rc_db_error(st, err, "insert trace site");
+        rc_loc_close(&loc);
     }
     sqlite3_finalize(s);
-    rc_keymap_close(&sites);
-    free(site_file);
-    free(site_line);
     return rc;
 }
 
@@ -835,6 +958,12 @@ static void ingest_close(ingest_t *in)
     rc_keymap_close(&in->hbmap);
     rc_keymap_close(&in->lockmap);
     rc_keymap_close(&in->edgemap);
+    for (size_t i = 0; i < in->nchunks; i++)
+        free(in->chunks[i].data);
+    free(in->chunks);
+    rc_evpack_close(&in->pack);
+    rc_keymap_close(&in->trace_seen);
+    free(in->trace_sites);
 }
 
 int rc_store_ingest_shim_log(rc_store_t *st, int64_t run_id, const char *log_path,
@@ -846,11 +975,14 @@ int rc_store_ingest_shim_log(rc_store_t *st, int64_t run_id, const char *log_pat
     if (rc)
         return rc;
     const rc_eventlog_info_t *info = rc_eventlog_info(in.log);
-    size_t n;
-    const rc_event_t *ev = rc_eventlog_events(in.log, &n);
+    if (sanitizer_symbolizer(log_path, info)) {
+        rc_eventlog_close(in.log);
+        return RC_OK;
+    }
     in.deadlocked = info->deadlocked;
     in.deadlock_ms = info->deadlock_ms;
-    replay(&in, ev, n);
+    in.keep_events = st->keep_events;
+    replay(&in);
     merge_stats(&in);
     for (size_t i = 0; i < in.nlocks; i++)
         in.locks[i].name = object_name(&in, in.locks[i].addr);
@@ -883,7 +1015,7 @@ int rc_store_ingest_shim_log(rc_store_t *st, int64_t run_id, const char *log_pat
     if (rc == RC_OK)
         rc = store_edges(st, &in, process_id, err);
     if (rc == RC_OK && st->keep_events)
-        rc = store_events(st, &in, process_id, ev, n, err);
+        rc = store_events(st, &in, process_id, err);
     if (rc == RC_OK)
         rc = rc_db_insert_findings(st, run_id, &found, err);
     if (rc == RC_OK)

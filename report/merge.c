@@ -115,6 +115,12 @@ static const char *const copy_sql[] = {
     " SELECT process_id + ?2, seq, ts, tid, op, lock_id + ?3, obj, arg, flags,"
     " (SELECT new FROM fmap WHERE old = site_file_id), site_line FROM src.trace_events"
     " WHERE process_id + ?2 IN (SELECT id FROM main.processes)",
+    "INSERT INTO main.trace_chunks(process_id, seq, first_ts, last_ts, nevents, data)"
+    " SELECT process_id + ?2, seq, first_ts, last_ts, nevents, data FROM src.trace_chunks"
+    " WHERE process_id + ?2 IN (SELECT id FROM main.processes)",
+    "INSERT INTO main.trace_sites(process_id, site, file_id, line)"
+    " SELECT process_id + ?2, site, (SELECT new FROM fmap WHERE old = file_id), line"
+    " FROM src.trace_sites WHERE process_id + ?2 IN (SELECT id FROM main.processes)",
 };
 
 int rc_store_merge(rc_store_t *dst, const char *src_path, rc_store_merge_stats_t *stats,

@@ -73,7 +73,7 @@ typedef struct rc_ingest_stats {
 int rc_store_ingest_shim_log(rc_store_t *st, int64_t run_id, const char *log_path,
                              rc_ingest_stats_t *stats, rc_error_t *err);
 
-/* With ON, rc_store_ingest_shim_log also stores every event (trace_events),
+/* With ON, rc_store_ingest_shim_log also stores every event (packed into trace_chunks),
  * which `report --format trace` draws as a timeline. Off by default: a
  * lock-heavy program logs millions of events. */
 void rc_store_keep_events(rc_store_t *st, int on);

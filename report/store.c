@@ -7,7 +7,7 @@
  * with tables but no id, is refused and never written: validation only
  * reads, and WAL mode is switched on only after it passes.
  *
- * Schema (version 5; PRAGMA user_version holds the version, migrations[]
+ * Schema (version 6; PRAGMA user_version holds the version, migrations[]
  * brings any older store up to date inside one transaction):
  *
  *   table              one row per
@@ -22,7 +22,11 @@
  *   threads            thread of a process (shim tid, OS tid, start routine, creation site, times)
  *   locks              sync object of a process (address, kind, name, first site, counters)
  *   lock_edges         "acquired TO while holding FROM", per thread, with held set and sites
- *   trace_events       every event of a process, for runs made with --trace (the timeline)
+ *   trace_events       every event of a process, for runs made with --trace (the timeline);
+ *                      written by schema 4-5 only, read for processes without trace_chunks
+ *   trace_chunks       up to 65536 events of a --trace process as one blob (ts order; packed
+ *                      records of runtime-shim/eventlog.h), seq = chunk number
+ *   trace_sites        call site of a process's trace events, symbolised (file, line)
  */
 #include "store_int.h"
 
@@ -120,6 +124,20 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (process_id, seq));",
     /* 4 -> 5: whether a process was forked or is a program exec'd in place. */
     "ALTER TABLE processes ADD COLUMN execed INTEGER NOT NULL DEFAULT 0;",
+    /* 5 -> 6: the events of --trace runs as blobs of up to 65536 packed
+     * records each (runtime-shim/eventlog.h) plus their symbolised call
+     * sites; one row per event (trace_events) made ingestion of a trace
+     * take seconds per million events. Rows already in trace_events stay
+     * and are still read, for the processes that have no chunks. */
+    "CREATE TABLE trace_chunks("
+    "  process_id INTEGER NOT NULL REFERENCES processes(id),"
+    "  seq INTEGER NOT NULL, first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,"
+    "  nevents INTEGER NOT NULL, data BLOB NOT NULL,"
+    "  PRIMARY KEY (process_id, seq));"
+    "CREATE TABLE trace_sites("
+    "  process_id INTEGER NOT NULL REFERENCES processes(id),"
+    "  site INTEGER NOT NULL, file_id INTEGER REFERENCES files(id), line INTEGER,"
+    "  PRIMARY KEY (process_id, site));",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

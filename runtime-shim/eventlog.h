@@ -13,7 +13,10 @@
  * pid as its ppid (RC_LOG_F_EXEC), so the process tree links the two. A forked child
  * writes its own log (header.ppid = the parent's pid), opened at its first
  * recorded call: a child that only execs or _exits leaves none, and the
- * parent's FORK event names it either way.
+ * parent's FORK event names it either way. fork, _Fork, vfork and
+ * posix_spawn all make FORK records; a vfork child records nothing before it execs or _exits
+ * (it runs in its parent's memory), and its exec'd image, like any other,
+ * writes a log with ppid = the parent.
  *
  * Enabling: the shim records only when RACECHECK_LOG_DIR names a directory;
  * unset or empty, it passes every call through untouched. RACECHECK_LOG_MB
@@ -131,7 +134,8 @@ enum rc_event_op {
     RC_EV_COND_WOKEN = 11,     /* obj = condvar, arg = mutex re-acquired; flags: RC_WOKEN_*;
                                   the time waited is its ts minus COND_WAIT's */
     RC_EV_COND_SIGNAL = 12,    /* obj = condvar; flags: 1 = broadcast */
-    RC_EV_FORK = 13,           /* in the parent: arg = child pid (its log has ppid = this pid) */
+    RC_EV_FORK = 13,           /* in the parent: arg = child pid (its log has ppid = this pid);
+                                  flags: RC_FORK_* */
     RC_EV_LOCK_DESTROY = 14,   /* obj destroyed (its address may name another lock later);
                                   flags = rc_lock_kind (rwlocks: WRITE); arg = the result
                                   (EBUSY: it was locked) */
@@ -224,6 +228,11 @@ enum rc_event_op {
 /* DEADLOCK flags. */
 #define RC_DEADLOCK_WAITS 0u
 #define RC_DEADLOCK_HOLDS 1u
+
+/* FORK flags (0: fork()). */
+#define RC_FORK_VFORK 1u       /* vfork(): the parent waited until the child exec'd or exited */
+#define RC_FORK_NO_HANDLERS 2u /* _Fork(): no atfork handlers ran */
+#define RC_FORK_SPAWN 4u       /* posix_spawn/posix_spawnp: the child exec'd at once */
 
 /* THREAD_START flags. */
 #define RC_START_MAIN 1u   /* the process's initial thread (no start routine) */
@@ -336,8 +345,16 @@ int rc_eventlog_open(const char *path, rc_eventlog_t **out, rc_error_t *err);
 const rc_eventlog_info_t *rc_eventlog_info(const rc_eventlog_t *log);
 
 /* All complete records, ordered by ts (ties: tid, then order within the thread).
- * The array belongs to the log. */
+ * The array belongs to the log; it is built on the first call (n records of
+ * memory: a reader that goes through the records once should use
+ * rc_eventlog_next instead). */
 const rc_event_t *rc_eventlog_events(const rc_eventlog_t *log, size_t *n);
+
+/* The same records in the same order, one at a time, merged on the fly from
+ * the file (no array): fills *ev and returns 1, or returns 0 after the
+ * last. rc_eventlog_rewind starts again from the first. */
+int rc_eventlog_next(rc_eventlog_t *log, rc_event_t *ev);
+void rc_eventlog_rewind(rc_eventlog_t *log);
 
 /* Summary mode's lock table: the slots in use (addr != 0), *n of them; NULL
  * and 0 for a trace-mode log. The array belongs to the log. */
@@ -363,5 +380,65 @@ int rc_eventlog_symbolize_exact(rc_eventlog_t *log, uint64_t addr, rc_loc_t *out
 const char *rc_eventlog_op_name(unsigned op);
 
 void rc_eventlog_close(rc_eventlog_t *log);
+
+/* ---- Packed records (pack.c; racecheck's store keeps traces this way) ----
+ *
+ * A sequence of records packed one after the other, each:
+ *
+ *   field  encoding
+ *   op     1 byte, rc_event_op (1 .. RC_EV_OP_MAX)
+ *   tid    LEB128
+ *   dts    LEB128 of the zigzag-coded ts minus the previous record's ts (the
+ *          first record: minus the first_ts the sequence was started with)
+ *   flags  LEB128
+ *   obj    value code
+ *   site   value code
+ *   arg    LEB128
+ *
+ * Value code: LEB128 c. c = 0: the value follows as LEB128 and is
+ * remembered in the field's RC_EVPACK_SLOTS-slot table (one for obj, one
+ * for site, both empty when a sequence starts), in set hash(value) of two
+ * slots, in the slot of the set used less recently; c > 0: the value
+ * remembered in slot c - 1 (which makes it the set's most recently used). A program's few locks and
+ * call sites thus cost one byte each after their first use, and a lock record about 8 bytes in all.
+ */
+
+#define RC_EVPACK_SLOT_BITS 7
+#define RC_EVPACK_SLOTS (1u << RC_EVPACK_SLOT_BITS)
+#define RC_EVPACK_MAX_RECORD 72 /* bound on one packed record's bytes */
+
+/* The packer. Zero-initialise; rc_evpack_close frees buf. */
+typedef struct rc_evpack {
+    uint8_t *buf; /* the packed bytes, len of them */
+    size_t len, cap;
+    size_t n;          /* records in buf */
+    uint64_t first_ts; /* the ts the first record's delta counts from */
+    uint64_t ts;       /* of the last record */
+    uint64_t objs[RC_EVPACK_SLOTS], sites[RC_EVPACK_SLOTS];
+    uint8_t obj_used[RC_EVPACK_SLOTS], site_used[RC_EVPACK_SLOTS];
+} rc_evpack_t;
+
+/* Empties the packer and starts a sequence whose deltas count from FIRST_TS
+ * (keeps buf's memory). */
+void rc_evpack_reset(rc_evpack_t *e, uint64_t first_ts);
+/* Appends one record. Returns 1 when its site was written in full (its
+ * first use in the sequence, or another site had taken its slot). */
+int rc_evpack_put(rc_evpack_t *e, const rc_event_t *ev);
+void rc_evpack_close(rc_evpack_t *e);
+
+/* The unpacker, over LEN bytes at DATA (the caller's, which must outlive it). */
+typedef struct rc_evunpack {
+    const uint8_t *p, *end;
+    uint64_t ts;
+    uint64_t objs[RC_EVPACK_SLOTS], sites[RC_EVPACK_SLOTS];
+    uint8_t obj_used[RC_EVPACK_SLOTS], site_used[RC_EVPACK_SLOTS];
+} rc_evunpack_t;
+
+void rc_evunpack_init(rc_evunpack_t *d, const void *data, size_t len, uint64_t first_ts);
+/* Fills *ev with the next record and returns 1; returns 0 at the end of the
+ * data, RC_EFOREIGN when the data is corrupt (a record cut short, an
+ * unknown op, a code naming an empty slot); after 0 or RC_EFOREIGN it
+ * yields nothing more. */
+int rc_evunpack_next(rc_evunpack_t *d, rc_event_t *ev);
 
 #endif /* RC_EVENTLOG_H */

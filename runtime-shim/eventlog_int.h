@@ -9,12 +9,24 @@
 
 typedef struct rc_symbolizer rc_symbolizer_t;
 
+/* A run of records already in (ts, tid) order, in the mapped file. */
+typedef struct rc_evrun {
+    const rc_event_t *cur, *end;
+    size_t idx; /* position among the runs in file order: ties go to the earlier run */
+} rc_evrun_t;
+
 struct rc_eventlog {
     char *path;              /* the log file, owned */
     char *exe;               /* header.exe, owned */
     rc_eventlog_info_t info; /* info.exe points at exe */
-    rc_event_t *events;      /* sorted, owned */
-    rc_lock_stat_t *stats;   /* summary mode's lock table, slots in use only, owned */
+    void *map;               /* the file, mapped read-only until close */
+    size_t map_len;
+    rc_evrun_t *runs; /* every run of records, by first record; owned */
+    size_t nruns;
+    rc_evrun_t *heap; /* rc_eventlog_next's merge: the runs it has reached, owned */
+    size_t live, next;
+    rc_event_t *events;    /* sorted, built by the first rc_eventlog_events; owned */
+    rc_lock_stat_t *stats; /* summary mode's lock table, slots in use only, owned */
     size_t nstats;
     rc_symbolizer_t *sym; /* created on the first symbolize call, owned */
 };

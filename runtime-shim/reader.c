@@ -5,9 +5,11 @@
  * The file may be anything: a log cut by SIGKILL (complete, its header
  * without RC_LOG_F_EXITED), a truncated copy, a log of another version, or an
  * unrelated file. Every size and count read from it is bounded by the real
- * file size before it is used, and records are read with pread(), chunk by
- * chunk, only for chunks the header says were handed out, so a 256 MiB sparse
- * log costs what was written, not its capacity.
+ * file size before it is used, and records are read (from a read-only
+ * mapping of the file) only in chunks the header says were handed out, so a
+ * 256 MiB sparse log costs what was written, not its capacity. The mapping
+ * stays until rc_eventlog_close: the file must not shrink meanwhile (a
+ * finished log never does; the shim sizes its log once, at creation).
  *
  * Validation, in order (the first failure is RC_EFOREIGN with a message):
  *
@@ -25,14 +27,21 @@
  * cut are kept, a partial record at the cut is not.
  *
  * Order: records are sorted by ts, then tid; a stable sort keeps file order
- * for ties, which is program order within a thread (see eventlog.h).
+ * for ties, which is program order within a thread (see eventlog.h). Each
+ * chunk is split into runs already in order (usually the whole chunk), and
+ * a heap merge of the runs yields the records one at a time straight from
+ * the mapped file (rc_eventlog_next), or fills the array of
+ * rc_eventlog_events: O(n log threads), no copy of the log in memory unless
+ * the array is asked for.
  */
 #include "eventlog_int.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,38 +71,32 @@ static int event_before(const rc_event_t *a, const rc_event_t *b)
     return a->tid < b->tid;
 }
 
-/* Stable bottom-up merge sort by (ts, tid). */
-static void sort_events(rc_event_t *v, size_t n)
+typedef rc_evrun_t run_t;
+
+static int run_before(const run_t *a, const run_t *b)
 {
-    if (n < 2)
-        return;
-    /* Most logs are nearly sorted already (one chunk per thread): check first. */
-    size_t i = 1;
-    while (i < n && !event_before(&v[i], &v[i - 1]))
-        i++;
-    if (i == n)
-        return;
-    rc_event_t *tmp = rc_xmalloc(n * sizeof *tmp);
-    rc_event_t *src = v, *dst = tmp;
-    for (size_t width = 1; width < n; width *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * width) {
-            size_t mid = lo + width < n ? lo + width : n;
-            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-            size_t a = lo, b = mid, k = lo;
-            while (a < mid && b < hi)
-                dst[k++] = event_before(&src[b], &src[a]) ? src[b++] : src[a++];
-            while (a < mid)
-                dst[k++] = src[a++];
-            while (b < hi)
-                dst[k++] = src[b++];
-        }
-        rc_event_t *swap = src;
-        src = dst;
-        dst = swap;
+    if (a->cur->ts != b->cur->ts)
+        return a->cur->ts < b->cur->ts;
+    if (a->cur->tid != b->cur->tid)
+        return a->cur->tid < b->cur->tid;
+    return a->idx < b->idx;
+}
+
+static void sift_down(run_t *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < n && run_before(&h[l], &h[m]))
+            m = l;
+        if (l + 1 < n && run_before(&h[l + 1], &h[m]))
+            m = l + 1;
+        if (m == i)
+            return;
+        run_t t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
     }
-    if (src != v)
-        memcpy(v, src, n * sizeof *v);
-    free(tmp);
 }
 
 /* Checks the header; fills err (RC_EFOREIGN) when it is not one we can read. */
@@ -123,15 +126,78 @@ static int check_header(const char *path, const rc_log_header_t *h, rc_error_t *
     return RC_OK;
 }
 
-/* Appends the complete records of every handed-out chunk to log->events. */
+static int run_start_cmp(const void *x, const void *y)
+{
+    const run_t *a = x, *b = y;
+    return run_before(a, b) ? -1 : run_before(b, a) ? 1 : 0;
+}
+
+static void sift_up(run_t *h, size_t i)
+{
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!run_before(&h[i], &h[p]))
+            return;
+        run_t t = h[i];
+        h[i] = h[p];
+        h[p] = t;
+        i = p;
+    }
+}
+
+/* The next record of the merge of the runs (each in order, sorted by their
+ * first record) into one stable (ts, tid) order: 1, or 0 after the last.
+ * A run enters the heap only when the merge reaches its first record, so
+ * the heap holds the runs that overlap in time (about one per thread
+ * running then), not every chunk of the log: O(log threads) a record. */
+static int merge_next(const run_t *runs, size_t nruns, run_t *h, size_t *live, size_t *next,
+                      rc_event_t *ev)
+{
+    /* A run whose first record sorts before the smallest one in the heap
+     * (or with it, being earlier in the file) joins it first. */
+    while (*next < nruns && (!*live || !run_before(&h[0], &runs[*next]))) {
+        h[*live] = runs[(*next)++];
+        sift_up(h, (*live)++);
+    }
+    if (!*live)
+        return 0;
+    *ev = *h[0].cur++;
+    if (h[0].cur == h[0].end)
+        h[0] = h[--*live];
+    sift_down(h, *live, 0);
+    return 1;
+}
+
+/* Splits the n records at V into runs in order, appending them to *h. */
+static void add_runs(run_t **h, size_t *nruns, size_t *cap, const rc_event_t *v, size_t n)
+{
+    size_t lo = 0;
+    for (size_t i = 1; i <= n; i++) {
+        if (i < n && !event_before(&v[i], &v[i - 1]))
+            continue;
+        if (*nruns == *cap) {
+            *cap = *cap ? *cap * 2 : 64;
+            *h = rc_xrealloc(*h, *cap * sizeof **h);
+        }
+        (*h)[*nruns] = (run_t){&v[lo], &v[i], *nruns};
+        (*nruns)++;
+        lo = i;
+    }
+}
+
+/* Finds the complete records of every handed-out chunk in the mapped file
+ * and splits them into runs already in order (a chunk holds one thread's
+ * records in program order: usually one run), sorted by first record;
+ * rc_eventlog_next and rc_eventlog_events merge them. */
 static int read_chunks(rc_eventlog_t *log, int fd, const rc_log_header_t *h, uint64_t fsize,
                        rc_error_t *err)
 {
     const uint64_t chunk_bytes = (uint64_t)h->chunk_records * sizeof(rc_event_t);
-    /* No chunk can yield more than the file holds past the header. */
-    uint64_t data = fsize > RC_LOG_HEADER_SIZE ? fsize - RC_LOG_HEADER_SIZE : 0;
-    rc_event_t *buf = rc_xmalloc((size_t)(data < chunk_bytes ? data : chunk_bytes) + 1);
-    size_t n = 0, cap = 0;
+    void *map = mmap(NULL, (size_t)fsize, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED)
+        return rc_error_set(err, RC_EIO, "cannot map '%s': %s", log->path, strerror(errno));
+    run_t *runs = NULL;
+    size_t nruns = 0, cap = 0, n = 0;
     for (uint64_t c = 0; c < h->next_chunk; c++) {
         uint64_t off = RC_LOG_HEADER_SIZE + c * chunk_bytes;
         if (off >= fsize) { /* every chunk from here on lies past the end */
@@ -139,29 +205,22 @@ static int read_chunks(rc_eventlog_t *log, int fd, const rc_log_header_t *h, uin
             break;
         }
         uint64_t avail = fsize - off < chunk_bytes ? fsize - off : chunk_bytes;
-        ssize_t got = pread_full(fd, buf, (size_t)avail, (off_t)off);
-        if (got < 0) {
-            free(buf);
-            return rc_error_set(err, RC_EIO, "cannot read '%s': %s", log->path, strerror(errno));
-        }
-        size_t nrec = (size_t)got / sizeof(rc_event_t);
-        size_t i = 0;
-        while (i < nrec && buf[i].op != RC_EV_NONE)
+        const rc_event_t *v = (const rc_event_t *)((const char *)map + off);
+        size_t nrec = (size_t)(avail / sizeof(rc_event_t)), i = 0;
+        while (i < nrec && v[i].op != RC_EV_NONE)
             i++;
         if (i == nrec && nrec < h->chunk_records)
             log->info.ntorn++;
-        if (i == 0)
-            continue;
-        if (n + i > cap) {
-            cap = (n + i) * 2;
-            log->events = rc_xrealloc(log->events, cap * sizeof *log->events);
-        }
-        memcpy(log->events + n, buf, i * sizeof *buf);
+        add_runs(&runs, &nruns, &cap, v, i);
         n += i;
     }
-    free(buf);
+    qsort(runs, nruns, sizeof *runs, run_start_cmp);
+    log->map = map;
+    log->map_len = (size_t)fsize;
+    log->runs = runs;
+    log->nruns = nruns;
+    log->heap = rc_xmalloc((nruns ? nruns : 1) * sizeof *log->heap);
     log->info.nevents = n;
-    sort_events(log->events, n);
     return RC_OK;
 }
 
@@ -267,7 +326,28 @@ const rc_lock_stat_t *rc_eventlog_lock_stats(const rc_eventlog_t *log, size_t *n
 const rc_event_t *rc_eventlog_events(const rc_eventlog_t *log, size_t *n)
 {
     *n = log->info.nevents;
+    if (!log->events) {
+        /* Built on first use; the log was allocated non-const by open. */
+        rc_eventlog_t *w = (rc_eventlog_t *)log;
+        w->events = rc_xmalloc((*n ? *n : 1) * sizeof *w->events);
+        run_t *h = rc_xmalloc((w->nruns ? w->nruns : 1) * sizeof *h);
+        size_t live = 0, next = 0, k = 0;
+        while (merge_next(w->runs, w->nruns, h, &live, &next, &w->events[k]))
+            k++;
+        assert(k == *n);
+        free(h);
+    }
     return log->events;
+}
+
+int rc_eventlog_next(rc_eventlog_t *log, rc_event_t *ev)
+{
+    return merge_next(log->runs, log->nruns, log->heap, &log->live, &log->next, ev);
+}
+
+void rc_eventlog_rewind(rc_eventlog_t *log)
+{
+    log->live = log->next = 0;
 }
 
 int rc_eventlog_symbolize(rc_eventlog_t *log, uint64_t addr, rc_loc_t *out)
@@ -323,6 +403,10 @@ void rc_eventlog_close(rc_eventlog_t *log)
     if (!log)
         return;
     rc_symbolizer_free(log->sym);
+    if (log->map)
+        munmap(log->map, log->map_len);
+    free(log->runs);
+    free(log->heap);
     free(log->events);
     free(log->stats);
     free(log->exe);

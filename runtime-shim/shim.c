@@ -84,9 +84,14 @@
  * GLIBC_2.3.2, the version programs bind to; calls bound to the pre-2.3.2
  * condvar ABI bypass the shim (unrecorded, but not handed the wrong ABI).
  *
- * Known limits: static binaries (LD_PRELOAD is ignored) and _Fork() (no
- * atfork handlers: the child would keep writing to its parent's log) are not
- * supported; vfork() children must only exec or _exit; glibc-internal locking
+ * fork, _Fork, vfork and posix_spawn are FORK records in the parent; a
+ * vfork child records nothing until it execs (see "vfork" below).
+ *
+ * Known limits: static binaries (LD_PRELOAD is ignored) are not supported;
+ * a vfork child records nothing (it runs in its parent's memory) until it
+ * execs, and children made inside glibc or a runtime by a bare clone
+ * (system(), a sanitizer's helpers) are not FORK records, though their
+ * exec'd images are traced; glibc-internal locking
  * (stdio, malloc, the mutex inside pthread_cond_wait) is invisible. Under
  * clang's ThreadSanitizer the interceptors sit in the program, before the
  * shim, so call sites name the interceptor rather than the program's line.
@@ -100,6 +105,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <spawn.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -173,6 +179,7 @@ _Static_assert(offsetof(rc_event_t, op) == 36, "op at offset 36");
     X(pthread_detach, int, (pthread_t), NULL)                                                      \
     X(pthread_exit, void, (void *), NULL)                                                          \
     X(fork, pid_t, (void), NULL)                                                                   \
+    X(_Fork, pid_t, (void), NULL)                                                                  \
     X(thrd_create, int, (thrd_t *, thrd_start_t, void *), NULL)                                    \
     X(thrd_join, int, (thrd_t, int *), NULL)                                                       \
     X(thrd_detach, int, (thrd_t), NULL)                                                            \
@@ -205,6 +212,14 @@ _Static_assert(offsetof(rc_event_t, op) == 36, "op at offset 36");
     X(wait, pid_t, (int *), NULL)                                                                  \
     X(waitpid, pid_t, (pid_t, int *, int), NULL)                                                   \
     X(wait4, pid_t, (pid_t, int *, int, struct rusage *), NULL)                                    \
+    X(posix_spawn, int,                                                                            \
+      (pid_t *, const char *, const posix_spawn_file_actions_t *, const posix_spawnattr_t *,       \
+       char *const[], char *const[]),                                                              \
+      NULL)                                                                                        \
+    X(posix_spawnp, int,                                                                           \
+      (pid_t *, const char *, const posix_spawn_file_actions_t *, const posix_spawnattr_t *,       \
+       char *const[], char *const[]),                                                              \
+      NULL)                                                                                        \
     X(signal, sighandler_t, (int, sighandler_t), NULL)                                             \
     X(pthread_cond_init, int, (pthread_cond_t *, const pthread_condattr_t *), "GLIBC_2.3.2")       \
     X(pthread_rwlock_init, int, (pthread_rwlock_t *, const pthread_rwlockattr_t *), NULL)          \
@@ -266,12 +281,14 @@ typedef struct rc_thread {
     uint8_t full;          /* the log had no chunk left for this thread (gen == g_gen) */
     uint8_t had_chunk;     /* took a chunk in this log: may no longer take a parked one */
     uint8_t fork_pending;  /* forked: record our start and inherited locks on first use */
+    uint8_t vfork_rec;     /* the pending vfork() is recorded (rc_vfork_enter) */
     uint8_t key_rounds;    /* calls of thread_key_destructor so far */
     uint8_t sig_depth;     /* recorded signal handlers running in this thread (nested) */
     uint32_t wd_slot;      /* watchdog slot + 1, 0 when none taken yet */
     uint8_t once_ran;      /* the innermost pthread_once call ran its routine */
     void (*once_fn)(void); /* the routine of the innermost pthread_once call */
     uint64_t once_ts;      /* when that routine returned */
+    uint64_t vfork_ts;     /* when the pending vfork() began */
     uint32_t nheld;        /* locks held; may exceed RC_HELD_MAX */
     held_lock_t held[RC_HELD_MAX];
     uint32_t npending;           /* summary mode: entries of pend[] not recorded yet */
@@ -320,14 +337,20 @@ static void wd_after_fork(rc_thread_t *t);
 
 /* pthread_t -> shim tid, for JOIN and DETACH records. Open addressing, no
  * locks: the creating thread inserts after pthread_create returns, the joiner
- * or detacher removes. Values are stored as tid + 1 so that 0 means unset. */
+ * or detacher removes. Values are stored as tid + 1 so that 0 means unset.
+ * Two tables: a key goes to the small one (one page) while it has room, to
+ * the large one only then, so a program with a few threads touches one page
+ * of the map rather than a page per thread (hashed keys spread). */
+#define TIDMAP_SMALL_BITS 8
 #define TIDMAP_BITS 12
-#define TIDMAP_SIZE (1u << TIDMAP_BITS)
 #define TIDMAP_TOMB ((uintptr_t)1)
-static struct {
+typedef struct tidmap_entry {
     uintptr_t key;
     uint32_t val;
-} g_tids[TIDMAP_SIZE];
+} tidmap_entry_t;
+static tidmap_entry_t g_tids_small[1u << TIDMAP_SMALL_BITS] __attribute__((aligned(4096)));
+static tidmap_entry_t g_tids[1u << TIDMAP_BITS];
+static int g_tids_spilled; /* a key went to the large table (atomic) */
 
 /* ---- Async-signal-safe utilities --------------------------------------- */
 
@@ -637,6 +660,12 @@ static int open_log(int ppid)
         h->stats_slots = nstats;
         h->flags |= RC_LOG_F_SUMMARY;
         stats = (rc_lock_stat_t *)((char *)map + h->stats_offset);
+        /* Lookups read slots before claiming one: without this a read of a
+         * slot in a hole makes the kernel read ahead and map the pages
+         * around it (zero pages of holes, up to 128 KiB a fault), which
+         * the program's RSS then counts though nothing is written there. */
+        madvise((char *)map + (h->stats_offset & ~(uint64_t)4095),
+                (size_t)(size - (h->stats_offset & ~(uint64_t)4095)), MADV_RANDOM);
     }
     ssize_t len = readlink("/proc/self/exe", h->exe, sizeof h->exe - 1);
     h->exe[len > 0 ? len : 0] = '\0';
@@ -2188,21 +2217,23 @@ RC_EXPORT int cnd_broadcast(cnd_t *c)
 
 /* ---- Thread ids ----------------------------------------------------------- */
 
-static uint32_t tidmap_slot(uintptr_t key)
+static uint32_t tidmap_slot(uintptr_t key, unsigned bits)
 {
-    return (uint32_t)(((uint64_t)key * 0x9E3779B97F4A7C15ull) >> (64 - TIDMAP_BITS));
+    return (uint32_t)(((uint64_t)key * 0x9E3779B97F4A7C15ull) >> (64 - bits));
 }
 
-/* Remembers key -> tid. When the table is full the thread stays unknown. */
-static void tidmap_put(uintptr_t key, uint32_t tid)
+/* Remembers key -> tid in table m of 2^bits entries. Returns 0 when it has
+ * no free slot. */
+static int tidmap_put_in(tidmap_entry_t *m, unsigned bits, uintptr_t key, uint32_t tid)
 {
-    uint32_t s = tidmap_slot(key);
+    const uint32_t size = 1u << bits;
+    uint32_t s = tidmap_slot(key, bits);
     int64_t free_slot = -1;
-    for (uint32_t i = 0; i < TIDMAP_SIZE; i++, s = (s + 1) & (TIDMAP_SIZE - 1)) {
-        uintptr_t k = __atomic_load_n(&g_tids[s].key, __ATOMIC_ACQUIRE);
+    for (uint32_t i = 0; i < size; i++, s = (s + 1) & (size - 1)) {
+        uintptr_t k = __atomic_load_n(&m[s].key, __ATOMIC_ACQUIRE);
         if (k == key) {
-            __atomic_store_n(&g_tids[s].val, tid + 1, __ATOMIC_RELEASE);
-            return;
+            __atomic_store_n(&m[s].val, tid + 1, __ATOMIC_RELEASE);
+            return 1;
         }
         if (k == TIDMAP_TOMB && free_slot < 0)
             free_slot = s;
@@ -2213,51 +2244,75 @@ static void tidmap_put(uintptr_t key, uint32_t tid)
         }
     }
     /* Claim the first free slot seen; on a race, claim the next one. */
-    for (uint32_t i = 0; free_slot >= 0 && i < TIDMAP_SIZE; i++) {
-        uint32_t f = ((uint32_t)free_slot + i) & (TIDMAP_SIZE - 1);
-        uintptr_t k = __atomic_load_n(&g_tids[f].key, __ATOMIC_ACQUIRE);
+    for (uint32_t i = 0; free_slot >= 0 && i < size; i++) {
+        uint32_t f = ((uint32_t)free_slot + i) & (size - 1);
+        uintptr_t k = __atomic_load_n(&m[f].key, __ATOMIC_ACQUIRE);
         if ((k == 0 || k == TIDMAP_TOMB) &&
-            __atomic_compare_exchange_n(&g_tids[f].key, &k, key, 0, __ATOMIC_ACQ_REL,
+            __atomic_compare_exchange_n(&m[f].key, &k, key, 0, __ATOMIC_ACQ_REL,
                                         __ATOMIC_ACQUIRE)) {
-            __atomic_store_n(&g_tids[f].val, tid + 1, __ATOMIC_RELEASE);
-            return;
+            __atomic_store_n(&m[f].val, tid + 1, __ATOMIC_RELEASE);
+            return 1;
         }
     }
+    return 0;
+}
+
+/* The slot of key in table m, or -1. */
+static int64_t tidmap_find_in(tidmap_entry_t *m, unsigned bits, uintptr_t key)
+{
+    const uint32_t size = 1u << bits;
+    uint32_t s = tidmap_slot(key, bits);
+    for (uint32_t i = 0; i < size; i++, s = (s + 1) & (size - 1)) {
+        uintptr_t k = __atomic_load_n(&m[s].key, __ATOMIC_ACQUIRE);
+        if (k == 0)
+            break;
+        if (k == key)
+            return s;
+    }
+    return -1;
+}
+
+/* Remembers key -> tid. When both tables are full the thread stays unknown. */
+static void tidmap_put(uintptr_t key, uint32_t tid)
+{
+    if (tidmap_put_in(g_tids_small, TIDMAP_SMALL_BITS, key, tid))
+        return;
+    __atomic_store_n(&g_tids_spilled, 1, __ATOMIC_RELEASE);
+    tidmap_put_in(g_tids, TIDMAP_BITS, key, tid);
+}
+
+/* The entry of key, or NULL. */
+static tidmap_entry_t *tidmap_find(uintptr_t key)
+{
+    int64_t s = tidmap_find_in(g_tids_small, TIDMAP_SMALL_BITS, key);
+    if (s >= 0)
+        return &g_tids_small[s];
+    if (!__atomic_load_n(&g_tids_spilled, __ATOMIC_ACQUIRE))
+        return NULL;
+    s = tidmap_find_in(g_tids, TIDMAP_BITS, key);
+    return s >= 0 ? &g_tids[s] : NULL;
 }
 
 static uint64_t tidmap_get(uintptr_t key)
 {
-    uint32_t s = tidmap_slot(key);
-    for (uint32_t i = 0; i < TIDMAP_SIZE; i++, s = (s + 1) & (TIDMAP_SIZE - 1)) {
-        uintptr_t k = __atomic_load_n(&g_tids[s].key, __ATOMIC_ACQUIRE);
-        if (k == 0)
-            break;
-        if (k == key) {
-            uint32_t v = __atomic_load_n(&g_tids[s].val, __ATOMIC_ACQUIRE);
-            return v ? v - 1 : UINT64_MAX;
-        }
-    }
-    return UINT64_MAX;
+    tidmap_entry_t *e = tidmap_find(key);
+    uint32_t v = e ? __atomic_load_n(&e->val, __ATOMIC_ACQUIRE) : 0;
+    return v ? v - 1 : UINT64_MAX;
 }
 
 /* Forgets key and returns its tid, or UINT64_MAX when unknown. */
 static uint64_t tidmap_take(uintptr_t key)
 {
-    uint32_t s = tidmap_slot(key);
-    for (uint32_t i = 0; i < TIDMAP_SIZE; i++, s = (s + 1) & (TIDMAP_SIZE - 1)) {
-        uintptr_t k = __atomic_load_n(&g_tids[s].key, __ATOMIC_ACQUIRE);
-        if (k == 0)
-            break;
-        if (k != key)
-            continue;
-        uint32_t v = __atomic_load_n(&g_tids[s].val, __ATOMIC_ACQUIRE);
-        __atomic_store_n(&g_tids[s].val, 0, __ATOMIC_RELAXED);
-        if (!__atomic_compare_exchange_n(&g_tids[s].key, &k, TIDMAP_TOMB, 0, __ATOMIC_ACQ_REL,
-                                         __ATOMIC_ACQUIRE))
-            break;
-        return v ? v - 1 : UINT64_MAX;
-    }
-    return UINT64_MAX;
+    tidmap_entry_t *e = tidmap_find(key);
+    if (!e)
+        return UINT64_MAX;
+    uint32_t v = __atomic_load_n(&e->val, __ATOMIC_ACQUIRE);
+    __atomic_store_n(&e->val, 0, __ATOMIC_RELAXED);
+    uintptr_t k = key;
+    if (!__atomic_compare_exchange_n(&e->key, &k, TIDMAP_TOMB, 0, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE))
+        return UINT64_MAX;
+    return v ? v - 1 : UINT64_MAX;
 }
 
 /* ---- Threads ---------------------------------------------------------------- */
@@ -2269,7 +2324,26 @@ typedef struct trampoline_arg {
     } fn;
     void *arg;
     uint32_t tid;
+    uint32_t busy; /* pool slot in use (atomic); unused for malloc'd ones */
 } trampoline_arg_t;
+
+/* Trampoline arguments come from this pool while it has a free slot, from
+ * malloc only then: a new thread's first free() would give it a malloc arena
+ * of its own (a page or more of RSS per thread) that the program, which may
+ * never malloc in that thread, would not have had. */
+#define TRAMP_SLOTS 64
+static trampoline_arg_t g_tramp[TRAMP_SLOTS];
+
+/* Copies a trampoline argument and releases it. */
+static trampoline_arg_t trampoline_take(trampoline_arg_t *p)
+{
+    trampoline_arg_t a = *p;
+    if (p >= g_tramp && p < g_tramp + TRAMP_SLOTS)
+        __atomic_store_n(&p->busy, 0, __ATOMIC_RELEASE);
+    else
+        free(p);
+    return a;
+}
 
 /* Cleanup handler of every thread we start: return, pthread_exit and
  * cancellation all pass here. */
@@ -2301,8 +2375,7 @@ static rc_thread_t *thread_begin(const trampoline_arg_t *a, uintptr_t routine)
 
 static void *posix_trampoline(void *p)
 {
-    trampoline_arg_t a = *(trampoline_arg_t *)p;
-    free(p);
+    trampoline_arg_t a = trampoline_take(p);
     thread_begin(&a, (uintptr_t)a.fn.posix);
     void *volatile ret = NULL;
     pthread_cleanup_push(thread_exit_cleanup, NULL);
@@ -2313,8 +2386,7 @@ static void *posix_trampoline(void *p)
 
 static int c11_trampoline(void *p)
 {
-    trampoline_arg_t a = *(trampoline_arg_t *)p;
-    free(p);
+    trampoline_arg_t a = trampoline_take(p);
     thread_begin(&a, (uintptr_t)a.fn.c11);
     volatile int ret = 0;
     pthread_cleanup_push(thread_exit_cleanup, NULL);
@@ -2328,11 +2400,21 @@ static int c11_trampoline(void *p)
  * thread is then created untracked). */
 static trampoline_arg_t *trampoline_new(rc_thread_t *t, void *arg)
 {
-    int saved = errno;
-    t->guard++;
-    trampoline_arg_t *a = malloc(sizeof *a);
-    t->guard--;
-    errno = saved;
+    trampoline_arg_t *a = NULL;
+    for (unsigned i = 0; i < TRAMP_SLOTS && !a; i++) {
+        uint32_t idle = 0;
+        if (!__atomic_load_n(&g_tramp[i].busy, __ATOMIC_RELAXED) &&
+            __atomic_compare_exchange_n(&g_tramp[i].busy, &idle, 1, 0, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
+            a = &g_tramp[i];
+    }
+    if (!a) {
+        int saved = errno;
+        t->guard++;
+        a = malloc(sizeof *a);
+        t->guard--;
+        errno = saved;
+    }
     if (!a)
         return NULL;
     a->arg = arg;
@@ -2357,7 +2439,7 @@ RC_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*
     uint64_t ts = now_ns();
     int r = REAL(pthread_create)(th, attr, posix_trampoline, a);
     if (r != 0) {
-        free(a);
+        trampoline_take(a);
         return r;
     }
     emit_at(t, ts, RC_EV_THREAD_CREATE, 0, (uintptr_t)fn, site, tid);
@@ -2379,7 +2461,7 @@ RC_EXPORT int thrd_create(thrd_t *th, thrd_start_t fn, void *arg)
     uint64_t ts = now_ns();
     int r = REAL(thrd_create)(th, c11_trampoline, a);
     if (r != thrd_success) {
-        free(a);
+        trampoline_take(a);
         return r;
     }
     emit_at(t, ts, RC_EV_THREAD_CREATE, 0, (uintptr_t)fn, site, tid);
@@ -3131,6 +3213,149 @@ RC_EXPORT pid_t fork(void)
     return p;
 }
 
+/* _Fork (glibc 2.34) forks without running atfork handlers, so the child
+ * would go on writing its parent's log (the mapping is shared): the child's
+ * half of atfork_child runs here instead. fork() calls glibc's _Fork
+ * internally, not through this symbol. */
+RC_EXPORT pid_t _Fork(void)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = enter();
+    uint64_t ts = now_ns();
+    pid_t p = REAL(_Fork)();
+    if (p == 0)
+        atfork_child();
+    else if (t && p > 0)
+        emit_at(t, ts, RC_EV_FORK, RC_FORK_NO_HANDLERS, 0, site, (uint64_t)p);
+    return p;
+}
+
+/* posix_spawn and posix_spawnp create the child inside glibc (a clone that
+ * execs at once, never through fork): FORK|SPAWN records it in the parent,
+ * and its image, started with the environment given (LD_PRELOAD included
+ * unless the program dropped it), writes its own log. */
+#define RC_SPAWN_WRAPPER(name)                                                                     \
+    RC_EXPORT int name(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,         \
+                       const posix_spawnattr_t *attr, char *const argv[], char *const envp[])      \
+    {                                                                                              \
+        uintptr_t site = RC_SITE();                                                                \
+        load_real();                                                                               \
+        rc_thread_t *t = enter();                                                                  \
+        uint64_t ts = now_ns();                                                                    \
+        pid_t child = 0;                                                                           \
+        int r = REAL(name)(&child, file, fa, attr, argv, envp);                                    \
+        if (r == 0 && pid)                                                                         \
+            *pid = child;                                                                          \
+        if (t && r == 0 && child > 0) {                                                            \
+            int saved = errno;                                                                     \
+            emit_at(t, ts, RC_EV_FORK, RC_FORK_SPAWN, 0, site, (uint64_t)child);                   \
+            errno = saved;                                                                         \
+        }                                                                                          \
+        return r;                                                                                  \
+    }
+RC_SPAWN_WRAPPER(posix_spawn)
+RC_SPAWN_WRAPPER(posix_spawnp)
+
+/*
+ * vfork: the child runs in its parent's memory, on the calling thread's
+ * stack and thread-local state, until it execs or _exits, while the calling
+ * thread is suspended. So the child must record nothing (each record would
+ * land in the parent's chunk under the parent's tid): rc_vfork_enter raises
+ * the calling thread's guard before the vfork system call, the child runs
+ * with it raised (every wrapper passes through, _exit records nothing), and
+ * the parent lowers it when it resumes and records FORK|VFORK with the
+ * child's pid (rc_vfork_parent). An exec'd child's image starts the shim
+ * afresh (LD_PRELOAD is inherited) and writes its own log with ppid = the
+ * parent, so it stays traced.
+ *
+ * A vfork child must not return from the function that called vfork (the
+ * parent's frame would be gone), so the wrapper is written in assembly like
+ * glibc's: the return address lives in a register across the system call.
+ * (glibc 2.36 enables no shadow stack, which would need the adjustments of
+ * its own vfork.)
+ * Elsewhere than x86-64, vfork() forks instead (POSIX allows it; only a
+ * child that breaks vfork's rules could tell).
+ */
+void rc_vfork_enter(void);
+long rc_vfork_parent(long r, uintptr_t site);
+
+void rc_vfork_enter(void)
+{
+    load_real();
+    int saved = errno;
+    rc_thread_t *t = enter();
+    self_.vfork_rec = t != NULL;
+    self_.vfork_ts = now_ns();
+    self_.guard++;
+    errno = saved;
+}
+
+/* In the parent once the child exec'd or exited: R is the system call's
+ * result (the child's pid, or -errno). Returns vfork()'s result and sets
+ * errno on failure. */
+long rc_vfork_parent(long r, uintptr_t site)
+{
+    rc_thread_t *t = &self_;
+    t->guard--;
+    if (r < 0 && r > -4096) {
+        errno = (int)-r;
+        return -1;
+    }
+    if (t->vfork_rec && __atomic_load_n(&g_hdr, __ATOMIC_ACQUIRE)) {
+        int saved = errno;
+        emit_at(t, t->vfork_ts, RC_EV_FORK, RC_FORK_VFORK, 0, site, (uint64_t)r);
+        errno = saved;
+    }
+    return r;
+}
+
+#if defined(__x86_64__)
+__asm__(".text\n"
+        ".globl vfork\n"
+        ".type vfork, @function\n"
+        "vfork:\n"
+        "    .cfi_startproc\n"
+        "    endbr64\n"       /* a valid indirect-branch target (a no-op without CET) */
+        "    subq $8, %rsp\n" /* align the stack for the call */
+        "    .cfi_adjust_cfa_offset 8\n"
+        "    call rc_vfork_enter\n"
+        "    addq $8, %rsp\n"
+        "    .cfi_adjust_cfa_offset -8\n"
+        "    popq %rdi\n" /* the return address, kept in a register */
+        "    .cfi_adjust_cfa_offset -8\n"
+        "    .cfi_register %rip, %rdi\n"
+        "    movl $58, %eax\n" /* __NR_vfork */
+        "    syscall\n"
+        "    pushq %rdi\n"
+        "    .cfi_adjust_cfa_offset 8\n"
+        "    .cfi_rel_offset %rip, 0\n"
+        "    testq %rax, %rax\n"
+        "    jz 1f\n" /* the child: return 0, guard raised */
+        "    movq %rax, %rdi\n"
+        "    movq (%rsp), %rsi\n" /* the call site */
+        "    subq $8, %rsp\n"
+        "    .cfi_adjust_cfa_offset 8\n"
+        "    call rc_vfork_parent\n"
+        "    addq $8, %rsp\n"
+        "    .cfi_adjust_cfa_offset -8\n"
+        "1:  ret\n"
+        "    .cfi_endproc\n"
+        ".size vfork, .-vfork\n");
+#else
+RC_EXPORT pid_t vfork(void)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = enter();
+    uint64_t ts = now_ns();
+    pid_t p = REAL(fork)();
+    if (t && p > 0)
+        emit_at(t, ts, RC_EV_FORK, RC_FORK_VFORK, 0, site, (uint64_t)p);
+    return p;
+}
+#endif
+
 /* In a forked child (only the forking thread survives): leave the parent's log
  * alone, so that nothing is written twice, and arrange for our own log to be
  * opened at the first recorded call (open_forked_log). */
@@ -3147,8 +3372,15 @@ static void atfork_child(void)
     if (old)
         munmap(old, g_map_len);
     __atomic_fetch_add(&g_gen, 1, __ATOMIC_RELAXED);
-    memset(g_tids, 0, sizeof g_tids); /* the parent's other threads do not exist here */
+    /* The parent's other threads do not exist here. */
+    memset(g_tids_small, 0, sizeof g_tids_small);
+    if (g_tids_spilled)
+        memset(g_tids, 0, sizeof g_tids);
+    g_tids_spilled = 0;
     memset(g_parked, 0, sizeof g_parked);
+    /* Arguments the parent's other threads were passing are never taken here. */
+    for (unsigned i = 0; i < TRAMP_SLOTS; i++)
+        __atomic_store_n(&g_tramp[i].busy, 0, __ATOMIC_RELAXED);
     rc_thread_t *t = &self_;
     t->cur = t->end = NULL;
     t->full = 0;
@@ -3166,8 +3398,8 @@ static void on_process_exit(int status, void *unused)
 {
     (void)unused;
     rc_log_header_t *h = __atomic_load_n(&g_hdr, __ATOMIC_ACQUIRE);
-    if (!h)
-        return;
+    if (!h || h->pid != getpid())
+        return; /* a vfork child calling exit(): the log is its parent's */
     rc_thread_t *t = &self_;
     if (!t->guard) {
         if (!t->known)

@@ -351,3 +351,101 @@ ParameterizedTest(mode_case_t *c, shim_e2e, summary_and_trace_report_the_same, .
     free(trace);
     e2e_rmtree(dir);
 }
+
+/* ---- vfork, _Fork, exec ------------------------------------------------------------ */
+
+static size_t count_of(const char *text, const char *what)
+{
+    size_t n = 0;
+    for (const char *p = text; (p = strstr(p, what)) != NULL; p += strlen(what))
+        n++;
+    return n;
+}
+
+/* The line of TEXT that contains WHAT (a copy, caller frees), or NULL. */
+static char *line_with(const char *text, const char *what)
+{
+    const char *p = strstr(text, what);
+    if (!p)
+        return NULL;
+    const char *b = p, *e = strchr(p, '\n');
+    while (b > text && b[-1] != '\n')
+        b--;
+    return rc_xasprintf("%.*s", (int)(e ? e - b : (ptrdiff_t)strlen(b)), b);
+}
+
+ParameterizedTestParameters(shim_e2e, vfork_and_fork_children_keep_their_own_records)
+{
+    static int trace[] = {0, 1};
+    return cr_make_param_array(int, trace, 2);
+}
+
+/* tests/e2e/progs/spawn.c: what a vfork child does before it execs or
+ * _exits is not recorded (and never in its parent's log); an exec'd child
+ * (after vfork, fork or posix_spawn) is traced in a log of its own under
+ * its parent; a _Fork child, which no atfork handler prepares, writes its
+ * own log too; the parent records a FORK for each of the five children. */
+ParameterizedTest(int *trace, shim_e2e, vfork_and_fork_children_keep_their_own_records,
+                  .timeout = 30)
+{
+    char dir[64], *out;
+    e2e_tmpdir(dir, sizeof dir);
+    int rc = e2e_run(&out, "%s run %s --db %s/rc.db -- %s/tests/e2e/spawn", RACECHECK,
+                     *trace ? "--trace" : "", dir, RC_TEST_BINARY_DIR);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "children: 0 3 0 0 0") != NULL, "%s", out);
+    char *parent = line_with(out, "mutex 'parent_lock'");
+    cr_expect(parent && strstr(parent, "): 3 acquisitions,"),
+              "the vfork children's 6 acquisitions are not the parent's:\n%s", out);
+    free(parent);
+    cr_expect_eq(count_of(out, "(forked by "), 4, "three exec'd images and the _Fork child:\n%s",
+                 out);
+    cr_expect_eq(count_of(out, "mutex 'exec_lock' (first locked at"), 3, "%s", out);
+    char *exec_line = line_with(out, "mutex 'exec_lock'");
+    cr_expect(exec_line && strstr(exec_line, "): 4 acquisitions,"), "%s", out);
+    free(exec_line);
+    const char *forked = strstr(out, "mutex 'forked_lock'");
+    const char *child = strstr(out, "(forked by ");
+    cr_expect(forked && child && child < forked && count_of(out, "mutex 'forked_lock'") == 1,
+              "the _Fork child's lock in its own log:\n%s", out);
+    char *forked_line = line_with(out, "mutex 'forked_lock'");
+    cr_expect(forked_line && strstr(forked_line, "): 2 acquisitions,"), "%s", out);
+    free(forked_line);
+    cr_expect_null(strstr(out, "did not exit normally"), "%s", out);
+    free(out);
+    if (*trace) {
+        /* The parent's timeline has a FORK for each child. */
+        e2e_run(&out, "%s report --db %s/rc.db -f trace", RACECHECK, dir);
+        cr_expect_eq(count_of(out, "\"name\":\"fork pid "), 5, "%s", out);
+        free(out);
+    }
+    e2e_rmtree(dir);
+}
+
+/* Under a ThreadSanitizer build the shim also sees the sanitizer's own
+ * background thread and the llvm-symbolizer process it starts to symbolise
+ * its report: the runtime summary shows neither, and keeps the program's
+ * two threads (started through TSan's __tsan_thread_start_func). */
+Test(shim_e2e, tsan_helper_threads_and_symbolizer_are_left_out, .timeout = 120)
+{
+    char dir[64], *out;
+    e2e_tmpdir(dir, sizeof dir);
+    int rc = e2e_run(&out, "'%s' -fsanitize=thread -g -O1 -pthread -o %s/robust-tsan %s",
+                     RC_TEST_CLANG, dir, RC_TEST_SOURCE_DIR "/tests/progs/shim/shim_robust.c");
+    cr_assert_eq(rc, 0, "cannot compile: %s", out);
+    free(out);
+    rc = e2e_run(&out, "%s run --db %s/rc.db -- %s/robust-tsan race", RACECHECK, dir, dir);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "[race.data-race] (tsan") != NULL, "TSan's report, symbolised: %s", out);
+    cr_expect(strstr(out, "run #") != NULL, "%s", out);
+    const char *summary = strstr(out, "run #");
+    if (summary) {
+        cr_expect_null(strstr(summary, "llvm-symbolizer"), "the symbolizer process:\n%s", out);
+        cr_expect_null(strstr(summary, "BackgroundThread"), "the runtime's thread:\n%s", out);
+        cr_expect_eq(count_of(summary, "__tsan_thread_start_func"), 2, "the program's threads:\n%s",
+                     out);
+        cr_expect_eq(count_of(summary, "\n  process "), 1, "one process:\n%s", out);
+    }
+    free(out);
+    e2e_rmtree(dir);
+}

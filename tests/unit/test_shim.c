@@ -2228,3 +2228,181 @@ Test(shim, summary_records_first_nested_acquisitions_and_counts_repeats, .init =
     cr_assert_eq(count(e, RC_EV_EDGE_COUNT, ANY, ANY), 0, "no repeats");
     rc_eventlog_close(log);
 }
+
+Test(shim, reader_merges_runs_out_of_order_within_a_chunk, .init = make_logdir,
+     .fini = remove_logdir, .timeout = 10)
+{
+    /* Chunk 0 holds two runs (its ts goes back once), chunk 1 a third; equal
+     * (ts, tid) keep file order. obj numbers the expected position. */
+    const size_t chunk = RC_LOG_CHUNK_RECORDS;
+    size_t size = RC_LOG_HEADER_SIZE + 2 * chunk * sizeof(rc_event_t);
+    unsigned char *buf = calloc(1, size);
+    rc_log_header_t h = good_header(2, 4);
+    memcpy(buf, &h, sizeof h);
+    rc_event_t *rec = (rc_event_t *)(buf + RC_LOG_HEADER_SIZE);
+    rc_event_t c0[] = {
+        {.ts = 50, .obj = 4, .tid = 0, .op = RC_EV_LOCK_ACQUIRED},
+        {.ts = 60, .obj = 5, .tid = 0, .op = RC_EV_LOCK_RELEASED},
+        {.ts = 10, .obj = 0, .tid = 0, .op = RC_EV_LOCK_ACQUIRED},
+        {.ts = 30, .obj = 3, .tid = 0, .op = RC_EV_LOCK_RELEASED},
+    };
+    rc_event_t c1[] = {
+        {.ts = 10, .obj = 1, .tid = 0, .op = RC_EV_LOCK_ACQUIRED},
+        {.ts = 20, .obj = 2, .tid = 1, .op = RC_EV_LOCK_RELEASED},
+        {.ts = 70, .obj = 6, .tid = 1, .op = RC_EV_THREAD_EXIT},
+    };
+    memcpy(rec, c0, sizeof c0);
+    memcpy(rec + chunk, c1, sizeof c1);
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/runs.log", logdir);
+    write_file(path, buf, size);
+    free(buf);
+    rc_eventlog_t *log = open_log(path);
+    /* One at a time, twice (rewind), then as the array: the same order. */
+    rc_event_t ev;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t k = 0;
+        while (rc_eventlog_next(log, &ev)) {
+            cr_assert_eq(ev.obj, k, "pass %d: position %zu holds event %llu", pass, k,
+                         (unsigned long long)ev.obj);
+            k++;
+        }
+        cr_assert_eq(k, 7);
+        cr_assert_eq(rc_eventlog_next(log, &ev), 0);
+        rc_eventlog_rewind(log);
+    }
+    evs_t e = events_of(log);
+    cr_assert_eq(e.n, 7);
+    for (size_t i = 0; i < e.n; i++)
+        cr_assert_eq(e.v[i].obj, i, "position %zu holds event %llu", i,
+                     (unsigned long long)e.v[i].obj);
+    rc_eventlog_close(log);
+}
+
+/* ---- Packed records (rc_evpack / rc_evunpack) ---------------------------- */
+
+/* N records with every field exercised: extreme values, ts that goes back,
+ * more distinct objects and sites than slots (evictions), repeats. */
+static rc_event_t *packable_events(size_t n)
+{
+    rc_event_t *v = calloc(n, sizeof *v);
+    uint64_t x = 88172645463325252ull, ts = 1000;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;         /* xorshift64 */
+        ts = i % 97 == 5 ? ts - x % 500 : ts + x % 3000; /* now and then back in time */
+        v[i].ts = i == n / 2 ? UINT64_MAX : ts;
+        v[i].op = (uint16_t)(1 + x % RC_EV_OP_MAX);
+        v[i].tid = i % 50 == 0 ? UINT32_MAX : (uint32_t)(x >> 40) % 9;
+        v[i].flags = (uint16_t)(i % 31 == 0 ? 0xffff : (x >> 8) & 0x1f03);
+        v[i].obj = i % 11 == 0 ? UINT64_MAX : 0x5555aa000000ull + 64 * ((x >> 20) % 300);
+        v[i].site = i % 7 == 0 ? 0 : 0x5555bb001000ull + 5 * ((x >> 30) % 40);
+        v[i].arg = i % 13 == 0 ? x : (x >> 50);
+    }
+    return v;
+}
+
+static void assert_same_event(const rc_event_t *got, const rc_event_t *want, size_t i)
+{
+    cr_assert(got->ts == want->ts && got->tid == want->tid && got->op == want->op &&
+                  got->flags == want->flags && got->obj == want->obj && got->site == want->site &&
+                  got->arg == want->arg,
+              "record %zu differs: ts %llu/%llu op %u/%u obj %#llx/%#llx site %#llx/%#llx", i,
+              (unsigned long long)got->ts, (unsigned long long)want->ts, got->op, want->op,
+              (unsigned long long)got->obj, (unsigned long long)want->obj,
+              (unsigned long long)got->site, (unsigned long long)want->site);
+}
+
+Test(evpack, round_trips_every_field_compactly, .timeout = 10)
+{
+    enum { N = 20000 };
+    rc_event_t *v = packable_events(N);
+    rc_evpack_t p = {0};
+    rc_evpack_reset(&p, 900);
+    size_t full_sites = 0;
+    for (size_t i = 0; i < N; i++)
+        full_sites += (size_t)rc_evpack_put(&p, &v[i]);
+    cr_assert_eq(p.n, N);
+    cr_assert_eq(p.ts, v[N - 1].ts);
+    /* 41 distinct sites in 128 slots: a few collisions, far fewer than N. */
+    cr_assert(full_sites >= 41 && full_sites < N / 10, "%zu sites written in full", full_sites);
+    rc_evunpack_t d;
+    rc_evunpack_init(&d, p.buf, p.len, 900);
+    rc_event_t ev;
+    for (size_t i = 0; i < N; i++) {
+        cr_assert_eq(rc_evunpack_next(&d, &ev), 1, "record %zu", i);
+        assert_same_event(&ev, &v[i], i);
+    }
+    cr_assert_eq(rc_evunpack_next(&d, &ev), 0);
+    cr_assert_eq(rc_evunpack_next(&d, &ev), 0);
+
+    /* A typical lock record (small deltas, a few locks and sites) packs to
+     * about 8 bytes. */
+    rc_evpack_reset(&p, 0);
+    for (size_t i = 0; i < N; i++) {
+        rc_event_t e = {.ts = 100 * i,
+                        .tid = (uint32_t)(i % 4),
+                        .op = RC_EV_LOCK_ACQUIRED,
+                        .flags = RC_LOCK_MUTEX,
+                        .obj = 0x5555aa000040ull * (1 + i % 8),
+                        .site = 0x5555bb001234ull + 16 * (i % 3)};
+        rc_evpack_put(&p, &e);
+    }
+    cr_assert(p.len <= 9 * (size_t)N, "%zu bytes for %d lock records", p.len, N);
+    rc_evpack_close(&p);
+    free(v);
+}
+
+Test(evpack, cut_or_corrupt_data_yields_its_complete_records, .timeout = 20)
+{
+    enum { N = 300 };
+    rc_event_t *v = packable_events(N);
+    rc_evpack_t p = {0};
+    rc_evpack_reset(&p, 0);
+    size_t *end = calloc(N, sizeof *end); /* bytes up to the end of record i */
+    for (size_t i = 0; i < N; i++) {
+        rc_evpack_put(&p, &v[i]);
+        end[i] = p.len;
+    }
+    size_t corrupt = 0;
+    for (size_t cut = 0; cut <= p.len; cut++) {
+        /* A copy of exactly cut bytes, so that reading past it is caught by
+         * the address sanitizer or valgrind when they run the tests. */
+        uint8_t *copy = malloc(cut ? cut : 1);
+        memcpy(copy, p.buf, cut);
+        rc_evunpack_t d;
+        rc_evunpack_init(&d, copy, cut, 0);
+        rc_event_t ev;
+        size_t k = 0;
+        int r;
+        while ((r = rc_evunpack_next(&d, &ev)) == 1) {
+            cr_assert_lt(k, N);
+            assert_same_event(&ev, &v[k], k);
+            k++;
+        }
+        /* Every record that ends before the cut, and none past it. */
+        size_t want = 0;
+        while (want < N && end[want] <= cut)
+            want++;
+        cr_assert_eq(k, want, "cut at %zu: %zu records, expected %zu", cut, k, want);
+        cr_assert_eq(r, (k > 0 ? end[k - 1] : 0) == cut ? 0 : RC_EFOREIGN, "cut at %zu", cut);
+        corrupt += r == RC_EFOREIGN;
+        cr_assert_eq(rc_evunpack_next(&d, &ev), 0, "nothing after the end");
+        free(copy);
+    }
+    cr_assert_gt(corrupt, N);
+
+    /* Bytes that are no record: an unknown op, a code naming an empty slot. */
+    uint8_t bad_op[] = {RC_EV_OP_MAX + 1, 0, 0, 0, 0, 0, 0, 0, 0};
+    uint8_t empty_slot[] = {RC_EV_LOCK_ACQUIRED, 0, 0, 0, 5, 0, 0, 0};
+    uint8_t *bad[] = {bad_op, empty_slot};
+    size_t len[] = {sizeof bad_op, sizeof empty_slot};
+    for (size_t i = 0; i < 2; i++) {
+        rc_evunpack_t d;
+        rc_evunpack_init(&d, bad[i], len[i], 0);
+        rc_event_t ev;
+        cr_assert_eq(rc_evunpack_next(&d, &ev), RC_EFOREIGN, "case %zu", i);
+    }
+    free(end);
+    rc_evpack_close(&p);
+    free(v);
+}

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../../runtime-shim/eventlog.h" /* the log layout, to write logs by hand */
 #include "lockgraph.h"
 #include "report.h"
 
@@ -487,4 +488,159 @@ Test(lockgraph, long_cycle_is_found_once)
     cr_assert_eq(n, 1);
     cr_assert_eq(c[0].n, N);
     rc_lg_cycles_free(c, n);
+}
+
+/* ---- Traces of run --trace: packed chunks of events ---------------------- */
+
+/* A shim log of two threads, written by hand (eventlog.h's layout: header,
+ * then chunks of chunk_records records), cut inside the 10th record: 9
+ * complete records, the last chunk torn. Returns the log's path (static). */
+static const char *cut_trace_log(void)
+{
+    static char path[160];
+    snprintf(path, sizeof path, "%s/rc-4321.log", tmpdir);
+    enum { CHUNK = 4 };
+    const uint64_t A = 0x7f0000001000, B = 0x7f0000002000, S1 = 0x401000, S2 = 0x401010,
+                   S3 = 0x402000, S4 = 0x402020;
+    rc_event_t ev[3 * CHUNK] = {
+        /* chunk 0: the main thread */
+        {.ts = 100, .tid = 0, .op = RC_EV_THREAD_START, .flags = RC_START_MAIN},
+        {.ts = 110, .tid = 0, .op = RC_EV_LOCK_ACQUIRED, .obj = A, .site = S1, .flags = 1},
+        {.ts = 120, .tid = 0, .op = RC_EV_LOCK_RELEASED, .obj = A, .site = S2, .flags = 1},
+        {.ts = 130, .tid = 0, .op = RC_EV_THREAD_CREATE, .obj = 0x401800, .site = S2, .arg = 1},
+        /* chunk 1: thread 1 */
+        {.ts = 140, .tid = 1, .op = RC_EV_THREAD_START, .obj = 0x401800},
+        {.ts = 150, .tid = 1, .op = RC_EV_LOCK_ACQUIRED, .obj = B, .site = S3, .flags = 1},
+        {.ts = 160, .tid = 1, .op = RC_EV_LOCK_RELEASED, .obj = B, .site = S4, .flags = 1},
+        {.ts = 170, .tid = 1, .op = RC_EV_THREAD_EXIT},
+        /* chunk 2: the main thread again, cut in its second record */
+        {.ts = 180, .tid = 0, .op = RC_EV_THREAD_JOIN, .obj = 1, .site = S2, .arg = 1},
+        {.ts = 190, .tid = 0, .op = RC_EV_LOCK_ACQUIRED, .obj = A, .site = S1, .flags = 1},
+    };
+    rc_log_header_t h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, RC_LOG_MAGIC, sizeof h.magic);
+    h.version = RC_LOG_VERSION;
+    h.record_size = sizeof(rc_event_t);
+    h.chunk_records = CHUNK;
+    h.pid = 4321;
+    h.ppid = 1;
+    h.next_chunk = 3;
+    h.chunk_capacity = 8;
+    strcpy(h.exe, "/bin/traced");
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    char pad[RC_LOG_HEADER_SIZE] = {0};
+    memcpy(pad, &h, sizeof h);
+    cr_assert_eq(fwrite(pad, sizeof pad, 1, f), 1);
+    cr_assert_eq(fwrite(ev, sizeof ev[0], 9, f), 9);
+    cr_assert_eq(fwrite(&ev[9], sizeof ev[0] / 2, 1, f), 1); /* half of record 10 */
+    fclose(f);
+    return path;
+}
+
+/* Renders run RUN as a Chrome trace; caller frees. */
+static char *render_trace(rc_store_t *st, int64_t run)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    rc_report_opts_t opts = {.format = RC_FORMAT_TRACE, .out = out, .run_id = run};
+    size_t n;
+    rc_error_t err;
+    cr_assert_eq(rc_report_render(st, &opts, &n, &err), RC_OK, "%s", err.msg);
+    fclose(out);
+    return text;
+}
+
+static size_t occurrences(const char *text, const char *what)
+{
+    size_t n = 0;
+    for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
+        n++;
+    return n;
+}
+
+static int64_t scalar(rc_store_t *st, const char *sql)
+{
+    (void)st;
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+    sqlite3_stmt *s;
+    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return v;
+}
+
+Test(store, trace_of_a_cut_log_keeps_every_complete_event, .timeout = 20)
+{
+    rc_store_t *st;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    rc_store_keep_events(st, 1);
+    int64_t run;
+    cr_assert_eq(rc_store_run_begin(st, RC_RUN_SHIM, "traced", "/tmp", &run, &err), RC_OK);
+    rc_ingest_stats_t stats = {0};
+    cr_assert_eq(rc_store_ingest_shim_log(st, run, cut_trace_log(), &stats, &err), RC_OK, "%s",
+                 err.msg);
+    cr_assert_eq(rc_store_run_end(st, run, 0, &err), RC_OK);
+    cr_assert_eq(stats.events, 9);
+    cr_assert_eq(stats.torn, 1);
+    /* One chunk of the 9 events, much smaller than the log's records; each
+     * distinct call site once. */
+    cr_assert_eq(scalar(st, "SELECT count(*) FROM trace_chunks"), 1);
+    cr_assert_eq(scalar(st, "SELECT sum(nevents) FROM trace_chunks"), 9);
+    cr_assert_eq(scalar(st, "SELECT first_ts FROM trace_chunks"), 100);
+    cr_assert_eq(scalar(st, "SELECT last_ts FROM trace_chunks"), 180);
+    cr_assert_lt(scalar(st, "SELECT length(data) FROM trace_chunks"), 9 * 40 / 2);
+    cr_assert_eq(scalar(st, "SELECT count(*) FROM trace_sites"), 4);
+    cr_assert_eq(scalar(st, "SELECT count(*) FROM trace_events"), 0);
+    /* The timeline reads them back: both holds open and close, thread 1
+     * lives from 140 to 170 ns, the join is there. */
+    char *t = render_trace(st, run);
+    cr_expect_eq(occurrences(t, "\"name\":\"hold "), 4, "%s", t);
+    cr_expect_eq(occurrences(t, "\"ph\":\"b\""), 2, "%s", t);
+    cr_expect_eq(occurrences(t, "\"ph\":\"e\""), 2, "%s", t);
+    cr_expect(strstr(t, "\"name\":\"join T1\"") != NULL, "%s", t);
+    cr_expect(strstr(t, "\"dur\":0.03") != NULL, "thread 1's life: %s", t);
+    cr_expect(strstr(t, "\"ts\":0.080") != NULL, "the join at 180 ns: %s", t);
+    free(t);
+    rc_store_close(st);
+}
+
+Test(store, trace_rows_of_schema_5_stores_still_render, .timeout = 20)
+{
+    /* Stores written before trace_chunks kept one trace_events row per
+     * event; a process without chunks is drawn from those rows. */
+    rc_store_t *st;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    int64_t run;
+    cr_assert_eq(rc_store_run_begin(st, RC_RUN_SHIM, "traced", "/tmp", &run, &err), RC_OK);
+    cr_assert_eq(rc_store_ingest_shim_log(st, run, cut_trace_log(), NULL, &err), RC_OK, "%s",
+                 err.msg);
+    cr_assert_eq(rc_store_run_end(st, run, 0, &err), RC_OK);
+    cr_assert_eq(scalar(st, "SELECT count(*) FROM trace_chunks"), 0);
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db,
+                              "INSERT INTO trace_events(process_id, seq, ts, tid, op, lock_id, obj,"
+                              " arg, flags) SELECT p.id, 0, 110, 0, 7, l.id, l.addr, 0, 1"
+                              " FROM processes p JOIN locks l ON l.process_id = p.id"
+                              " WHERE l.addr = 0x7f0000001000;"
+                              "INSERT INTO trace_events(process_id, seq, ts, tid, op, lock_id, obj,"
+                              " arg, flags) SELECT p.id, 1, 150, 0, 9, l.id, l.addr, 0, 1"
+                              " FROM processes p JOIN locks l ON l.process_id = p.id"
+                              " WHERE l.addr = 0x7f0000001000;",
+                              NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    char *t = render_trace(st, run);
+    cr_expect_eq(occurrences(t, "\"name\":\"hold "), 2, "%s", t);
+    cr_expect(strstr(t, "\"ts\":0.040") != NULL, "the release at 150 ns: %s", t);
+    free(t);
+    rc_store_close(st);
 }
