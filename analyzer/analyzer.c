@@ -11,16 +11,22 @@
  * Passes: a TU that calls a locking helper defined in another TU is parsed
  * again once every TU's lock summaries are known (summaries.c), and again while
  * that changes the summaries (helpers of helpers; MAX_SUMMARY_ROUNDS at most);
- * the other TUs are parsed once.
+ * the other TUs are parsed once. A job with saved facts (opts.saved) of the
+ * same key whose files hash as they did is decoded instead of parsed; saved
+ * facts take part in the passes like parsed ones (each TU's facts record the
+ * digest of the summaries they were walked with, rc_imports_digest).
  */
 #include "internal.h"
 #include "rules/rules.h"
 
 #include <clang-c/Index.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int rc_analyzer_new(const rc_analyzer_opts_t *opts, rc_analyzer_t **out, rc_error_t *err)
 {
@@ -37,17 +43,129 @@ int rc_analyzer_new(const rc_analyzer_opts_t *opts, rc_analyzer_t **out, rc_erro
     an->jobs = opts->jobs > 0 ? opts->jobs : 1;
     an->progress = opts->progress;
     an->progress_ud = opts->progress_ud;
+    an->saved = opts->saved;
+    an->nsaved = opts->nsaved;
+    an->trust_saved = opts->trust_saved;
+    /* Facts depend on the analyzer that made them: a rebuilt racecheck has
+     * another size, time or inode. */
+    struct stat sb;
+    an->binary_id = RC_FNV_OFFSET;
+    if (stat("/proc/self/exe", &sb) == 0) {
+        uint64_t id[3] = {(uint64_t)sb.st_size, (uint64_t)sb.st_mtime, (uint64_t)sb.st_ino};
+        an->binary_id = rc_fnv1a(an->binary_id, id, sizeof id);
+    }
     *out = an;
     return RC_OK;
+}
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+    return rc_fnv1a(h, s ? s : "", s ? strlen(s) + 1 : 0);
+}
+
+/* The job's key: what, besides the files it reads, its facts depend on. */
+static char *job_key(const rc_analyzer_t *an, const rc_tu_job_t *job)
+{
+    uint64_t h = rc_fnv1a(RC_FNV_OFFSET, &an->binary_id, sizeof an->binary_id);
+    h = rc_fnv1a(h, &an->models.digest, sizeof an->models.digest);
+    h = hash_str(hash_str(h, job->file), job->directory);
+    for (int i = 0; i < job->argc; i++)
+        h = hash_str(h, job->argv[i]);
+    return rc_xasprintf("%016" PRIx64, h);
+}
+
+/* 1 when every "<hash> <path>" line of deps still hashes the same. */
+static int deps_unchanged(const char *deps)
+{
+    const char *p = deps;
+    while (p && *p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (n < 18 || p[16] != ' ')
+            return 0;
+        char *path = rc_xasprintf("%.*s", (int)(n - 17), p + 17);
+        uint64_t want = strtoull(p, NULL, 16), have = 0;
+        int same = rc_hash_file(path, &have) == 0 && have == want;
+        free(path);
+        if (!same)
+            return 0;
+        p = nl ? nl + 1 : p + n;
+    }
+    return deps != NULL;
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static int same_job(const rc_tu_job_t *a, const rc_tu_job_t *b)
+{
+    if (!same_str(a->file, b->file) || !same_str(a->directory, b->directory) || a->argc != b->argc)
+        return 0;
+    for (int i = 0; i < a->argc; i++)
+        if (!same_str(a->argv[i], b->argv[i]))
+            return 0;
+    return 1;
+}
+
+/* The saved entry for a job, or NULL: same file and key; trusted, the same job
+ * (facts made elsewhere, by another racecheck build or with other models). */
+static const rc_tu_saved_t *saved_for(const rc_analyzer_t *an, const rc_tu_job_t *job)
+{
+    if (!an->nsaved || !job->file)
+        return NULL;
+    char *key = job_key(an, job);
+    const rc_tu_saved_t *hit = NULL;
+    for (size_t i = 0; i < an->nsaved && !hit; i++) {
+        const rc_tu_saved_t *sv = &an->saved[i];
+        if (!same_str(sv->job.file, job->file))
+            continue;
+        if (an->trust_saved ? same_job(&sv->job, job) : same_str(sv->key, key))
+            hit = sv;
+    }
+    free(key);
+    return hit;
+}
+
+size_t rc_analyzer_ntus(const rc_analyzer_t *an)
+{
+    return an ? an->ntus : 0;
+}
+
+void rc_analyzer_save(const rc_analyzer_t *an, size_t i, rc_tu_saved_t *out)
+{
+    memset(out, 0, sizeof *out);
+    const rc_tu_facts_t *tf = &an->tus[i];
+    rc_tu_job_copy(&an->tu_jobs[i], &out->job);
+    out->key = job_key(an, &an->tu_jobs[i]);
+    rc_strbuf_t b;
+    rc_strbuf_init(&b);
+    for (size_t d = 0; d < tf->ndeps; d++) {
+        uint64_t h = 0;
+        if (rc_hash_file(tf->deps[d], &h) != 0)
+            h = 0; /* gone: never equal to a real hash again, in practice */
+        rc_strbuf_appendf(&b, "%016" PRIx64 " %s\n", h, tf->deps[d]);
+    }
+    out->deps = rc_strbuf_take(&b);
+    rc_facts_encode(tf, &out->facts, &out->len);
+}
+
+void rc_analyzer_stats(const rc_analyzer_t *an, rc_scan_stats_t *out)
+{
+    *out = an->stats;
 }
 
 void rc_analyzer_free(rc_analyzer_t *an)
 {
     if (!an)
         return;
-    for (size_t i = 0; i < an->ntus; i++)
+    for (size_t i = 0; i < an->ntus; i++) {
         rc_tu_facts_close(&an->tus[i]);
+        rc_tu_job_close(&an->tu_jobs[i]);
+    }
     free(an->tus);
+    free(an->tu_jobs);
     rc_models_close(&an->models);
     free(an);
 }
@@ -70,10 +188,20 @@ typedef struct scan {
     const rc_imports_t *imports;
     rc_tu_status_t *status;
     rc_tu_facts_t *facts;
-    int report; /* call the progress callback */
+    const rc_tu_saved_t **saved; /* per job: saved facts to try first, or NULL */
+    uint8_t *reused;             /* per job: set when the saved facts were used */
+    int report;                  /* call the progress callback */
     pthread_mutex_t mu;
     size_t next, done;
 } scan_t;
+
+/* Decodes saved facts when they still hold (files unchanged, or trusted). */
+static int reuse(const rc_analyzer_t *an, const rc_tu_saved_t *sv, rc_tu_facts_t *facts)
+{
+    if (!an->trust_saved && !deps_unchanged(sv->deps))
+        return 0;
+    return rc_facts_decode(sv->facts, sv->len, facts) == RC_OK;
+}
 
 static void *scan_worker(void *arg)
 {
@@ -88,8 +216,13 @@ static void *scan_worker(void *arg)
         if (k >= s->ntodo)
             break;
         size_t i = s->todo[k];
-        rc_frontend_run(idx, &s->an->models, s->imports, &s->jobs->v[i], &s->facts[i],
-                        &s->status[i]);
+        if (s->saved && s->saved[i] && reuse(s->an, s->saved[i], &s->facts[i])) {
+            s->status[i].ok = 1;
+            s->reused[i] = 1;
+        } else if (rc_frontend_run(idx, &s->an->models, s->imports, &s->jobs->v[i], &s->facts[i],
+                                   &s->status[i]) == RC_OK) {
+            s->facts[i].imports_digest = rc_imports_digest(s->imports, &s->facts[i]);
+        }
         pthread_mutex_lock(&s->mu);
         s->done++;
         if (s->report && s->an->progress)
@@ -142,20 +275,26 @@ int rc_analyzer_scan(rc_analyzer_t *an, const rc_tu_jobs_t *jobs, rc_tu_status_t
     scan_t s = {
         .an = an, .jobs = jobs, .todo = todo, .ntodo = jobs->n, .status = status, .report = 1};
     s.facts = rc_xcalloc(jobs->n, sizeof *s.facts);
+    s.saved = rc_xcalloc(jobs->n, sizeof *s.saved);
+    s.reused = rc_xcalloc(jobs->n, 1);
+    for (size_t i = 0; i < jobs->n; i++)
+        s.saved[i] = saved_for(an, &jobs->v[i]);
     run_workers(&s);
+    for (size_t i = 0; i < jobs->n; i++) {
+        an->stats.reused += s.reused[i];
+        an->stats.parsed += !s.reused[i];
+    }
 
     /* Helpers calling helpers of a third TU change summaries again: repeat while
      * the table changes (a few rounds at most). */
-    rc_imports_t im = {0}, prev = {0};
+    rc_imports_t im = {0};
     rc_imports_add(&im, an->tus, an->ntus);
     rc_imports_add(&im, s.facts, jobs->n); /* failed TUs have no functions */
     for (int round = 0; round < MAX_SUMMARY_ROUNDS; round++) {
-        /* First round: every TU using another TU's summary; later rounds: those
-         * whose summaries changed since they were last walked. */
+        /* The TUs whose facts were walked with other summaries than the table's. */
         size_t nredo = 0;
         for (size_t i = 0; i < jobs->n; i++)
-            if (status[i].ok && (round == 0 ? rc_imports_needed(&im, &s.facts[i])
-                                            : rc_imports_changed_for(&prev, &im, &s.facts[i])))
+            if (status[i].ok && rc_imports_digest(&im, &s.facts[i]) != s.facts[i].imports_digest)
                 todo[nredo++] = i;
         if (!nredo)
             break;
@@ -175,21 +314,26 @@ int rc_analyzer_scan(rc_analyzer_t *an, const rc_tu_jobs_t *jobs, rc_tu_status_t
                 rc_tu_facts_close(&s.facts[i]);
                 s.facts[i] = again[i];
             } else {
+                /* Saved facts whose source no longer parses (or is elsewhere):
+                 * keep them, and count them, once. */
+                if (s.reused[i] == 1)
+                    an->stats.stale++;
+                s.reused[i] = 2;
+                s.facts[i].imports_digest = rc_imports_digest(&im, &s.facts[i]);
                 rc_tu_facts_close(&again[i]);
             }
             rc_tu_status_close(&st2[i]);
         }
         free(again);
         free(st2);
-        rc_imports_close(&prev);
-        prev = im;
-        memset(&im, 0, sizeof im);
+        rc_imports_close(&im);
         rc_imports_add(&im, an->tus, an->ntus);
         rc_imports_add(&im, s.facts, jobs->n);
     }
-    rc_imports_close(&prev);
     rc_imports_close(&im);
     free(todo);
+    free(s.saved);
+    free(s.reused);
 
     for (size_t i = 0; i < jobs->n; i++) {
         if (!status[i].ok)
@@ -197,7 +341,9 @@ int rc_analyzer_scan(rc_analyzer_t *an, const rc_tu_jobs_t *jobs, rc_tu_status_t
         if (an->ntus == an->captus) {
             an->captus = an->captus ? an->captus * 2 : 16;
             an->tus = rc_xrealloc(an->tus, an->captus * sizeof *an->tus);
+            an->tu_jobs = rc_xrealloc(an->tu_jobs, an->captus * sizeof *an->tu_jobs);
         }
+        rc_tu_job_copy(&jobs->v[i], &an->tu_jobs[an->ntus]);
         an->tus[an->ntus++] = s.facts[i];
     }
     free(s.facts);

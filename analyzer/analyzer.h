@@ -17,15 +17,6 @@
 
 #include "common.h"
 
-/* One translation unit to analyse: the source file and the full compiler argv
- * (argv[0] is the compiler; the file itself may or may not appear in it). */
-typedef struct rc_tu_job {
-    char *file;      /* absolute path */
-    char *directory; /* working directory of the compile (relative paths resolve here) */
-    char **argv;
-    int argc;
-} rc_tu_job_t;
-
 typedef struct rc_tu_jobs {
     rc_tu_job_t *v;
     size_t n, cap;
@@ -44,6 +35,14 @@ void rc_tu_jobs_close(rc_tu_jobs_t *jobs);
 
 typedef void (*rc_progress_fn)(void *ud, size_t done, size_t total, const char *file);
 
+/* What the scans of an analyzer did, summed over rc_analyzer_scan calls. */
+typedef struct rc_scan_stats {
+    size_t parsed; /* TUs parsed (first passes) */
+    size_t reused; /* TUs whose saved facts were reused */
+    size_t stale;  /* reused facts that needed a new walk (a helper of another TU changed)
+                      but could not be parsed again: kept as they were */
+} rc_scan_stats_t;
+
 typedef struct rc_analyzer_opts {
     const char *rules_dir;   /* directory holding api/ *.json; required */
     int jobs;                /* worker threads for rc_analyzer_scan; <= 0 means 1 */
@@ -55,6 +54,14 @@ typedef struct rc_analyzer_opts {
      * all files is an error. May be NULL when nextra_models is 0. */
     const char *const *extra_models;
     size_t nextra_models;
+    /* Facts saved by earlier scans (borrowed; must outlive the analyzer). A job
+     * with a saved entry of the same file and key whose files still hash the same
+     * is not parsed. With trust_saved, an entry made for the same job is used
+     * without checking its key or files (linking what other machines scanned,
+     * perhaps with another racecheck build, whose sources may be absent here). */
+    const rc_tu_saved_t *saved;
+    size_t nsaved;
+    int trust_saved;
 } rc_analyzer_opts_t;
 
 typedef struct rc_analyzer rc_analyzer_t;
@@ -83,6 +90,13 @@ void rc_tu_status_close(rc_tu_status_t *st);
  * time once every helper is summarised; progress reports the first pass. */
 int rc_analyzer_scan(rc_analyzer_t *an, const rc_tu_jobs_t *jobs, rc_tu_status_t *status,
                      rc_error_t *err);
+
+/* The number of TUs held (scanned without errors), and the saved form of TU i
+ * (i < rc_analyzer_ntus; *out is filled and owned by the caller). Saving hashes
+ * the files the TU read, as they are now. */
+size_t rc_analyzer_ntus(const rc_analyzer_t *an);
+void rc_analyzer_save(const rc_analyzer_t *an, size_t i, rc_tu_saved_t *out);
+void rc_analyzer_stats(const rc_analyzer_t *an, rc_scan_stats_t *out);
 
 /* Runs the whole-program rules over the facts of all TUs scanned so far and
  * appends findings (source RC_SRC_STATIC) to out in report order (rc_findings_sort).

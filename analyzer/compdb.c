@@ -125,13 +125,8 @@ void rc_tu_jobs_add_file(rc_tu_jobs_t *jobs, const char *file, const char *const
 
 void rc_tu_jobs_close(rc_tu_jobs_t *jobs)
 {
-    for (size_t i = 0; i < jobs->n; i++) {
-        free(jobs->v[i].file);
-        free(jobs->v[i].directory);
-        for (int a = 0; a < jobs->v[i].argc; a++)
-            free(jobs->v[i].argv[a]);
-        free(jobs->v[i].argv);
-    }
+    for (size_t i = 0; i < jobs->n; i++)
+        rc_tu_job_close(&jobs->v[i]);
     free(jobs->v);
     memset(jobs, 0, sizeof *jobs);
 }

@@ -24,6 +24,12 @@
  *              no body in the program), flagged when async-signal-safe
  *   sighands   signal handlers installed (signal_install models): the handler
  *              argument, or functions stored in the struct `&sa` points to
+ *   pcalls     process-model calls: forks and waits, execs, shared mappings (with
+ *              the variable the result is stored in), sync-object inits and
+ *              process-shared attribute settings (rules proc.*)
+ *   children   extents only a fork's child runs: the branch of `if (pid == 0)`,
+ *              `if (pid > 0)`, `case 0:` of `switch (pid)`, the rest of the block
+ *              after `if (pid != 0) return ...;`
  * and, at each of them, the *must-hold lockset*: the locks held on every path
  * from the function's entry to that point.
  *
@@ -52,6 +58,11 @@
  * changed summaries until stable (walk_tu); then the facts pass. Summaries of
  * functions defined in other TUs come from rc_imports_t on a second scan
  * (summaries.c); every summary is exported in the facts for that purpose.
+ *
+ * Shared memory: a local pointer assigned a shared mapping (mmap with MAP_SHARED,
+ * shmat, or a function of the TU returning one) names its pointee like a global
+ * pointer does ("*<USR>" keys), so accesses through it and through the
+ * parameters it is passed to are recorded.
  *
  * Locks are named by their expression: a global's USR for `&m`, the field's USR
  * for `&s->lock` (all instances of a struct's lock are one class), "X[3]" / "X[]"
@@ -309,12 +320,37 @@ static int type_is_array(CXType t)
            c.kind == CXType_VariableArray || c.kind == CXType_DependentSizedArray;
 }
 
-static unsigned type_flags(CXType t)
+/* 1 when t, or a typedef it is spelled with (following the chain: sig_atomic_t
+ * -> __sig_atomic_t -> int), is listed in the models' async_signal_safe_types. */
+static int signal_safe_type(const rc_models_t *m, CXType t)
+{
+    for (int guard = 0; guard < 16; guard++) {
+        if (t.kind == CXType_Elaborated)
+            t = clang_Type_getNamedType(t);
+        if (t.kind != CXType_Typedef)
+            return 0;
+        char *name = take(clang_getTypedefName(t));
+        int safe = rc_models_signal_safe_type(m, name);
+        free(name);
+        if (safe)
+            return 1;
+        t = clang_getTypedefDeclUnderlyingType(clang_getTypeDeclaration(t));
+    }
+    return 0;
+}
+
+static unsigned type_flags(const rc_models_t *m, CXType t)
 {
     unsigned f = 0;
     CXType c = clang_getCanonicalType(t);
-    if (c.kind == CXType_Atomic)
+    if (c.kind == CXType_Atomic) {
         f |= RC_LOC_ATOMIC;
+        long long size = clang_Type_getSizeOf(c);
+        if (size == 1 || size == 2 || size == 4 || size == 8)
+            f |= RC_LOC_LOCKFREE;
+    }
+    if (signal_safe_type(m, t))
+        f |= RC_LOC_SIG_ATOMIC;
     if (clang_isConstQualifiedType(c) || clang_isConstQualifiedType(t))
         f |= RC_LOC_CONST;
     if (clang_isVolatileQualifiedType(c) || clang_isVolatileQualifiedType(t))
@@ -412,12 +448,20 @@ typedef struct walker {
     const char *watch_key; /* assignment target whose read in the RHS makes it an RMW */
     int watch_hit;
     uint32_t unknown_lock;
-    unsigned depth; /* eval_expr nesting (see RC_MAX_EXPR_DEPTH) */
+    unsigned depth;         /* eval_expr nesting (see RC_MAX_EXPR_DEPTH) */
+    rc_strtab_t shm_locals; /* locals holding memory shared between processes (USRs) */
+    uint8_t *ret_shm;       /* per summary index: the function returns such memory */
+    uint8_t *ret_fork;      /* per summary index: the function returns a fork's result */
+    uint32_t cur_index;     /* summary index of the function being walked */
+    /* Inside the child branch of a fork made in a loop: the branch's extent and
+     * the fork's innermost loop (all 0 elsewhere), for per-child slots. */
+    unsigned child_lb, child_le, slot_lb, slot_le;
 } walker_t;
 
 static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st);
 static void eval_expr(walker_t *w, CXCursor e, rc_lset_t *st);
 static void eval_children(walker_t *w, CXCursor e, rc_lset_t *st);
+static int shm_local(walker_t *w, CXCursor d);
 
 static rc_pos_t pos_of(walker_t *w, CXCursor c)
 {
@@ -670,10 +714,17 @@ static uint32_t lock_of(walker_t *w, CXCursor arg)
         char *name = take(clang_getCursorSpelling(d));
         if (k == CXCursor_DeclRefExpr && is_var(d) && !is_global_var(d)) {
             const alias_t *a = deref ? find_alias(w, usr, 0, NULL) : NULL;
-            if (a)
+            if (a) {
                 id = a->lock;
-            else if (deref && clang_getCursorKind(d) == CXCursor_ParmDecl)
+            } else if (deref && clang_getCursorKind(d) == CXCursor_ParmDecl) {
                 id = param_lock(w, d);
+            } else if (deref && shm_local(w, d)) {
+                /* `pthread_mutex_t *m = mmap(..MAP_SHARED..)`: the mapping is the lock. */
+                char *fid = rc_xasprintf("*%s", usr), *fname = rc_xasprintf("*%s", name);
+                id = intern_lock(w, fid, fname);
+                free(fid);
+                free(fname);
+            }
         } else if (*usr) {
             char *disp = name;
             if (k == CXCursor_MemberRefExpr) {
@@ -884,6 +935,7 @@ static void record_access(walker_t *w, lval_t *lv, rc_acc_kind_t kind, CXCursor 
 }
 
 static char *call_arg_key(walker_t *w, CXCursor arg);
+static int fork_slot(walker_t *w, CXCursor idx);
 static char *handle_key(const tree_t *t, CXCursor e);
 
 /* Records a call; kk holds the call's children (callee, then arguments). */
@@ -1011,6 +1063,7 @@ static char *handle_key(const tree_t *t, CXCursor e)
  * the link step resolves it for start routines (program.c). */
 static void param_object(walker_t *w, int pi, CXCursor base, lval_t *lv)
 {
+    lv->flags = 0; /* the members and elements on top add their own */
     rc_strbuf_init(&lv->key);
     rc_strbuf_init(&lv->name);
     char *fusr = take(clang_getCursorUSR(w->cur_fn));
@@ -1021,7 +1074,8 @@ static void param_object(walker_t *w, int pi, CXCursor base, lval_t *lv)
     free(bt);
 }
 
-/* When e (a pointer expression) is a global pointer variable, starts lv as the
+/* When e (a pointer expression) is a global pointer variable, or a local one
+ * holding memory shared between processes (w->shm_locals), starts lv as the
  * object it points to: key "*<USR>" + RC_KEY_SEP, name as written. */
 static int global_pointee(walker_t *w, CXCursor e, lval_t *lv)
 {
@@ -1029,10 +1083,11 @@ static int global_pointee(walker_t *w, CXCursor e, lval_t *lv)
     if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
         return 0;
     CXCursor d = clang_getCursorReferenced(e);
-    if (!is_global_var(d) || clang_getCursorTLSKind(d) != CXTLS_None)
+    if ((!is_global_var(d) || clang_getCursorTLSKind(d) != CXTLS_None) && !shm_local(w, d))
         return 0;
     char *usr = take(clang_getCursorUSR(d));
     char *name = take(clang_getCursorSpelling(d));
+    lv->flags = 0; /* the members and elements on top add their own */
     rc_strbuf_init(&lv->key);
     rc_strbuf_init(&lv->name);
     rc_strbuf_appendf(&lv->key, "*%s%c", usr, RC_KEY_SEP);
@@ -1077,7 +1132,8 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
         rc_strbuf_append(&lv->name, name);
         free(usr);
         free(name);
-        lv->flags = type_flags(clang_getCursorType(e)) | type_flags(clang_getCursorType(d));
+        lv->flags = type_flags(w->models, clang_getCursorType(e)) |
+                    type_flags(w->models, clang_getCursorType(d));
         if (clang_getCursorTLSKind(d) != CXTLS_None)
             lv->flags |= RC_LOC_TLS;
         return 1;
@@ -1097,7 +1153,7 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
                     rc_strbuf_appendf(&lv->key, ".%s", field);
                     rc_strbuf_appendf(&lv->name, "->%s", field);
                     free(field);
-                    lv->flags = type_flags(clang_getCursorType(e));
+                    lv->flags = type_flags(w->models, clang_getCursorType(e));
                     ok = 1;
                 } else if (pi >= 0) {
                     /* s->f where s is (derived from) parameter pi */
@@ -1106,7 +1162,7 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
                     rc_strbuf_appendf(&lv->key, ".%s", field);
                     rc_strbuf_appendf(&lv->name, "->%s", field);
                     free(field);
-                    lv->flags = type_flags(clang_getCursorType(e));
+                    lv->flags = type_flags(w->models, clang_getCursorType(e));
                     ok = 1;
                 }
             } else if (lvalue(w, base, st, lv)) {
@@ -1114,7 +1170,8 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
                 rc_strbuf_appendf(&lv->key, ".%s", field);
                 rc_strbuf_appendf(&lv->name, ".%s", field);
                 free(field);
-                lv->flags = (lv->flags & RC_LOC_TLS) | type_flags(clang_getCursorType(e));
+                lv->flags =
+                    (lv->flags & RC_LOC_TLS) | type_flags(w->models, clang_getCursorType(e));
                 ok = 1;
             }
         }
@@ -1143,6 +1200,8 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
                 int pi = param_derived(w, idx);
                 if (pi >= 0)
                     rc_strbuf_appendf(&lv->key, "[p%d]", pi); /* slot chosen by the parameter */
+                else if (fork_slot(w, idx))
+                    rc_strbuf_append(&lv->key, "[#]"); /* each forked child's own slot */
                 else if (is_int_const(idx, &v))
                     rc_strbuf_appendf(&lv->key, "[%lld]", v);
                 else
@@ -1150,7 +1209,8 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
                 char *it = text_of(w, idx);
                 rc_strbuf_appendf(&lv->name, "[%s]", it ? it : "...");
                 free(it);
-                lv->flags = (lv->flags & RC_LOC_TLS) | type_flags(clang_getCursorType(e));
+                lv->flags =
+                    (lv->flags & RC_LOC_TLS) | type_flags(w->models, clang_getCursorType(e));
                 ok = 1;
             } else {
                 eval_expr(w, idx, st);
@@ -1172,7 +1232,7 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
                 char *t = text_of(w, e);
                 rc_strbuf_append(&lv->name, t ? t : "*(argument)");
                 free(t);
-                lv->flags = type_flags(clang_getCursorType(e));
+                lv->flags = type_flags(w->models, clang_getCursorType(e));
                 return 1;
             }
             return 0;
@@ -1552,11 +1612,515 @@ static void record_exit(walker_t *w, CXCursor at, int fallthrough, const rc_lset
     x->held = recorded(w, st);
 }
 
+/* ---- processes ------------------------------------------------------------------- */
+
+/* Whether a call of the shared_map model api (children kk: callee, arguments) maps
+ * memory shared between processes: 1 yes, 0 no, -1 when the flags are not a
+ * constant. *anon receives whether the mapping is anonymous. */
+static int map_shared(const rc_api_fn_t *api, const kids_t *kk, int *anon)
+{
+    *anon = 0;
+    if (api->flags_arg < 0)
+        return 1; /* shmat: always shared, never anonymous */
+    long long v;
+    if ((unsigned)api->flags_arg + 1 >= kk->n || !is_int_const(kk->v[1 + api->flags_arg], &v))
+        return -1;
+    *anon = (v & api->anon_mask) != 0;
+    return (v & api->shared_mask) != 0;
+}
+
+/* Nonzero when e (casts stripped) is a call that returns memory shared between
+ * processes: a shared_map model call with shared flags, or a call of a function of
+ * this TU that returns one (w->ret_shm, from the summary pass). Bit 0: shared;
+ * bit 1: not anonymous (backed by a file or object). */
+static int shm_source(walker_t *w, CXCursor e)
+{
+    e = strip(&w->tree, e, 1);
+    if (clang_getCursorKind(e) != CXCursor_CallExpr)
+        return 0;
+    CXCursor d = clang_getCursorReferenced(e);
+    if (clang_getCursorKind(d) != CXCursor_FunctionDecl)
+        return 0;
+    char *name = take(clang_getCursorSpelling(d));
+    const rc_api_fn_t *api = rc_models_find(w->models, name);
+    free(name);
+    int shared = 0;
+    if (api && api->kind == RC_API_SHARED_MAP) {
+        kids_t kk;
+        children(&w->tree, e, &kk);
+        int anon;
+        shared = map_shared(api, &kk, &anon) == 1 ? 1 | (anon ? 0 : 2) : 0;
+        kids_free(&kk);
+    } else if (!api) {
+        char *usr = take(clang_getCursorUSR(d));
+        uint32_t si = rc_strtab_lookup(&w->sum_usrs, usr);
+        shared = si != UINT32_MAX && w->ret_shm ? w->ret_shm[si] : 0;
+        free(usr);
+    }
+    return shared;
+}
+
+/* shm_source's bits for a value: a shared-memory call, a local holding its
+ * result (bit 0 only: how it was mapped is not kept), or either branch of
+ * `p == MAP_FAILED ? NULL : p`. */
+static int shm_value(walker_t *w, CXCursor e, int depth)
+{
+    e = strip(&w->tree, e, 1);
+    enum CXCursorKind k = clang_getCursorKind(e);
+    if (k == CXCursor_DeclRefExpr)
+        return shm_local(w, clang_getCursorReferenced(e));
+    if (k == CXCursor_ConditionalOperator && depth < 4) {
+        kids_t kk;
+        children(&w->tree, e, &kk);
+        int v = 0;
+        for (unsigned i = 1; i < kk.n; i++)
+            v |= shm_value(w, kk.v[i], depth + 1);
+        kids_free(&kk);
+        return v;
+    }
+    return shm_source(w, e);
+}
+
+/* 1 when the local variable d holds memory shared between processes (w->shm_locals). */
+static int shm_local(walker_t *w, CXCursor d)
+{
+    if (!w->shm_locals.n || !is_var(d) || is_global_var(d))
+        return 0;
+    char *usr = take(clang_getCursorUSR(d));
+    int r = rc_strtab_lookup(&w->shm_locals, usr) != UINT32_MAX;
+    free(usr);
+    return r;
+}
+
+/* After the prescan: the locals assigned a shared mapping (`struct shm *s = mmap(..,
+ * MAP_SHARED | MAP_ANONYMOUS, ..)`, `s = map_shared(n)` with map_shared returning
+ * one), or another such local. Flow-insensitive, like the dependency masks. */
+static void find_shm_locals(walker_t *w)
+{
+    rc_strtab_close(&w->shm_locals);
+    memset(&w->shm_locals, 0, sizeof w->shm_locals);
+    for (int round = 0; round < 4; round++) {
+        uint32_t before = w->shm_locals.n;
+        for (size_t i = 0; i < w->nasgs; i++) {
+            if (clang_Cursor_isNull(w->asgs[i].rhs))
+                continue;
+            CXCursor r = strip(&w->tree, w->asgs[i].rhs, 1);
+            int src = shm_source(w, r);
+            if (!src && clang_getCursorKind(r) == CXCursor_DeclRefExpr)
+                src = shm_local(w, clang_getCursorReferenced(r));
+            if (src)
+                rc_strtab_intern(&w->shm_locals, w->asgs[i].var);
+        }
+        if (w->shm_locals.n == before)
+            break;
+    }
+}
+
+/* The attribute argument of an init or setpshared call: USR of the variable for
+ * `&attr`, NULL for a null pointer constant, "" for anything else. */
+static char *attr_of(walker_t *w, CXCursor arg)
+{
+    CXCursor e = strip(&w->tree, arg, 1);
+    if (is_zero(e))
+        return NULL;
+    if (clang_getCursorKind(e) == CXCursor_UnaryOperator &&
+        clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf) {
+        CXCursor x = strip(&w->tree, sole_expr_child(&w->tree, e), 0);
+        if (!clang_Cursor_isNull(x) && clang_getCursorKind(x) == CXCursor_DeclRefExpr) {
+            CXCursor d = clang_getCursorReferenced(x);
+            if (is_var(d))
+                return take(clang_getCursorUSR(d));
+        }
+    }
+    return rc_xstrdup("");
+}
+
+static void record_pcall(walker_t *w, const rc_api_fn_t *api, CXCursor call, const kids_t *kk,
+                         const rc_lset_t *st)
+{
+    if (!w->record || st->top)
+        return;
+    unsigned nargs = kk->n - 1;
+    rc_pcall_t pc;
+    memset(&pc, 0, sizeof pc);
+    pc.kind = api->kind;
+    pc.api = rc_xstrdup(api->name);
+    pc.pos = pos_of(w, call);
+    pc.ls = recorded(w, st);
+    if (api->kind == RC_API_SHARED_MAP)
+        pc.shared = map_shared(api, kk, &pc.anon);
+    if (api->kind == RC_API_FORK)
+        pc.shared = api->shared; /* vfork: the child borrows the parent's memory */
+    if ((api->kind == RC_API_SYNC_INIT || api->kind == RC_API_SEM_WAIT ||
+         api->kind == RC_API_SEM_POST) &&
+        (unsigned)api->lock_arg < nargs) {
+        pc.obj = call_arg_key(w, kk->v[1 + api->lock_arg]);
+        pc.text = text_of(w, kk->v[1 + api->lock_arg]);
+    }
+    if ((api->kind == RC_API_SYNC_INIT || api->kind == RC_API_ATTR_PSHARED) &&
+        (unsigned)api->attr_arg < nargs)
+        pc.attr = attr_of(w, kk->v[1 + api->attr_arg]);
+    if (api->kind == RC_API_ATTR_PSHARED) {
+        long long v;
+        pc.shared = (unsigned)api->value_arg < nargs && is_int_const(kk->v[1 + api->value_arg], &v)
+                        ? v == api->shared_value
+                        : -1;
+    }
+    rc_fn_facts_t *fn = w->fn;
+    GROW(fn->pcalls, fn->npcalls, fn->cappcalls);
+    fn->pcalls[fn->npcalls++] = pc;
+}
+
+/* 1 when e (casts stripped) is the result of a fork: a fork model call, a call
+ * of this TU's function returning one (w->ret_fork), or a local assigned one
+ * (`pid_t pid = fork(); ...; return pid;`). */
+static int fork_source(walker_t *w, CXCursor e, int depth)
+{
+    e = strip(&w->tree, e, 1);
+    enum CXCursorKind k = clang_getCursorKind(e);
+    if (k == CXCursor_CallExpr) {
+        CXCursor d = clang_getCursorReferenced(e);
+        if (clang_getCursorKind(d) != CXCursor_FunctionDecl)
+            return 0;
+        char *name = take(clang_getCursorSpelling(d));
+        const rc_api_fn_t *api = rc_models_find(w->models, name);
+        free(name);
+        if (api)
+            return api->kind == RC_API_FORK;
+        char *usr = take(clang_getCursorUSR(d));
+        uint32_t si = rc_strtab_lookup(&w->sum_usrs, usr);
+        free(usr);
+        return si != UINT32_MAX && w->ret_fork && w->ret_fork[si];
+    }
+    if (k != CXCursor_DeclRefExpr || depth >= 2)
+        return 0;
+    CXCursor d = clang_getCursorReferenced(e);
+    if (!is_var(d) || is_global_var(d))
+        return 0;
+    char *usr = take(clang_getCursorUSR(d));
+    int r = 0;
+    for (size_t i = 0; i < w->nasgs && !r; i++)
+        r = !clang_Cursor_isNull(w->asgs[i].rhs) && strcmp(w->asgs[i].var, usr) == 0 &&
+            fork_source(w, w->asgs[i].rhs, depth + 1);
+    free(usr);
+    return r;
+}
+
+/* A call of this TU's function that returns a fork's result (`pid_t pid =
+ * spawn_worker(i)` with the fork inside): recorded as a fork at the call, so the
+ * caller's `if (pid == 0)` is a child extent of it. */
+static void record_fork_wrapper(walker_t *w, const char *name, CXCursor call, const rc_lset_t *st)
+{
+    if (!w->record || st->top)
+        return;
+    rc_fn_facts_t *fn = w->fn;
+    GROW(fn->pcalls, fn->npcalls, fn->cappcalls);
+    rc_pcall_t *pc = &fn->pcalls[fn->npcalls++];
+    memset(pc, 0, sizeof *pc);
+    pc->kind = RC_API_FORK;
+    pc->api = rc_xstrdup(name);
+    pc->pos = pos_of(w, call);
+    pc->ls = recorded(w, st);
+}
+
+/* `pid = fork()`, `pids[i] = fork()`, `struct shm *s = mmap(...)`: remembers the
+ * variable target (a declaration, or the assigned expression: its root variable
+ * for a fork, the variable itself for a mapping) as the target of the fork or
+ * shared_map call that value (casts stripped) is. A call of this TU's function
+ * returning shared memory (`s = map_shared(n)`) is recorded as a shared_map call
+ * of that function. */
+static void note_result(walker_t *w, CXCursor target, CXCursor value)
+{
+    if (!w->record || !w->fn || clang_Cursor_isNull(value))
+        return;
+    CXCursor e = strip(&w->tree, value, 1);
+    if (clang_getCursorKind(e) != CXCursor_CallExpr)
+        return;
+    int whole = is_var(target);
+    CXCursor lhs = whole ? target : strip(&w->tree, target, 1);
+    if (!whole && clang_getCursorKind(lhs) == CXCursor_DeclRefExpr &&
+        is_var(clang_getCursorReferenced(lhs))) {
+        whole = 1;
+        lhs = clang_getCursorReferenced(lhs);
+    }
+    char *usr = whole ? take(clang_getCursorUSR(lhs)) : handle_root(&w->tree, lhs);
+    if (!usr)
+        return;
+    unsigned off = pos_of(w, e).off;
+    for (size_t i = w->fn->npcalls; i-- > 0;) {
+        rc_pcall_t *pc = &w->fn->pcalls[i];
+        if (pc->pos.off == off && !pc->target &&
+            (pc->kind == RC_API_FORK || (whole && pc->kind == RC_API_SHARED_MAP))) {
+            pc->target = usr;
+            return;
+        }
+    }
+    int src = whole ? shm_source(w, e) : 0;
+    if (src) {
+        rc_fn_facts_t *fn = w->fn;
+        GROW(fn->pcalls, fn->npcalls, fn->cappcalls);
+        rc_pcall_t *pc = &fn->pcalls[fn->npcalls++];
+        memset(pc, 0, sizeof *pc);
+        pc->kind = RC_API_SHARED_MAP;
+        pc->api = take(clang_getCursorSpelling(clang_getCursorReferenced(e)));
+        pc->target = usr;
+        pc->shared = 1;
+        pc->anon = !(src & 2);
+        pc->pos = pos_of(w, e);
+        rc_lset_empty(&pc->ls);
+        return;
+    }
+    free(usr);
+}
+
+/* Index in w->fn->pcalls of the fork whose result e is: a fork call, an assignment
+ * of one (`(pid = fork())`), or a variable (or an element or field of one: any
+ * element stands for the one assigned) last assigned one before offset at; -1
+ * when it is none of these. */
+static int fork_value(walker_t *w, CXCursor e, unsigned at)
+{
+    if (!w->record || !w->fn)
+        return -1;
+    e = strip(&w->tree, e, 1);
+    enum CXCursorKind k = clang_getCursorKind(e);
+    if (k == CXCursor_BinaryOperator &&
+        clang_getCursorBinaryOperatorKind(e) == CXBinaryOperator_Assign) {
+        kids_t kk;
+        children(&w->tree, e, &kk);
+        int f = kk.n == 2 ? fork_value(w, kk.v[1], at) : -1;
+        kids_free(&kk);
+        return f;
+    }
+    if (k == CXCursor_CallExpr) {
+        unsigned off = pos_of(w, e).off;
+        for (size_t i = 0; i < w->fn->npcalls; i++)
+            if (w->fn->pcalls[i].kind == RC_API_FORK && w->fn->pcalls[i].pos.off == off)
+                return (int)i;
+        return -1;
+    }
+    if (k != CXCursor_DeclRefExpr && k != CXCursor_ArraySubscriptExpr &&
+        k != CXCursor_MemberRefExpr)
+        return -1;
+    char *usr = handle_root(&w->tree, e); /* pid, pids[i], w->pid */
+    if (!usr)
+        return -1;
+    int best = -1;
+    for (size_t i = 0; i < w->fn->npcalls; i++) {
+        const rc_pcall_t *pc = &w->fn->pcalls[i];
+        if (pc->kind == RC_API_FORK && pc->target && strcmp(pc->target, usr) == 0 &&
+            pc->pos.off < at && (best < 0 || pc->pos.off > w->fn->pcalls[best].pos.off))
+            best = (int)i;
+    }
+    /* `pid = waitpid(..)` between the fork and the test: pid is no longer its result. */
+    for (size_t i = 0; best >= 0 && i < w->nasgs; i++)
+        if (strcmp(w->asgs[i].var, usr) == 0 && w->asgs[i].off < at &&
+            w->asgs[i].off > w->fn->pcalls[best].pos.off)
+            best = -1;
+    free(usr);
+    return best;
+}
+
+/* When condition c tests the result of a fork: returns the fork (index in pcalls)
+ * and sets *child_then to 1 when the then-branch is the child's (`pid == 0`,
+ * `!pid`), 0 when the else-branch is (`pid`, `pid != 0`, `pid > 0`). -1 otherwise
+ * (`pid < 0`, `pid == -1`: the error branch). */
+static int fork_test(walker_t *w, CXCursor c, unsigned at, int *child_then)
+{
+    c = strip(&w->tree, c, 0);
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_UnaryOperator &&
+        clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot) {
+        CXCursor in = sole_expr_child(&w->tree, c);
+        int f = clang_Cursor_isNull(in) ? -1 : fork_value(w, in, at);
+        *child_then = 1;
+        return f;
+    }
+    if (k == CXCursor_BinaryOperator) {
+        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+        if (op != CXBinaryOperator_EQ && op != CXBinaryOperator_NE && op != CXBinaryOperator_GT &&
+            op != CXBinaryOperator_GE && op != CXBinaryOperator_LT && op != CXBinaryOperator_LE) {
+            *child_then = 0; /* `if ((pid = fork()))` */
+            return fork_value(w, c, at);
+        }
+        kids_t kk;
+        children(&w->tree, c, &kk);
+        long long v;
+        int f = -1;
+        if (kk.n == 2) {
+            CXCursor x = kk.v[0];
+            if (is_int_const(kk.v[1], &v)) {
+                x = kk.v[0];
+            } else if (is_int_const(kk.v[0], &v)) {
+                x = kk.v[1]; /* `0 < pid` reads as `pid > 0` */
+                op = op == CXBinaryOperator_GT   ? CXBinaryOperator_LT
+                     : op == CXBinaryOperator_LT ? CXBinaryOperator_GT
+                     : op == CXBinaryOperator_GE ? CXBinaryOperator_LE
+                     : op == CXBinaryOperator_LE ? CXBinaryOperator_GE
+                                                 : op;
+            } else {
+                kids_free(&kk);
+                return -1;
+            }
+            f = fork_value(w, x, at);
+            if (op == CXBinaryOperator_EQ && v == 0)
+                *child_then = 1;
+            else if ((op == CXBinaryOperator_NE && v == 0) ||
+                     (op == CXBinaryOperator_GT && v == 0) || (op == CXBinaryOperator_GE && v == 1))
+                *child_then = 0;
+            else
+                f = -1;
+        }
+        kids_free(&kk);
+        return f;
+    }
+    int f = fork_value(w, c, at); /* `if (pid)`, `if (fork())` */
+    *child_then = 0;
+    return f;
+}
+
+static void record_child(walker_t *w, int fork, unsigned lb, unsigned le)
+{
+    rc_fn_facts_t *fn = w->fn;
+    GROW(fn->children, fn->nchildren, fn->capchildren);
+    fn->children[fn->nchildren++] = (rc_child_t){(uint32_t)fork, lb, le};
+}
+
+/* 1 when idx, in the child branch of a fork made in a loop, is one-to-one in a
+ * local the loop sets per iteration (`i`, `i + 1`) and the child never assigns:
+ * each child the loop forks has its own value, so `shm->hits[i]` is a slot per
+ * child ("[#]", as a slot per thread is). */
+static int fork_slot(walker_t *w, CXCursor idx)
+{
+    if (!w->slot_le)
+        return 0;
+    CXCursor e = strip(&w->tree, idx, 1);
+    for (int guard = 0; guard < 4 && clang_getCursorKind(e) == CXCursor_BinaryOperator; guard++) {
+        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(e);
+        kids_t kk;
+        children(&w->tree, e, &kk);
+        CXCursor next = clang_getNullCursor();
+        if (kk.n == 2 && (op == CXBinaryOperator_Add || op == CXBinaryOperator_Sub)) {
+            if (is_int_const(kk.v[1], NULL))
+                next = kk.v[0];
+            else if (op == CXBinaryOperator_Add && is_int_const(kk.v[0], NULL))
+                next = kk.v[1];
+        }
+        kids_free(&kk);
+        if (clang_Cursor_isNull(next))
+            return 0;
+        e = strip(&w->tree, next, 1);
+    }
+    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
+        return 0;
+    CXCursor d = clang_getCursorReferenced(e);
+    if (!is_var(d) || is_global_var(d))
+        return 0;
+    char *usr = take(clang_getCursorUSR(d));
+    int in_loop = 0, in_child = 0;
+    for (size_t i = 0; i < w->nasgs; i++) {
+        if (strcmp(w->asgs[i].var, usr) != 0)
+            continue;
+        unsigned off = w->asgs[i].off;
+        in_child |= off >= w->child_lb && off <= w->child_le;
+        in_loop |= off >= w->slot_lb && off <= w->slot_le;
+    }
+    free(usr);
+    return in_loop && !in_child;
+}
+
+/* Walking the child branch `branch` of fork fk: per-child slots apply when the
+ * fork is made in a loop (fork_slot). leave_child restores the saved state. */
+static void enter_child(walker_t *w, int fk, CXCursor branch)
+{
+    const rc_pos_t *fp = &w->fn->pcalls[fk].pos;
+    if (!fp->iloop_le)
+        return;
+    rc_pos_t bp = pos_of(w, branch);
+    w->child_lb = bp.off;
+    w->child_le = bp.end;
+    w->slot_lb = fp->iloop_lb;
+    w->slot_le = fp->iloop_le;
+}
+
+static void leave_child(walker_t *w, const unsigned saved[4])
+{
+    w->child_lb = saved[0];
+    w->child_le = saved[1];
+    w->slot_lb = saved[2];
+    w->slot_le = saved[3];
+}
+
+/* 1 when the function being recorded has forked (fork tests are looked for). */
+static int has_fork(const walker_t *w)
+{
+    for (size_t i = 0; w->record && w->fn && i < w->fn->npcalls; i++)
+        if (w->fn->pcalls[i].kind == RC_API_FORK)
+            return 1;
+    return 0;
+}
+
+/* After `if (pid != 0) return pid;` without an else: the statements that follow
+ * the if in its block run only in the child. */
+static void record_rest_child(walker_t *w, int fork, CXCursor ifs)
+{
+    const tnode_t *n = tree_find(&w->tree, ifs);
+    if (!n || n->parent == UINT32_MAX)
+        return;
+    CXCursor block = w->tree.nodes[n->parent].c;
+    if (clang_getCursorKind(block) != CXCursor_CompoundStmt)
+        return;
+    rc_pos_t ip = pos_of(w, ifs), bp = pos_of(w, block);
+    if (bp.end > ip.end + 1)
+        record_child(w, fork, ip.end + 1, bp.end);
+}
+
+/* `switch (fork())` / `switch (pid)`: the statements from `case 0:` to the next
+ * label of the switch body run in the child. */
+static void record_switch_child(walker_t *w, int fork, CXCursor body)
+{
+    kids_t kk;
+    children(&w->tree, body, &kk);
+    rc_pos_t bp = pos_of(w, body);
+    for (unsigned i = 0; i < kk.n; i++) {
+        if (clang_getCursorKind(kk.v[i]) != CXCursor_CaseStmt)
+            continue;
+        kids_t ck;
+        children(&w->tree, kk.v[i], &ck);
+        long long v = 1;
+        int zero = ck.n >= 1 && is_int_const(ck.v[0], &v) && v == 0;
+        kids_free(&ck);
+        if (!zero)
+            continue;
+        unsigned lb = pos_of(w, kk.v[i]).off, le = bp.end;
+        for (unsigned j = i + 1; j < kk.n; j++) {
+            enum CXCursorKind jk = clang_getCursorKind(kk.v[j]);
+            if (jk == CXCursor_CaseStmt || jk == CXCursor_DefaultStmt) {
+                unsigned next = pos_of(w, kk.v[j]).off;
+                le = next > lb ? next - 1 : lb;
+                break;
+            }
+        }
+        record_child(w, fork, lb, le);
+    }
+    kids_free(&kk);
+}
+
 /* ---- signal handlers and library calls ---------------------------------------- */
 
 /* Records a direct call of a library function: its first declaration is in a
  * system header and the program gives it no body outside one. Compiler builtins
  * (implicit declarations without a file) are not library calls. */
+/* An `if` with a then-branch: the extents of its test and of that branch. */
+static void record_guard(walker_t *w, CXCursor cond, CXCursor then, const rc_lset_t *st)
+{
+    if (!w->record || st->top || !w->fn)
+        return;
+    rc_fn_facts_t *fn = w->fn;
+    rc_pos_t c = pos_of(w, cond), t = pos_of(w, then);
+    GROW(fn->guards, fn->nguards, fn->capguards);
+    fn->guards[fn->nguards++] = (rc_guard_t){c.off, c.end, t.off, t.end};
+}
+
 static void record_lcall(walker_t *w, CXCursor d, const char *name, CXCursor at,
                          const rc_lset_t *st)
 {
@@ -1704,6 +2268,32 @@ static void handle_signal_install(walker_t *w, const rc_api_fn_t *api, CXCursor 
     }
 }
 
+/* Callbacks registered with an event loop (RC_API_CALLBACK, or callback_args of
+ * another kind): each runs later on the thread that runs the loop, which is the
+ * registering thread. Recorded as a call of the callback at the registration,
+ * with no locks held (the loop calls it from its own frame) and no arguments
+ * (what the loop passes is not the registration's argument list). */
+static void record_callbacks(walker_t *w, const rc_api_fn_t *api, CXCursor call, const kids_t *kk,
+                             const rc_lset_t *st)
+{
+    if (!w->record || st->top)
+        return;
+    kids_t callee_only = {kk->v, 1, 1, 0};
+    rc_lset_t none;
+    rc_lset_empty(&none);
+    for (unsigned i = 0; i + 1 < kk->n && i < 64; i++) {
+        if (!(api->callback_args & (UINT64_C(1) << i)))
+            continue;
+        targets_t tg = {0};
+        resolve_fn(w, kk->v[1 + i], &tg);
+        for (size_t t = 0; t < tg.n; t++) {
+            record_call(w, tg.usr[t], tg.name[t], call, &callee_only, &none);
+            w->fn->calls[w->fn->ncalls - 1].callback = 1;
+        }
+        targets_free(&tg);
+    }
+}
+
 static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
 {
     kids_t kk;
@@ -1788,11 +2378,38 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
                 wt->pos = pos_of(w, e);
             }
             break;
+        case RC_API_CALLBACK: /* below: every kind may name callbacks */
+            break;
+        case RC_API_FORK:
+        case RC_API_PROC_WAIT:
+        case RC_API_EXEC:
+        case RC_API_SHARED_MAP:
+        case RC_API_SYNC_INIT:
+        case RC_API_ATTR_PSHARED:
+        case RC_API_SEM_WAIT:
+        case RC_API_SEM_POST:
+            record_pcall(w, api, e, &kk, st);
+            break;
+        case RC_API_YIELD:
+        case RC_API_EVENT_WAIT:
+            if (w->record && !st->top) {
+                rc_fn_facts_t *fn = w->fn;
+                GROW(fn->yields, fn->nyields, fn->capyields);
+                rc_yield_t *y = &fn->yields[fn->nyields++];
+                y->api = rc_xstrdup(api->name);
+                y->wait = api->kind == RC_API_EVENT_WAIT;
+                y->pos = pos_of(w, e);
+            }
+            break;
         }
+        if (api->callback_args)
+            record_callbacks(w, api, e, &kk, st);
     } else if (direct) {
         char *usr = take(clang_getCursorUSR(d));
         record_call(w, usr, name, e, &kk, st);
         uint32_t si = rc_strtab_lookup(&w->sum_usrs, usr);
+        if (si != UINT32_MAX && w->ret_fork[si])
+            record_fork_wrapper(w, name, e, st);
         if (si != UINT32_MAX) {
             apply_summary(w, &w->sums[si], &kk, st);
             if (w->summarizing) {
@@ -1956,6 +2573,90 @@ static void note_global_fnptr(walker_t *w, CXCursor var, CXCursor value)
     targets_free(&tg);
 }
 
+/* ---- values between locals and shared locations (rc_lflow_t) ----------------- */
+
+static int is_local_var(CXCursor d)
+{
+    return is_var(d) && !is_global_var(d);
+}
+
+/* The locals and parameters e refers to (USR and name, each once). */
+static void local_refs(walker_t *w, CXCursor e, targets_t *out, int depth)
+{
+    if (depth > 64)
+        return;
+    if (clang_getCursorKind(e) == CXCursor_DeclRefExpr) {
+        CXCursor d = clang_getCursorReferenced(e);
+        if (is_local_var(d)) {
+            char *usr = take(clang_getCursorUSR(d));
+            char *name = take(clang_getCursorSpelling(d));
+            targets_add(out, usr, name);
+            free(usr);
+            free(name);
+        }
+        return;
+    }
+    kids_t kk;
+    children(&w->tree, e, &kk);
+    for (unsigned i = 0; i < kk.n; i++)
+        local_refs(w, kk.v[i], out, depth + 1);
+    kids_free(&kk);
+}
+
+static void push_lflow(walker_t *w, const char *usr, const char *name, int32_t acc, int to_local,
+                       int keeps, CXCursor at)
+{
+    rc_fn_facts_t *fn = w->fn;
+    GROW(fn->lflows, fn->nlflows, fn->caplflows);
+    rc_lflow_t *l = &fn->lflows[fn->nlflows++];
+    l->local = rc_xstrdup(usr);
+    l->name = rc_xstrdup(name);
+    l->acc = acc;
+    l->to_local = (uint8_t)to_local;
+    l->keeps = (uint8_t)keeps;
+    l->pos = pos_of(w, at);
+}
+
+/* An assignment of local var at `at` whose value was just evaluated: the shared
+ * reads recorded since nacc0 are where it comes from. keeps: computed from the
+ * local's own old value (also when value refers to var). */
+static void record_local_assign(walker_t *w, CXCursor var, CXCursor value, CXCursor at,
+                                size_t nacc0, int keeps, const rc_lset_t *st)
+{
+    if (!w->record || st->top || !is_local_var(var))
+        return;
+    char *usr = take(clang_getCursorUSR(var));
+    char *name = take(clang_getCursorSpelling(var));
+    if (!keeps && !clang_Cursor_isNull(value)) {
+        targets_t refs = {0};
+        local_refs(w, value, &refs, 0);
+        for (size_t i = 0; i < refs.n && !keeps; i++)
+            keeps = strcmp(refs.usr[i], usr) == 0;
+        targets_free(&refs);
+    }
+    int any = 0;
+    for (size_t i = nacc0; i < w->fn->nacc; i++)
+        if (w->fn->acc[i].kind == RC_ACC_READ) {
+            push_lflow(w, usr, name, (int32_t)i, 1, keeps, at);
+            any = 1;
+        }
+    if (!any)
+        push_lflow(w, usr, name, -1, 1, keeps, at);
+    free(usr);
+    free(name);
+}
+
+/* A write of a shared location (access index acc) storing value: records the
+ * locals the value is computed from. */
+static void record_store_from(walker_t *w, size_t acc, CXCursor value, CXCursor at)
+{
+    targets_t refs = {0};
+    local_refs(w, value, &refs, 0);
+    for (size_t i = 0; i < refs.n; i++)
+        push_lflow(w, refs.usr[i], refs.name[i], (int32_t)acc, 0, 0, at);
+    targets_free(&refs);
+}
+
 static void eval_assign(walker_t *w, CXCursor e, kids_t *kk, int compound, rc_lset_t *st)
 {
     lval_t lv;
@@ -1963,9 +2664,16 @@ static void eval_assign(walker_t *w, CXCursor e, kids_t *kk, int compound, rc_ls
     if (!tracked) {
         /* A local target: remember function and lock pointers it receives. */
         CXCursor lhs = strip(&w->tree, kk->v[0], 0);
-        if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr)
+        int local = clang_getCursorKind(lhs) == CXCursor_DeclRefExpr;
+        if (local)
             note_local_assign(w, clang_getCursorReferenced(lhs), kk->v[1]);
+        size_t nacc0 = w->fn ? w->fn->nacc : 0;
         eval_expr(w, kk->v[1], st);
+        if (!compound)
+            note_result(w, kk->v[0], kk->v[1]); /* pid = fork(), pids[i] = fork() */
+        if (local)
+            record_local_assign(w, clang_getCursorReferenced(lhs), kk->v[1], e, nacc0, compound,
+                                st);
         return;
     }
     CXCursor lhs = strip(&w->tree, kk->v[0], 0);
@@ -1976,12 +2684,17 @@ static void eval_assign(walker_t *w, CXCursor e, kids_t *kk, int compound, rc_ls
     w->watch_key = compound ? NULL : lv.key.s;
     w->watch_hit = 0;
     eval_expr(w, kk->v[1], st);
+    if (!compound)
+        note_result(w, kk->v[0], kk->v[1]); /* gshm = mmap(..) */
     int rmw = compound || w->watch_hit;
     w->watch_key = saved_key;
     w->watch_hit = saved_hit;
     if (rmw && !compound)
         lv.flags |= RC_ACC_SPLIT;
+    size_t nacc0 = w->fn ? w->fn->nacc : 0;
     record_access(w, &lv, rmw ? RC_ACC_RMW : RC_ACC_WRITE, e, st);
+    if (w->fn && w->fn->nacc > nacc0)
+        record_store_from(w, w->fn->nacc - 1, kk->v[1], e);
     lval_close(&lv);
 }
 
@@ -2028,6 +2741,11 @@ static void eval_expr_node(walker_t *w, CXCursor e, rc_lset_t *st)
             if (lvalue(w, in, st, &lv)) {
                 record_access(w, &lv, RC_ACC_RMW, e, st);
                 lval_close(&lv);
+            } else {
+                CXCursor v = strip(&w->tree, in, 0);
+                if (clang_getCursorKind(v) == CXCursor_DeclRefExpr)
+                    record_local_assign(w, clang_getCursorReferenced(v), clang_getNullCursor(), e,
+                                        w->fn ? w->fn->nacc : 0, 1, st);
             }
             return;
         }
@@ -2178,11 +2896,16 @@ static void walk_loop(walker_t *w, CXCursor loop, CXCursor init, CXCursor cond, 
     unsigned saved_lb = w->loop_lb, saved_le = w->loop_le;
     unsigned saved_ilb = w->iloop_lb, saved_ile = w->iloop_le;
     rc_pos_t lp = pos_of(w, loop);
-    w->iloop_lb = lp.off;
-    w->iloop_le = lp.end > lp.off ? lp.end : lp.off + 1;
-    if (!w->loop_le) {
-        w->loop_lb = w->iloop_lb;
-        w->loop_le = w->iloop_le;
+    /* `do { ... } while (0)` (the body of most statement macros) runs once: its
+     * events are not repeated, so they get no loop extent. */
+    int once = is_do && !clang_Cursor_isNull(cond) && is_zero(cond);
+    if (!once) {
+        w->iloop_lb = lp.off;
+        w->iloop_le = lp.end > lp.off ? lp.end : lp.off + 1;
+        if (!w->loop_le) {
+            w->loop_lb = w->iloop_lb;
+            w->loop_le = w->iloop_le;
+        }
     }
     rc_lset_t entry = *st, head = *st, exit, next;
     int saved_record = w->record;
@@ -2286,6 +3009,10 @@ static void walk_switch(walker_t *w, CXCursor s, rc_lset_t *st)
     }
     for (unsigned i = 0; i + 1 < kk.n; i++)
         walk_stmt(w, kk.v[i], st); /* the controlling expression */
+    /* `switch (fork())`, `switch (pid)`: `case 0:` runs in the child. */
+    int fk = has_fork(w) ? fork_value(w, kk.v[kk.n - 2], pos_of(w, s).off) : -1;
+    if (fk >= 0)
+        record_switch_child(w, fk, kk.v[kk.n - 1]);
     size_t fi = w->nframes;
     push_frame(w, 0);
     w->frames[fi].sw_entry = *st;
@@ -2497,7 +3224,10 @@ static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
             kids_free(&vk);
             if (!clang_Cursor_isNull(init)) {
                 note_local_assign(w, d, init);
+                size_t nacc0 = w->fn ? w->fn->nacc : 0;
                 eval_expr(w, init, st);
+                note_result(w, d, init);
+                record_local_assign(w, d, init, d, nacc0, 0, st);
             }
         }
         kids_free(&kk);
@@ -2511,15 +3241,36 @@ static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
             walk_stmt(w, kk.v[ci++], st); /* C2y/C++ init-statements */
         if (ci < kk.n) {
             rc_lset_t t, f;
+            if (ci + 1 < kk.n)
+                record_guard(w, kk.v[ci], kk.v[ci + 1], st);
             eval_cond(w, kk.v[ci], st, &t, &f);
             int saved_one = w->one_arg;
             if (w->record) /* only what is recorded carries the flag */
                 w->one_arg |= selects_one_arg(w, kk.v[ci]);
-            if (ci + 1 < kk.n)
+            /* `if (pid == 0)`: one branch runs only in the forked child. */
+            int child_then = 0,
+                fk = has_fork(w) ? fork_test(w, kk.v[ci], pos_of(w, s).off, &child_then) : -1;
+            if (fk >= 0 && ci + 2 - (unsigned)child_then < kk.n) {
+                rc_pos_t bp = pos_of(w, kk.v[ci + 2 - (unsigned)child_then]);
+                record_child(w, fk, bp.off, bp.end);
+            }
+            unsigned saved_child[4] = {w->child_lb, w->child_le, w->slot_lb, w->slot_le};
+            if (ci + 1 < kk.n) {
+                if (fk >= 0 && child_then)
+                    enter_child(w, fk, kk.v[ci + 1]);
                 walk_stmt(w, kk.v[ci + 1], &t);
+                leave_child(w, saved_child);
+            }
+            /* `if (pid > 0) return pid;` (or `continue`): the rest runs in the child. */
+            if (fk >= 0 && !child_then && ci + 2 >= kk.n && t.top)
+                record_rest_child(w, fk, s);
             w->one_arg = saved_one;
-            if (ci + 2 < kk.n)
+            if (ci + 2 < kk.n) {
+                if (fk >= 0 && !child_then)
+                    enter_child(w, fk, kk.v[ci + 2]);
                 walk_stmt(w, kk.v[ci + 2], &f);
+                leave_child(w, saved_child);
+            }
             *st = t;
             rc_lset_meet(st, &f);
         }
@@ -2566,6 +3317,15 @@ static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
     }
     case CXCursor_ReturnStmt:
         eval_children(w, s, st);
+        if (w->summarizing && !st->top) {
+            /* `return mmap(..MAP_SHARED..)`, `return shm;`: callers get shared memory;
+             * `return fork();`, `return pid;`: callers get a fork's result. */
+            CXCursor rv = sole_expr_child(&w->tree, s);
+            if (!clang_Cursor_isNull(rv)) {
+                w->ret_shm[w->cur_index] |= (uint8_t)shm_value(w, rv, 0);
+                w->ret_fork[w->cur_index] |= (uint8_t)fork_source(w, rv, 0);
+            }
+        }
         record_exit(w, s, 0, st);
         rc_lset_meet(&w->ret, st);
         rc_lset_top(st);
@@ -2670,6 +3430,7 @@ static int walk_function(walker_t *w, CXCursor fn, uint32_t index, int summarize
     w->loop_lb = w->loop_le = w->iloop_lb = w->iloop_le = 0;
     w->nframes = 0;
     w->fix_depth = 0;
+    w->child_lb = w->child_le = w->slot_lb = w->slot_le = 0;
     w->one_arg = 0;
     w->nlabels = 0;
     w->indirect_goto = 0;
@@ -2683,6 +3444,8 @@ static int walk_function(walker_t *w, CXCursor fn, uint32_t index, int summarize
     w->nasgs = 0;
     clang_visitChildren(body, prescan, w);
     compute_masks(w);
+    w->cur_index = index;
+    find_shm_locals(w);
 
     rc_lset_t st;
     rc_lset_empty(&st);
@@ -2784,6 +3547,8 @@ static void walk_tu(walker_t *w)
     top_scan_t ts = {&fns, w->facts};
     clang_visitChildren(clang_getTranslationUnitCursor(w->tu), visit_top, &ts);
     w->sums = rc_xcalloc(fns.n ? fns.n : 1, sizeof *w->sums);
+    w->ret_shm = rc_xcalloc(fns.n ? fns.n : 1, 1);
+    w->ret_fork = rc_xcalloc(fns.n ? fns.n : 1, 1);
     for (size_t i = 0; i < fns.n; i++) {
         char *usr = take(clang_getCursorUSR(fns.v[i]));
         uint32_t before = w->sum_usrs.n;
@@ -2898,12 +3663,30 @@ void rc_tu_facts_close(rc_tu_facts_t *tf)
         for (size_t j = 0; j < f->nlcalls; j++)
             free(f->lcalls[j].name);
         free(f->lcalls);
+        free(f->guards);
         for (size_t j = 0; j < f->nsighands; j++) {
             free(f->sighands[j].handler);
             free(f->sighands[j].handler_name);
             free(f->sighands[j].api);
         }
         free(f->sighands);
+        for (size_t j = 0; j < f->npcalls; j++) {
+            free(f->pcalls[j].api);
+            free(f->pcalls[j].target);
+            free(f->pcalls[j].obj);
+            free(f->pcalls[j].attr);
+            free(f->pcalls[j].text);
+        }
+        free(f->pcalls);
+        free(f->children);
+        for (size_t j = 0; j < f->nyields; j++)
+            free(f->yields[j].api);
+        free(f->yields);
+        for (size_t j = 0; j < f->nlflows; j++) {
+            free(f->lflows[j].local);
+            free(f->lflows[j].name);
+        }
+        free(f->lflows);
         free(f->addr_taken);
         free(f->usr);
         free(f->name);
@@ -2926,6 +3709,9 @@ void rc_tu_facts_close(rc_tu_facts_t *tf)
     for (size_t i = 0; i < tf->next; i++)
         free(tf->ext_callees[i]);
     free(tf->ext_callees);
+    for (size_t i = 0; i < tf->ndeps; i++)
+        free(tf->deps[i]);
+    free(tf->deps);
     for (uint32_t i = 0; i < tf->locks.n; i++)
         free(tf->lock_names[i]);
     free(tf->lock_names);
@@ -3073,6 +3859,25 @@ static void append_diag(rc_strbuf_t *b, CXDiagnostic d, const char *fallback_fil
     free(text);
 }
 
+/* Records each file the TU read, once (the source first: libclang visits it at
+ * depth 0). */
+static void note_inclusion(CXFile f, CXSourceLocation *stack, unsigned depth, CXClientData d)
+{
+    (void)stack;
+    (void)depth;
+    rc_tu_facts_t *tf = d;
+    char *name = file_name(f);
+    if (!name)
+        return;
+    for (size_t i = 0; i < tf->ndeps; i++)
+        if (strcmp(tf->deps[i], name) == 0) {
+            free(name);
+            return;
+        }
+    GROW(tf->deps, tf->ndeps, tf->capdeps);
+    tf->deps[tf->ndeps++] = name;
+}
+
 int rc_frontend_run(void *index, const rc_models_t *models, const rc_imports_t *imports,
                     const rc_tu_job_t *job, rc_tu_facts_t *facts, rc_tu_status_t *st)
 {
@@ -3133,6 +3938,9 @@ int rc_frontend_run(void *index, const rc_models_t *models, const rc_imports_t *
         free(w.asgs[i].var);
     free(w.asgs);
     free(w.sums);
+    free(w.ret_shm);
+    free(w.ret_fork);
+    rc_strtab_close(&w.shm_locals);
     free(w.callees);
     for (uint32_t i = 0; i < w.ext.n; i++)
         if (rc_strtab_lookup(&w.sum_usrs, w.ext.v[i]) == UINT32_MAX) {
@@ -3143,6 +3951,7 @@ int rc_frontend_run(void *index, const rc_models_t *models, const rc_imports_t *
     rc_strtab_close(&w.sum_usrs);
     free(w.aliases);
     free(w.labels);
+    clang_getInclusions(tu, note_inclusion, facts);
     clang_disposeTranslationUnit(tu);
     st->ok = 1;
     return RC_OK;

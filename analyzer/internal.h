@@ -38,6 +38,23 @@ typedef enum rc_api_kind {
     RC_API_COND_WAIT,      /* waits on a condition variable (releases and re-takes lock_arg) */
     RC_API_SIGNAL_INSTALL, /* installs a signal handler: the function handler_arg, or the
                               functions stored in the struct action_arg points to */
+    RC_API_CALLBACK,       /* registers callback_args with an event loop (or makecontext): they
+                              run later on the thread that runs the loop */
+    RC_API_YIELD,          /* switches to other cooperative tasks and back (swapcontext, a
+                              nested run of an event loop) */
+    RC_API_EVENT_WAIT,     /* waits for events (poll, epoll_wait, select): the heart of an
+                              event loop when the same code dispatches callbacks */
+    RC_API_FORK,           /* creates a process that returns 0 in the child (fork, vfork) */
+    RC_API_PROC_WAIT,      /* waits for a child process to end (wait, waitpid) */
+    RC_API_EXEC,           /* replaces the process image (execve, execvp, ...) */
+    RC_API_SHARED_MAP,     /* maps memory: shared between processes when flags_arg holds
+                              shared_mask bits (or always, without flags_arg: shmat) */
+    RC_API_SYNC_INIT,      /* initialises the object lock_arg with attributes attr_arg
+                              (pthread_mutex_init, pthread_cond_init, ...) */
+    RC_API_ATTR_PSHARED,   /* sets the process-shared attribute of attr_arg to value_arg
+                              (pthread_mutexattr_setpshared, ...) */
+    RC_API_SEM_WAIT,       /* decrements the semaphore lock_arg, waiting while it is 0 */
+    RC_API_SEM_POST,       /* increments the semaphore lock_arg */
 } rc_api_kind_t;
 
 typedef struct rc_api_fn {
@@ -54,6 +71,14 @@ typedef struct rc_api_fn {
     char *state;       /* mt_unsafe: name of the hidden state (functions sharing it conflict) */
     char *alternative; /* mt_unsafe: the thread-safe function to suggest, or NULL */
     int read_only;     /* mt_unsafe: only reads the state (two such calls do not conflict) */
+    uint64_t callback_args; /* any kind: bit i set when argument i is a callback the event
+                               loop calls on the registering thread (RC_API_CALLBACK needs one) */
+    int attr_arg;           /* sync_init, attr_pshared: index of the attribute argument */
+    int flags_arg;          /* shared_map: index of the flags argument (-1: always shared) */
+    long shared_mask;       /* shared_map: flag bits that make the mapping shared */
+    long anon_mask;         /* shared_map: flag bits of an anonymous mapping */
+    int value_arg;          /* attr_pshared: index of the value argument */
+    long shared_value;      /* attr_pshared: the value that means process-shared */
 } rc_api_fn_t;
 
 typedef struct rc_models {
@@ -63,6 +88,10 @@ typedef struct rc_models {
     size_t nsafe;
     char **safe_prefixes; /* "async_signal_safe_prefixes": names starting so are safe */
     size_t nsafe_prefixes;
+    char **safe_types; /* "async_signal_safe_types": typedef names a handler may share
+                          (sig_atomic_t), sorted, unique */
+    size_t nsafe_types;
+    uint64_t digest; /* of the bytes of every file loaded, in load order */
 } rc_models_t;
 
 /* Loads every <rules_dir>/api/ *.json (sorted by file name), then the NEXTRA
@@ -75,6 +104,8 @@ void rc_models_close(rc_models_t *m);
 const rc_api_fn_t *rc_models_find(const rc_models_t *m, const char *name);
 /* 1 when name is listed as async-signal-safe, or starts with a listed prefix. */
 int rc_models_signal_safe(const rc_models_t *m, const char *name);
+/* 1 when typedef name is listed in "async_signal_safe_types". */
+int rc_models_signal_safe_type(const rc_models_t *m, const char *name);
 
 /* ---- String interning (strtab.c) ------------------------------------------ */
 
@@ -146,6 +177,11 @@ enum {
     RC_ACC_ONE_ARG = 1 << 5,  /* under `if (id == c)` with id derived one-to-one from the
                                  function's parameter 0: when that parameter differs per
                                  thread, at most one thread runs it */
+
+    RC_LOC_SIG_ATOMIC = 1 << 6, /* declared with a type listed async-signal-safe
+                                   (sig_atomic_t, through any typedef chain) */
+    RC_LOC_LOCKFREE = 1 << 7,   /* atomic of a size the target accesses without a lock
+                                   (1, 2, 4 or 8 bytes) */
 };
 
 /* Separates the variable's USR from the path inside it in access keys (USRs may
@@ -190,6 +226,8 @@ typedef struct rc_call {
     char **arg_fns;     /* per argument: USR of the function it designates, or NULL */
     char **arg_handles; /* per argument: its thread-handle identity (see rc_create_t) */
     int nargs;
+    int callback; /* not a call: the callee is registered here with an event loop (or
+                     makecontext) and runs later, when the loop runs (RC_API_CALLBACK) */
 } rc_call_t;
 
 /* What a creation passes as the start routine's argument, as far as sharing goes. */
@@ -267,16 +305,80 @@ typedef struct rc_sighand {
     rc_pos_t pos;
 } rc_sighand_t;
 
+/* A call of a function modelled RC_API_YIELD (swapcontext, uv_run: other
+ * cooperative tasks run before it returns) or RC_API_EVENT_WAIT (poll,
+ * epoll_wait, select: a yield when the function also dispatches callbacks). */
+typedef struct rc_yield {
+    char *api;
+    int wait; /* RC_API_EVENT_WAIT */
+    rc_pos_t pos;
+} rc_yield_t;
+
+/* A value flowing between a local variable (or parameter) of the function and a
+ * shared location, for rule coop.stale-across-yield:
+ *   to_local = 1  an assignment of the local (`seen = balance - 1`, `int seen =
+ *                 acct->balance;`, `seen++`): one record per shared location read
+ *                 by the value (acc = index of that read in rc_fn_facts_t.acc), or
+ *                 one with acc = -1 when it reads none; keeps = 1 when the value
+ *                 is computed from the local's own old value (`n++`, `n = n + 1`)
+ *   to_local = 0  a write of a shared location whose value is computed from the
+ *                 local (`balance = seen - amount`): acc = index of the write
+ * pos is the assignment, or the write. */
+typedef struct rc_lflow {
+    char *local; /* USR */
+    char *name;  /* as written: "seen" */
+    int32_t acc;
+    uint8_t to_local, keeps;
+    rc_pos_t pos;
+} rc_lflow_t;
+
 /* A condition-variable wait (RC_API_COND_WAIT) as written. */
 typedef struct rc_wait {
     char *api; /* "pthread_cond_wait", "cnd_timedwait", ... */
     rc_pos_t pos;
 } rc_wait_t;
 
+/* An `if` statement: the byte extents of its test and of its then-branch (in
+ * the function's file), for rule race.check-then-act. */
+typedef struct rc_guard {
+    unsigned cond_lb, cond_le;
+    unsigned then_lb, then_le;
+} rc_guard_t;
+
 typedef struct rc_join {
     char *handle; /* USR of the joined handle's root variable, NULL when unknown */
     rc_pos_t pos;
 } rc_join_t;
+
+/* A call of a process-model function (RC_API_FORK, _PROC_WAIT, _EXEC, _SHARED_MAP,
+ * _SYNC_INIT, _ATTR_PSHARED, _SEM_WAIT, _SEM_POST) as written, for the proc.* rules. */
+typedef struct rc_pcall {
+    rc_api_kind_t kind;
+    char *api;    /* "fork", "waitpid", "mmap", "pthread_mutex_init", ... */
+    char *target; /* fork, shared_map: USR of the variable the result is stored in, or NULL */
+    char *obj;    /* sync_init, sem_wait, sem_post: access key of the object initialised or
+                     the semaphore (as rc_call_t.arg_keys), or NULL */
+    char *attr;   /* sync_init, attr_pshared: USR of the attribute variable (`&attr`), NULL
+                     for a null pointer, "" for anything else */
+    int shared;   /* shared_map: 1 shared, 0 private, -1 flags not constant;
+                     attr_pshared: 1 process-shared, 0 private, -1 value not constant;
+                     fork: 1 when the child borrows the parent's memory and the parent
+                     waits until it execs or exits (vfork) */
+    int anon;     /* shared_map: an anonymous mapping (no file or object behind it) */
+    char *text;   /* sync_init, sem_*: the object argument as written ("&shm->lock"), or NULL */
+    rc_pos_t pos;
+    rc_lset_t ls;
+} rc_pcall_t;
+
+/* Code of a function that only the child of a fork runs: the then-branch of
+ * `if (pid == 0)` / `if (!fork())`, the else-branch of `if (pid > 0)` / `if (pid)`,
+ * `case 0:` of `switch (fork())` up to the next label, the rest of the block after
+ * `if (pid != 0) return ...;`. A call of the TU's own function that returns a
+ * fork's result is recorded as a fork (api = that function's name). */
+typedef struct rc_child {
+    uint32_t fork;   /* index of the fork in the function's pcalls */
+    unsigned lb, le; /* byte extent in the function's file */
+} rc_child_t;
 
 /* What calling a function does to the caller's locks: remove `rel` (every lock
  * when rel_all), then add `acq`; noreturn: the call does not return. Lock indexes
@@ -312,8 +414,18 @@ typedef struct rc_fn_facts {
     size_t nwaits, capwaits;
     rc_lcall_t *lcalls; /* direct calls of library functions */
     size_t nlcalls, caplcalls;
+    rc_guard_t *guards; /* if statements */
+    size_t nguards, capguards;
     rc_sighand_t *sighands; /* signal handlers installed here */
     size_t nsighands, capsighands;
+    rc_pcall_t *pcalls; /* process-model calls (fork, wait, mmap, ...) */
+    size_t npcalls, cappcalls;
+    rc_child_t *children; /* extents run only by the child of a fork */
+    size_t nchildren, capchildren;
+    rc_yield_t *yields; /* calls that switch to other cooperative tasks or wait for events */
+    size_t nyields, capyields;
+    rc_lflow_t *lflows; /* values between locals and shared locations (rc_lflow_t) */
+    size_t nlflows, caplflows;
     char **addr_taken; /* functions whose address escapes here other than as a start routine */
     char **addr_types; /* parallel: their function types, as spelled for rc_call_t.fn_type */
     size_t naddr, capaddr;
@@ -336,6 +448,12 @@ typedef struct rc_tu_facts {
     /* Functions called here, defined elsewhere and not modelled (USRs, unique). */
     char **ext_callees;
     size_t next, capext;
+    /* Every file the TU read: the source, then its includes (what a cached copy
+     * of these facts depends on). */
+    char **deps;
+    size_t ndeps, capdeps;
+    /* rc_imports_digest of the summary table these facts were walked with. */
+    uint64_t imports_digest;
 } rc_tu_facts_t;
 
 /* Summaries of functions defined in other TUs, for a TU that calls them: lock
@@ -356,12 +474,21 @@ typedef struct rc_imports {
  * first definition of a function wins). */
 void rc_imports_add(rc_imports_t *im, const rc_tu_facts_t *tus, size_t ntus);
 void rc_imports_close(rc_imports_t *im);
-/* 1 when tf calls a function whose summary is in im (its facts would change). */
-int rc_imports_needed(const rc_imports_t *im, const rc_tu_facts_t *tf);
-/* 1 when a summary tf uses differs between tables a and b. */
-int rc_imports_changed_for(const rc_imports_t *a, const rc_imports_t *b, const rc_tu_facts_t *tf);
+
+/* A digest of what tf would import from im (the summaries of its external
+ * callees; im may be NULL: nothing). Facts walked with two tables of equal
+ * digests are equal. */
+uint64_t rc_imports_digest(const rc_imports_t *im, const rc_tu_facts_t *tf);
 
 void rc_tu_facts_close(rc_tu_facts_t *f);
+
+/* ---- Facts as bytes (facts_io.c) ------------------------------------------- */
+
+/* Encodes tf; *out (caller frees) holds *len bytes. */
+void rc_facts_encode(const rc_tu_facts_t *tf, unsigned char **out, size_t *len);
+/* Decodes what rc_facts_encode wrote into *tf (zeroed first). RC_EPARSE, with
+ * *tf left empty, for bytes of another format version, truncated or damaged. */
+int rc_facts_decode(const void *data, size_t len, rc_tu_facts_t *tf);
 
 /* Parses one job and extracts its facts. Returns RC_OK and fills *facts when the
  * TU parsed without errors; RC_EPARSE with st->message set otherwise. `index` is
@@ -376,8 +503,14 @@ struct rc_analyzer {
     int jobs;
     rc_progress_fn progress;
     void *progress_ud;
-    rc_tu_facts_t *tus; /* facts of every TU scanned without errors */
+    const rc_tu_saved_t *saved; /* opts.saved (borrowed) */
+    size_t nsaved;
+    int trust_saved;
+    uint64_t binary_id;   /* identity of the running executable (part of every job key) */
+    rc_tu_facts_t *tus;   /* facts of every TU scanned without errors */
+    rc_tu_job_t *tu_jobs; /* parallel: the job each came from (owned copies) */
     size_t ntus, captus;
+    rc_scan_stats_t stats;
 };
 
 /* ---- Linked program (program.c) -------------------------------------------- */
@@ -451,6 +584,12 @@ typedef struct rc_reach {
     rc_lset_t entry; /* must-hold lockset at entry over all call paths (global lock indexes) */
 } rc_reach_t;
 
+/* A fork in the program: pcall `pcall` of function `fn`. */
+typedef struct rc_pfork {
+    uint32_t fn;
+    uint32_t pcall;
+} rc_pfork_t;
+
 typedef struct rc_program {
     const rc_tu_facts_t *const *tus;
     size_t ntus;
@@ -481,7 +620,22 @@ typedef struct rc_program {
      * (one slot per thread) or "[*]"; NULL when the location is not shared or
      * cannot be named. */
     char ***keys;
+    /* Processes (step 9). fn_proc, per function: the process its code runs in
+     * outside its own child extents: RC_PROC_MAIN (the initial process, or not
+     * known to be a child), RC_PROC_MIXED (parent and children), or the index in
+     * forks of the fork whose children alone run it. */
+    rc_pfork_t *forks;
+    size_t nforks;
+    uint32_t *fn_proc;
+    char ***pkeys; /* per function and pcall: the effective key of rc_pcall_t.obj, or NULL */
 } rc_program_t;
+
+#define RC_PROC_MAIN UINT32_MAX
+#define RC_PROC_MIXED (UINT32_MAX - 1)
+
+/* The process an event at pos in fn runs in: the fork of the innermost child
+ * extent around it, else fn_proc[fn]. */
+uint32_t rc_program_proc(const rc_program_t *p, uint32_t fn, const rc_pos_t *pos);
 
 /* Builds the linked view of one program made of tus (which must outlive it). */
 void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t ntus);
@@ -514,6 +668,14 @@ int rc_program_concurrent(const rc_program_t *p, const rc_inst_t *a, const rc_in
 int rc_program_protected(const rc_program_t *p, const rc_lset_t *a, const rc_lset_t *b);
 /* Appends "'m', 'n' (shared)" or "no lock" to b. */
 void rc_program_lset_str(const rc_program_t *p, const rc_lset_t *s, rc_strbuf_t *b);
+/* The functions a signal handler runs: hf and every function reached from it
+ * through direct calls of named functions (calls through pointers are not
+ * followed), in breadth-first order into order[0..n); returns n. For each f
+ * reached, seen[f] = 1, parent[f] is the function that calls it first on that
+ * order (UINT32_MAX for hf) and pcall[f] the index of that call in parent[f]'s
+ * calls. All four arrays are the caller's, nfns entries each. */
+size_t rc_program_handler_reach(const rc_program_t *p, uint32_t hf, uint8_t *seen, uint32_t *order,
+                                uint32_t *parent, uint32_t *pcall);
 
 /* ---- Rules (rules/) ------------------------------------------------------- */
 

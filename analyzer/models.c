@@ -22,11 +22,30 @@
  *                                            read_only (default false)
  *   cond_wait      -                         lock_arg (the mutex it releases and re-takes)
  *   signal_install handler_arg or action_arg  (both allowed)
+ *   callback       callback_args             -
+ *   yield          -
+ *   event_wait     -
+ *   fork           -                         shared (the child borrows the parent's
+ *                                            memory until it execs or exits: vfork)
+ *   process_wait   -
+ *   exec           -
+ *   shared_map     -                         flags_arg + shared_mask (the flag bits that
+ *                                            make it shared; without flags_arg it always
+ *                                            is), anon_mask (bits of an anonymous mapping)
+ *   sync_init      lock_arg, attr_arg
+ *   attr_setpshared attr_arg, value_arg, shared_value
+ *   sem_wait       lock_arg (the semaphore)
+ *   sem_post       lock_arg
+ * Any kind may list "callback_args": [i, ...], the arguments that are callbacks
+ * an event loop calls later on the registering thread (uv_queue_work's
+ * after_work_cb next to its thread-pool work_cb).
  *
  * Optional top-level list, in any file: "async_signal_safe": ["_exit", "write", ...],
  * the functions a signal handler may call (signal-safety(7)); a name listed twice
  * across files is an error. "async_signal_safe_prefixes": ["__builtin_", ...] marks
  * every function whose name starts so (compiler builtins) as safe.
+ * "async_signal_safe_types": ["sig_atomic_t"] names the typedefs whose objects
+ * a handler may share with the code it interrupts (when also volatile).
  *
  * Files load in this order: <rules_dir>/api/ *.json sorted by name, then the
  * caller's extra files (rc_analyzer_opts_t.extra_models) in the order given.
@@ -55,6 +74,17 @@ static const struct {
     {"mt_unsafe", RC_API_MT_UNSAFE},
     {"cond_wait", RC_API_COND_WAIT},
     {"signal_install", RC_API_SIGNAL_INSTALL},
+    {"callback", RC_API_CALLBACK},
+    {"yield", RC_API_YIELD},
+    {"event_wait", RC_API_EVENT_WAIT},
+    {"fork", RC_API_FORK},
+    {"process_wait", RC_API_PROC_WAIT},
+    {"exec", RC_API_EXEC},
+    {"shared_map", RC_API_SHARED_MAP},
+    {"sync_init", RC_API_SYNC_INIT},
+    {"attr_setpshared", RC_API_ATTR_PSHARED},
+    {"sem_wait", RC_API_SEM_WAIT},
+    {"sem_post", RC_API_SEM_POST},
 };
 
 static int cmp_fn(const void *a, const void *b)
@@ -89,6 +119,7 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
     memset(fn, 0, sizeof *fn);
     fn->lock_arg = fn->handle_arg = fn->routine_arg = fn->arg_arg = -1;
     fn->handler_arg = fn->action_arg = -1;
+    fn->attr_arg = fn->flags_arg = fn->value_arg = -1;
     size_t k;
     for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
         if (strcmp(kinds[k].name, kind) == 0)
@@ -106,10 +137,23 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
               int_field(e, "routine_arg", &fn->routine_arg) < 0 ||
               int_field(e, "arg_arg", &fn->arg_arg) < 0 ||
               int_field(e, "handler_arg", &fn->handler_arg) < 0 ||
-              int_field(e, "action_arg", &fn->action_arg) < 0;
+              int_field(e, "action_arg", &fn->action_arg) < 0 ||
+              int_field(e, "attr_arg", &fn->attr_arg) < 0 ||
+              int_field(e, "flags_arg", &fn->flags_arg) < 0 ||
+              int_field(e, "value_arg", &fn->value_arg) < 0;
     if (bad)
         return rc_error_set(err, RC_EPARSE, "%s: '%s': argument indexes must be integers 0..64",
                             path, name);
+    static const char *const masks[] = {"shared_mask", "anon_mask", "shared_value"};
+    long *mask_out[] = {&fn->shared_mask, &fn->anon_mask, &fn->shared_value};
+    for (int m = 0; m < 3; m++) {
+        json_t *v = json_object_get(e, masks[m]);
+        if (v && (!json_is_integer(v) || json_integer_value(v) < 0 ||
+                  json_integer_value(v) > (json_int_t)0x7fffffff))
+            return rc_error_set(err, RC_EPARSE, "%s: '%s': \"%s\" must be an integer 0..2^31-1",
+                                path, name, masks[m]);
+        *mask_out[m] = v ? (long)json_integer_value(v) : 0;
+    }
     const char *missing = NULL;
     switch (fn->kind) {
     case RC_API_LOCK:
@@ -133,7 +177,49 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
     case RC_API_NORETURN:
     case RC_API_MT_UNSAFE:
     case RC_API_COND_WAIT:
+    case RC_API_CALLBACK: /* callback_args: checked below */
+    case RC_API_YIELD:
+    case RC_API_EVENT_WAIT:
+    case RC_API_FORK:
+    case RC_API_PROC_WAIT:
+    case RC_API_EXEC:
         break;
+    case RC_API_SHARED_MAP: /* without flags_arg: always shared */
+        if (fn->flags_arg >= 0 && !json_object_get(e, "shared_mask"))
+            missing = "shared_mask";
+        break;
+    case RC_API_SEM_WAIT:
+    case RC_API_SEM_POST:
+        if (fn->lock_arg < 0)
+            missing = "lock_arg";
+        break;
+    case RC_API_SYNC_INIT:
+        if (fn->lock_arg < 0 || fn->attr_arg < 0)
+            missing = "lock_arg\" and \"attr_arg";
+        break;
+    case RC_API_ATTR_PSHARED:
+        if (fn->attr_arg < 0 || fn->value_arg < 0 || !json_object_get(e, "shared_value"))
+            missing = "attr_arg\", \"value_arg\" and \"shared_value";
+        break;
+    }
+    json_t *cbs = json_object_get(e, "callback_args");
+    if (cbs) {
+        size_t ci;
+        json_t *ce;
+        if (!json_is_array(cbs) || json_array_size(cbs) == 0)
+            return rc_error_set(err, RC_EPARSE,
+                                "%s: '%s': \"callback_args\" must be a non-empty array", path,
+                                name);
+        json_array_foreach(cbs, ci, ce)
+        {
+            if (!json_is_integer(ce) || json_integer_value(ce) < 0 || json_integer_value(ce) > 63)
+                return rc_error_set(err, RC_EPARSE,
+                                    "%s: '%s': \"callback_args\" holds argument indexes 0..63",
+                                    path, name);
+            fn->callback_args |= UINT64_C(1) << json_integer_value(ce);
+        }
+    } else if (fn->kind == RC_API_CALLBACK) {
+        missing = "callback_args";
     }
     json_t *st = json_object_get(e, "state"), *alt = json_object_get(e, "alternative");
     if ((st && (!json_is_string(st) || !*json_string_value(st))) ||
@@ -170,6 +256,9 @@ static int load_file(const char *path, rc_models_t *m, size_t *cap, rc_error_t *
     json_t *root = json_load_file(path, 0, &jerr);
     if (!root)
         return rc_error_set(err, RC_EPARSE, "%s:%d: %s", path, jerr.line, jerr.text);
+    uint64_t h = 0;
+    if (rc_hash_file(path, &h) == 0) /* it was just read; chained with the files before */
+        m->digest = rc_fnv1a(m->digest ? m->digest : RC_FNV_OFFSET, &h, sizeof h);
     int rc = RC_OK;
     json_t *fns = json_object_get(root, "functions");
     json_t *ver = json_object_get(root, "version");
@@ -180,8 +269,10 @@ static int load_file(const char *path, rc_models_t *m, size_t *cap, rc_error_t *
     }
     size_t i;
     json_t *e;
-    for (int pre = 0; pre < 2; pre++) {
-        const char *key = pre ? "async_signal_safe_prefixes" : "async_signal_safe";
+    for (int pre = 0; pre < 3; pre++) {
+        static const char *const keys[] = {"async_signal_safe", "async_signal_safe_prefixes",
+                                           "async_signal_safe_types"};
+        const char *key = keys[pre];
         json_t *safe = json_object_get(root, key);
         if (safe && !json_is_array(safe)) {
             rc = rc_error_set(err, RC_EPARSE, "%s: \"%s\" must be an array of names", path, key);
@@ -193,8 +284,8 @@ static int load_file(const char *path, rc_models_t *m, size_t *cap, rc_error_t *
                 rc = rc_error_set(err, RC_EPARSE, "%s: %s[%zu]: expected a name", path, key, i);
                 goto out;
             }
-            char ***v = pre ? &m->safe_prefixes : &m->safe;
-            size_t *n = pre ? &m->nsafe_prefixes : &m->nsafe;
+            char ***v = pre == 2 ? &m->safe_types : pre ? &m->safe_prefixes : &m->safe;
+            size_t *n = pre == 2 ? &m->nsafe_types : pre ? &m->nsafe_prefixes : &m->nsafe;
             *v = rc_xrealloc(*v, (*n + 1) * sizeof **v);
             (*v)[(*n)++] = rc_xstrdup(json_string_value(e));
         }
@@ -274,6 +365,16 @@ int rc_models_load(const char *rules_dir, const char *const *extra, size_t nextr
                 break;
             }
     }
+    if (!rc && out->nsafe_types) {
+        qsort(out->safe_types, out->nsafe_types, sizeof *out->safe_types, cmp_str);
+        for (size_t i = 1; i < out->nsafe_types; i++)
+            if (strcmp(out->safe_types[i - 1], out->safe_types[i]) == 0) {
+                rc = rc_error_set(err, RC_EPARSE,
+                                  "'%s' is listed twice as an async-signal-safe type",
+                                  out->safe_types[i]);
+                break;
+            }
+    }
     if (!rc) {
         qsort(out->v, out->n, sizeof *out->v, cmp_fn);
         for (size_t i = 1; i < out->n; i++)
@@ -303,6 +404,9 @@ void rc_models_close(rc_models_t *m)
     for (size_t i = 0; i < m->nsafe_prefixes; i++)
         free(m->safe_prefixes[i]);
     free(m->safe_prefixes);
+    for (size_t i = 0; i < m->nsafe_types; i++)
+        free(m->safe_types[i]);
+    free(m->safe_types);
     memset(m, 0, sizeof *m);
 }
 
@@ -318,4 +422,10 @@ int rc_models_signal_safe(const rc_models_t *m, const char *name)
         if (strncmp(name, m->safe_prefixes[i], strlen(m->safe_prefixes[i])) == 0)
             return 1;
     return m->nsafe && bsearch(&name, m->safe, m->nsafe, sizeof *m->safe, cmp_str) != NULL;
+}
+
+int rc_models_signal_safe_type(const rc_models_t *m, const char *name)
+{
+    return m->nsafe_types &&
+           bsearch(&name, m->safe_types, m->nsafe_types, sizeof *m->safe_types, cmp_str) != NULL;
 }

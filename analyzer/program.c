@@ -17,7 +17,10 @@
  *                   instance
  *   5. main times   for each function reached from main, the calls in main's own body
  *                   through which it runs: main is treated as straight-line code in
- *                   which creations and joins are ordered by their source offsets
+ *                   which creations and joins are ordered by their source offsets; a
+ *                   callback registered with an event loop (or makecontext) runs at
+ *                   the calls after the registration that run the loop (uv_run,
+ *                   swapcontext, or a function that calls one)
  *   6. starts       for each root, the creation instances (site x creating root) and
  *                   the joins in main that may wait for it; `multi` when two instances
  *                   may overlap or one is in a loop; a thread created by another
@@ -27,8 +30,14 @@
  *   8. keys         effective access keys: objects reached through pointer
  *                   parameters resolved from what the callers and creations pass,
  *                   per-thread slots "[p0]" turned into "[#]" or "[*]"
+ *   9. processes    forks (rc_program_t.forks) and, per function, the process it runs
+ *                   in: the children of one fork when only code inside that fork's
+ *                   child extents (`if (pid == 0) {...}`) calls it, else the initial
+ *                   process or both (rc_program_proc)
  *
  * May-happen-in-parallel (rc_program_concurrent):
+ *   two processes         never: a forked child runs on its own copy of memory (what
+ *                         processes share through shared mappings is for proc.*)
  *   same root             only if the root is multi (main never is)
  *   main vs routine R     R is running at one of the main-level positions of the main
  *                         event: some creation of R may precede it and no join of R
@@ -170,7 +179,9 @@ static void compute_reach(rc_program_t *p, uint32_t root)
             continue;
         for (size_t e = 0; e < p->fns[g].nedges; e++) {
             const rc_edge_t *ed = &p->fns[g].edges[e];
-            incoming[ed->target] += p->fns[g].f->calls[ed->call].pos.loop_le ? 2 : 1;
+            const rc_call_t *c = &p->fns[g].f->calls[ed->call];
+            /* a callback may run many times (a repeating timer) */
+            incoming[ed->target] += c->pos.loop_le || c->callback ? 2 : 1;
         }
     }
     for (size_t i = 0; i < p->nfns; i++)
@@ -195,6 +206,93 @@ static void compute_reach(rc_program_t *p, uint32_t root)
     free(queued);
 }
 
+/* Functions that run an event loop or switch coroutines: a "yield" call of
+ * their own (uv_run, swapcontext; rc_yield_t without wait) or a call of such a
+ * function (registrations of callbacks excluded). */
+static uint8_t *loop_runners(const rc_program_t *p)
+{
+    uint8_t *run = rc_xcalloc(p->nfns ? p->nfns : 1, 1);
+    for (size_t f = 0; f < p->nfns; f++)
+        for (size_t y = 0; y < p->fns[f].f->nyields; y++)
+            run[f] |= !p->fns[f].f->yields[y].wait;
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t f = 0; f < p->nfns; f++) {
+            for (size_t e = 0; !run[f] && e < p->fns[f].nedges; e++)
+                if (!p->fns[f].f->calls[p->fns[f].edges[e].call].callback &&
+                    run[p->fns[f].edges[e].target])
+                    run[f] = changed = 1;
+        }
+    }
+    return run;
+}
+
+/* When a callback registered at main-level position `at` may run: the places in
+ * main after it (or in a loop around it) that run the loop, or `at` itself when
+ * there is none. Returns the count written to out (at most max). */
+static size_t loop_instants(const rc_program_t *p, const uint8_t *run, const rc_mpos_t *at,
+                            rc_mpos_t *out, size_t max)
+{
+    const rc_pfn_t *pm = &p->fns[p->main_fn];
+    size_t n = 0;
+    for (size_t y = 0; y < pm->f->nyields && n < max; y++) {
+        rc_mpos_t m = mpos_of(&pm->f->yields[y].pos);
+        if (!pm->f->yields[y].wait && may_precede(at, &m))
+            out[n++] = m;
+    }
+    for (size_t e = 0; e < pm->nedges && n < max; e++) {
+        const rc_call_t *c = &pm->f->calls[pm->edges[e].call];
+        rc_mpos_t m = mpos_of(&c->pos);
+        if (!c->callback && run[pm->edges[e].target] && may_precede(at, &m))
+            out[n++] = m;
+    }
+    if (n == 0)
+        out[n++] = *at;
+    return n;
+}
+
+#define MAX_INSTANTS 16
+#define MAX_CALLBACK_NEST 3
+
+/* Gives f0 and everything it reaches the main-level positions ats (a fresh
+ * visit mark per call; stamps[nest] is this nesting level's visit array). A
+ * callback registered on the way runs when the loop runs: its functions get
+ * the loop instants after the registration instead (one level deeper). */
+static void spread_times(rc_program_t *p, const uint8_t *run, uint32_t f0, const rc_mpos_t *ats,
+                         size_t nats, uint32_t **stamps, uint32_t *mark, int nest)
+{
+    uint32_t m = ++*mark, *stamp = stamps[nest];
+    uint32_t *stack = rc_xmalloc((p->nfns + 1) * sizeof *stack);
+    size_t n = 0;
+    stack[n++] = f0;
+    stamp[f0] = m;
+    while (n) {
+        uint32_t g = stack[--n];
+        for (size_t i = 0; i < nats; i++)
+            push_mpos(&p->mtimes[g], &p->nmtimes[g], &ats[i]);
+        for (size_t k = 0; k < p->fns[g].nedges; k++) {
+            uint32_t f = p->fns[g].edges[k].target;
+            if (f == p->main_fn)
+                continue;
+            if (p->fns[g].f->calls[p->fns[g].edges[k].call].callback) {
+                if (nest >= MAX_CALLBACK_NEST)
+                    continue;
+                for (size_t i = 0; i < nats; i++) {
+                    rc_mpos_t inst[MAX_INSTANTS];
+                    size_t ni = loop_instants(p, run, &ats[i], inst, MAX_INSTANTS);
+                    spread_times(p, run, f, inst, ni, stamps, mark, nest + 1);
+                }
+                continue;
+            }
+            if (stamp[f] != m) {
+                stamp[f] = m;
+                stack[n++] = f;
+            }
+        }
+    }
+    free(stack);
+}
+
 /* Step 5: main-level positions of every function reached from main. */
 static void compute_main_times(rc_program_t *p)
 {
@@ -203,31 +301,25 @@ static void compute_main_times(rc_program_t *p)
     if (p->main_fn == UINT32_MAX)
         return;
     const rc_pfn_t *pm = &p->fns[p->main_fn];
-    uint32_t *stamp = rc_xcalloc(p->nfns, sizeof *stamp);
-    uint32_t *stack = rc_xmalloc((p->nfns + 1) * sizeof *stack);
+    uint8_t *run = loop_runners(p);
+    uint32_t *stamps[MAX_CALLBACK_NEST + 1];
+    for (int i = 0; i <= MAX_CALLBACK_NEST; i++)
+        stamps[i] = rc_xcalloc(p->nfns, sizeof **stamps);
+    uint32_t mark = 0;
     for (size_t c = 0; c < pm->nedges; c++) {
         uint32_t f0 = pm->edges[c].target;
         if (f0 == p->main_fn)
             continue;
-        rc_mpos_t at = mpos_of(&pm->f->calls[pm->edges[c].call].pos);
-        uint32_t mark = (uint32_t)c + 1;
-        size_t n = 0;
-        stack[n++] = f0;
-        stamp[f0] = mark;
-        while (n) {
-            uint32_t g = stack[--n];
-            push_mpos(&p->mtimes[g], &p->nmtimes[g], &at);
-            for (size_t k = 0; k < p->fns[g].nedges; k++) {
-                uint32_t f = p->fns[g].edges[k].target;
-                if (f != p->main_fn && stamp[f] != mark) {
-                    stamp[f] = mark;
-                    stack[n++] = f;
-                }
-            }
-        }
+        const rc_call_t *call = &pm->f->calls[pm->edges[c].call];
+        rc_mpos_t at = mpos_of(&call->pos), inst[MAX_INSTANTS];
+        size_t ni = call->callback ? loop_instants(p, run, &at, inst, MAX_INSTANTS) : 1;
+        if (!call->callback)
+            inst[0] = at;
+        spread_times(p, run, f0, inst, ni, stamps, &mark, 0);
     }
-    free(stamp);
-    free(stack);
+    free(run);
+    for (int i = 0; i <= MAX_CALLBACK_NEST; i++)
+        free(stamps[i]);
 }
 
 /* The main-level positions of an event at pos in fn (reached from main). */
@@ -276,6 +368,81 @@ static unsigned serial_join(const rc_program_t *p, const rc_psite_t *s)
     return 0;
 }
 
+/* 1 when access instance m (main-level position t, the call from main through
+ * which m runs) provably runs before the thread of creation instance ci starts,
+ * or after it is joined: t is the creation's own main-level call, not in a loop
+ * of main unless the creating function joins the thread before returning, and
+ * m's function either creates the thread itself or leads to
+ * the creation through calls (at most ORDER_DEPTH deep) that all come after m;
+ * or m follows a join of the handle in the creating function. No loop of the
+ * function may repeat one around the other. */
+/* 1 when function f may reach function target through at most depth calls. */
+static int calls_into(const rc_program_t *p, uint32_t f, uint32_t target, int depth)
+{
+    if (f == target)
+        return 1;
+    if (depth == 0)
+        return 0;
+    const rc_pfn_t *pf = &p->fns[f];
+    for (size_t e = 0; e < pf->nedges; e++)
+        if (calls_into(p, pf->edges[e].target, target, depth - 1))
+            return 1;
+    return 0;
+}
+
+#define ORDER_DEPTH 3 /* calls between the access's function and the creation */
+
+/* 1 when a comes before b in one function and no loop repeats one around the other. */
+static int once_before(const rc_pos_t *a, const rc_pos_t *b)
+{
+    return a->end <= b->off && !(a->loop_le && a->loop_lb <= b->off && b->off < a->loop_le) &&
+           !(b->loop_le && b->loop_lb <= a->off && a->off < b->loop_le);
+}
+
+/* 1 when a, in function f, comes before every way f has to the creation at c in
+ * function at: c itself when f is at, else each call of f that may lead to at. */
+static int before_creation(const rc_program_t *p, uint32_t f, const rc_pos_t *a, uint32_t at,
+                           const rc_pos_t *c)
+{
+    if (f == at)
+        return once_before(a, c);
+    const rc_pfn_t *pf = &p->fns[f];
+    int any = 0;
+    for (size_t e = 0; e < pf->nedges; e++) {
+        if (!calls_into(p, pf->edges[e].target, at, ORDER_DEPTH - 1))
+            continue;
+        if (!once_before(a, &pf->f->calls[pf->edges[e].call].pos))
+            return 0;
+        any = 1;
+    }
+    return any;
+}
+
+static int ordered_in_creator(const rc_program_t *p, const rc_cinst_t *ci, const rc_mpos_t *t,
+                              const rc_inst_t *m)
+{
+    const rc_psite_t *s = &p->sites[ci->site];
+    if (!m || m->fn == p->main_fn || t->off != ci->at.off || t->end != ci->at.end)
+        return 0;
+    /* A call repeated by a loop of main may find the thread of the previous
+     * round still running, unless the creator joins it before returning. */
+    if ((t->lb != t->off || t->le != t->end) && !ci->contained)
+        return 0;
+    const rc_pos_t *a = m->pos, *c = s->at;
+    if (before_creation(p, m->fn, a, s->at_fn, c))
+        return 1;
+    if (m->fn != s->at_fn || !s->handle || s->fn != s->at_fn || c->loop_le)
+        return 0;
+    const rc_fn_facts_t *f = p->fns[s->at_fn].f;
+    for (size_t j = 0; j < f->njoins; j++) {
+        const rc_join_t *jn = &f->joins[j];
+        if (jn->handle && strcmp(jn->handle, s->handle) == 0 && jn->pos.off > c->end &&
+            jn->pos.end <= a->off && !jn->pos.loop_le)
+            return 1;
+    }
+    return 0;
+}
+
 /* 1 when an instance of r started by creation instance ci may be running at t. */
 static int running_from(const rc_root_t *r, const rc_cinst_t *ci, const rc_mpos_t *t)
 {
@@ -295,15 +462,16 @@ static int running_from(const rc_root_t *r, const rc_cinst_t *ci, const rc_mpos_
 
 /* 1 when some instance of root may be running at main-level position t. A thread
  * started (and joined) inside another thread runs while that one does. */
-static int running_at(const rc_program_t *p, uint32_t root, const rc_mpos_t *t, int depth)
+static int running_at(const rc_program_t *p, uint32_t root, const rc_mpos_t *t, const rc_inst_t *m,
+                      int depth)
 {
     const rc_root_t *r = &p->roots[root];
     if (r->unknown_start || depth > MAX_NEST)
         return 1;
     for (size_t i = 0; i < r->nci; i++) {
         const rc_cinst_t *ci = &r->ci[i];
-        if (p->roots[ci->root].is_main ? running_from(r, ci, t)
-                                       : running_at(p, ci->root, t, depth + 1))
+        if (p->roots[ci->root].is_main ? running_from(r, ci, t) && !ordered_in_creator(p, ci, t, m)
+                                       : running_at(p, ci->root, t, NULL, depth + 1))
             return 1;
     }
     return 0;
@@ -311,7 +479,7 @@ static int running_at(const rc_program_t *p, uint32_t root, const rc_mpos_t *t, 
 
 static int running(const rc_program_t *p, uint32_t root, const rc_mpos_t *t)
 {
-    return running_at(p, root, t, 0);
+    return running_at(p, root, t, NULL, 0);
 }
 
 /* 1 when instances of two different start routines a and b may run at once: one
@@ -335,6 +503,8 @@ static int roots_overlap(const rc_program_t *p, uint32_t a, uint32_t b, int dept
     }
     return 0;
 }
+
+static int many_in_child(const rc_program_t *p, uint32_t k, const rc_psite_t *s);
 
 /* Step 6. */
 static void compute_starts(rc_program_t *p)
@@ -372,18 +542,25 @@ static void compute_starts(rc_program_t *p)
                 if (!cont)
                     er->unknown_start = 1;
                 er->ci = rc_xrealloc(er->ci, (er->nci + 1) * sizeof *er->ci);
-                er->ci[er->nci++] = (rc_cinst_t){(uint32_t)s,        (uint32_t)r, {0, 0, 0, 0},
-                                                 looped || rr->many, cont,        0};
+                er->ci[er->nci++] = (rc_cinst_t){
+                    (uint32_t)s, (uint32_t)r, {0, 0, 0, 0}, looped || (!cont && rr->many), cont, 0};
                 continue;
             }
             rc_mpos_t own;
             size_t nt;
             const rc_mpos_t *ts = main_times(p, site->at_fn, site->at, &own, &nt);
             for (size_t t = 0; t < nt; t++) {
-                /* main's own loops are judged above (serial); a caller's loop here. */
+                /* main's own loops are judged above (serial); a caller's loop here,
+                 * unless the creating function joins the thread before returning
+                 * (then each call's thread ends before the next call). */
                 int own = site->at_fn == p->main_fn;
-                int many = looped || rr->many ||
-                           (!own && (ts[t].lb != ts[t].off || ts[t].le != ts[t].end));
+                int many = looped ||
+                           (!cont && (rr->many ||
+                                      (!own && (ts[t].lb != ts[t].off || ts[t].le != ts[t].end))));
+                /* In a forked child: a fork repeated starts other processes. */
+                uint32_t k = rc_program_proc(p, site->at_fn, site->at);
+                if (k < p->nforks)
+                    many = many_in_child(p, k, site);
                 er->ci = rc_xrealloc(er->ci, (er->nci + 1) * sizeof *er->ci);
                 er->ci[er->nci++] =
                     (rc_cinst_t){(uint32_t)s, (uint32_t)r, ts[t], many, cont, own ? serial : 0};
@@ -635,6 +812,14 @@ static void compute_keys(rc_program_t *p)
         for (size_t i = 0; i < fn->nacc; i++)
             p->keys[f][i] = effective_key(&rs, (uint32_t)f, fn->acc[i].key);
     }
+    p->pkeys = rc_xcalloc(n, sizeof *p->pkeys);
+    for (size_t f = 0; f < p->nfns; f++) {
+        const rc_fn_facts_t *fn = p->fns[f].f;
+        p->pkeys[f] = rc_xcalloc(fn->npcalls ? fn->npcalls : 1, sizeof **p->pkeys);
+        for (size_t i = 0; i < fn->npcalls; i++)
+            if (fn->pcalls[i].obj)
+                p->pkeys[f][i] = effective_key(&rs, (uint32_t)f, fn->pcalls[i].obj);
+    }
     for (size_t i = 0; i < n * MAX_PARAMS; i++)
         free(rs.memo[i].key);
     for (size_t f = 0; f < n; f++)
@@ -816,6 +1001,163 @@ static void add_indirect_edges(rc_program_t *p)
     free(ndirect);
 }
 
+/* Step 9: processes. The child extent of fn around offset off, innermost first
+ * (the smallest): its fork's index in p->forks, or UINT32_MAX. */
+static uint32_t child_at(const rc_program_t *p, uint32_t fn, unsigned off)
+{
+    const rc_fn_facts_t *f = p->fns[fn].f;
+    const rc_child_t *best = NULL;
+    for (size_t i = 0; i < f->nchildren; i++) {
+        const rc_child_t *c = &f->children[i];
+        if (c->lb <= off && off <= c->le && (!best || c->le - c->lb < best->le - best->lb))
+            best = c;
+    }
+    if (!best)
+        return UINT32_MAX;
+    for (size_t k = 0; k < p->nforks; k++)
+        if (p->forks[k].fn == fn && p->forks[k].pcall == best->fork)
+            return (uint32_t)k;
+    return UINT32_MAX;
+}
+
+uint32_t rc_program_proc(const rc_program_t *p, uint32_t fn, const rc_pos_t *pos)
+{
+    uint32_t k = pos ? child_at(p, fn, pos->off) : UINT32_MAX;
+    if (k != UINT32_MAX)
+        return k;
+    return p->fn_proc ? p->fn_proc[fn] : RC_PROC_MAIN;
+}
+
+/* The child extent of fork k around off in the forking function, or NULL. */
+static const rc_child_t *extent_of(const rc_program_t *p, uint32_t k, unsigned off)
+{
+    const rc_fn_facts_t *f = p->fns[p->forks[k].fn].f;
+    for (size_t i = 0; i < f->nchildren; i++)
+        if (f->children[i].fork == p->forks[k].pcall && f->children[i].lb <= off &&
+            off <= f->children[i].le)
+            return &f->children[i];
+    return NULL;
+}
+
+/* For a thread creation s in code only the children of fork k run: whether one
+ * child may run it several times: in a loop inside the child's code, or in a
+ * function the child's code reaches through two calls or a call in such a loop.
+ * A repeated fork (in a loop, in a function called several times) starts other
+ * processes, each running the creation once. */
+static int many_in_child(const rc_program_t *p, uint32_t k, const rc_psite_t *s)
+{
+    uint32_t F = p->forks[k].fn;
+    if (s->at_fn == F) {
+        const rc_child_t *c = extent_of(p, k, s->at->off);
+        return s->at->iloop_le && (!c || s->at->iloop_lb >= c->lb);
+    }
+    if (s->at->loop_le)
+        return 1;
+    uint32_t *in = rc_xcalloc(p->nfns ? p->nfns : 1, sizeof *in);
+    uint8_t *seen = rc_xcalloc(p->nfns ? p->nfns : 1, 1),
+            *many = rc_xcalloc(p->nfns ? p->nfns : 1, 1);
+    uint32_t *queue = rc_xmalloc((p->nfns + 1) * sizeof *queue);
+    size_t qh = 0, qt = 0;
+    for (size_t e = 0; e < p->fns[F].nedges; e++) {
+        const rc_pos_t *cp = &p->fns[F].f->calls[p->fns[F].edges[e].call].pos;
+        const rc_child_t *c = extent_of(p, k, cp->off);
+        uint32_t t = p->fns[F].edges[e].target;
+        if (!c || t == F)
+            continue;
+        in[t] += cp->iloop_le && cp->iloop_lb >= c->lb ? 2 : 1;
+        if (!seen[t]) {
+            seen[t] = 1;
+            queue[qt++] = t;
+        }
+    }
+    while (qh < qt) {
+        uint32_t g = queue[qh++];
+        for (size_t e = 0; e < p->fns[g].nedges; e++) {
+            uint32_t t = p->fns[g].edges[e].target;
+            if (t == F)
+                continue;
+            in[t] += p->fns[g].f->calls[p->fns[g].edges[e].call].pos.loop_le ? 2 : 1;
+            if (!seen[t]) {
+                seen[t] = 1;
+                queue[qt++] = t;
+            }
+        }
+    }
+    for (size_t i = 0; i < qt; i++)
+        many[queue[i]] = in[queue[i]] >= 2;
+    for (int changed = 1; changed;) { /* a function a repeated one calls is repeated */
+        changed = 0;
+        for (size_t i = 0; i < qt; i++) {
+            uint32_t g = queue[i];
+            for (size_t e = 0; many[g] && e < p->fns[g].nedges; e++)
+                if (!many[p->fns[g].edges[e].target] && p->fns[g].edges[e].target != F) {
+                    many[p->fns[g].edges[e].target] = 1;
+                    changed = 1;
+                }
+        }
+    }
+    int r = !seen[s->at_fn] || many[s->at_fn];
+    free(in);
+    free(seen);
+    free(many);
+    free(queue);
+    return r;
+}
+
+#define PROC_UNSET (UINT32_MAX - 2)
+
+static int proc_merge(uint32_t *x, uint32_t ctx)
+{
+    if (ctx == PROC_UNSET || *x == ctx || *x == RC_PROC_MIXED)
+        return 0;
+    *x = *x == PROC_UNSET ? ctx : RC_PROC_MIXED;
+    return 1;
+}
+
+/* Labels every function with the process it runs in (rc_program_t.fn_proc): main
+ * runs in the initial process; a call (or a thread creation) inside a child
+ * extent of fork K runs its callee in K's children, any other call in the
+ * caller's process; a function reached both ways is MIXED, one reached from
+ * nowhere known runs in the initial process. */
+static void compute_procs(rc_program_t *p)
+{
+    for (uint32_t f = 0; f < p->nfns; f++)
+        for (size_t i = 0; i < p->fns[f].f->npcalls; i++)
+            if (p->fns[f].f->pcalls[i].kind == RC_API_FORK) {
+                p->forks = rc_xrealloc(p->forks, (p->nforks + 1) * sizeof *p->forks);
+                p->forks[p->nforks++] = (rc_pfork_t){f, (uint32_t)i};
+            }
+    uint32_t *lab = rc_xmalloc((p->nfns ? p->nfns : 1) * sizeof *lab);
+    for (size_t f = 0; f < p->nfns; f++)
+        lab[f] = PROC_UNSET;
+    if (p->main_fn != UINT32_MAX)
+        lab[p->main_fn] = RC_PROC_MAIN;
+    for (int changed = 1; changed && p->nforks;) {
+        changed = 0;
+        for (uint32_t g = 0; g < p->nfns; g++) {
+            if (lab[g] == PROC_UNSET)
+                continue;
+            const rc_pfn_t *pg = &p->fns[g];
+            for (size_t e = 0; e < pg->nedges; e++) {
+                uint32_t k = child_at(p, g, pg->f->calls[pg->edges[e].call].pos.off);
+                changed |= proc_merge(&lab[pg->edges[e].target], k != UINT32_MAX ? k : lab[g]);
+            }
+        }
+        for (size_t s = 0; s < p->nsites; s++) {
+            const rc_psite_t *site = &p->sites[s];
+            uint32_t r = rc_strtab_lookup(&p->fn_usrs, site->routine);
+            if (r == UINT32_MAX || lab[site->at_fn] == PROC_UNSET)
+                continue;
+            uint32_t k = child_at(p, site->at_fn, site->at->off);
+            changed |= proc_merge(&lab[r], k != UINT32_MAX ? k : lab[site->at_fn]);
+        }
+    }
+    for (size_t f = 0; f < p->nfns; f++)
+        if (lab[f] == PROC_UNSET)
+            lab[f] = RC_PROC_MAIN;
+    p->fn_proc = lab;
+}
+
 void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t ntus)
 {
     memset(p, 0, sizeof *p);
@@ -896,6 +1238,7 @@ void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t n
     p->reach = rc_xcalloc(p->nroots * (p->nfns ? p->nfns : 1), sizeof *p->reach);
     for (size_t r = 0; r < p->nroots; r++)
         compute_reach(p, (uint32_t)r);
+    compute_procs(p);
     compute_main_times(p);
     compute_starts(p);
     classify_args(p);
@@ -909,12 +1252,19 @@ void rc_program_close(rc_program_t *p)
             free(p->keys[i][a]);
         if (p->keys)
             free(p->keys[i]);
+        for (size_t a = 0; p->pkeys && a < p->fns[i].f->npcalls; a++)
+            free(p->pkeys[i][a]);
+        if (p->pkeys)
+            free(p->pkeys[i]);
         free(p->fns[i].edges);
         if (p->mtimes)
             free(p->mtimes[i]);
     }
     free(p->fns);
     free(p->keys);
+    free(p->pkeys);
+    free(p->forks);
+    free(p->fn_proc);
     free(p->mtimes);
     free(p->nmtimes);
     for (size_t r = 0; r < p->nroots; r++) {
@@ -956,7 +1306,7 @@ static int overlaps_main(const rc_program_t *p, const rc_inst_t *m, uint32_t roo
     size_t n;
     const rc_mpos_t *ts = main_times(p, m->fn, m->pos, &own, &n);
     for (size_t i = 0; i < n; i++)
-        if (running(p, root, &ts[i]))
+        if (running_at(p, root, &ts[i], m, 0))
             return 1;
     return 0;
 }
@@ -964,6 +1314,10 @@ static int overlaps_main(const rc_program_t *p, const rc_inst_t *m, uint32_t roo
 int rc_program_concurrent(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b)
 {
     const rc_root_t *ra = &p->roots[a->root], *rb = &p->roots[b->root];
+    /* Two processes: a forked child has its own copy of the parent's memory. */
+    uint32_t pa = rc_program_proc(p, a->fn, a->pos), pb = rc_program_proc(p, b->fn, b->pos);
+    if (pa != pb && pa != RC_PROC_MIXED && pb != RC_PROC_MIXED)
+        return 0;
     if (a->root == b->root)
         return !ra->is_main && ra->multi;
     if (ra->is_main)
@@ -1004,4 +1358,29 @@ void rc_program_lset_str(const rc_program_t *p, const rc_lset_t *s, rc_strbuf_t 
             rc_strbuf_appendf(b, "%s'%s'%s", i ? ", " : "", p->lock_names[l],
                               RC_LREF_SHARED(s->v[i]) ? " (shared)" : "");
     }
+}
+
+size_t rc_program_handler_reach(const rc_program_t *p, uint32_t hf, uint8_t *seen, uint32_t *order,
+                                uint32_t *parent, uint32_t *pcall)
+{
+    memset(seen, 0, p->nfns);
+    size_t qh = 0, qt = 0;
+    order[qt++] = hf;
+    seen[hf] = 1;
+    parent[hf] = UINT32_MAX;
+    pcall[hf] = UINT32_MAX;
+    while (qh < qt) {
+        const rc_pfn_t *pf = &p->fns[order[qh]];
+        for (size_t e = 0; e < pf->nedges; e++) {
+            uint32_t t = pf->edges[e].target;
+            if (!pf->f->calls[pf->edges[e].call].callee[0] || seen[t])
+                continue; /* through a pointer, or already visited */
+            seen[t] = 1;
+            parent[t] = order[qh];
+            pcall[t] = pf->edges[e].call;
+            order[qt++] = t;
+        }
+        qh++;
+    }
+    return qt;
 }

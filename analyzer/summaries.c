@@ -83,39 +83,30 @@ void rc_imports_close(rc_imports_t *im)
     memset(im, 0, sizeof *im);
 }
 
-int rc_imports_needed(const rc_imports_t *im, const rc_tu_facts_t *tf)
+static uint64_t hash_str(uint64_t h, const char *s)
 {
-    for (size_t i = 0; i < tf->next; i++)
-        if (rc_strtab_lookup(&im->usrs, tf->ext_callees[i]) != UINT32_MAX)
-            return 1;
-    return 0;
+    return rc_fnv1a(h, s, strlen(s) + 1); /* with the NUL: "ab","c" differs from "a","bc" */
 }
 
-static int same_strings(char **a, char **b, size_t n)
+uint64_t rc_imports_digest(const rc_imports_t *im, const rc_tu_facts_t *tf)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(a[i], b[i]) != 0)
-            return 0;
-    return 1;
-}
-
-static int same_import(const rc_import_t *x, const rc_import_t *y)
-{
-    return x->noreturn == y->noreturn && x->rel_all == y->rel_all && x->nacq == y->nacq &&
-           x->nrel == y->nrel && same_strings(x->acq, y->acq, x->nacq) &&
-           same_strings(x->rel, y->rel, x->nrel) &&
-           (!x->nacq || memcmp(x->acq_shared, y->acq_shared, x->nacq) == 0);
-}
-
-int rc_imports_changed_for(const rc_imports_t *a, const rc_imports_t *b, const rc_tu_facts_t *tf)
-{
-    for (size_t i = 0; i < tf->next; i++) {
-        uint32_t x = rc_strtab_lookup(&a->usrs, tf->ext_callees[i]);
-        uint32_t y = rc_strtab_lookup(&b->usrs, tf->ext_callees[i]);
-        if ((x == UINT32_MAX) != (y == UINT32_MAX))
-            return 1;
-        if (x != UINT32_MAX && !same_import(&a->v[x], &b->v[y]))
-            return 1;
+    uint64_t h = RC_FNV_OFFSET;
+    for (size_t i = 0; im && i < tf->next; i++) {
+        uint32_t k = rc_strtab_lookup(&im->usrs, tf->ext_callees[i]);
+        if (k == UINT32_MAX)
+            continue;
+        const rc_import_t *e = &im->v[k];
+        h = hash_str(h, tf->ext_callees[i]);
+        unsigned char flags[2] = {(unsigned char)e->noreturn, (unsigned char)e->rel_all};
+        h = rc_fnv1a(h, flags, 2);
+        h = rc_fnv1a(h, &e->nacq, sizeof e->nacq);
+        for (size_t j = 0; j < e->nacq; j++) {
+            h = hash_str(hash_str(h, e->acq[j]), e->acq_names[j]);
+            h = rc_fnv1a(h, &e->acq_shared[j], 1);
+        }
+        h = rc_fnv1a(h, &e->nrel, sizeof e->nrel);
+        for (size_t j = 0; j < e->nrel; j++)
+            h = hash_str(hash_str(h, e->rel[j]), e->rel_names[j]);
     }
-    return 0;
+    return h;
 }

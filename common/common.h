@@ -20,6 +20,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* ---- Errors ------------------------------------------------------------ */
@@ -56,6 +57,14 @@ void *rc_xcalloc(size_t n, size_t size);
 void *rc_xrealloc(void *p, size_t n);
 char *rc_xstrdup(const char *s); /* NULL in, NULL out */
 char *rc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* 64-bit FNV-1a: h (RC_FNV_OFFSET to start) extended with n bytes of p. A
+ * fast non-cryptographic hash for fingerprints and cache keys. */
+#define RC_FNV_OFFSET 0xcbf29ce484222325ULL
+uint64_t rc_fnv1a(uint64_t h, const void *p, size_t n);
+/* rc_fnv1a of the whole content of the file at path, from RC_FNV_OFFSET.
+ * Returns 0, or -1 (errno set) when it cannot be read. */
+int rc_hash_file(const char *path, uint64_t *out);
 
 /* A growable NUL-terminated string. Zero-initialise or rc_strbuf_init(). */
 typedef struct rc_strbuf {
@@ -141,6 +150,38 @@ void rc_findings_close(rc_findings_t *fs);
 int rc_finding_cmp(const rc_finding_t *a, const rc_finding_t *b);
 /* Sorts FS->v[from..] in report order. */
 void rc_findings_sort(rc_findings_t *fs, size_t from);
+
+/* ---- Translation units ------------------------------------------------- */
+
+/* One translation unit to analyse: the source file and the full compiler argv
+ * (argv[0] is the compiler; the file itself may or may not appear in it). */
+typedef struct rc_tu_job {
+    char *file;      /* absolute path */
+    char *directory; /* working directory of the compile (relative paths resolve here) */
+    char **argv;
+    int argc;
+} rc_tu_job_t;
+
+void rc_tu_job_close(rc_tu_job_t *job);
+/* Deep copy (to is overwritten; argv stays NULL-terminated). */
+void rc_tu_job_copy(const rc_tu_job_t *from, rc_tu_job_t *to);
+
+/* A scanned TU can be saved (rc_analyzer_save) into the store and given back
+ * to a later analyzer (rc_analyzer_opts_t.saved): a job whose key and files are
+ * unchanged then reuses its facts instead of being parsed, and `racecheck
+ * merge` links the saved facts of sharded scans. Everything here is owned by
+ * the struct (rc_tu_saved_close). */
+typedef struct rc_tu_saved {
+    rc_tu_job_t job;
+    /* "%016llx" digest of the job (file, directory, argv), the API models and the
+     * racecheck executable: facts are reused only under the same three. */
+    char *key;
+    char *deps;           /* "<16 hex digits> <path>\n" per file the TU read: content hashes */
+    unsigned char *facts; /* the facts as bytes (format private to the analyzer) */
+    size_t len;
+} rc_tu_saved_t;
+
+void rc_tu_saved_close(rc_tu_saved_t *s);
 
 /* ---- Rule catalogue (rules/catalogue.json) ------------------------------- */
 

@@ -47,6 +47,34 @@ char *rc_xstrdup(const char *s)
     return d;
 }
 
+uint64_t rc_fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+int rc_hash_file(const char *path, uint64_t *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    uint64_t h = RC_FNV_OFFSET;
+    unsigned char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        h = rc_fnv1a(h, buf, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return -1;
+    *out = h;
+    return 0;
+}
+
 char *rc_xasprintf(const char *fmt, ...)
 {
     rc_strbuf_t b;

@@ -16,13 +16,8 @@
 
 static uint64_t fnv1a(uint64_t h, const char *s)
 {
-    for (; s && *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ULL;
-    }
-    h ^= 0xff; /* field separator */
-    h *= 0x100000001b3ULL;
-    return h;
+    h = rc_fnv1a(h, s ? s : "", s ? strlen(s) : 0);
+    return rc_fnv1a(h, "\xff", 1); /* field separator */
 }
 
 /* Returns line LINE of FILE without white space, or NULL. */
@@ -58,7 +53,7 @@ static char *stripped_line(const char *file, unsigned line)
 
 char *rc_fingerprint(const rc_finding_t *f)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
+    uint64_t h = RC_FNV_OFFSET;
     const char *base = f->loc.file ? strrchr(f->loc.file, '/') : NULL;
     base = base ? base + 1 : f->loc.file;
     h = fnv1a(h, f->rule);

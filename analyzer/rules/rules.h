@@ -12,10 +12,20 @@
 #include "../internal.h"
 
 int rc_rule_unprotected_rmw(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
+int rc_rule_race_write_write(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
+int rc_rule_race_read_write(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
+int rc_rule_race_check_then_act(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
 int rc_rule_lock_leak(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
+int rc_rule_lock_double(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
 int rc_rule_mt_unsafe_call(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
 int rc_rule_cond_wait_loop(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
 int rc_rule_signal_unsafe_call(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
+int rc_rule_signal_shared_state(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
+int rc_rule_coop_stale_across_yield(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
 int rc_rule_order_inversion(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
+int rc_rule_proc_lost_update(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
+int rc_rule_proc_shm_race(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
+int rc_rule_proc_mutex_not_pshared(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
+int rc_rule_proc_fork_in_threads(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
 
 #endif /* RC_ANALYZER_RULES_H */

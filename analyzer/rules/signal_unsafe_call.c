@@ -11,7 +11,8 @@
  *                 models list it in "async_signal_safe"
  *
  * Decision: from each handler, follow the program's direct calls (call-graph
- * edges of calls with a named callee; calls through pointers are not followed);
+ * edges of calls with a named callee, rc_program_handler_reach; calls through
+ * pointers are not followed);
  * every library call reached that is not signal_safe is reported, at that call
  * (for a helper, inside the helper: the frame a runtime report names too, so the
  * evidence of both sides merges by place). One finding per call site; when
@@ -109,20 +110,16 @@ int rc_rule_signal_unsafe_call(const rc_program_t *p, rc_findings_t *out, rc_err
     uint8_t **done = rc_xcalloc(p->nfns ? p->nfns : 1, sizeof *done);
     uint32_t *parent = rc_xcalloc(p->nfns ? p->nfns : 1, sizeof *parent);
     uint32_t *pcall = rc_xcalloc(p->nfns ? p->nfns : 1, sizeof *pcall);
-    uint32_t *queue = rc_xcalloc(p->nfns ? p->nfns : 1, sizeof *queue);
+    uint32_t *order = rc_xcalloc(p->nfns ? p->nfns : 1, sizeof *order);
     uint8_t *seen = rc_xcalloc(p->nfns ? p->nfns : 1, 1);
     for (size_t k = 0; k < nins; k++) {
         const rc_sighand_t *h = &p->fns[ins[k].fn].f->sighands[ins[k].idx];
         uint32_t hf = rc_strtab_lookup(&p->fn_usrs, h->handler);
         if (hf == UINT32_MAX)
             continue; /* the handler's body is not part of the program */
-        memset(seen, 0, p->nfns);
-        size_t qh = 0, qt = 0;
-        queue[qt++] = hf;
-        seen[hf] = 1;
-        parent[hf] = UINT32_MAX;
-        while (qh < qt) {
-            uint32_t g = queue[qh++];
+        size_t n = rc_program_handler_reach(p, hf, seen, order, parent, pcall);
+        for (size_t q = 0; q < n; q++) {
+            uint32_t g = order[q];
             const rc_pfn_t *pf = &p->fns[g];
             for (size_t li = 0; li < pf->f->nlcalls; li++) {
                 if (pf->f->lcalls[li].signal_safe)
@@ -134,16 +131,6 @@ int rc_rule_signal_unsafe_call(const rc_program_t *p, rc_findings_t *out, rc_err
                 done[g][li] = 1;
                 report(p, &ins[k], g, li, parent, pcall, out);
             }
-            for (size_t e = 0; e < pf->nedges; e++) {
-                const rc_call_t *c = &pf->f->calls[pf->edges[e].call];
-                uint32_t t = pf->edges[e].target;
-                if (!c->callee[0] || seen[t])
-                    continue; /* through a pointer, or already visited */
-                seen[t] = 1;
-                parent[t] = g;
-                pcall[t] = pf->edges[e].call;
-                queue[qt++] = t;
-            }
         }
     }
     for (uint32_t f = 0; f < p->nfns; f++)
@@ -151,7 +138,7 @@ int rc_rule_signal_unsafe_call(const rc_program_t *p, rc_findings_t *out, rc_err
     free(done);
     free(parent);
     free(pcall);
-    free(queue);
+    free(order);
     free(seen);
     free(ins);
     return RC_OK;

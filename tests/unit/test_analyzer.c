@@ -1107,3 +1107,83 @@ Test(analyzer, signal_unsafe_call_names_the_handler_the_path_and_the_installatio
     rc_findings_close(&fs);
     rc_tu_jobs_close(&jobs);
 }
+
+Test(analyzer, event_loop_models_reject_bad_entries)
+{
+    make_tmpdir();
+    char *api = tmp_path("api");
+    mkdir(api, 0755);
+    char *f = tmp_path("api/loop.json");
+    rc_analyzer_opts_t opts = {.rules_dir = tmpdir};
+    rc_analyzer_t *an = NULL;
+    rc_error_t err;
+    write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"on\", \"kind\": \"callback\"}]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    cr_assert(strstr(err.msg, "callback_args") != NULL, "%s", err.msg);
+    write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"on\", \"kind\": \"callback\", "
+                  "\"callback_args\": [64]}]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    cr_assert(strstr(err.msg, "callback_args") != NULL, "%s", err.msg);
+    write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"on\", \"kind\": \"callback\", "
+                  "\"callback_args\": []}]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"run\", \"kind\": \"yield\"}], "
+                  "\"async_signal_safe_types\": [\"sig_atomic_t\", \"sig_atomic_t\"]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    cr_assert(strstr(err.msg, "sig_atomic_t") != NULL, "%s", err.msg);
+    write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"run\", \"kind\": \"yield\"}, "
+                  "{\"name\": \"on\", \"kind\": \"callback\", \"callback_args\": [1, 2]}, "
+                  "{\"name\": \"wait\", \"kind\": \"event_wait\"}, "
+                  "{\"name\": \"spawn\", \"kind\": \"thread_create\", \"routine_arg\": 0, "
+                  "\"callback_args\": [1]}], \"async_signal_safe_types\": [\"sig_atomic_t\"]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_OK, "%s", err.msg);
+    const rc_api_fn_t *on = rc_models_find(&an->models, "on");
+    cr_assert_not_null(on);
+    cr_assert_eq(on->kind, RC_API_CALLBACK);
+    cr_assert_eq(on->callback_args, 6u);
+    cr_assert_eq(rc_models_find(&an->models, "spawn")->callback_args, 2u);
+    cr_assert(rc_models_signal_safe_type(&an->models, "sig_atomic_t"));
+    cr_assert(!rc_models_signal_safe_type(&an->models, "int"));
+    rc_analyzer_free(an);
+    free(f);
+    free(api);
+    remove_tmpdir();
+}
+
+/* The finding of each rule of the signal and cooperative models, with the
+ * locations that explain it. */
+Test(analyzer, signal_and_coop_findings_cite_their_evidence, .timeout = 60)
+{
+    rc_tu_jobs_t jobs = {0};
+    rc_tu_jobs_add_file(&jobs, INPUTS_DIR "/signal.shared-state/through_helper.c", NULL, 0);
+    rc_tu_jobs_add_file(&jobs, INPUTS_DIR "/coop.stale-across-yield/coroutine_copies.c", NULL, 0);
+    rc_findings_t fs = {0};
+    analyse(&jobs, 1, &fs);
+    const rc_finding_t *sig = NULL, *coop = NULL;
+    for (size_t i = 0; i < fs.n; i++) {
+        if (strcmp(fs.v[i].rule, "signal.shared-state") == 0 && fs.v[i].loc.line == 16)
+            sig = &fs.v[i];
+        if (strcmp(fs.v[i].rule, "coop.stale-across-yield") == 0 && fs.v[i].loc.line == 29)
+            coop = &fs.v[i];
+    }
+    cr_assert_not_null(sig);
+    cr_assert_str_eq(sig->loc.function, "note");
+    cr_assert_str_eq(sig->subject, "stats.usr1");
+    cr_assert(strstr(sig->message, "'on_usr'") && strstr(sig->message, "on_usr -> note") &&
+                  strstr(sig->message, "'main' also writes") &&
+                  strstr(sig->message, "neither volatile sig_atomic_t nor a lock-free atomic"),
+              "%s", sig->message);
+    cr_assert_eq(sig->nrelated, 2);
+    cr_assert_eq(sig->related[0].line, 39); /* stats.usr1 = 0 in main */
+    cr_assert_eq(sig->related[1].line, 32); /* signal(SIGUSR1, on_usr) */
+    cr_assert_not_null(coop);
+    cr_assert_str_eq(coop->loc.function, "sell");
+    cr_assert_str_eq(coop->subject, "stock");
+    cr_assert(strstr(coop->message, "'before'") && strstr(coop->message, "'wait_for_payment'"),
+              "%s", coop->message);
+    cr_assert_eq(coop->nrelated, 2);
+    cr_assert_eq(coop->related[0].line, 27); /* int before = stock; */
+    cr_assert_eq(coop->related[1].line, 28); /* wait_for_payment(); */
+    rc_findings_close(&fs);
+    rc_tu_jobs_close(&jobs);
+}

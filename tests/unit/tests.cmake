@@ -5,6 +5,7 @@ rc_criterion_test(test_store SOURCES unit/test_store.c LIBS rc_report SQLite::SQ
 rc_criterion_test(test_shim SOURCES unit/test_shim.c LIBS rc_eventlog)
 add_dependencies(test_shim racecheck-shim rc_shim_progs)
 rc_criterion_test(test_analyzer SOURCES unit/test_analyzer.c LIBS rc_analyzer)
+rc_criterion_test(test_facts SOURCES unit/test_facts.c LIBS rc_analyzer)
 rc_criterion_test(test_tsan SOURCES unit/test_tsan.c ../report/tsan.c)
 target_include_directories(test_tsan PRIVATE ${CMAKE_SOURCE_DIR}/report)
 rc_criterion_test(test_html SOURCES unit/test_html.c LIBS rc_report)

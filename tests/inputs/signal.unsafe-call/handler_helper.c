@@ -11,7 +11,7 @@ static char *saved;
 
 static void remember(const char *what)
 {
-    saved = malloc(strlen(what) + 1); // expect: signal.unsafe-call
+    saved = malloc(strlen(what) + 1); // expect: signal.unsafe-call, signal.shared-state
     if (saved)
         strcpy(saved, what);
 }

@@ -1,0 +1,66 @@
+/*
+ * race_read_write.c - rule race.read-write: a read of shared data that can run
+ * at the same time as a plain write of it, with no common lock: the read may
+ * see the old value, the new one, or (for data wider than a machine word, or
+ * after the compiler has split or cached the accesses) neither.
+ *
+ * A site is reported when:
+ *   - it is a read of a shared location program.c could name, not thread-local,
+ *     const or atomic;
+ *   - some instance of it has a concurrent plain write (`x = v`) of an
+ *     overlapping, non-atomic location in another thread, and no lock held on
+ *     both sides, exclusively on at least one of them (two readers under a
+ *     reader lock do not exclude a writer under the same reader lock).
+ * A read racing only with updates (`x++`) is covered by race.unprotected-rmw,
+ * which reports the update. `volatile` does not help: it orders nothing between
+ * threads. One finding per read site.
+ *
+ * Message: "read of shared '<var>' <without a lock | holding 'l'>; it conflicts
+ * with the write '<expr>' in '<fn>' (<locks>) in thread '<routine>' (created at
+ * f.c:N)".
+ */
+#include "race_common.h"
+
+#define RULE_ID "race.read-write"
+
+static int plain(const rc_access_t *a)
+{
+    return !(a->flags & (RC_LOC_TLS | RC_LOC_CONST | RC_LOC_ATOMIC));
+}
+
+static int accept(void *ud, const rc_program_t *p, const rc_access_t *a, const rc_inst_t *mine,
+                  const rc_access_t *b, const rc_inst_t *other, int self)
+{
+    (void)ud;
+    (void)p;
+    (void)a;
+    (void)mine;
+    (void)other;
+    return !self && b->kind == RC_ACC_WRITE && plain(b);
+}
+
+int rc_rule_race_read_write(const rc_program_t *p, rc_findings_t *out, rc_error_t *err)
+{
+    (void)err;
+    rc_race_idx_t ix;
+    rc_race_idx_init(&ix, p);
+    for (uint32_t f = 0; f < p->nfns; f++) {
+        const rc_fn_facts_t *fn = p->fns[f].f;
+        for (uint32_t i = 0; i < fn->nacc; i++) {
+            const rc_access_t *a = &fn->acc[i];
+            if (a->kind != RC_ACC_READ || !plain(a) || !p->keys[f][i])
+                continue;
+            rc_race_conflict_t best;
+            rc_race_find(&ix, f, i, accept, NULL, &best);
+            if (!best.found)
+                continue;
+            rc_strbuf_t m;
+            rc_strbuf_init(&m);
+            rc_strbuf_appendf(&m, "read of shared '%s' ", a->name);
+            rc_race_append_held(p, &best.mine.ls, &m);
+            rc_race_report(p, &ix, (rc_race_ref_t){f, i}, &best, RULE_ID, &m, out);
+        }
+    }
+    rc_race_idx_close(&ix);
+    return RC_OK;
+}
