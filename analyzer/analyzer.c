@@ -156,6 +156,15 @@ void rc_analyzer_stats(const rc_analyzer_t *an, rc_scan_stats_t *out)
     *out = an->stats;
 }
 
+static void programs_clear(rc_analyzer_t *an)
+{
+    for (size_t i = 0; i < an->nprograms; i++)
+        free(an->programs[i].main_file);
+    free(an->programs);
+    an->programs = NULL;
+    an->nprograms = 0;
+}
+
 void rc_analyzer_free(rc_analyzer_t *an)
 {
     if (!an)
@@ -166,6 +175,7 @@ void rc_analyzer_free(rc_analyzer_t *an)
     }
     free(an->tus);
     free(an->tu_jobs);
+    programs_clear(an);
     rc_models_close(&an->models);
     free(an);
 }
@@ -359,16 +369,51 @@ static int defines_main(const rc_tu_facts_t *tf)
 }
 
 /* Links tus into one program and runs every rule on it. */
-static int check_program(const rc_tu_facts_t *const *tus, size_t n, rc_findings_t *out,
-                         rc_error_t *err)
+/* The concurrency models program p uses (rc_analyzer_programs). */
+static unsigned models_of(const rc_program_t *p)
+{
+    unsigned m = 0;
+    for (size_t r = 0; r < p->nroots; r++)
+        if (!p->roots[r].is_main)
+            m |= RC_MODEL_THREADS;
+    for (uint32_t f = 0; f < p->nfns; f++) {
+        const rc_fn_facts_t *fn = p->fns[f].f;
+        for (size_t i = 0; i < fn->npcalls; i++)
+            if (fn->pcalls[i].kind == RC_API_FORK)
+                m |= RC_MODEL_PROCESSES;
+        if (fn->nsighands)
+            m |= RC_MODEL_SIGNALS;
+        if (fn->nyields)
+            m |= RC_MODEL_COOPERATIVE;
+        for (size_t i = 0; i < fn->ncalls; i++)
+            if (fn->calls[i].callback)
+                m |= RC_MODEL_COOPERATIVE;
+    }
+    return m;
+}
+
+/* Links tus into one program, runs every rule on it and records its models
+ * (main_file: the TU defining main, or NULL). */
+static int check_program(rc_analyzer_t *an, const rc_tu_facts_t *const *tus, size_t n,
+                         const char *main_file, rc_findings_t *out, rc_error_t *err)
 {
     rc_program_t p;
     rc_program_build(&p, tus, n);
     int rc = RC_OK;
     for (size_t i = 0; i < rc_static_nrules && !rc; i++)
         rc = rc_static_rules[i].check(&p, out, err);
+    if (n) {
+        an->programs = rc_xrealloc(an->programs, (an->nprograms + 1) * sizeof *an->programs);
+        an->programs[an->nprograms++] = (rc_program_models_t){rc_xstrdup(main_file), models_of(&p)};
+    }
     rc_program_close(&p);
     return rc;
+}
+
+size_t rc_analyzer_programs(const rc_analyzer_t *an, const rc_program_models_t **out)
+{
+    *out = an->programs;
+    return an->nprograms;
 }
 
 /* Several TUs defining `main` are several programs (a project's executables, a
@@ -384,10 +429,15 @@ int rc_analyzer_check(rc_analyzer_t *an, rc_findings_t *out, rc_error_t *err)
         nmain += (size_t)defines_main(&an->tus[i]);
     rc_findings_t local = {0};
     int rc = RC_OK;
+    programs_clear(an);
     if (nmain <= 1) {
-        for (size_t i = 0; i < an->ntus; i++)
+        const char *main_file = NULL;
+        for (size_t i = 0; i < an->ntus; i++) {
             sel[i] = &an->tus[i];
-        rc = check_program(sel, an->ntus, &local, err);
+            if (defines_main(&an->tus[i]))
+                main_file = an->tus[i].file;
+        }
+        rc = check_program(an, sel, an->ntus, main_file, &local, err);
     } else {
         for (size_t m = 0; m < an->ntus && !rc; m++) {
             if (!defines_main(&an->tus[m]))
@@ -396,7 +446,7 @@ int rc_analyzer_check(rc_analyzer_t *an, rc_findings_t *out, rc_error_t *err)
             for (size_t i = 0; i < an->ntus; i++)
                 if (i == m || !defines_main(&an->tus[i]))
                     sel[n++] = &an->tus[i];
-            rc = check_program(sel, n, &local, err);
+            rc = check_program(an, sel, n, an->tus[m].file, &local, err);
         }
     }
     free(sel);

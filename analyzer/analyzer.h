@@ -98,6 +98,13 @@ size_t rc_analyzer_ntus(const rc_analyzer_t *an);
 void rc_analyzer_save(const rc_analyzer_t *an, size_t i, rc_tu_saved_t *out);
 void rc_analyzer_stats(const rc_analyzer_t *an, rc_scan_stats_t *out);
 
+/* The programs the last rc_analyzer_check linked (one per TU defining main, or
+ * one for all the code when none does) and the concurrency models each uses:
+ * threads when it starts threads, processes when it forks, signals when it
+ * installs handlers, cooperative when it registers event-loop callbacks or
+ * coroutines. *out is the analyzer's (valid until the next check or free). */
+size_t rc_analyzer_programs(const rc_analyzer_t *an, const rc_program_models_t **out);
+
 /* Runs the whole-program rules over the facts of all TUs scanned so far and
  * appends findings (source RC_SRC_STATIC) to out in report order (rc_findings_sort).
  * When several TUs define main, each is a separate program linked with every

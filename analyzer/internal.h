@@ -511,6 +511,8 @@ struct rc_analyzer {
     rc_tu_job_t *tu_jobs; /* parallel: the job each came from (owned copies) */
     size_t ntus, captus;
     rc_scan_stats_t stats;
+    rc_program_models_t *programs; /* of the last rc_analyzer_check */
+    size_t nprograms;
 };
 
 /* ---- Linked program (program.c) -------------------------------------------- */

@@ -14,6 +14,7 @@
 #ifndef RC_CLI_H
 #define RC_CLI_H
 
+#include "analyzer.h"
 #include "common.h"
 #include "report.h"
 
@@ -90,6 +91,8 @@ typedef struct rc_scan_req {
     int shard_index, shard_count; /* analyse the TUs with index % count == index - 1; 0: all */
     const char *command;          /* recorded with the run */
     const rc_policy_t *policy;    /* excluded paths are not scanned */
+    int no_cache;                 /* parse every TU, even those whose facts the store holds */
+    rc_scan_stats_t *stats;       /* out (may be NULL): TUs parsed and reused */
 } rc_scan_req_t;
 
 /* Returns RC_OK, or an error already described in err. *ntus and *failed
@@ -97,6 +100,20 @@ typedef struct rc_scan_req {
  * RC_ENOENT when the compile database is missing. */
 int rc_cli_scan(const rc_scan_req_t *req, rc_store_t *st, rc_findings_t *found, size_t *ntus,
                 int *failed, rc_error_t *err);
+
+typedef struct rc_cli_link_result {
+    size_t runs;     /* static runs linked (0: fewer than two had saved facts; nothing done) */
+    size_t tus;      /* TUs in the link */
+    size_t findings; /* static findings of the link */
+    size_t parsed;   /* TUs parsed again (saved facts missing or damaged) */
+    size_t stale;    /* TUs whose facts needed a new walk but whose source did not parse */
+} rc_cli_link_result_t;
+
+/* Links the saved facts of the current static runs (the shards of a scan, merged
+ * into this store) into one analysis: a new static run holding its findings
+ * supersedes them, so the store reports what one unsharded scan would. Does
+ * nothing when fewer than two static runs have saved facts. */
+int rc_cli_link(rc_store_t *st, rc_cli_link_result_t *res, rc_error_t *err);
 
 /* What scan and check share after parsing their options: takes the
  * configuration's defaults into REQ (build_dir, extra_args, api_models, the

@@ -12,11 +12,16 @@
  * rule counts (TSan reports a race without knowing it is a read-modify-write).
  *
  *   column    meaning
+ *   model     the sample's declared model (threads when it declares none)
+ *   uses      the models static analysis sees in it (threads started, processes
+ *             forked, event-loop callbacks or coroutines, signal handlers); the
+ *             declared model must be among them
  *   expected  expectation marks
  *   static    expectations matched by a finding with static evidence
  *   shim      ... with shim evidence
  *   tsan      ... with TSan evidence
- *   verdict   ok, or what is missing and what is extra
+ *   verdict   ok, or what is missing and what is extra, or that the declared
+ *             model was not seen
  *
  * Precision = matching findings / findings in the samples' files; recall =
  * expectations met / expectations.
@@ -37,8 +42,9 @@ static const char usage[] =
     "Builds every sample program in DIR (default: samples), normally and with\n"
     "ThreadSanitizer, scans it, runs both builds under the shim, and compares the\n"
     "merged findings with the `// expect: rule` marks in its sources. Prints one row\n"
-    "per sample (model, expected, found by static / shim / TSan, verdict) and the\n"
-    "overall precision and recall.\n"
+    "per sample (declared model, the models static analysis sees it use, expected,\n"
+    "found by static / shim / TSan, verdict) and the overall precision and recall.\n"
+    "A declared `// model:` the program does not use is a mismatch too.\n"
     "\n"
     "options:\n"
     "      --db PATH       store (default .racecheck/audit.db)\n"
@@ -281,6 +287,24 @@ static void judge(sample_t *s, const rc_findings_t *all, tally_t *t, int verbose
     rc_strbuf_close(&extra);
 }
 
+/* The models the static analysis saw in the programs whose main is one of the
+ * sample's sources. */
+static unsigned sample_models(const sample_t *s, const rc_program_models_t *v, size_t n)
+{
+    unsigned m = 0;
+    for (size_t k = 0; k < s->nsrcs; k++) {
+        char *src = realpath(s->srcs[k], NULL);
+        for (size_t i = 0; src && i < n; i++) {
+            char *main_file = *v[i].main_file ? realpath(v[i].main_file, NULL) : NULL;
+            if (main_file && strcmp(main_file, src) == 0)
+                m |= v[i].models;
+            free(main_file);
+        }
+        free(src);
+    }
+    return m;
+}
+
 int rc_cmd_audit(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -407,8 +431,14 @@ int rc_cmd_audit(int argc, char **argv)
         rc_cli_error("%s", err.msg);
         failures++;
     }
-    printf("%-24s %-12s %8s %7s %5s %5s  %s\n", "sample", "model", "expected", "static", "shim",
-           "tsan", "verdict");
+    rc_program_models_t *progs = NULL;
+    size_t nprogs = 0;
+    if (rc_store_current_programs(st, &progs, &nprogs, &err) != RC_OK) {
+        rc_cli_error("%s", err.msg);
+        failures++;
+    }
+    printf("%-24s %-12s %-24s %8s %7s %5s %5s  %s\n", "sample", "model", "uses", "expected",
+           "static", "shim", "tsan", "verdict");
     tally_t total = {0};
     int mismatches = 0;
     for (size_t i = 0; i < n; i++) {
@@ -420,14 +450,22 @@ int rc_cmd_audit(int argc, char **argv)
         judge(s, &all, &t, verbose, mem);
         fclose(mem);
         size_t missing = t.expected - t.met, extra = t.findings - t.matching;
-        char verdict[64];
-        if (!missing && !extra)
+        const char *model = s->model ? s->model : "threads";
+        unsigned uses = sample_models(s, progs, nprogs);
+        int model_ok = (rc_models_parse(model) & ~uses) == 0;
+        char *uses_s = rc_models_str(uses);
+        char verdict[128];
+        if (!missing && !extra && model_ok)
             snprintf(verdict, sizeof verdict, "ok");
+        else if (!missing && !extra)
+            snprintf(verdict, sizeof verdict, "MISMATCH: model '%s' not seen", model);
         else
-            snprintf(verdict, sizeof verdict, "MISMATCH: %zu missing, %zu extra", missing, extra);
-        mismatches += missing || extra;
-        printf("%-24s %-12s %8zu %7zu %5zu %5zu  %s\n", s->name, s->model ? s->model : "threads",
-               t.expected, t.by_static, t.by_shim, t.by_tsan, verdict);
+            snprintf(verdict, sizeof verdict, "MISMATCH: %zu missing, %zu extra%s", missing, extra,
+                     model_ok ? "" : ", model not seen");
+        mismatches += missing || extra || !model_ok;
+        printf("%-24s %-12s %-24s %8zu %7zu %5zu %5zu  %s\n", s->name, model,
+               *uses_s ? uses_s : "-", t.expected, t.by_static, t.by_shim, t.by_tsan, verdict);
+        free(uses_s);
         if (details.s && *details.s)
             fputs(details.s, stdout);
         free(details.s);
@@ -442,6 +480,9 @@ int rc_cmd_audit(int argc, char **argv)
            "expected findings reported)\n",
            n, precision, total.matching, total.findings, recall, total.met, total.expected);
     rc_findings_close(&all);
+    for (size_t i = 0; i < nprogs; i++)
+        free(progs[i].main_file);
+    free(progs);
     rc_store_close(st);
     for (size_t i = 0; i < n; i++)
         sample_close(&samples[i]);

@@ -28,6 +28,7 @@ static const char usage[] =
     "      --db PATH         store (default " RC_DEFAULT_DB ")\n"
     "  -j, --jobs N          parallel parsing\n"
     "      --extra-arg ARG   add ARG to every compile command (repeatable)\n"
+    "      --no-cache        parse every TU, even those unchanged since the last scan\n"
     "  -q, --quiet           no summary line\n"
     "  -h, --help            this help\n"
     "\n"
@@ -67,6 +68,7 @@ int rc_cmd_check(int argc, char **argv)
         {"db", required_argument, NULL, 'D'},
         {"jobs", required_argument, NULL, 'j'},
         {"extra-arg", required_argument, NULL, 'E'},
+        {"no-cache", no_argument, NULL, 'C'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -108,6 +110,9 @@ int rc_cmd_check(int argc, char **argv)
             break;
         case 'E':
             extra[req.nextra++] = optarg;
+            break;
+        case 'C':
+            req.no_cache = 1;
             break;
         case 'q':
             quiet = 1;

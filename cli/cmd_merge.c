@@ -1,7 +1,8 @@
 /*
  * cmd_merge.c - `racecheck merge IN.db...`: combines stores, e.g. those of a
  * CI matrix that scanned shards of a code base (scan --shard K/N) or ran
- * different programs, into one.
+ * different programs, into one; then links the shards' saved facts into one
+ * static analysis (rc_cli_link).
  */
 #include <getopt.h>
 #include <string.h>
@@ -17,10 +18,13 @@ static const char usage[] =
     "holds, and runtime data (processes, threads, locks, traces) is copied. The IN\n"
     "stores are only read. `racecheck report --db OUT` then shows everything.\n"
     "\n"
-    "Static analysis joins facts across translation units: a sharded scan finds what\n"
-    "each shard's TUs show together, so an interaction between TUs of different shards\n"
-    "(a global written in a.c and b.c by different threads) is found only by an\n"
-    "unsharded scan.\n"
+    "Static analysis joins facts across translation units. Each scan keeps the facts\n"
+    "of its TUs in its store; when OUT then holds two or more current static runs\n"
+    "with facts (the shards of `scan --shard K/N`), merge links all their facts into\n"
+    "one analysis, recorded as a new static run that replaces them: the report is\n"
+    "what one unsharded scan would give, including interactions between TUs of\n"
+    "different shards. Linking needs no sources; a TU whose facts depend on a lock\n"
+    "helper of another shard is parsed again when its source is at hand.\n"
     "\n"
     "exit status: 0 merged, 2 usage error, 3 a store is missing, corrupt or foreign\n";
 
@@ -74,6 +78,23 @@ int rc_cmd_merge(int argc, char **argv)
         } else {
             fprintf(stderr, "racecheck: merged %s: %zu run%s, %zu finding%s\n", argv[i], stats.runs,
                     stats.runs == 1 ? "" : "s", stats.findings, stats.findings == 1 ? "" : "s");
+        }
+    }
+    if (exit_code == RC_EXIT_OK) {
+        rc_cli_link_result_t link;
+        if (rc_cli_link(st, &link, &err) != RC_OK) {
+            rc_cli_error("%s", err.msg);
+            exit_code = RC_EXIT_FAILURE;
+        } else if (link.runs) {
+            fprintf(stderr,
+                    "racecheck: linked %zu static runs: %zu translation unit%s, %zu finding%s\n",
+                    link.runs, link.tus, link.tus == 1 ? "" : "s", link.findings,
+                    link.findings == 1 ? "" : "s");
+            if (link.stale)
+                rc_cli_error("warning: %zu translation unit%s call lock helpers of another "
+                             "shard and could not be parsed again here; their facts are "
+                             "those of their own shard",
+                             link.stale, link.stale == 1 ? "" : "s");
         }
     }
     rc_store_close(st);

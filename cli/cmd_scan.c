@@ -23,7 +23,9 @@ static const char usage[] =
     "  -j, --jobs N          parse N translation units in parallel (default: CPUs)\n"
     "      --extra-arg ARG   add ARG to every compile command (repeatable)\n"
     "      --shard K/N       analyse only the K-th of N equal parts of the TUs (CI matrix;\n"
-    "                        combine the stores with racecheck merge)\n"
+    "                        racecheck merge links the shards' stores into one analysis)\n"
+    "      --no-cache        parse every TU (by default a TU whose flags and files are\n"
+    "                        unchanged since the store's last scan of it is not parsed)\n"
     "  -k, --keep-going      exit by the findings even if some TUs failed to parse\n"
     "  -q, --quiet           no progress and no summary line\n"
     "  -h, --help            this help\n"
@@ -65,6 +67,7 @@ int rc_cmd_scan(int argc, char **argv)
         {"db", required_argument, NULL, 'D'},
         {"jobs", required_argument, NULL, 'j'},
         {"extra-arg", required_argument, NULL, 'E'},
+        {"no-cache", no_argument, NULL, 'C'},
         {"shard", required_argument, NULL, 'S'},
         {"keep-going", no_argument, NULL, 'k'},
         {"quiet", no_argument, NULL, 'q'},
@@ -92,6 +95,9 @@ int rc_cmd_scan(int argc, char **argv)
             break;
         case 'E':
             extra[req.nextra++] = optarg;
+            break;
+        case 'C':
+            req.no_cache = 1;
             break;
         case 'S':
             if (rc_parse_shard(optarg, &req.shard_index, &req.shard_count) != RC_OK) {
@@ -135,6 +141,8 @@ int rc_cmd_scan(int argc, char **argv)
     req.command = command;
     size_t ntus = 0;
     int failed = 0;
+    rc_scan_stats_t scan_stats = {0};
+    req.stats = &scan_stats;
     exit_code = rc_cli_scan_with_config(db, &req, &cfg, policy, extra, &st, &found, &ntus, &failed);
     if (exit_code != RC_EXIT_OK)
         goto out;
@@ -146,10 +154,10 @@ int rc_cmd_scan(int argc, char **argv)
     fflush(stdout); /* the findings before the summary, even into one file */
     if (!req.quiet)
         fprintf(stderr,
-                "racecheck: %zu finding%s in %zu translation unit%s (%d failed to parse, %zu "
-                "suppressed)\n",
-                found.n, found.n == 1 ? "" : "s", ntus, ntus == 1 ? "" : "s", failed,
-                stats.suppressed);
+                "racecheck: %zu finding%s in %zu translation unit%s (%zu unchanged since the "
+                "last scan, %d failed to parse, %zu suppressed)\n",
+                found.n, found.n == 1 ? "" : "s", ntus, ntus == 1 ? "" : "s", scan_stats.reused,
+                failed, stats.suppressed);
     if (failed && !keep_going)
         exit_code = RC_EXIT_FAILURE;
     else

@@ -3,7 +3,9 @@
  * builds the list of translation units (compile database and/or named
  * files), shards it, runs the analyzer, reports TUs that failed to parse,
  * adds invalid-suppression findings of the scanned files, and stores the
- * result as one static run.
+ * result as one static run, with the facts of every TU: the next scan parses
+ * only the TUs whose files or flags changed. Also the link of sharded scans
+ * (rc_cli_link), which analyses the union of their saved facts.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -126,6 +128,32 @@ static void filter_jobs(const rc_scan_req_t *req, rc_tu_jobs_t *jobs)
     *jobs = kept;
 }
 
+static void saved_free(rc_tu_saved_t *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        rc_tu_saved_close(&v[i]);
+    free(v);
+}
+
+/* Saves the facts of every TU the analyzer holds as covered by run_id. */
+static int save_tus(const rc_analyzer_t *an, rc_store_t *st, int64_t run_id, rc_error_t *err)
+{
+    size_t n = rc_analyzer_ntus(an);
+    rc_tu_saved_t *v = rc_xcalloc(n ? n : 1, sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        rc_analyzer_save(an, i, &v[i]);
+    int rc = rc_store_save_tus(st, run_id, v, n, err);
+    saved_free(v, n);
+    return rc;
+}
+
+static int save_programs(const rc_analyzer_t *an, rc_store_t *st, int64_t run_id, rc_error_t *err)
+{
+    const rc_program_models_t *v;
+    size_t n = rc_analyzer_programs(an, &v);
+    return rc_store_save_programs(st, run_id, v, n, err);
+}
+
 int rc_cli_scan(const rc_scan_req_t *req, rc_store_t *st, rc_findings_t *found, size_t *ntus,
                 int *failed, rc_error_t *err)
 {
@@ -138,6 +166,15 @@ int rc_cli_scan(const rc_scan_req_t *req, rc_store_t *st, rc_findings_t *found, 
         return rc;
     }
     filter_jobs(req, &jobs);
+    rc_tu_saved_t *saved = NULL;
+    size_t nsaved = 0;
+    if (!req->no_cache) {
+        rc = rc_store_load_tus(st, NULL, 0, &saved, &nsaved, err);
+        if (rc) {
+            rc_tu_jobs_close(&jobs);
+            return rc;
+        }
+    }
     char *rules_dir = rc_cli_rules_dir();
     progress_t prog = {.enabled = !req->quiet && isatty(2)};
     clock_gettime(CLOCK_MONOTONIC, &prog.start);
@@ -146,7 +183,9 @@ int rc_cli_scan(const rc_scan_req_t *req, rc_store_t *st, rc_findings_t *found, 
                                .progress = show_progress,
                                .progress_ud = &prog,
                                .extra_models = req->models,
-                               .nextra_models = req->nmodels};
+                               .nextra_models = req->nmodels,
+                               .saved = saved,
+                               .nsaved = nsaved};
     rc_analyzer_t *an = NULL;
     rc_tu_status_t *status = rc_xcalloc(jobs.n ? jobs.n : 1, sizeof *status);
     int64_t run_id = 0;
@@ -176,14 +215,113 @@ int rc_cli_scan(const rc_scan_req_t *req, rc_store_t *st, rc_findings_t *found, 
     if (rc == RC_OK)
         rc = rc_store_add_findings(st, run_id, found, err);
     if (rc == RC_OK)
+        rc = save_tus(an, st, run_id, err);
+    if (rc == RC_OK)
+        rc = save_programs(an, st, run_id, err);
+    if (rc == RC_OK)
         rc = rc_store_run_end(st, run_id, *failed, err);
+    if (rc == RC_OK && req->stats)
+        rc_analyzer_stats(an, req->stats);
     *ntus = jobs.n;
     for (size_t i = 0; i < jobs.n; i++)
         rc_tu_status_close(&status[i]);
     free(status);
     rc_analyzer_free(an);
+    saved_free(saved, nsaved);
     rc_tu_jobs_close(&jobs);
     free(rules_dir);
+    return rc;
+}
+
+/* The suppress.invalid findings of a run (they come from reading sources, not
+ * from facts, so a link carries them over from the runs it replaces). */
+static int carry_suppress_findings(rc_store_t *st, int64_t run, rc_findings_t *out, rc_error_t *err)
+{
+    rc_findings_t fs = {0};
+    int rc = rc_store_run_findings(st, run, &fs, err);
+    for (size_t i = 0; rc == RC_OK && i < fs.n; i++) {
+        if (strcmp(fs.v[i].rule, "suppress.invalid") == 0 && (fs.v[i].source & RC_SRC_STATIC)) {
+            rc_finding_t *f = rc_findings_push(out);
+            *f = fs.v[i];
+            f->source = RC_SRC_STATIC;
+            memset(&fs.v[i], 0, sizeof fs.v[i]);
+        }
+    }
+    rc_findings_close(&fs);
+    return rc;
+}
+
+int rc_cli_link(rc_store_t *st, rc_cli_link_result_t *res, rc_error_t *err)
+{
+    memset(res, 0, sizeof *res);
+    int64_t *runs = NULL;
+    size_t nruns = 0;
+    int rc = rc_store_linkable_runs(st, &runs, &nruns, err);
+    if (rc || nruns < 2) {
+        free(runs);
+        return rc;
+    }
+    rc_tu_saved_t *saved = NULL;
+    size_t nsaved = 0;
+    rc = rc_store_load_tus(st, runs, nruns, &saved, &nsaved, err);
+    rc_tu_jobs_t jobs = {0};
+    jobs.v = rc_xcalloc(nsaved ? nsaved : 1, sizeof *jobs.v);
+    for (size_t i = 0; i < nsaved; i++)
+        rc_tu_job_copy(&saved[i].job, &jobs.v[jobs.n++]);
+    char *rules_dir = rc_cli_rules_dir();
+    rc_analyzer_opts_t opts = {.rules_dir = rules_dir,
+                               .jobs = (int)sysconf(_SC_NPROCESSORS_ONLN),
+                               .saved = saved,
+                               .nsaved = nsaved,
+                               .trust_saved = 1};
+    rc_analyzer_t *an = NULL;
+    rc_tu_status_t *status = rc_xcalloc(jobs.n ? jobs.n : 1, sizeof *status);
+    rc_findings_t found = {0};
+    int64_t link = 0;
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd))
+        strcpy(cwd, ".");
+    char *command =
+        rc_xasprintf("merge: link of %zu translation units from %zu scans", nsaved, nruns);
+    if (rc == RC_OK)
+        rc = rc_analyzer_new(&opts, &an, err);
+    if (rc == RC_OK)
+        rc = rc_analyzer_scan(an, &jobs, status, err);
+    if (rc == RC_OK)
+        rc = rc_analyzer_check(an, &found, err);
+    for (size_t i = 0; rc == RC_OK && i < nruns; i++)
+        rc = carry_suppress_findings(st, runs[i], &found, err);
+    if (rc == RC_OK)
+        rc = rc_store_run_begin(st, RC_RUN_STATIC, command, cwd, &link, err);
+    if (rc == RC_OK)
+        rc = rc_store_add_findings(st, link, &found, err);
+    if (rc == RC_OK)
+        rc = save_tus(an, st, link, err);
+    if (rc == RC_OK)
+        rc = save_programs(an, st, link, err);
+    if (rc == RC_OK)
+        rc = rc_store_run_end(st, link, 0, err);
+    if (rc == RC_OK)
+        rc = rc_store_supersede(st, runs, nruns, link, err);
+    if (rc == RC_OK) {
+        rc_scan_stats_t stats;
+        rc_analyzer_stats(an, &stats);
+        res->runs = nruns;
+        res->tus = rc_analyzer_ntus(an);
+        res->findings = found.n;
+        res->stale = stats.stale;
+        res->parsed = stats.parsed;
+    }
+    for (size_t i = 0; i < jobs.n; i++)
+        rc_tu_status_close(&status[i]);
+    free(status);
+    free(command);
+    rc_findings_close(&found);
+    rc_analyzer_free(an);
+    free(rules_dir);
+    rc_tu_jobs_close(&jobs);
+    saved_free(saved, nsaved);
+    free(runs);
     return rc;
 }
 

@@ -151,6 +151,27 @@ int rc_finding_cmp(const rc_finding_t *a, const rc_finding_t *b);
 /* Sorts FS->v[from..] in report order. */
 void rc_findings_sort(rc_findings_t *fs, size_t from);
 
+/* ---- Programs ---------------------------------------------------------- */
+
+/* The concurrency models a program uses, as static analysis sees them. */
+enum {
+    RC_MODEL_THREADS = 1 << 0,     /* starts threads (pthread_create, thrd_create, a pool) */
+    RC_MODEL_PROCESSES = 1 << 1,   /* forks */
+    RC_MODEL_COOPERATIVE = 1 << 2, /* an event loop's callbacks or coroutines */
+    RC_MODEL_SIGNALS = 1 << 3,     /* installs signal handlers */
+};
+
+typedef struct rc_program_models {
+    char *main_file; /* the file defining main; NULL for code without main (a library) */
+    unsigned models; /* RC_MODEL_* */
+} rc_program_models_t;
+
+/* "threads,processes" for models (in the bit order above; "" for none).
+ * Caller frees. */
+char *rc_models_str(unsigned models);
+/* The inverse: unknown names are ignored. */
+unsigned rc_models_parse(const char *s);
+
 /* ---- Translation units ------------------------------------------------- */
 
 /* One translation unit to analyse: the source file and the full compiler argv

@@ -1,6 +1,6 @@
 /*
- * tu.c - translation-unit jobs and saved facts: the plain records the
- * analyzer, the store and the CLI pass between them (common.h).
+ * tu.c - translation-unit jobs, saved facts and program models: the plain
+ * records the analyzer, the store and the CLI pass between them (common.h).
  */
 #include "common.h"
 
@@ -34,4 +34,29 @@ void rc_tu_saved_close(rc_tu_saved_t *s)
     free(s->deps);
     free(s->facts);
     memset(s, 0, sizeof *s);
+}
+
+static const char *const model_names[] = {"threads", "processes", "cooperative", "signals"};
+
+char *rc_models_str(unsigned models)
+{
+    rc_strbuf_t b;
+    rc_strbuf_init(&b);
+    for (unsigned i = 0; i < sizeof model_names / sizeof model_names[0]; i++)
+        if (models & (1u << i))
+            rc_strbuf_appendf(&b, "%s%s", b.len ? "," : "", model_names[i]);
+    return rc_strbuf_take(&b);
+}
+
+unsigned rc_models_parse(const char *s)
+{
+    unsigned m = 0;
+    while (s && *s) {
+        size_t n = strcspn(s, ",");
+        for (unsigned i = 0; i < sizeof model_names / sizeof model_names[0]; i++)
+            if (strlen(model_names[i]) == n && strncmp(s, model_names[i], n) == 0)
+                m |= 1u << i;
+        s += n + (s[n] == ',');
+    }
+    return m;
 }

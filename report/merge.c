@@ -8,7 +8,8 @@
  * through the ordinary insertion path, so they merge by fingerprint and
  * correlation with what the destination already holds. Runtime data
  * (processes, threads, locks, lock-order edges, trace events) is copied with
- * its ids shifted past the destination's and its files mapped by path. The
+ * its ids shifted past the destination's and its files mapped by path, and
+ * the saved facts of scanned TUs with the runs that covered them. The
  * source is opened like any store (a foreign or corrupt file is refused and
  * left untouched) and only read. Everything happens in one transaction.
  */
@@ -85,9 +86,15 @@ static const char *const copy_sql[] = {
     "INSERT OR IGNORE INTO main.files(path) SELECT path FROM src.files",
     "CREATE TEMP TABLE fmap AS SELECT s.id AS old, m.id AS new"
     " FROM src.files s JOIN main.files m ON m.path = s.path",
-    "INSERT INTO main.runs(id, kind, command, cwd, started, finished, status)"
-    " SELECT id + ?1, kind, command, cwd, started, finished, status FROM src.runs"
-    " WHERE finished IS NOT NULL",
+    "INSERT INTO main.runs(id, kind, command, cwd, started, finished, status, superseded_by)"
+    " SELECT id + ?1, kind, command, cwd, started, finished, status, superseded_by + ?1"
+    " FROM src.runs WHERE finished IS NOT NULL",
+    "INSERT OR IGNORE INTO main.run_tus(run_id, file, key) SELECT run_id + ?1, file, key"
+    " FROM src.run_tus WHERE run_id + ?1 IN (SELECT id FROM main.runs)",
+    "INSERT OR REPLACE INTO main.tu_facts(file, key, directory, argv, deps, facts)"
+    " SELECT file, key, directory, argv, deps, facts FROM src.tu_facts",
+    "INSERT OR IGNORE INTO main.programs(run_id, file, models) SELECT run_id + ?1, file, models"
+    " FROM src.programs WHERE run_id + ?1 IN (SELECT id FROM main.runs)",
     "INSERT INTO main.processes(id, run_id, pid, ppid, exe, exited, exit_status, records, torn,"
     " dropped) SELECT id + ?2, run_id + ?1, pid, ppid, exe, exited, exit_status, records, torn,"
     " dropped FROM src.processes"

@@ -2,10 +2,10 @@
  * query.c - reading the current findings back out of the store.
  *
  * "Current" means observed by the newest finished run of each (kind,
- * command) pair. A finding observed by several sources is returned once,
- * with the rule, location, message and related locations of its preferred
- * evidence (static, then shim, then TSan; among equals, the first stored
- * with a known line) and the union of its sources.
+ * command) pair, unless a later run superseded it (runs.superseded_by). A finding observed by
+ * several sources is returned once, with the rule, location, message and related locations of its
+ * preferred evidence (static, then shim, then TSan; among equals, the first stored with a known
+ * line) and the union of its sources.
  */
 #include "store_int.h"
 
@@ -16,8 +16,10 @@
 /* ?1 = 0: the newest finished run of each (kind, command) among the runs up
  * to ?2; else run ?1 alone. */
 static const char *const findings_sql =
-    "WITH latest AS (SELECT max(id) AS id FROM runs WHERE finished IS NOT NULL AND ?1 = 0"
-    "                AND id <= ?2 GROUP BY kind, command UNION SELECT ?1 WHERE ?1 <> 0)"
+    "WITH latest AS (SELECT id FROM (SELECT max(id) AS id FROM runs WHERE finished IS NOT NULL"
+    "                AND ?1 = 0 AND id <= ?2 GROUP BY kind, command)"
+    "                WHERE id NOT IN (SELECT id FROM runs WHERE superseded_by <= ?2)"
+    "                UNION SELECT ?1 WHERE ?1 <> 0)"
     " SELECT f.id, COALESCE(e.rule, f.rule), f.severity, f.subject, e.id, e.source, e.message, "
     "p.path, e.line,"
     "        e.col, e.function, e.detail, f.fingerprint, e.thread"

@@ -8,6 +8,8 @@
  *   |-----------|---------------------------------------------------------------|
  *   | header    | scope (store, run), the finding count                         |
  *   | summary   | counts by severity, rule, model, confidence and source        |
+ *   | programs  | the programs the static runs linked and the concurrency       |
+ *   |           | models each uses (threads, processes, cooperative, signals)   |
  *   | findings  | an index table, then one <article> per finding: severity,     |
  *   |           | rule (catalogue description and help), message, locations     |
  *   |           | with source excerpts, sources, raw evidence in <details>      |
@@ -475,6 +477,37 @@ static void summary(page_t *pg, const rc_findings_t *fs, size_t nfixed)
     put(pg, "</section>\n");
 }
 
+/* The programs the static runs linked and the concurrency models each uses. */
+static void programs(page_t *pg, const rc_program_models_t *v, size_t n)
+{
+    if (!n)
+        return;
+    static const char *const names[] = {"threads", "processes", "cooperative", "signals"};
+    put(pg, "<section id=\"programs\">\n<h2>Programs</h2>\n<table id=\"program-models\">"
+            "<caption>Concurrency models each program uses (static analysis: threads started,"
+            " processes forked, event-loop callbacks or coroutines, signal handlers)</caption>\n"
+            "<tr><th>Program</th>");
+    for (size_t m = 0; m < sizeof names / sizeof names[0]; m++)
+        putf(pg, "<th>%s</th>", names[m]);
+    put(pg, "</tr>\n");
+    for (size_t i = 0; i < n; i++) {
+        put(pg, "<tr><td>");
+        if (v[i].main_file && *v[i].main_file) {
+            put(pg, "<code class=\"path\">");
+            text(pg, v[i].main_file);
+            put(pg, "</code>");
+        } else {
+            put(pg, "<span class=\"muted\">code without main</span>");
+        }
+        put(pg, "</td>");
+        for (size_t m = 0; m < sizeof names / sizeof names[0]; m++)
+            putf(pg, "<td class=\"model %s\">%s</td>", names[m],
+                 v[i].models & (1u << m) ? "yes" : "");
+        put(pg, "</tr>\n");
+    }
+    put(pg, "</table>\n</section>\n");
+}
+
 /* ---- Findings -------------------------------------------------------------- */
 
 static void sources_list(page_t *pg, unsigned src)
@@ -862,10 +895,24 @@ int rc_render_html(rc_store_t *st, const rc_findings_t *fs, const rc_report_opts
             cur.v[cur.n++] = fs->v[i];
     }
 
+    rc_program_models_t *progs = NULL;
+    size_t nprogs = 0;
+    if (st && !opts->run_id && rc_store_current_programs(st, &progs, &nprogs, err) != RC_OK) {
+        free(cur.v);
+        free(fixed.v);
+        if (have_sum)
+            rc_summary_close(&sum);
+        return RC_EDB;
+    }
+
     page_t pg = {.cat = opts->catalogue};
     rc_strbuf_init(&pg.b);
     head(&pg, st, opts);
     summary(&pg, &cur, fixed.n);
+    programs(&pg, progs, nprogs);
+    for (size_t i = 0; i < nprogs; i++)
+        free(progs[i].main_file);
+    free(progs);
     put(&pg, "<section id=\"findings\">\n<h2>Findings</h2>\n");
     if (cur.n == 0)
         put(&pg, "<p>No findings.</p>\n");

@@ -99,6 +99,30 @@ typedef struct rc_store_merge_stats {
 int rc_store_merge(rc_store_t *dst, const char *src_path, rc_store_merge_stats_t *stats,
                    rc_error_t *err);
 
+/* ---- Facts of scanned TUs (tu_store.c) ----
+ * Saves the TUs a static run scanned (rc_analyzer_save) and records that the
+ * run covered them; facts no current run covers any more are dropped. One
+ * transaction. */
+int rc_store_save_tus(rc_store_t *st, int64_t run_id, const rc_tu_saved_t *v, size_t n,
+                      rc_error_t *err);
+/* The saved TUs covered by any of RUNS (each (file, key) once), or with
+ * nruns 0 every saved TU. *out (n entries) is the caller's: rc_tu_saved_close
+ * each, then free. */
+int rc_store_load_tus(rc_store_t *st, const int64_t *runs, size_t nruns, rc_tu_saved_t **out,
+                      size_t *n, rc_error_t *err);
+/* The current static runs that have saved TUs, oldest first (*runs: caller frees). */
+int rc_store_linkable_runs(rc_store_t *st, int64_t **runs, size_t *n, rc_error_t *err);
+/* Records the programs static run RUN_ID linked and their models. */
+int rc_store_save_programs(rc_store_t *st, int64_t run_id, const rc_program_models_t *v, size_t n,
+                           rc_error_t *err);
+/* The programs of the current static runs, each file once (the newest run's
+ * view), sorted by file; main_file is "" for code without main. *out is the
+ * caller's: free each main_file, then the array. */
+int rc_store_current_programs(rc_store_t *st, rc_program_models_t **out, size_t *n,
+                              rc_error_t *err);
+/* Marks RUNS as replaced by run BY: their findings stop being current. */
+int rc_store_supersede(rc_store_t *st, const int64_t *runs, size_t n, int64_t by, rc_error_t *err);
+
 /* The findings that were current right after run RUN_ID finished (the
  * newest run of each (kind, command) up to it), for history comparisons. */
 int rc_store_findings_as_of(rc_store_t *st, int64_t run_id, rc_findings_t *out, rc_error_t *err);

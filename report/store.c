@@ -7,7 +7,7 @@
  * with tables but no id, is refused and never written: validation only
  * reads, and WAL mode is switched on only after it passes.
  *
- * Schema (version 6; PRAGMA user_version holds the version, migrations[]
+ * Schema (version 7; PRAGMA user_version holds the version, migrations[]
  * brings any older store up to date inside one transaction):
  *
  *   table              one row per
@@ -27,6 +27,14 @@
  *   trace_chunks       up to 65536 events of a --trace process as one blob (ts order; packed
  *                      records of runtime-shim/eventlog.h), seq = chunk number
  *   trace_sites        call site of a process's trace events, symbolised (file, line)
+ *   tu_facts           newest analyzer facts of a TU (file, job key): job, files read with
+ *                      their hashes, facts as bytes (tu_store.c)
+ *   run_tus            TU (file, key) covered by a static run
+ *   programs           program linked by a static run (its main's file, "" without main)
+ *                      and the concurrency models it uses ("threads,signals")
+ *
+ * runs.superseded_by names the run whose findings replace this run's (a link
+ * of sharded scans, `racecheck merge`): a superseded run is no longer current.
  */
 #include "store_int.h"
 
@@ -138,6 +146,21 @@ static const char *const migrations[] = {
     "  process_id INTEGER NOT NULL REFERENCES processes(id),"
     "  site INTEGER NOT NULL, file_id INTEGER REFERENCES files(id), line INTEGER,"
     "  PRIMARY KEY (process_id, site));",
+    /* 6 -> 7: the facts of scanned TUs, reused by later scans and linked by
+     * merge; which TUs each static run covered; a run whose findings a later
+     * run replaces (the link of sharded scans); the programs a static run
+     * linked and their concurrency models. */
+    "ALTER TABLE runs ADD COLUMN superseded_by INTEGER REFERENCES runs(id);"
+    "CREATE TABLE tu_facts("
+    "  file TEXT NOT NULL, key TEXT NOT NULL, directory TEXT, argv TEXT NOT NULL,"
+    "  deps TEXT NOT NULL, facts BLOB NOT NULL,"
+    "  PRIMARY KEY (file, key));"
+    "CREATE TABLE run_tus("
+    "  run_id INTEGER NOT NULL REFERENCES runs(id), file TEXT NOT NULL, key TEXT NOT NULL,"
+    "  PRIMARY KEY (run_id, file, key));"
+    "CREATE TABLE programs("
+    "  run_id INTEGER NOT NULL REFERENCES runs(id), file TEXT NOT NULL, models TEXT NOT NULL,"
+    "  PRIMARY KEY (run_id, file));",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

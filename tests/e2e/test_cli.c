@@ -347,6 +347,20 @@ Test(cli, audit_reports_mismatches_and_build_failures)
     cr_expect(strstr(out, "extra:   pool.c:5 [race.unprotected-rmw]") != NULL, "%s", out);
     cr_expect(strstr(out, "recall 0.00") != NULL, "%s", out);
     free(out);
+    /* A sample that declares a model it does not use. */
+    free(write_in_dir("samples/pool.c", "// model: processes\n"
+                                        "#include <pthread.h>\n"
+                                        "static void *worker(void *arg) { return arg; }\n"
+                                        "int main(void) {\n"
+                                        "    pthread_t t;\n"
+                                        "    pthread_create(&t, 0, worker, 0);\n"
+                                        "    return pthread_join(t, 0);\n"
+                                        "}\n"));
+    rc = e2e_run(&out, "cd %s && %s audit --no-tsan samples", dir, RACECHECK);
+    cr_expect_eq(rc, 1, "a model not seen exits 1: %s", out);
+    cr_expect(strstr(out, "processes    threads") != NULL, "%s", out);
+    cr_expect(strstr(out, "MISMATCH: model 'processes' not seen") != NULL, "%s", out);
+    free(out);
     char *s2 = write_in_dir("samples/broken.c", "int main(void) { return }\n");
     rc = e2e_run(&out, "cd %s && %s audit --no-tsan samples", dir, RACECHECK);
     cr_expect_eq(rc, 3, "a sample that does not build exits 3: %s", out);
@@ -391,6 +405,124 @@ Test(cli, sharded_scans_merged_equal_the_unsharded_scan)
     cr_expect(strstr(out, "not a racecheck store") != NULL, "%s", out);
     free(out);
     free(junk);
+}
+
+/* A race between TUs of different shards: a.c and b.c each update `total`
+ * from their own thread, started in main.c. No shard sees both sides; the
+ * merge links the shards' saved facts and finds it, as the unsharded scan does,
+ * and the shards' partial runs stop being reported. */
+Test(cli, merge_links_shards_and_finds_races_across_them)
+{
+    free(write_in_dir("a.c", "extern long total;\n"
+                             "void *count_a(void *arg) {\n"
+                             "    (void)arg;\n"
+                             "    total = total + 1;\n"
+                             "    return 0;\n"
+                             "}\n"));
+    free(write_in_dir("b.c", "extern long total;\n"
+                             "void *count_b(void *arg) {\n"
+                             "    (void)arg;\n"
+                             "    total += 2;\n"
+                             "    return 0;\n"
+                             "}\n"));
+    free(write_in_dir("main.c", "#include <pthread.h>\n"
+                                "long total;\n"
+                                "void *count_a(void *);\n"
+                                "void *count_b(void *);\n"
+                                "int main(void) {\n"
+                                "    pthread_t a, b;\n"
+                                "    pthread_create(&a, 0, count_a, 0);\n"
+                                "    pthread_create(&b, 0, count_b, 0);\n"
+                                "    pthread_join(a, 0);\n"
+                                "    pthread_join(b, 0);\n"
+                                "    return (int)total;\n"
+                                "}\n"));
+    char *out, *whole, *merged;
+    int rc = e2e_run(&out, "cd %s && %s scan -q --db whole.db a.c b.c main.c", dir, RACECHECK);
+    cr_assert_eq(rc, 1, "%s", out);
+    free(out);
+    /* Shards by path order: 1/2 = a.c and main.c, 2/2 = b.c. */
+    for (int k = 1; k <= 2; k++) {
+        rc = e2e_run(&out, "cd %s && %s scan -q --shard %d/2 --db shard%d.db a.c b.c main.c", dir,
+                     RACECHECK, k, k);
+        cr_assert_eq(rc, 0, "no shard alone sees the race: %s", out);
+        free(out);
+    }
+    rc = e2e_run(&out,
+                 "mkdir -p %s/ci && cd %s/ci && %s merge --db merged.db ../shard1.db "
+                 "../shard2.db",
+                 dir, dir, RACECHECK);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "linked 2 static runs: 3 translation units, 2 findings") != NULL, "%s",
+              out);
+    free(out);
+    cr_assert_eq(e2e_run(&whole, "cd %s && %s report --no-summary --db whole.db", dir, RACECHECK),
+                 1);
+    cr_assert_eq(
+        e2e_run(&merged, "cd %s && %s report --no-summary --db ci/merged.db", dir, RACECHECK), 1);
+    cr_expect(strstr(whole, "b.c:4:") != NULL || strstr(whole, "a.c:4:") != NULL, "%s", whole);
+    cr_expect_str_eq(merged, whole);
+    free(whole);
+    free(merged);
+    /* Linking needs no sources: the facts are in the stores. */
+    rc = e2e_run(&out,
+                 "cd %s && mkdir -p moved && mv a.c b.c main.c moved/ && %s merge --db "
+                 "again.db shard1.db shard2.db && %s report --no-summary --db again.db",
+                 dir, RACECHECK, RACECHECK);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "[race.unprotected-rmw]") != NULL, "%s", out);
+    free(out);
+}
+
+Test(cli, a_second_scan_parses_only_what_changed)
+{
+    free(write_in_dir("racy.c", racy_src));
+    free(write_in_dir("other.c", "int other(int x) { return x + 1; }\n"));
+    char *out, *first, *cold;
+    int rc = e2e_run(&out, "cd %s && %s scan racy.c other.c", dir, RACECHECK);
+    cr_assert_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "in 2 translation units (0 unchanged since the last scan") != NULL, "%s",
+              out);
+    first = out;
+    rc = e2e_run(&out, "cd %s && %s scan racy.c other.c", dir, RACECHECK);
+    cr_assert_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "in 2 translation units (2 unchanged since the last scan") != NULL, "%s",
+              out);
+    /* The same diagnostics, from reused facts. */
+    char *s1 = strstr(first, "racecheck: 1 finding"), *s2 = strstr(out, "racecheck: 1 finding");
+    cr_assert(s1 && s2, "%s\n%s", first, out);
+    cr_expect_eq(s1 - first, s2 - out);
+    cr_expect(strncmp(first, out, (size_t)(s1 - first)) == 0, "%s\n%s", first, out);
+    free(out);
+    /* An edit: only that TU is parsed again, and its findings follow the edit. */
+    free(write_in_dir("racy.c",
+                      "#include <pthread.h>\n"
+                      "static int hits;\n"
+                      "static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;\n"
+                      "static void *worker(void *arg) {\n"
+                      "    (void)arg;\n"
+                      "    pthread_mutex_lock(&m);\n"
+                      "    hits = hits + 1;\n"
+                      "    pthread_mutex_unlock(&m);\n"
+                      "    return 0;\n"
+                      "}\n"
+                      "int main(void) {\n"
+                      "    pthread_t t[2];\n"
+                      "    for (int i = 0; i < 2; i++) pthread_create(&t[i], 0, worker, 0);\n"
+                      "    for (int i = 0; i < 2; i++) pthread_join(t[i], 0);\n"
+                      "    return hits;\n"
+                      "}\n"));
+    rc = e2e_run(&out, "cd %s && %s scan racy.c other.c", dir, RACECHECK);
+    cr_expect_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "0 findings in 2 translation units (1 unchanged since the last scan") !=
+                  NULL,
+              "%s", out);
+    free(out);
+    rc = e2e_run(&cold, "cd %s && %s scan --no-cache --db cold.db racy.c other.c", dir, RACECHECK);
+    cr_expect_eq(rc, 0, "%s", cold);
+    cr_expect(strstr(cold, "(0 unchanged since the last scan") != NULL, "%s", cold);
+    free(cold);
+    free(first);
 }
 
 Test(cli, merge_keeps_runtime_data)

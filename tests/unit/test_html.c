@@ -532,6 +532,47 @@ Test(html, summary_counts_by_rule_model_confidence_and_source)
     rc_findings_close(&fs);
 }
 
+/* The programs the static runs linked, with the models each uses, even for a
+ * correct program (no finding); a newer scan of the same command replaces the
+ * older view, and a hostile file name stays text. */
+Test(html, programs_table_lists_each_programs_models)
+{
+    char *db = rc_xasprintf("%s/p.db", tmpdir), *path = rc_xasprintf("%s/p.html", tmpdir);
+    rc_store_t *st;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(db, &st, &err), RC_OK, "%s", err.msg);
+    int64_t r1, r2;
+    rc_program_models_t old[] = {{"/src/pool.c", RC_MODEL_THREADS}};
+    rc_program_models_t cur[] = {{"/src/pool.c", RC_MODEL_THREADS | RC_MODEL_SIGNALS},
+                                 {"/src/<b>fork</b>.c", RC_MODEL_PROCESSES},
+                                 {NULL, 0}};
+    cr_assert_eq(rc_store_run_begin(st, RC_RUN_STATIC, "scan", "/src", &r1, &err), RC_OK);
+    cr_assert_eq(rc_store_save_programs(st, r1, old, 1, &err), RC_OK, "%s", err.msg);
+    cr_assert_eq(rc_store_run_end(st, r1, 0, &err), RC_OK);
+    cr_assert_eq(rc_store_run_begin(st, RC_RUN_STATIC, "scan", "/src", &r2, &err), RC_OK);
+    cr_assert_eq(rc_store_save_programs(st, r2, cur, 3, &err), RC_OK, "%s", err.msg);
+    cr_assert_eq(rc_store_run_end(st, r2, 0, &err), RC_OK);
+    char *page = render_store(st, 0, 0, NULL, path, NULL);
+    assert_valid(page);
+    assert_offline(page);
+    cr_assert_not_null(strstr(page, "<table id=\"program-models\">"));
+    cr_assert_not_null(strstr(page, "<tr><td><code class=\"path\">/src/pool.c</code></td>"
+                                    "<td class=\"model threads\">yes</td>"
+                                    "<td class=\"model processes\"></td>"
+                                    "<td class=\"model cooperative\"></td>"
+                                    "<td class=\"model signals\">yes</td></tr>"),
+                       "%s", strstr(page, "program-models"));
+    cr_assert_not_null(strstr(page, "/src/&lt;b&gt;fork&lt;/b&gt;.c</code></td>"
+                                    "<td class=\"model threads\"></td>"
+                                    "<td class=\"model processes\">yes</td>"));
+    cr_assert_not_null(strstr(page, "<span class=\"muted\">code without main</span>"));
+    cr_assert_eq(count_of(page, "<td class=\"model threads\">yes</td>"), 1);
+    free(page);
+    rc_store_close(st);
+    free(db);
+    free(path);
+}
+
 Test(html, without_catalogue_or_findings)
 {
     rc_findings_t fs = {0};

@@ -644,3 +644,159 @@ Test(store, trace_rows_of_schema_5_stores_still_render, .timeout = 20)
     free(t);
     rc_store_close(st);
 }
+
+/* ---- facts of scanned TUs (tu_store.c) ---------------------------------------- */
+
+static void saved_tu(rc_tu_saved_t *t, const char *file, const char *key, const char *bytes)
+{
+    memset(t, 0, sizeof *t);
+    t->job.file = rc_xstrdup(file);
+    t->job.directory = rc_xstrdup("/src");
+    t->job.argc = 3;
+    t->job.argv = rc_xcalloc(4, sizeof *t->job.argv);
+    t->job.argv[0] = rc_xstrdup("cc");
+    t->job.argv[1] = rc_xstrdup("-DNAME=\"a b\"");
+    t->job.argv[2] = rc_xstrdup(file);
+    t->key = rc_xstrdup(key);
+    t->deps = rc_xasprintf("0123456789abcdef %s\n", file);
+    t->len = strlen(bytes) + 1; /* with a NUL inside the blob's bytes */
+    t->facts = rc_xmalloc(t->len);
+    memcpy(t->facts, bytes, t->len);
+}
+
+static void saved_free(rc_tu_saved_t *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        rc_tu_saved_close(&v[i]);
+    free(v);
+}
+
+Test(store, saved_facts_round_trip_and_only_current_runs_keep_theirs)
+{
+    rc_store_t *st;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    rc_tu_saved_t a[2];
+    saved_tu(&a[0], "/src/a.c", "k1", "facts of a");
+    saved_tu(&a[1], "/src/b.c", "k2", "facts of b");
+    int64_t r1 = run_with(st, RC_RUN_STATIC, "scan a.c b.c", NULL);
+    cr_assert_eq(rc_store_save_tus(st, r1, a, 2, &err), RC_OK, "%s", err.msg);
+
+    rc_tu_saved_t *got;
+    size_t n;
+    cr_assert_eq(rc_store_load_tus(st, &r1, 1, &got, &n, &err), RC_OK, "%s", err.msg);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(got[0].job.file, "/src/a.c");
+    cr_assert_str_eq(got[0].job.directory, "/src");
+    cr_assert_eq(got[0].job.argc, 3);
+    cr_assert_str_eq(got[0].job.argv[1], "-DNAME=\"a b\"");
+    cr_assert_null(got[0].job.argv[3]);
+    cr_assert_str_eq(got[0].key, "k1");
+    cr_assert_str_eq(got[1].deps, "0123456789abcdef /src/b.c\n");
+    cr_assert_eq(got[1].len, a[1].len);
+    cr_assert(memcmp(got[1].facts, "facts of b", got[1].len) == 0);
+    saved_free(got, n);
+
+    /* The same command scans again and covers only a.c, now with another key:
+     * b.c's facts and a.c's old ones go once the old run is no longer current. */
+    rc_tu_saved_t a2;
+    saved_tu(&a2, "/src/a.c", "k3", "new facts of a");
+    int64_t r2 = run_with(st, RC_RUN_STATIC, "scan a.c b.c", NULL);
+    cr_assert_eq(rc_store_save_tus(st, r2, &a2, 1, &err), RC_OK, "%s", err.msg);
+    cr_assert_eq(rc_store_load_tus(st, NULL, 0, &got, &n, &err), RC_OK, "%s", err.msg);
+    cr_assert_eq(n, 1);
+    cr_assert_str_eq(got[0].key, "k3");
+    saved_free(got, n);
+
+    /* Another command's run keeps its own TUs beside. */
+    int64_t r3 = run_with(st, RC_RUN_STATIC, "scan b.c", NULL);
+    cr_assert_eq(rc_store_save_tus(st, r3, &a[1], 1, &err), RC_OK, "%s", err.msg);
+    int64_t *runs;
+    cr_assert_eq(rc_store_linkable_runs(st, &runs, &n, &err), RC_OK, "%s", err.msg);
+    cr_assert_eq(n, 2);
+    cr_assert_eq(runs[0], r2);
+    cr_assert_eq(runs[1], r3);
+    free(runs);
+    rc_tu_saved_close(&a[0]);
+    rc_tu_saved_close(&a[1]);
+    rc_tu_saved_close(&a2);
+    rc_store_close(st);
+}
+
+Test(store, a_superseded_run_is_no_longer_current)
+{
+    rc_store_t *st;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    rc_findings_t s1 = {0}, s2 = {0}, link = {0}, cur = {0};
+    add_finding(&s1, "race.unprotected-rmw", "/src/a.c", 4, "partial", RC_SRC_STATIC);
+    add_finding(&s2, "lock.leak", "/src/b.c", 9, "m", RC_SRC_STATIC);
+    add_finding(&link, "lock.leak", "/src/b.c", 9, "m", RC_SRC_STATIC);
+    add_finding(&link, "race.unprotected-rmw", "/src/a.c", 4, "total", RC_SRC_STATIC);
+    int64_t runs[2] = {run_with(st, RC_RUN_STATIC, "scan --shard 1/2", &s1),
+                       run_with(st, RC_RUN_STATIC, "scan --shard 2/2", &s2)};
+    cr_assert_eq(rc_store_current_findings(st, &cur, &err), RC_OK, "%s", err.msg);
+    cr_assert_eq(cur.n, 2);
+    rc_findings_close(&cur);
+    int64_t l = run_with(st, RC_RUN_STATIC, "merge: link", &link);
+    cr_assert_eq(rc_store_supersede(st, runs, 2, l, &err), RC_OK, "%s", err.msg);
+    cr_assert_eq(rc_store_current_findings(st, &cur, &err), RC_OK, "%s", err.msg);
+    cr_assert_eq(cur.n, 2);
+    for (size_t i = 0; i < cur.n; i++)
+        cr_expect_str_neq(cur.v[i].subject, "partial");
+    rc_findings_close(&cur);
+    /* As of the second shard, before the link: both shards were current. */
+    cr_assert_eq(rc_store_findings_as_of(st, runs[1], &cur, &err), RC_OK, "%s", err.msg);
+    cr_assert_eq(cur.n, 2);
+    rc_findings_close(&cur);
+    rc_findings_close(&s1);
+    rc_findings_close(&s2);
+    rc_findings_close(&link);
+    rc_store_close(st);
+}
+
+Test(store, merged_store_keeps_the_trace, .timeout = 20)
+{
+    /* The trace chunks and sites go with their process into the merged
+     * store (ids shifted past the destination's own). */
+    rc_store_t *st;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    rc_store_keep_events(st, 1);
+    int64_t run;
+    cr_assert_eq(rc_store_run_begin(st, RC_RUN_SHIM, "traced", "/tmp", &run, &err), RC_OK);
+    cr_assert_eq(rc_store_ingest_shim_log(st, run, cut_trace_log(), NULL, &err), RC_OK, "%s",
+                 err.msg);
+    cr_assert_eq(rc_store_run_end(st, run, 0, &err), RC_OK);
+    rc_store_close(st);
+
+    char other[160];
+    snprintf(other, sizeof other, "%s/other.db", tmpdir);
+    cr_assert_eq(rc_store_open(other, &st, &err), RC_OK, "%s", err.msg);
+    run_with(st, RC_RUN_STATIC, "scan", NULL); /* ids in use in the destination */
+    rc_store_merge_stats_t ms = {0};
+    cr_assert_eq(rc_store_merge(st, dbpath, &ms, &err), RC_OK, "%s", err.msg);
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(other, &db), SQLITE_OK);
+    sqlite3_stmt *s;
+    cr_assert_eq(sqlite3_prepare_v2(db,
+                                    "SELECT (SELECT count(*) FROM trace_chunks c JOIN processes p"
+                                    " ON p.id = c.process_id WHERE p.pid = 4321),"
+                                    " (SELECT count(*) FROM trace_sites t JOIN processes p"
+                                    " ON p.id = t.process_id WHERE p.pid = 4321),"
+                                    " (SELECT max(r.id) FROM runs r JOIN processes p"
+                                    " ON p.run_id = r.id WHERE p.pid = 4321)",
+                                    -1, &s, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
+    cr_expect_eq(sqlite3_column_int(s, 0), 1);
+    cr_expect_eq(sqlite3_column_int(s, 1), 4);
+    int64_t merged_run = sqlite3_column_int64(s, 2);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    char *t = render_trace(st, merged_run);
+    cr_expect_eq(occurrences(t, "\"name\":\"hold "), 4, "%s", t);
+    cr_expect(strstr(t, "\"name\":\"join T1\"") != NULL, "%s", t);
+    free(t);
+    rc_store_close(st);
+}
