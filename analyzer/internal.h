@@ -524,6 +524,13 @@ typedef struct rc_mpos {
     unsigned off, end, lb, le;
 } rc_mpos_t;
 
+/* The main-level position of an event at pos (its loop extent from pos). */
+rc_mpos_t rc_mpos_of(const rc_pos_t *pos);
+/* a may happen before b: earlier, or in a loop around b (a previous iteration). */
+int rc_mpos_may_precede(const rc_mpos_t *a, const rc_mpos_t *b);
+/* a is over (all iterations of its loop included) before b starts. */
+int rc_mpos_must_precede(const rc_mpos_t *a, const rc_mpos_t *b);
+
 /* A thread creation site: one start routine of a create fact, or, for a creation
  * wrapper, one call of the wrapper and the routine that call passes. */
 typedef struct rc_psite {
@@ -635,6 +642,10 @@ typedef struct rc_program {
 #define RC_PROC_MAIN UINT32_MAX
 #define RC_PROC_MIXED (UINT32_MAX - 1)
 
+/* Step 9: the child extent of fn around offset off, innermost (smallest) first:
+ * its fork's index in p->forks, or UINT32_MAX. */
+uint32_t rc_program_child_at(const rc_program_t *p, uint32_t fn, unsigned off);
+
 /* The process an event at pos in fn runs in: the fork of the innermost child
  * extent around it, else fn_proc[fn]. */
 uint32_t rc_program_proc(const rc_program_t *p, uint32_t fn, const rc_pos_t *pos);
@@ -678,6 +689,30 @@ void rc_program_lset_str(const rc_program_t *p, const rc_lset_t *s, rc_strbuf_t 
  * calls. All four arrays are the caller's, nfns entries each. */
 size_t rc_program_handler_reach(const rc_program_t *p, uint32_t hf, uint8_t *seen, uint32_t *order,
                                 uint32_t *parent, uint32_t *pcall);
+
+/* Length of the root (variable) part of an access key, separator included. */
+size_t rc_key_root_len(const char *key);
+/* 1 when two effective keys may denote overlapping storage: the same root, and
+ * one path a prefix of the other component by component, where "[*]" matches
+ * any element. "[#]" is the slot of the running thread (or child): with
+ * distinct_slots (two threads of one routine, two children of one fork), two
+ * "[#]" differ; otherwise it matches any element. */
+int rc_keys_overlap(const char *a, const char *b, int distinct_slots);
+
+/* The last lock or trylock of global lock l in function f before offset off,
+ * or NULL. */
+const rc_lockop_t *rc_program_last_acquire(const rc_program_t *p, uint32_t f, uint32_t l,
+                                           unsigned off);
+
+/* A signal handler installation: sighands[idx] of function fn. */
+typedef struct rc_install {
+    uint32_t fn;
+    size_t idx;
+} rc_install_t;
+
+/* Every installation of the program, by file and offset (the first one reaching
+ * a place is the one to cite). *out is the caller's (free). */
+size_t rc_program_installs(const rc_program_t *p, rc_install_t **out);
 
 /* ---- Rules (rules/) ------------------------------------------------------- */
 

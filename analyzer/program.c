@@ -56,7 +56,7 @@
 
 #define MAIN_USR "c:@F@main"
 
-static rc_mpos_t mpos_of(const rc_pos_t *p)
+rc_mpos_t rc_mpos_of(const rc_pos_t *p)
 {
     rc_mpos_t m;
     m.off = p->off;
@@ -71,14 +71,12 @@ static rc_mpos_t mpos_of(const rc_pos_t *p)
     return m;
 }
 
-/* a may happen before b: earlier in main, or in a loop around b (a previous iteration). */
-static int may_precede(const rc_mpos_t *a, const rc_mpos_t *b)
+int rc_mpos_may_precede(const rc_mpos_t *a, const rc_mpos_t *b)
 {
     return a->off <= b->off || (a->lb <= b->off && b->off <= a->le);
 }
 
-/* a is over (all iterations of its loop included) before b starts. */
-static int must_precede(const rc_mpos_t *a, const rc_mpos_t *b)
+int rc_mpos_must_precede(const rc_mpos_t *a, const rc_mpos_t *b)
 {
     return a->le < b->off;
 }
@@ -236,14 +234,14 @@ static size_t loop_instants(const rc_program_t *p, const uint8_t *run, const rc_
     const rc_pfn_t *pm = &p->fns[p->main_fn];
     size_t n = 0;
     for (size_t y = 0; y < pm->f->nyields && n < max; y++) {
-        rc_mpos_t m = mpos_of(&pm->f->yields[y].pos);
-        if (!pm->f->yields[y].wait && may_precede(at, &m))
+        rc_mpos_t m = rc_mpos_of(&pm->f->yields[y].pos);
+        if (!pm->f->yields[y].wait && rc_mpos_may_precede(at, &m))
             out[n++] = m;
     }
     for (size_t e = 0; e < pm->nedges && n < max; e++) {
         const rc_call_t *c = &pm->f->calls[pm->edges[e].call];
-        rc_mpos_t m = mpos_of(&c->pos);
-        if (!c->callback && run[pm->edges[e].target] && may_precede(at, &m))
+        rc_mpos_t m = rc_mpos_of(&c->pos);
+        if (!c->callback && run[pm->edges[e].target] && rc_mpos_may_precede(at, &m))
             out[n++] = m;
     }
     if (n == 0)
@@ -311,7 +309,7 @@ static void compute_main_times(rc_program_t *p)
         if (f0 == p->main_fn)
             continue;
         const rc_call_t *call = &pm->f->calls[pm->edges[c].call];
-        rc_mpos_t at = mpos_of(&call->pos), inst[MAX_INSTANTS];
+        rc_mpos_t at = rc_mpos_of(&call->pos), inst[MAX_INSTANTS];
         size_t ni = call->callback ? loop_instants(p, run, &at, inst, MAX_INSTANTS) : 1;
         if (!call->callback)
             inst[0] = at;
@@ -327,7 +325,7 @@ static const rc_mpos_t *main_times(const rc_program_t *p, uint32_t fn, const rc_
                                    rc_mpos_t *own, size_t *n)
 {
     if (fn == p->main_fn) {
-        *own = mpos_of(pos);
+        *own = rc_mpos_of(pos);
         *n = 1;
         return own;
     }
@@ -341,10 +339,10 @@ static int contained(const rc_program_t *p, const rc_psite_t *s)
     if (s->fn == p->main_fn)
         return 0;
     const rc_fn_facts_t *f = p->fns[s->fn].f;
-    rc_mpos_t c = mpos_of(&s->c->pos);
+    rc_mpos_t c = rc_mpos_of(&s->c->pos);
     for (size_t j = 0; j < f->njoins; j++) {
-        rc_mpos_t jp = mpos_of(&f->joins[j].pos);
-        if (handles_match(s->handle, f->joins[j].handle) && must_precede(&c, &jp))
+        rc_mpos_t jp = rc_mpos_of(&f->joins[j].pos);
+        if (handles_match(s->handle, f->joins[j].handle) && rc_mpos_must_precede(&c, &jp))
             return 1;
     }
     return 0;
@@ -450,10 +448,10 @@ static int running_from(const rc_root_t *r, const rc_cinst_t *ci, const rc_mpos_
         return ci->at.off <= t->off && t->off <= ci->at.end;
     if (ci->serial_end)
         return ci->at.off <= t->off && t->off <= ci->serial_end;
-    if (!may_precede(&ci->at, t))
+    if (!rc_mpos_may_precede(&ci->at, t))
         return 0;
     for (size_t j = 0; j < r->njoins; j++)
-        if (must_precede(&ci->at, &r->joins[j]) && must_precede(&r->joins[j], t))
+        if (rc_mpos_must_precede(&ci->at, &r->joins[j]) && rc_mpos_must_precede(&r->joins[j], t))
             return 0;
     return 1;
 }
@@ -1001,9 +999,7 @@ static void add_indirect_edges(rc_program_t *p)
     free(ndirect);
 }
 
-/* Step 9: processes. The child extent of fn around offset off, innermost first
- * (the smallest): its fork's index in p->forks, or UINT32_MAX. */
-static uint32_t child_at(const rc_program_t *p, uint32_t fn, unsigned off)
+uint32_t rc_program_child_at(const rc_program_t *p, uint32_t fn, unsigned off)
 {
     const rc_fn_facts_t *f = p->fns[fn].f;
     const rc_child_t *best = NULL;
@@ -1022,7 +1018,7 @@ static uint32_t child_at(const rc_program_t *p, uint32_t fn, unsigned off)
 
 uint32_t rc_program_proc(const rc_program_t *p, uint32_t fn, const rc_pos_t *pos)
 {
-    uint32_t k = pos ? child_at(p, fn, pos->off) : UINT32_MAX;
+    uint32_t k = pos ? rc_program_child_at(p, fn, pos->off) : UINT32_MAX;
     if (k != UINT32_MAX)
         return k;
     return p->fn_proc ? p->fn_proc[fn] : RC_PROC_MAIN;
@@ -1139,7 +1135,7 @@ static void compute_procs(rc_program_t *p)
                 continue;
             const rc_pfn_t *pg = &p->fns[g];
             for (size_t e = 0; e < pg->nedges; e++) {
-                uint32_t k = child_at(p, g, pg->f->calls[pg->edges[e].call].pos.off);
+                uint32_t k = rc_program_child_at(p, g, pg->f->calls[pg->edges[e].call].pos.off);
                 changed |= proc_merge(&lab[pg->edges[e].target], k != UINT32_MAX ? k : lab[g]);
             }
         }
@@ -1148,7 +1144,7 @@ static void compute_procs(rc_program_t *p)
             uint32_t r = rc_strtab_lookup(&p->fn_usrs, site->routine);
             if (r == UINT32_MAX || lab[site->at_fn] == PROC_UNSET)
                 continue;
-            uint32_t k = child_at(p, site->at_fn, site->at->off);
+            uint32_t k = rc_program_child_at(p, site->at_fn, site->at->off);
             changed |= proc_merge(&lab[r], k != UINT32_MAX ? k : lab[site->at_fn]);
         }
     }
@@ -1383,4 +1379,94 @@ size_t rc_program_handler_reach(const rc_program_t *p, uint32_t hf, uint8_t *see
         qh++;
     }
     return qt;
+}
+
+/* ---- Keys and handler installations (shared by the rules) ------------------ */
+
+size_t rc_key_root_len(const char *key)
+{
+    const char *s = strchr(key, RC_KEY_SEP);
+    return s ? (size_t)(s - key) + 1 : strlen(key);
+}
+
+/* Length of one path component ".name" or "[...]" at s (0 at the end). */
+static size_t key_component(const char *s)
+{
+    if (!*s)
+        return 0;
+    size_t n = 1;
+    while (s[n] && s[n] != '.' && s[n] != '[')
+        n++;
+    return n;
+}
+
+static int key_wild(const char *c, size_t n)
+{
+    return n == 3 && (c[1] == '*' || c[1] == '#');
+}
+
+int rc_keys_overlap(const char *a, const char *b, int distinct_slots)
+{
+    size_t ra = rc_key_root_len(a), rb = rc_key_root_len(b);
+    if (ra != rb || memcmp(a, b, ra) != 0)
+        return 0;
+    a += ra;
+    b += rb;
+    for (;;) {
+        size_t na = key_component(a), nb = key_component(b);
+        if (!na || !nb)
+            return 1;
+        if (a[0] == '[' && b[0] == '[') {
+            if (distinct_slots && key_wild(a, na) && key_wild(b, nb) && a[1] == '#' && b[1] == '#')
+                return 0;
+            if (!key_wild(a, na) && !key_wild(b, nb) && (na != nb || memcmp(a, b, na) != 0))
+                return 0;
+        } else if (a[0] == '.' && b[0] == '.') {
+            if (na != nb || memcmp(a, b, na) != 0)
+                return 0;
+        }
+        a += na;
+        b += nb;
+    }
+}
+
+size_t rc_program_installs(const rc_program_t *p, rc_install_t **out)
+{
+    rc_install_t *v = NULL;
+    size_t n = 0;
+    for (uint32_t f = 0; f < p->nfns; f++)
+        for (size_t i = 0; i < p->fns[f].f->nsighands; i++) {
+            v = rc_xrealloc(v, (n + 1) * sizeof *v);
+            v[n++] = (rc_install_t){f, i};
+        }
+    /* Insertion sort by file, then offset (few installations per program). */
+    for (size_t i = 1; i < n; i++) {
+        for (size_t j = i; j > 0; j--) {
+            const rc_fn_facts_t *fa = p->fns[v[j].fn].f, *fb = p->fns[v[j - 1].fn].f;
+            int c = strcmp(fa->file, fb->file);
+            if (c > 0 ||
+                (c == 0 && fa->sighands[v[j].idx].pos.off >= fb->sighands[v[j - 1].idx].pos.off))
+                break;
+            rc_install_t t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    }
+    *out = v;
+    return n;
+}
+
+const rc_lockop_t *rc_program_last_acquire(const rc_program_t *p, uint32_t f, uint32_t l,
+                                           unsigned off)
+{
+    const rc_pfn_t *pf = &p->fns[f];
+    const rc_lockop_t *best = NULL;
+    for (size_t o = 0; o < pf->f->nlockops; o++) {
+        const rc_lockop_t *op = &pf->f->lockops[o];
+        if (op->kind == RC_API_UNLOCK || op->pos.off >= off || p->lockmap[pf->tu][op->lock] != l)
+            continue;
+        if (!best || op->pos.off > best->pos.off)
+            best = op;
+    }
+    return best;
 }

@@ -57,6 +57,8 @@ void *rc_xcalloc(size_t n, size_t size);
 void *rc_xrealloc(void *p, size_t n);
 char *rc_xstrdup(const char *s); /* NULL in, NULL out */
 char *rc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The last component of path ("a.c" for "/src/a.c"); "?" for NULL. Points into path. */
+const char *rc_base_name(const char *path);
 
 /* 64-bit FNV-1a: h (RC_FNV_OFFSET to start) extended with n bytes of p. A
  * fast non-cryptographic hash for fingerprints and cache keys. */

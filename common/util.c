@@ -47,6 +47,12 @@ char *rc_xstrdup(const char *s)
     return d;
 }
 
+const char *rc_base_name(const char *path)
+{
+    const char *s = path ? strrchr(path, '/') : NULL;
+    return s ? s + 1 : (path ? path : "?");
+}
+
 uint64_t rc_fnv1a(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *b = p;

@@ -32,12 +32,6 @@
 
 #define RULE_ID "lock.double-lock"
 
-static const char *base_name(const char *path)
-{
-    const char *s = path ? strrchr(path, '/') : NULL;
-    return s ? s + 1 : (path ? path : "?");
-}
-
 /* A lock identity that names one object: a variable's USR, optionally with a
  * constant index ("c:@locks[3]"); not a field class, an element chosen at run
  * time, a pointer's target or a caller's argument. */
@@ -81,21 +75,6 @@ static int find_ref(const rc_lset_t *s, uint32_t l)
     return -1;
 }
 
-/* The last lock or trylock of global lock l in f before offset off, or NULL. */
-static const rc_lockop_t *taken_before(const rc_program_t *p, uint32_t f, uint32_t l, unsigned off)
-{
-    const rc_pfn_t *pf = &p->fns[f];
-    const rc_lockop_t *best = NULL;
-    for (size_t o = 0; o < pf->f->nlockops; o++) {
-        const rc_lockop_t *op = &pf->f->lockops[o];
-        if (op->kind == RC_API_UNLOCK || op->pos.off >= off || p->lockmap[pf->tu][op->lock] != l)
-            continue;
-        if (!best || op->pos.off > best->pos.off)
-            best = op;
-    }
-    return best;
-}
-
 static void report(const rc_program_t *p, uint32_t f, const rc_lockop_t *o, uint32_t l,
                    uint32_t root, int local, rc_findings_t *out)
 {
@@ -107,11 +86,11 @@ static void report(const rc_program_t *p, uint32_t f, const rc_lockop_t *o, uint
     fd->source = RC_SRC_STATIC;
     fd->subject = rc_xstrdup(name);
     rc_loc_set(&fd->loc, fn->file, o->pos.line, o->pos.col, fn->name, NULL);
-    const rc_lockop_t *first = local ? taken_before(p, f, l, o->pos.off) : NULL;
+    const rc_lockop_t *first = local ? rc_program_last_acquire(p, f, l, o->pos.off) : NULL;
     if (first) {
         fd->message = rc_xasprintf("'%s' locked again in '%s' while already held (taken at "
                                    "%s:%u): the thread waits for itself forever",
-                                   name, fn->name, base_name(fn->file), first->pos.line);
+                                   name, fn->name, rc_base_name(fn->file), first->pos.line);
         char *note = rc_xasprintf("'%s' taken here", name);
         rc_finding_add_related(fd, fn->file, first->pos.line, first->pos.col, fn->name, note);
         free(note);

@@ -36,28 +36,6 @@
 
 #define RULE_ID "lock.leak"
 
-static const char *base_name(const char *path)
-{
-    const char *s = path ? strrchr(path, '/') : NULL;
-    return s ? s + 1 : (path ? path : "?");
-}
-
-/* The last acquisition of global lock l in function f before offset off, or NULL. */
-static const rc_lockop_t *acquired_before(const rc_program_t *p, uint32_t f, uint32_t l,
-                                          unsigned off)
-{
-    const rc_pfn_t *pf = &p->fns[f];
-    const rc_lockop_t *best = NULL;
-    for (size_t o = 0; o < pf->f->nlockops; o++) {
-        const rc_lockop_t *op = &pf->f->lockops[o];
-        if (op->kind == RC_API_UNLOCK || op->pos.off >= off || p->lockmap[pf->tu][op->lock] != l)
-            continue;
-        if (!best || op->pos.off > best->pos.off)
-            best = op;
-    }
-    return best;
-}
-
 /* 1 when some caller of f releases global lock l after a call that may enter f. */
 static int caller_releases(const rc_program_t *p, uint32_t f, uint32_t l)
 {
@@ -138,7 +116,7 @@ int rc_rule_lock_leak(const rc_program_t *p, rc_findings_t *out, rc_error_t *err
                 if (l == p->unknown_lock ||
                     (!entry && !fn->summary.acq.top && rc_lset_has(&wrap, l)))
                     continue;
-                const rc_lockop_t *op = acquired_before(p, f, l, ex->pos.off);
+                const rc_lockop_t *op = rc_program_last_acquire(p, f, l, ex->pos.off);
                 if (!op || caller_releases(p, f, l))
                     continue;
                 rc_strbuf_t m;
@@ -147,14 +125,14 @@ int rc_rule_lock_leak(const rc_program_t *p, rc_findings_t *out, rc_error_t *err
                     rc_strbuf_appendf(&m,
                                       "thread '%s' ends holding '%s' taken at %s:%u; threads "
                                       "waiting for it block forever",
-                                      fn->name, p->lock_names[l], base_name(fn->file),
+                                      fn->name, p->lock_names[l], rc_base_name(fn->file),
                                       op->pos.line);
                 else
                     rc_strbuf_appendf(&m,
                                       "'%s' %s holding '%s' taken at %s:%u (other paths release "
                                       "it)",
                                       fn->name, ex->fallthrough ? "ends" : "returns",
-                                      p->lock_names[l], base_name(fn->file), op->pos.line);
+                                      p->lock_names[l], rc_base_name(fn->file), op->pos.line);
                 rc_finding_t *fd = rc_findings_push(out);
                 fd->rule = rc_xstrdup(RULE_ID);
                 fd->severity = RC_SEV_WARNING;
@@ -179,7 +157,7 @@ int rc_rule_lock_leak(const rc_program_t *p, rc_findings_t *out, rc_error_t *err
                 if (l == p->unknown_lock ||
                     (!entry && !fn->summary.acq.top && rc_lset_has(&wrap, l)))
                     continue;
-                const rc_lockop_t *op = acquired_before(p, f, l, jp->pos.off);
+                const rc_lockop_t *op = rc_program_last_acquire(p, f, l, jp->pos.off);
                 if (!op || !releases_in(p, f, l, jp->pos.off, jp->target, &un) || !un ||
                     releases_in(p, f, l, jp->target, UINT32_MAX, NULL) || caller_releases(p, f, l))
                     continue;
@@ -189,7 +167,7 @@ int rc_rule_lock_leak(const rc_program_t *p, rc_findings_t *out, rc_error_t *err
                 fd->source = RC_SRC_STATIC;
                 fd->message = rc_xasprintf("goto in '%s' jumps past the unlock of '%s' (%s:%u): "
                                            "'%s' %s holding it",
-                                           fn->name, p->lock_names[l], base_name(fn->file),
+                                           fn->name, p->lock_names[l], rc_base_name(fn->file),
                                            un->pos.line, fn->name, entry ? "ends" : "returns");
                 fd->subject = rc_xstrdup(p->lock_names[l]);
                 rc_loc_set(&fd->loc, fn->file, jp->pos.line, jp->pos.col, fn->name, NULL);

@@ -35,12 +35,6 @@ typedef struct uinst {
     rc_inst_t in;
 } uinst_t;
 
-static const char *base_name(const char *path)
-{
-    const char *s = path ? strrchr(path, '/') : NULL;
-    return s ? s + 1 : (path ? path : "?");
-}
-
 static const char *thread_name(const rc_program_t *p, uint32_t root)
 {
     return p->roots[root].is_main ? "main" : p->fns[p->roots[root].fn].f->name;
@@ -122,7 +116,7 @@ int rc_rule_mt_unsafe_call(const rc_program_t *p, rc_findings_t *out, rc_error_t
                               thread_name(p, mine->in.root));
         else
             rc_strbuf_appendf(&m, "thread '%s' may call '%s' (%s:%u)",
-                              thread_name(p, other->in.root), b->name, base_name(ofn->file),
+                              thread_name(p, other->in.root), b->name, rc_base_name(ofn->file),
                               b->pos.line);
         if (a->alternative)
             rc_strbuf_appendf(&m, "; use '%s'", a->alternative);

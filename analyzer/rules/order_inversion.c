@@ -71,12 +71,6 @@ typedef struct edges {
     size_t n, cap;
 } edges_t;
 
-static const char *base_name(const char *path)
-{
-    const char *s = path ? strrchr(path, '/') : NULL;
-    return s ? s + 1 : (path ? path : "?");
-}
-
 /* 1 when lock l names a class of locks rather than one lock: a struct field reached
  * through any object, or an element of a lock array with an unknown index. */
 static int is_class(const rc_program_t *p, uint32_t l)
@@ -357,14 +351,14 @@ static void report(const rc_program_t *p, const search_t *s, rc_findings_t *out)
         rc_strbuf_appendf(&m,
                           " (%s:%u): when they pass them in opposite orders the threads "
                           "deadlock",
-                          base_name(op_file(p, prim)), op_pos(p, prim)->line);
+                          rc_base_name(op_file(p, prim)), op_pos(p, prim)->line);
     } else {
         rc_strbuf_append(&m, "lock order inversion: ");
         for (int i = 0; i < k; i++) {
             const einst_t *e = s->pick[i];
             rc_strbuf_appendf(&m, "%s'%s' then '%s' in thread '%s' (%s:%u)", i ? ", " : "",
                               p->lock_names[e->from], p->lock_names[e->to], thread_name(p, e->root),
-                              base_name(op_file(p, e)), op_pos(p, e)->line);
+                              rc_base_name(op_file(p, e)), op_pos(p, e)->line);
         }
         rc_strbuf_append(&m, "; run together these threads can deadlock");
     }

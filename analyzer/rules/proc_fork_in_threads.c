@@ -121,12 +121,12 @@ static void report(const rc_program_t *p, uint32_t k, uint32_t root, int inside,
     rc_strbuf_appendf(&b,
                       "call to '%s', which is not async-signal-safe, in a child forked at %s:%u "
                       "while the process runs threads (",
-                      lc->name, proc_base_name(ff->file), fc->pos.line);
+                      lc->name, rc_base_name(ff->file), fc->pos.line);
     if (inside)
         rc_strbuf_appendf(&b, "the fork runs in thread '%s'", routine);
     else if (site)
         rc_strbuf_appendf(&b, "'%s' created at %s:%u", routine,
-                          proc_base_name(p->fns[site->at_fn].f->file), site->at->line);
+                          rc_base_name(p->fns[site->at_fn].f->file), site->at->line);
     else
         rc_strbuf_appendf(&b, "'%s'", routine);
     rc_strbuf_append(&b, "); between fork and exec only async-signal-safe calls are safe");

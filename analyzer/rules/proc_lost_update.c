@@ -106,7 +106,7 @@ static int find_read(const proc_model_t *m, const groups_t *gs, const char *key,
         uint32_t g = gs->v[r][x].fn, j = gs->v[r][x].acc;
         const rc_fn_facts_t *gf = p->fns[g].f;
         const rc_access_t *b = &gf->acc[j];
-        if (!proc_keys_overlap(key, p->keys[g][j], 0))
+        if (!rc_keys_overlap(key, p->keys[g][j], 0))
             continue;
         for (uint32_t k = 0; k < p->nforks && k < PROC_MAX_FORKS; k++) {
             /* A vfork child writes the parent's own memory. */
@@ -148,8 +148,8 @@ static void report(const proc_model_t *m, uint32_t f, uint32_t i, const read_ref
     fd->message = rc_xasprintf("'%s' in a child process (forked at %s:%u) changes only the "
                                "child's copy of '%s': the parent reads it after waiting for the "
                                "child (%s:%u) and never sees the update",
-                               a->text, proc_base_name(ff->file), fc->pos.line, a->name,
-                               proc_base_name(rf->file), b->pos.line);
+                               a->text, rc_base_name(ff->file), fc->pos.line, a->name,
+                               rc_base_name(rf->file), b->pos.line);
     fd->subject = var;
     rc_loc_set(&fd->loc, fn->file, a->pos.line, a->pos.col, fn->name, NULL);
     rc_loc_set_thread(&fd->loc, "child process");

@@ -17,62 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static rc_mpos_t mpos(const rc_pos_t *p)
-{
-    rc_mpos_t m;
-    m.off = p->off;
-    m.end = p->end;
-    if (p->loop_le) {
-        m.lb = p->loop_lb;
-        m.le = p->loop_le > p->end ? p->loop_le : p->end;
-    } else {
-        m.lb = p->off;
-        m.le = p->end;
-    }
-    return m;
-}
-
-static int may_precede(const rc_mpos_t *a, const rc_mpos_t *b)
-{
-    return a->off <= b->off || (a->lb <= b->off && b->off <= a->le);
-}
-
-static int must_precede(const rc_mpos_t *a, const rc_mpos_t *b)
-{
-    return a->le < b->off;
-}
-
-const char *proc_base_name(const char *path)
-{
-    const char *s = path ? strrchr(path, '/') : NULL;
-    return s ? s + 1 : (path ? path : "?");
-}
-
 const rc_pcall_t *proc_fork_call(const proc_model_t *m, uint32_t k)
 {
     const rc_pfork_t *f = &m->p->forks[k];
     return &m->p->fns[f->fn].f->pcalls[f->pcall];
 }
 
-/* The fork (index in p->forks) of the innermost child extent of fn around off. */
-static uint32_t child_fork_at(const rc_program_t *p, uint32_t fn, unsigned off)
-{
-    const rc_fn_facts_t *f = p->fns[fn].f;
-    const rc_child_t *best = NULL;
-    for (size_t i = 0; i < f->nchildren; i++) {
-        const rc_child_t *c = &f->children[i];
-        if (c->lb <= off && off <= c->le && (!best || c->le - c->lb < best->le - best->lb))
-            best = c;
-    }
-    for (size_t k = 0; best && k < p->nforks; k++)
-        if (p->forks[k].fn == fn && p->forks[k].pcall == best->fork)
-            return (uint32_t)k;
-    return UINT32_MAX;
-}
-
 proc_ctx_t proc_ctx_of(const proc_model_t *m, uint32_t fn, const rc_pos_t *pos)
 {
-    uint32_t k = pos ? child_fork_at(m->p, fn, pos->off) : UINT32_MAX;
+    uint32_t k = pos ? rc_program_child_at(m->p, fn, pos->off) : UINT32_MAX;
     if (k == UINT32_MAX)
         return m->ctx[fn];
     proc_ctx_t c = {0, 0};
@@ -240,7 +193,7 @@ static const rc_mpos_t *main_times(const rc_program_t *p, uint32_t fn, const rc_
                                    rc_mpos_t *own, size_t *n)
 {
     if (fn == p->main_fn) {
-        *own = mpos(pos);
+        *own = rc_mpos_of(pos);
         *n = 1;
         return own;
     }
@@ -279,18 +232,18 @@ static int same_iteration_before(const rc_pos_t *w, const rc_pos_t *q)
 static int waited_local(const proc_model_t *m, uint32_t k, const rc_pos_t *q, int relaxed)
 {
     const rc_pfork_t *fk = &m->p->forks[k];
-    rc_mpos_t f = mpos(&proc_fork_call(m, k)->pos), t = mpos(q);
+    rc_mpos_t f = rc_mpos_of(&proc_fork_call(m, k)->pos), t = rc_mpos_of(q);
     const rc_pos_t *sw = serial_wait(m, k);
-    if (sw && (must_precede(&f, &t) ||
+    if (sw && (rc_mpos_must_precede(&f, &t) ||
                (q->off > sw->off && q->iloop_lb == sw->iloop_lb && q->iloop_le == sw->iloop_le)))
         return 1;
     for (size_t i = 0; i < m->nwaits; i++) {
         if (m->waits[i].fn != fk->fn)
             continue;
         const rc_pos_t *wp = &m->p->fns[fk->fn].f->pcalls[m->waits[i].pcall].pos;
-        rc_mpos_t w = mpos(wp);
-        if (must_precede(&f, &w) &&
-            (must_precede(&w, &t) || (relaxed && same_iteration_before(wp, q))))
+        rc_mpos_t w = rc_mpos_of(wp);
+        if (rc_mpos_must_precede(&f, &w) &&
+            (rc_mpos_must_precede(&w, &t) || (relaxed && same_iteration_before(wp, q))))
             return 1;
     }
     return 0;
@@ -302,8 +255,8 @@ static int alive_local(const proc_model_t *m, uint32_t k, const rc_pos_t *q)
     const rc_pos_t *sw = serial_wait(m, k);
     if (sw)
         return fp->off <= q->off && q->off <= sw->end;
-    rc_mpos_t f = mpos(fp), t = mpos(q);
-    return may_precede(&f, &t) && !waited_local(m, k, q, 0);
+    rc_mpos_t f = rc_mpos_of(fp), t = rc_mpos_of(q);
+    return rc_mpos_may_precede(&f, &t) && !waited_local(m, k, q, 0);
 }
 
 /* The forking function waits for its children before it returns. */
@@ -334,7 +287,7 @@ static int main_level(const proc_model_t *m, uint32_t k, uint32_t fn, const rc_p
     for (size_t i = 0; i < nf; i++) {
         for (size_t j = 0; j < nt; j++) {
             if (cont) {
-                if (!want_alive && must_precede(&tf[i], &tt[j]))
+                if (!want_alive && rc_mpos_must_precede(&tf[i], &tt[j]))
                     return 1;
                 continue;
             }
@@ -348,11 +301,11 @@ static int main_level(const proc_model_t *m, uint32_t k, uint32_t fn, const rc_p
                 const rc_pos_t *wp = &p->fns[wt->fn].f->pcalls[wt->pcall].pos;
                 int both_main = wt->fn == p->main_fn && fn == p->main_fn;
                 for (size_t x = 0; x < nw && !waited; x++)
-                    waited = must_precede(&tf[i], &tw[x]) &&
-                             (must_precede(&tw[x], &tt[j]) ||
+                    waited = rc_mpos_must_precede(&tf[i], &tw[x]) &&
+                             (rc_mpos_must_precede(&tw[x], &tt[j]) ||
                               (!want_alive && both_main && same_iteration_before(wp, pos)));
             }
-            if (want_alive ? (!waited && may_precede(&tf[i], &tt[j])) : waited)
+            if (want_alive ? (!waited && rc_mpos_may_precede(&tf[i], &tt[j])) : waited)
                 return 1;
         }
     }
@@ -369,7 +322,7 @@ static int via_forker(const proc_model_t *m, uint32_t k, uint32_t fn, int want_a
         if (pf->edges[e].target != fn)
             continue;
         const rc_pos_t *cp = &pf->f->calls[pf->edges[e].call].pos;
-        if (child_fork_at(m->p, fk->fn, cp->off) != UINT32_MAX)
+        if (rc_program_child_at(m->p, fk->fn, cp->off) != UINT32_MAX)
             continue; /* a call the child makes */
         *found = 1;
         if (want_alive ? alive_local(m, k, cp) : waited_local(m, k, cp, 1))
@@ -441,53 +394,6 @@ void proc_lockset(const proc_model_t *m, uint32_t fn, const rc_pos_t *pos, const
     rc_inst_t in;
     rc_program_inst(p, root, fn, pos, local, &in);
     *out = in.ls;
-}
-
-/* Length of the root part of a key, separator included. */
-static size_t root_len(const char *key)
-{
-    const char *s = strchr(key, RC_KEY_SEP);
-    return s ? (size_t)(s - key) + 1 : strlen(key);
-}
-
-static size_t component(const char *s)
-{
-    if (!*s)
-        return 0;
-    size_t n = 1;
-    while (s[n] && s[n] != '.' && s[n] != '[')
-        n++;
-    return n;
-}
-
-static int wild(const char *c, size_t n)
-{
-    return n == 3 && (c[1] == '*' || c[1] == '#');
-}
-
-int proc_keys_overlap(const char *a, const char *b, int siblings)
-{
-    size_t ra = root_len(a), rb = root_len(b);
-    if (ra != rb || memcmp(a, b, ra) != 0)
-        return 0;
-    a += ra;
-    b += rb;
-    for (;;) {
-        size_t na = component(a), nb = component(b);
-        if (!na || !nb)
-            return 1;
-        if (a[0] == '[' && b[0] == '[') {
-            if (siblings && wild(a, na) && wild(b, nb) && a[1] == '#' && b[1] == '#')
-                return 0;
-            if (!wild(a, na) && !wild(b, nb) && (na != nb || memcmp(a, b, na) != 0))
-                return 0;
-        } else if (a[0] == '.' && b[0] == '.') {
-            if (na != nb || memcmp(a, b, na) != 0)
-                return 0;
-        }
-        a += na;
-        b += nb;
-    }
 }
 
 /* Appends path with every "[p<digits>]" replaced by rep. */

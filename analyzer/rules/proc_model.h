@@ -77,12 +77,6 @@ int proc_forks_overlap(const proc_model_t *m, uint32_t a, uint32_t b);
  * A semaphore is taken to be used as a lock (initial value 1). */
 const char *proc_sem_held(const proc_model_t *m, uint32_t fn, unsigned off);
 
-/* 1 when two effective access keys may denote overlapping storage. "[*]" is any
- * element; "[#]" is the slot of the running child (or thread): with siblings set
- * (the two accesses run in two different children of one fork), two "[#]" are
- * different slots, else "[#]" is any element. */
-int proc_keys_overlap(const char *a, const char *b, int siblings);
-
 /* The effective key of access acc of fn for the process rules (owned, or NULL
  * when the access has none): as rc_program_t.keys, except that in a function
  * only children run, an index chosen by a parameter ("[p<i>]" in the facts) is
@@ -97,8 +91,5 @@ const rc_pcall_t *proc_fork_call(const proc_model_t *m, uint32_t k);
  * reaches it (else under the first root that does) joined with the local one. */
 void proc_lockset(const proc_model_t *m, uint32_t fn, const rc_pos_t *pos, const rc_lset_t *local,
                   rc_lset_t *out);
-
-/* "f.c" for "/x/y/f.c". */
-const char *proc_base_name(const char *path);
 
 #endif /* RC_ANALYZER_PROC_MODEL_H */

@@ -95,7 +95,7 @@ int rc_rule_proc_mutex_not_pshared(const rc_program_t *p, rc_findings_t *out, rc
                 "'%s' initialises the %s '%s' in shared memory (mapped at %s:%u) %s: it only "
                 "works between the threads of one process, so using it from the other "
                 "processes is undefined (lost wake-ups, hangs)",
-                pc->api, what_of(pc->api), obj, proc_base_name(mf->file), mc->pos.line,
+                pc->api, what_of(pc->api), obj, rc_base_name(mf->file), mc->pos.line,
                 pc->attr ? "with attributes that are never made PTHREAD_PROCESS_SHARED"
                          : "without attributes, so not PTHREAD_PROCESS_SHARED");
             fd->subject = rc_xstrdup(obj);

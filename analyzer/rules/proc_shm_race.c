@@ -88,7 +88,7 @@ static int concurrent(const proc_model_t *m, const site_t *a, const site_t *b, u
 {
     const rc_program_t *p = m->p;
     const rc_access_t *aa = acc_of(p, a), *ab = acc_of(p, b);
-    int overlap = proc_keys_overlap(a->key, b->key, 0);
+    int overlap = rc_keys_overlap(a->key, b->key, 0);
     for (uint32_t k = 0; k < p->nforks && k < PROC_MAX_FORKS; k++) {
         uint64_t bit = UINT64_C(1) << k;
         if (overlap && (a->ctx.kids & bit) && b->ctx.main &&
@@ -104,7 +104,7 @@ static int concurrent(const proc_model_t *m, const site_t *a, const site_t *b, u
             return 1;
         }
         if ((a->ctx.kids & bit) && (b->ctx.kids & bit) && proc_many_children(m, k) &&
-            proc_keys_overlap(a->key, b->key, 1)) {
+            rc_keys_overlap(a->key, b->key, 1)) {
             *fork = k;
             *b_parent = 0;
             return 1;
@@ -144,7 +144,7 @@ static void report(const proc_model_t *m, const site_t *sites, const site_t *s, 
         rc_strbuf_appendf(&b, "non-atomic update '%s' of '%s'", a->text, a->name);
     else
         rc_strbuf_appendf(&b, "write '%s' to '%s'", a->text, a->name);
-    rc_strbuf_appendf(&b, " in shared memory (mapped at %s:%u) ", proc_base_name(mf->file),
+    rc_strbuf_appendf(&b, " in shared memory (mapped at %s:%u) ", rc_base_name(mf->file),
                       mc->pos.line);
     if (s->ls.n == 0 && !s->sem) {
         rc_strbuf_append(&b, "without a lock");
@@ -157,7 +157,7 @@ static void report(const proc_model_t *m, const site_t *sites, const site_t *s, 
     rc_strbuf_append(&b, "; ");
     if (c->self) {
         rc_strbuf_appendf(&b, "several child processes forked at %s:%u run it at once",
-                          proc_base_name(ff->file), fc->pos.line);
+                          rc_base_name(ff->file), fc->pos.line);
     } else {
         const site_t *o = &sites[c->other];
         const rc_fn_facts_t *of = p->fns[o->fn].f;
@@ -167,9 +167,9 @@ static void report(const proc_model_t *m, const site_t *sites, const site_t *s, 
         rc_program_lset_str(p, &o->ls, &b);
         if (c->other_parent)
             rc_strbuf_appendf(&b, ") in the parent process while a child forked at %s:%u runs",
-                              proc_base_name(ff->file), fc->pos.line);
+                              rc_base_name(ff->file), fc->pos.line);
         else
-            rc_strbuf_appendf(&b, ") in a child process forked at %s:%u", proc_base_name(ff->file),
+            rc_strbuf_appendf(&b, ") in a child process forked at %s:%u", rc_base_name(ff->file),
                               fc->pos.line);
     }
 
@@ -234,7 +234,7 @@ int rc_rule_proc_shm_race(const rc_program_t *p, rc_findings_t *out, rc_error_t 
         for (uint32_t k = 0;
              a->kind == RC_ACC_RMW && !best.found && k < p->nforks && k < PROC_MAX_FORKS; k++)
             if (((s->ctx.kids >> k) & 1) && proc_many_children(&m, k) &&
-                proc_keys_overlap(s->key, s->key, 1) && !kept_apart(p, s, s))
+                rc_keys_overlap(s->key, s->key, 1) && !kept_apart(p, s, s))
                 best = (conflict_t){1, 1, (uint32_t)i, k, 0};
         for (size_t j = 0; j < n && !best.found; j++) {
             if (j == i)

@@ -89,19 +89,19 @@ static void report(const rc_program_t *p, rc_race_idx_t *ix, uint32_t f, uint32_
     rc_strbuf_init(&m);
     if (!unlock) {
         rc_strbuf_appendf(&m, "'%s' is tested at %s:%u without a lock and set here ", w->name,
-                          rc_race_base_name(fn->file), r->pos.line);
+                          rc_base_name(fn->file), r->pos.line);
         rc_race_append_held(p, &c->mine.ls, &m);
         rc_strbuf_append(&m, ": double-checked locking without atomics");
     } else {
         rc_lset_t at;
         rc_program_lset(p, p->fns[f].tu, &r->ls, &at);
-        rc_strbuf_appendf(&m, "'%s' is tested at %s:%u ", w->name, rc_race_base_name(fn->file),
+        rc_strbuf_appendf(&m, "'%s' is tested at %s:%u ", w->name, rc_base_name(fn->file),
                           r->pos.line);
         rc_race_append_held(p, &at, &m);
         rc_strbuf_appendf(&m,
                           ", released at %s:%u before this write: another thread may change "
                           "it in between",
-                          rc_race_base_name(fn->file), unlock->pos.line);
+                          rc_base_name(fn->file), unlock->pos.line);
     }
     size_t before = out->n;
     rc_race_report(p, ix, (rc_race_ref_t){f, wi}, c, RULE_ID, &m, out);

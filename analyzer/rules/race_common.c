@@ -13,64 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the root (variable USR) part of a key, separator included. */
-static size_t root_len(const char *key)
-{
-    const char *s = strchr(key, RC_KEY_SEP);
-    return s ? (size_t)(s - key) + 1 : strlen(key);
-}
-
-/* Reads one path component ".name" or "[...]" at *s; returns its length (0 at the end). */
-static size_t component(const char *s)
-{
-    if (!*s)
-        return 0;
-    size_t n = 1;
-    while (s[n] && s[n] != '.' && s[n] != '[')
-        n++;
-    return n;
-}
-
-static int wild(const char *c, size_t n)
-{
-    return n == 3 && (c[1] == '*' || c[1] == '#');
-}
-
-/* 1 when two keys of the same variable may denote overlapping storage: one path is a
- * prefix of the other, component by component, where "[*]" matches any element.
- * "[#]" is the slot of the running thread: two threads of the same routine use
- * different slots; otherwise it matches any element. */
-static int keys_overlap(const char *a, const char *b, int same_root)
-{
-    size_t ra = root_len(a), rb = root_len(b);
-    if (ra != rb || memcmp(a, b, ra) != 0)
-        return 0;
-    a += ra;
-    b += rb;
-    for (;;) {
-        size_t na = component(a), nb = component(b);
-        if (!na || !nb)
-            return 1;
-        if (a[0] == '[' && b[0] == '[') {
-            if (same_root && wild(a, na) && wild(b, nb) && a[1] == '#' && b[1] == '#')
-                return 0;
-            if (!wild(a, na) && !wild(b, nb) && (na != nb || memcmp(a, b, na) != 0))
-                return 0;
-        } else if (a[0] == '.' && b[0] == '.') {
-            if (na != nb || memcmp(a, b, na) != 0)
-                return 0;
-        }
-        a += na;
-        b += nb;
-    }
-}
-
-const char *rc_race_base_name(const char *path)
-{
-    const char *s = path ? strrchr(path, '/') : NULL;
-    return s ? s + 1 : (path ? path : "?");
-}
-
 const char *rc_race_kind_word(rc_acc_kind_t k)
 {
     return k == RC_ACC_READ ? "read" : k == RC_ACC_WRITE ? "write" : "update";
@@ -94,7 +36,7 @@ void rc_race_describe_start(const rc_program_t *p, const rc_root_t *r, rc_strbuf
         return;
     }
     const rc_psite_t *s = &p->sites[ci->site];
-    const char *file = rc_race_base_name(p->fns[s->at_fn].f->file);
+    const char *file = rc_base_name(p->fns[s->at_fn].f->file);
     if (!p->roots[ci->root].is_main) {
         rc_strbuf_appendf(b, "(created by thread '%s' at %s:%u)",
                           p->fns[p->roots[ci->root].fn].f->name, file, s->at->line);
@@ -108,7 +50,7 @@ void rc_race_describe_start(const rc_program_t *p, const rc_root_t *r, rc_strbuf
         rc_strbuf_appendf(b, "(created in a loop at %s:%u)", file, s->at->line);
     else if (other != UINT32_MAX)
         rc_strbuf_appendf(b, "(created at %s:%u and %s:%u)", file, s->at->line,
-                          rc_race_base_name(p->fns[p->sites[other].at_fn].f->file),
+                          rc_base_name(p->fns[p->sites[other].at_fn].f->file),
                           p->sites[other].at->line);
     else if (ci->many)
         rc_strbuf_appendf(b, "(created at %s:%u, which runs several times)", file, s->at->line);
@@ -299,7 +241,7 @@ static void build_group(const rc_program_t *p, const rc_race_group_t *gr, rc_rac
 
 static char *root_of(const char *key)
 {
-    size_t rl = root_len(key);
+    size_t rl = rc_key_root_len(key);
     char *root = rc_xmalloc(rl + 1);
     memcpy(root, key, rl);
     root[rl] = '\0';
@@ -392,7 +334,7 @@ void rc_race_find_ex(rc_race_idx_t *ix, uint32_t f, uint32_t i, rc_race_accept_f
          * thread at most runs the site. */
         int one = (a->flags & RC_ACC_ONE_ARG) && !p->roots[r].is_main && p->roots[r].fn == f &&
                   p->roots[r].arg_distinct;
-        if (!one && keys_overlap(akey, akey, 1) && rc_program_concurrent(p, &c.mine, &c.mine) &&
+        if (!one && rc_keys_overlap(akey, akey, 1) && rc_program_concurrent(p, &c.mine, &c.mine) &&
             (ignore_locks || !rc_program_protected(p, &c.mine.ls, &c.mine.ls)) &&
             accept(ud, p, a, &c.mine, a, &c.mine, 1)) {
             c.self = 1;
@@ -410,7 +352,7 @@ void rc_race_find_ex(rc_race_idx_t *ix, uint32_t f, uint32_t i, rc_race_accept_f
                 if (!(cand->root == r && cand->fn == f && cand->acc == i))
                     rep = cand; /* the site against itself is the case above */
             }
-            if (!rep || !keys_overlap(akey, p->keys[rep->fn][rep->acc], rep->root == r))
+            if (!rep || !rc_keys_overlap(akey, p->keys[rep->fn][rep->acc], rep->root == r))
                 continue;
             const rc_access_t *b = &p->fns[rep->fn].f->acc[rep->acc];
             c.other.root = rep->root;
@@ -485,4 +427,28 @@ void rc_race_report(const rc_program_t *p, const rc_race_idx_t *ix, rc_race_ref_
     rc_race_add_start_related(p, f, other->is_main ? mine : (c->self ? mine : other));
     if (!c->self && !other->is_main && !mine->is_main && mine != other)
         rc_race_add_start_related(p, f, mine);
+}
+
+void rc_race_rule(const rc_program_t *p, const char *rule, rc_race_site_fn site,
+                  rc_race_accept_fn accept, rc_race_lead_fn lead, rc_findings_t *out)
+{
+    rc_race_idx_t ix;
+    rc_race_idx_init(&ix, p);
+    for (uint32_t f = 0; f < p->nfns; f++) {
+        const rc_fn_facts_t *fn = p->fns[f].f;
+        for (uint32_t i = 0; i < fn->nacc; i++) {
+            const rc_access_t *a = &fn->acc[i];
+            if (!p->keys[f][i] || !site(a))
+                continue;
+            rc_race_conflict_t best;
+            rc_race_find(&ix, f, i, accept, NULL, &best);
+            if (!best.found)
+                continue;
+            rc_strbuf_t m;
+            rc_strbuf_init(&m);
+            lead(p, a, &best, &m);
+            rc_race_report(p, &ix, (rc_race_ref_t){f, i}, &best, rule, &m, out);
+        }
+    }
+    rc_race_idx_close(&ix);
 }

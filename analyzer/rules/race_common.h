@@ -78,7 +78,6 @@ const rc_race_group_t *rc_race_group(const rc_race_idx_t *ix, uint32_t f, uint32
 char *rc_race_subject(const rc_program_t *p, const rc_race_group_t *gr, uint32_t f, uint32_t i);
 
 const char *rc_race_kind_word(rc_acc_kind_t k); /* "read", "write", "update" */
-const char *rc_race_base_name(const char *path);
 /* Appends "(created in a loop at f.c:31)" and similar for root r. */
 void rc_race_describe_start(const rc_program_t *p, const rc_root_t *r, rc_strbuf_t *b);
 /* Adds the creation site of root r as a related location. */
@@ -95,5 +94,14 @@ void rc_race_append_held(const rc_program_t *p, const rc_lset_t *ls, rc_strbuf_t
 void rc_race_report(const rc_program_t *p, const rc_race_idx_t *ix, rc_race_ref_t site,
                     const rc_race_conflict_t *c, const char *rule, rc_strbuf_t *m,
                     rc_findings_t *out);
+
+/* A race rule of the common shape: every access with a key that site()
+ * accepts is checked with rc_race_find(accept) and, when a conflict is found,
+ * reported with rc_race_report, lead() writing the message's first clause. */
+typedef int (*rc_race_site_fn)(const rc_access_t *a);
+typedef void (*rc_race_lead_fn)(const rc_program_t *p, const rc_access_t *a,
+                                const rc_race_conflict_t *c, rc_strbuf_t *m);
+void rc_race_rule(const rc_program_t *p, const char *rule, rc_race_site_fn site,
+                  rc_race_accept_fn accept, rc_race_lead_fn lead, rc_findings_t *out);
 
 #endif /* RC_ANALYZER_RACE_COMMON_H */

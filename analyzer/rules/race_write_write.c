@@ -38,28 +38,17 @@ static int accept(void *ud, const rc_program_t *p, const rc_access_t *a, const r
     return self || plain_write(b);
 }
 
+/* "write 'x = 1' to shared 'x' without a lock". */
+static void lead(const rc_program_t *p, const rc_access_t *a, const rc_race_conflict_t *c,
+                 rc_strbuf_t *m)
+{
+    rc_strbuf_appendf(m, "write '%s' to shared '%s' ", a->text, a->name);
+    rc_race_append_held(p, &c->mine.ls, m);
+}
+
 int rc_rule_race_write_write(const rc_program_t *p, rc_findings_t *out, rc_error_t *err)
 {
     (void)err;
-    rc_race_idx_t ix;
-    rc_race_idx_init(&ix, p);
-    for (uint32_t f = 0; f < p->nfns; f++) {
-        const rc_fn_facts_t *fn = p->fns[f].f;
-        for (uint32_t i = 0; i < fn->nacc; i++) {
-            const rc_access_t *a = &fn->acc[i];
-            if (!plain_write(a) || !p->keys[f][i])
-                continue;
-            rc_race_conflict_t best;
-            rc_race_find(&ix, f, i, accept, NULL, &best);
-            if (!best.found)
-                continue;
-            rc_strbuf_t m;
-            rc_strbuf_init(&m);
-            rc_strbuf_appendf(&m, "write '%s' to shared '%s' ", a->text, a->name);
-            rc_race_append_held(p, &best.mine.ls, &m);
-            rc_race_report(p, &ix, (rc_race_ref_t){f, i}, &best, RULE_ID, &m, out);
-        }
-    }
-    rc_race_idx_close(&ix);
+    rc_race_rule(p, RULE_ID, plain_write, accept, lead, out);
     return RC_OK;
 }

@@ -55,20 +55,6 @@
 
 #define RULE_ID "signal.shared-state"
 
-typedef struct install {
-    uint32_t fn;
-    size_t idx;
-} install_t;
-
-static int before(const rc_program_t *p, const install_t *a, const install_t *b)
-{
-    const rc_fn_facts_t *fa = p->fns[a->fn].f, *fb = p->fns[b->fn].f;
-    int c = strcmp(fa->file, fb->file);
-    if (c)
-        return c < 0;
-    return fa->sighands[a->idx].pos.off < fb->sighands[b->idx].pos.off;
-}
-
 /* 1 when a handler may write a location with these flags. */
 static int safe_in_handler(unsigned flags)
 {
@@ -88,40 +74,6 @@ static const char *why(unsigned flags)
     if (flags & RC_LOC_VOLATILE)
         return "volatile but not sig_atomic_t";
     return "neither volatile sig_atomic_t nor a lock-free atomic";
-}
-
-/* Length of one path component ".name" or "[...]" at s (0 at the end). */
-static size_t component(const char *s)
-{
-    if (!*s)
-        return 0;
-    size_t n = 1;
-    while (s[n] && s[n] != '.' && s[n] != '[')
-        n++;
-    return n;
-}
-
-/* 1 when two effective keys may denote overlapping storage: the same root, and
- * one path a prefix of the other component by component, where an element
- * "[*]" or "[#]" matches any element. */
-static int keys_overlap(const char *a, const char *b)
-{
-    const char *sa = strchr(a, RC_KEY_SEP), *sb = strchr(b, RC_KEY_SEP);
-    if (!sa || !sb || sa - a != sb - b || memcmp(a, b, (size_t)(sa - a)) != 0)
-        return 0;
-    a = sa + 1;
-    b = sb + 1;
-    for (;;) {
-        size_t na = component(a), nb = component(b);
-        if (!na || !nb)
-            return 1;
-        int wa = a[0] == '[' && na == 3 && (a[1] == '*' || a[1] == '#');
-        int wb = b[0] == '[' && nb == 3 && (b[1] == '*' || b[1] == '#');
-        if (!(wa && b[0] == '[') && !(wb && a[0] == '[') && (na != nb || memcmp(a, b, na) != 0))
-            return 0;
-        a += na;
-        b += nb;
-    }
 }
 
 static const char *verb(rc_acc_kind_t k)
@@ -148,7 +100,7 @@ static int better(const rc_program_t *p, const uint8_t *in_handler, uint32_t f, 
     return a->pos.col < b->pos.col;
 }
 
-static void report(const rc_program_t *p, const install_t *in, uint32_t g, size_t i, uint32_t of,
+static void report(const rc_program_t *p, const rc_install_t *in, uint32_t g, size_t i, uint32_t of,
                    size_t oj, const uint32_t *parent, rc_findings_t *out)
 {
     const rc_sighand_t *h = &p->fns[in->fn].f->sighands[in->idx];
@@ -189,20 +141,8 @@ int rc_rule_signal_shared_state(const rc_program_t *p, rc_findings_t *out, rc_er
 {
     (void)err;
     size_t nf = p->nfns ? p->nfns : 1;
-    install_t *ins = NULL;
-    size_t nins = 0;
-    for (uint32_t f = 0; f < p->nfns; f++)
-        for (size_t i = 0; i < p->fns[f].f->nsighands; i++) {
-            ins = rc_xrealloc(ins, (nins + 1) * sizeof *ins);
-            ins[nins].fn = f;
-            ins[nins++].idx = i;
-        }
-    for (size_t i = 1; i < nins; i++)
-        for (size_t j = i; j > 0 && before(p, &ins[j], &ins[j - 1]); j--) {
-            install_t t = ins[j];
-            ins[j] = ins[j - 1];
-            ins[j - 1] = t;
-        }
+    rc_install_t *ins = NULL; /* by place: the first installation reaching a call is cited */
+    size_t nins = rc_program_installs(p, &ins);
     uint32_t *parent = rc_xcalloc(nf, sizeof *parent);
     uint32_t *pcall = rc_xcalloc(nf, sizeof *pcall);
     uint32_t *order = rc_xcalloc(nf, sizeof *order);
@@ -249,7 +189,7 @@ int rc_rule_signal_shared_state(const rc_program_t *p, rc_findings_t *out, rc_er
                         continue;
                     for (size_t j = 0; j < p->fns[f].f->nacc; j++) {
                         const char *ok = p->keys[f][j];
-                        if ((f == g && j == i) || !ok || !keys_overlap(key, ok))
+                        if ((f == g && j == i) || !ok || !rc_keys_overlap(key, ok, 0))
                             continue;
                         if (bf == UINT32_MAX || better(p, in_handler, f, j, bf, bj)) {
                             bf = f;

@@ -32,21 +32,8 @@
 #define RULE_ID "signal.unsafe-call"
 
 /* One installation: the function holding it and its index. */
-typedef struct install {
-    uint32_t fn;
-    size_t idx;
-} install_t;
 
-static int before(const rc_program_t *p, const install_t *a, const install_t *b)
-{
-    const rc_fn_facts_t *fa = p->fns[a->fn].f, *fb = p->fns[b->fn].f;
-    int c = strcmp(fa->file, fb->file);
-    if (c)
-        return c < 0;
-    return fa->sighands[a->idx].pos.off < fb->sighands[b->idx].pos.off;
-}
-
-static void report(const rc_program_t *p, const install_t *in, uint32_t g, size_t li,
+static void report(const rc_program_t *p, const rc_install_t *in, uint32_t g, size_t li,
                    const uint32_t *parent, const uint32_t *pcall, rc_findings_t *out)
 {
     const rc_sighand_t *h = &p->fns[in->fn].f->sighands[in->idx];
@@ -92,21 +79,8 @@ static void report(const rc_program_t *p, const install_t *in, uint32_t g, size_
 int rc_rule_signal_unsafe_call(const rc_program_t *p, rc_findings_t *out, rc_error_t *err)
 {
     (void)err;
-    install_t *ins = NULL;
-    size_t nins = 0;
-    for (uint32_t f = 0; f < p->nfns; f++)
-        for (size_t i = 0; i < p->fns[f].f->nsighands; i++) {
-            ins = rc_xrealloc(ins, (nins + 1) * sizeof *ins);
-            ins[nins].fn = f;
-            ins[nins++].idx = i;
-        }
-    /* Insertion sort by place: the first installation reaching a call is cited. */
-    for (size_t i = 1; i < nins; i++)
-        for (size_t j = i; j > 0 && before(p, &ins[j], &ins[j - 1]); j--) {
-            install_t t = ins[j];
-            ins[j] = ins[j - 1];
-            ins[j - 1] = t;
-        }
+    rc_install_t *ins = NULL; /* by place: the first installation reaching a call is cited */
+    size_t nins = rc_program_installs(p, &ins);
     uint8_t **done = rc_xcalloc(p->nfns ? p->nfns : 1, sizeof *done);
     uint32_t *parent = rc_xcalloc(p->nfns ? p->nfns : 1, sizeof *parent);
     uint32_t *pcall = rc_xcalloc(p->nfns ? p->nfns : 1, sizeof *pcall);
