@@ -2457,7 +2457,7 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
 }
 
 /* The trylock model call that c is (after stripping), or NULL. */
-static const rc_api_fn_t *trylock_call(walker_t *w, CXCursor c)
+static const rc_api_fn_t *tested_lock_call(walker_t *w, CXCursor c)
 {
     c = strip(&w->tree, c, 1);
     if (clang_getCursorKind(c) != CXCursor_CallExpr)
@@ -2468,16 +2468,27 @@ static const rc_api_fn_t *trylock_call(walker_t *w, CXCursor c)
     char *name = take(clang_getCursorSpelling(d));
     const rc_api_fn_t *api = rc_models_find(w->models, name);
     free(name);
-    return api && api->kind == RC_API_TRYLOCK ? api : NULL;
+    return api && (api->kind == RC_API_TRYLOCK || api->kind == RC_API_LOCK) ? api : NULL;
 }
 
-/* Lockset after a successful trylock call c, given the state s after its evaluation. */
-static void trylock_success(walker_t *w, const rc_api_fn_t *api, CXCursor c, rc_lset_t *s)
+/* A lock or trylock call c whose result is tested (0: acquired). s is the
+ * state after evaluating the call; *ok receives the state when it succeeded,
+ * *failed when it did not. A blocking lock that fails (EINVAL, EDEADLK, an
+ * error-checking or robust mutex) leaves the lock not taken: `if
+ * (pthread_mutex_lock(&m) != 0) return -1;` returns without it. */
+static void lock_outcomes(walker_t *w, const rc_api_fn_t *api, CXCursor c, const rc_lset_t *s,
+                          rc_lset_t *ok, rc_lset_t *failed)
 {
+    *ok = *failed = *s;
     kids_t kk;
     children(&w->tree, strip(&w->tree, c, 1), &kk);
-    if ((unsigned)api->lock_arg + 1 < kk.n)
-        rc_lset_add(s, lock_of(w, kk.v[1 + api->lock_arg]), api->shared);
+    if ((unsigned)api->lock_arg + 1 < kk.n) {
+        uint32_t l = lock_of(w, kk.v[1 + api->lock_arg]);
+        if (api->kind == RC_API_TRYLOCK)
+            rc_lset_add(ok, l, api->shared);
+        else if (l != w->unknown_lock)
+            rc_lset_remove(failed, l);
+    }
     kids_free(&kk);
 }
 
@@ -2518,29 +2529,28 @@ static void eval_cond(walker_t *w, CXCursor c, const rc_lset_t *in, rc_lset_t *t
         if (kk.n == 2 && (op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE)) {
             int call_side = -1;
             for (int i = 0; i < 2; i++)
-                if (trylock_call(w, kk.v[i]) && is_zero(kk.v[1 - i]))
+                if (tested_lock_call(w, kk.v[i]) && is_zero(kk.v[1 - i]))
                     call_side = i;
             if (call_side >= 0) {
-                const rc_api_fn_t *api = trylock_call(w, kk.v[call_side]);
-                rc_lset_t s = *in, ok;
+                const rc_api_fn_t *api = tested_lock_call(w, kk.v[call_side]);
+                rc_lset_t s = *in, ok, failed;
                 eval_expr(w, kk.v[call_side], &s);
-                ok = s;
-                trylock_success(w, api, kk.v[call_side], &ok);
-                *t = op == CXBinaryOperator_EQ ? ok : s;
-                *f = op == CXBinaryOperator_EQ ? s : ok;
+                lock_outcomes(w, api, kk.v[call_side], &s, &ok, &failed);
+                *t = op == CXBinaryOperator_EQ ? ok : failed;
+                *f = op == CXBinaryOperator_EQ ? failed : ok;
                 kids_free(&kk);
                 return;
             }
         }
         kids_free(&kk);
     }
-    const rc_api_fn_t *api = trylock_call(w, e);
+    const rc_api_fn_t *api = tested_lock_call(w, e);
     rc_lset_t s = *in;
     eval_expr(w, e, &s);
     *t = s;
     *f = s;
     if (api)
-        trylock_success(w, api, e, f); /* nonzero (true) means it failed */
+        lock_outcomes(w, api, e, &s, f, t); /* nonzero (true) means it failed */
 }
 
 static void add_gfp(rc_tu_facts_t *tf, const char *var, const char *fn)
