@@ -780,6 +780,19 @@ static uint32_t lock_of(walker_t *w, CXCursor arg)
     return id;
 }
 
+/* The lock standing for semaphore arg: its identity prefixed with RC_SEM_PREFIX
+ * (a semaphore and a mutex never share an identity), or the unknown lock. */
+static uint32_t sem_lock_of(walker_t *w, CXCursor arg)
+{
+    uint32_t l = lock_of(w, arg);
+    if (l == w->unknown_lock)
+        return l;
+    char *id = rc_xasprintf("%s%s", RC_SEM_PREFIX, w->facts->locks.v[l]);
+    uint32_t s = intern_lock(w, id, w->facts->lock_names[l]);
+    free(id);
+    return s;
+}
+
 /* ---- function pointers -------------------------------------------------------- */
 
 typedef struct targets {
@@ -1752,7 +1765,7 @@ static void record_pcall(walker_t *w, const rc_api_fn_t *api, CXCursor call, con
     if (api->kind == RC_API_FORK)
         pc.shared = api->shared; /* vfork: the child borrows the parent's memory */
     if ((api->kind == RC_API_SYNC_INIT || api->kind == RC_API_SEM_WAIT ||
-         api->kind == RC_API_SEM_POST) &&
+         api->kind == RC_API_SEM_POST || api->kind == RC_API_SEM_INIT) &&
         (unsigned)api->lock_arg < nargs) {
         pc.obj = call_arg_key(w, kk->v[1 + api->lock_arg]);
         pc.text = text_of(w, kk->v[1 + api->lock_arg]);
@@ -1760,6 +1773,12 @@ static void record_pcall(walker_t *w, const rc_api_fn_t *api, CXCursor call, con
     if ((api->kind == RC_API_SYNC_INIT || api->kind == RC_API_ATTR_PSHARED) &&
         (unsigned)api->attr_arg < nargs)
         pc.attr = attr_of(w, kk->v[1 + api->attr_arg]);
+    if (api->kind == RC_API_SEM_INIT) {
+        long long v;
+        pc.shared = (unsigned)api->value_arg < nargs && is_int_const(kk->v[1 + api->value_arg], &v)
+                        ? (int)v
+                        : -1; /* sem_init: the initial value, -1 when not constant */
+    }
     if (api->kind == RC_API_ATTR_PSHARED) {
         long long v;
         pc.shared = (unsigned)api->value_arg < nargs && is_int_const(kk->v[1 + api->value_arg], &v)
@@ -2388,6 +2407,19 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
         case RC_API_ATTR_PSHARED:
         case RC_API_SEM_WAIT:
         case RC_API_SEM_POST:
+            record_pcall(w, api, e, &kk, st);
+            /* Held, as a lock, from the wait to the post: program.c counts it
+             * only for a binary semaphore (rc_program_t.lock_sem). No lock
+             * operation is recorded: the lock rules are about mutexes. */
+            if ((unsigned)api->lock_arg < nargs) {
+                uint32_t l = sem_lock_of(w, kk.v[1 + api->lock_arg]);
+                if (api->kind == RC_API_SEM_WAIT)
+                    rc_lset_add(st, l, 0);
+                else
+                    release(w, l, st);
+            }
+            break;
+        case RC_API_SEM_INIT:
             record_pcall(w, api, e, &kk, st);
             break;
         case RC_API_YIELD:

@@ -55,6 +55,7 @@ typedef enum rc_api_kind {
                               (pthread_mutexattr_setpshared, ...) */
     RC_API_SEM_WAIT,       /* decrements the semaphore lock_arg, waiting while it is 0 */
     RC_API_SEM_POST,       /* increments the semaphore lock_arg */
+    RC_API_SEM_INIT,       /* initialises the semaphore lock_arg to value_arg */
 } rc_api_kind_t;
 
 typedef struct rc_api_fn {
@@ -351,19 +352,21 @@ typedef struct rc_join {
 } rc_join_t;
 
 /* A call of a process-model function (RC_API_FORK, _PROC_WAIT, _EXEC, _SHARED_MAP,
- * _SYNC_INIT, _ATTR_PSHARED, _SEM_WAIT, _SEM_POST) as written, for the proc.* rules. */
+ * _SYNC_INIT, _ATTR_PSHARED, _SEM_WAIT, _SEM_POST, _SEM_INIT) as written, for the
+ * proc.* rules and for telling binary semaphores (program.c, lock_sem). */
 typedef struct rc_pcall {
     rc_api_kind_t kind;
     char *api;    /* "fork", "waitpid", "mmap", "pthread_mutex_init", ... */
     char *target; /* fork, shared_map: USR of the variable the result is stored in, or NULL */
-    char *obj;    /* sync_init, sem_wait, sem_post: access key of the object initialised or
+    char *obj;    /* sync_init, sem_*: access key of the object initialised or
                      the semaphore (as rc_call_t.arg_keys), or NULL */
     char *attr;   /* sync_init, attr_pshared: USR of the attribute variable (`&attr`), NULL
                      for a null pointer, "" for anything else */
     int shared;   /* shared_map: 1 shared, 0 private, -1 flags not constant;
                      attr_pshared: 1 process-shared, 0 private, -1 value not constant;
                      fork: 1 when the child borrows the parent's memory and the parent
-                     waits until it execs or exits (vfork) */
+                     waits until it execs or exits (vfork);
+                     sem_init: the initial value, -1 when not constant */
     int anon;     /* shared_map: an anonymous mapping (no file or object behind it) */
     char *text;   /* sync_init, sem_*: the object argument as written ("&shm->lock"), or NULL */
     rc_pos_t pos;
@@ -609,10 +612,14 @@ typedef struct rc_program {
     const char **lock_names; /* parallel to locks.v (borrowed from the TU facts) */
     uint32_t unknown_lock;
     uint32_t *lock_family; /* per lock: the array it is an element of (UINT32_MAX: none) */
-    uint8_t *lock_wild;    /* per lock: an element whose index is unknown ("X[]") */
-    uint32_t **lockmap;    /* per TU: local lock index -> global lock index */
-    uint32_t main_fn;      /* UINT32_MAX when no `main` is defined */
-    uint32_t main_root;    /* UINT32_MAX when no `main` is defined */
+    /* per lock: 0 not a semaphore; RC_SEM_BINARY a semaphore every sem_init sets
+     * to 1 (used as a lock); RC_SEM_COUNTING any other semaphore (several
+     * threads may hold it: it protects nothing) */
+    uint8_t *lock_sem;
+    uint8_t *lock_wild; /* per lock: an element whose index is unknown ("X[]") */
+    uint32_t **lockmap; /* per TU: local lock index -> global lock index */
+    uint32_t main_fn;   /* UINT32_MAX when no `main` is defined */
+    uint32_t main_root; /* UINT32_MAX when no `main` is defined */
     rc_root_t *roots;
     size_t nroots;
     rc_reach_t *reach;  /* [root * nfns + fn] */
@@ -649,6 +656,11 @@ uint32_t rc_program_child_at(const rc_program_t *p, uint32_t fn, unsigned off);
 /* The process an event at pos in fn runs in: the fork of the innermost child
  * extent around it, else fn_proc[fn]. */
 uint32_t rc_program_proc(const rc_program_t *p, uint32_t fn, const rc_pos_t *pos);
+
+/* Lock identities of semaphores start so ("sem:c:@guard"). */
+#define RC_SEM_PREFIX "sem:"
+#define RC_SEM_BINARY 1
+#define RC_SEM_COUNTING 2
 
 /* Builds the linked view of one program made of tus (which must outlive it). */
 void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t ntus);

@@ -34,8 +34,9 @@
  *                                            is), anon_mask (bits of an anonymous mapping)
  *   sync_init      lock_arg, attr_arg
  *   attr_setpshared attr_arg, value_arg, shared_value
- *   sem_wait       lock_arg (the semaphore)
+ *   sem_wait       lock_arg (the semaphore)  (holds it, as a lock, until sem_post)
  *   sem_post       lock_arg
+ *   sem_init       lock_arg, value_arg (the initial value; 1 makes it a binary lock)
  * Any kind may list "callback_args": [i, ...], the arguments that are callbacks
  * an event loop calls later on the registering thread (uv_queue_work's
  * after_work_cb next to its thread-pool work_cb).
@@ -85,6 +86,7 @@ static const struct {
     {"attr_setpshared", RC_API_ATTR_PSHARED},
     {"sem_wait", RC_API_SEM_WAIT},
     {"sem_post", RC_API_SEM_POST},
+    {"sem_init", RC_API_SEM_INIT},
 };
 
 static int cmp_fn(const void *a, const void *b)
@@ -192,6 +194,10 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
     case RC_API_SEM_POST:
         if (fn->lock_arg < 0)
             missing = "lock_arg";
+        break;
+    case RC_API_SEM_INIT:
+        if (fn->lock_arg < 0 || fn->value_arg < 0)
+            missing = "lock_arg\" and \"value_arg";
         break;
     case RC_API_SYNC_INIT:
         if (fn->lock_arg < 0 || fn->attr_arg < 0)

@@ -1154,6 +1154,43 @@ static void compute_procs(rc_program_t *p)
     p->fn_proc = lab;
 }
 
+/* Which locks are semaphores, and which of those are binary: every sem_init
+ * of the semaphore gives it the constant 1 (a semaphore reached in a way the
+ * init's argument does not name, such as a struct field, stays counting). */
+static void sem_kinds(rc_program_t *p)
+{
+    size_t plen = strlen(RC_SEM_PREFIX);
+    p->lock_sem = rc_xcalloc(p->locks.n ? p->locks.n : 1, 1);
+    for (uint32_t i = 0; i < p->locks.n; i++)
+        if (strncmp(p->locks.v[i], RC_SEM_PREFIX, plen) == 0)
+            p->lock_sem[i] = RC_SEM_COUNTING;
+    uint8_t *bad = rc_xcalloc(p->locks.n ? p->locks.n : 1, 1);
+    for (uint32_t f = 0; f < p->nfns; f++) {
+        const rc_fn_facts_t *fn = p->fns[f].f;
+        for (size_t i = 0; i < fn->npcalls; i++) {
+            const rc_pcall_t *c = &fn->pcalls[i];
+            if (c->kind != RC_API_SEM_INIT || !c->obj)
+                continue;
+            /* The access key "<var USR>\x1e<path>" names the lock "sem:<var USR><path>". */
+            const char *sep = strchr(c->obj, RC_KEY_SEP);
+            char *id =
+                sep ? rc_xasprintf("%s%.*s%s", RC_SEM_PREFIX, (int)(sep - c->obj), c->obj, sep + 1)
+                    : rc_xasprintf("%s%s", RC_SEM_PREFIX, c->obj);
+            uint32_t l = rc_strtab_lookup(&p->locks, id);
+            free(id);
+            if (l == UINT32_MAX)
+                continue;
+            if (c->shared == 1 && !bad[l])
+                p->lock_sem[l] = RC_SEM_BINARY;
+            else {
+                bad[l] = 1;
+                p->lock_sem[l] = RC_SEM_COUNTING;
+            }
+        }
+    }
+    free(bad);
+}
+
 void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t ntus)
 {
     memset(p, 0, sizeof *p);
@@ -1206,6 +1243,7 @@ void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t n
         }
     }
     rc_strtab_close(&fams);
+    sem_kinds(p);
     for (size_t i = 0; i < p->nfns; i++) {
         const rc_fn_facts_t *f = p->fns[i].f;
         for (size_t c = 0; c < f->ncalls; c++) {
@@ -1279,6 +1317,7 @@ void rc_program_close(rc_program_t *p)
     rc_strtab_close(&p->locks);
     free(p->lock_family);
     free(p->lock_wild);
+    free(p->lock_sem);
     free(p->lock_names);
     memset(p, 0, sizeof *p);
 }
@@ -1333,6 +1372,8 @@ int rc_program_protected(const rc_program_t *p, const rc_lset_t *a, const rc_lse
             int same = la == lb || (p->lock_family[la] != UINT32_MAX &&
                                     p->lock_family[la] == p->lock_family[lb] &&
                                     (p->lock_wild[la] || p->lock_wild[lb]));
+            if (same && p->lock_sem[la] == RC_SEM_COUNTING)
+                continue; /* several threads may hold a counting semaphore at once */
             if (same && !(RC_LREF_SHARED(a->v[i]) && RC_LREF_SHARED(b->v[j])))
                 return 1;
         }
