@@ -22,12 +22,29 @@ typedef struct misuse {
     uint64_t held_site; /* where the lock involved was acquired, when it was held; 0 if not */
     int64_t held_by;    /* the thread that held it then, -1 if none */
     uint64_t count;
-    int pending;   /* a wait on a lock already held: a self-deadlock unless it returns */
-    int cancelled; /* the wait returned (recursive mutex, error-checking mutex) */
+    int pending;     /* a wait on a lock already held: a self-deadlock unless it returns */
+    int cancelled;   /* the wait returned (recursive mutex, error-checking mutex) */
+    unsigned detail; /* rule-specific flags (thread.join-detached: RC_DETACH_CREATED) */
 } misuse_t;
 
+/* The last detach of a thread handle (THREAD_DETACH), for
+ * thread.join-detached; live until a join of the handle succeeds (the
+ * handle then names another thread). */
+typedef struct detach {
+    uint64_t handle, site;
+    uint64_t tid;   /* the detached thread's shim tid, ~0 if unknown */
+    uint32_t by;    /* the thread that detached it (or created it detached) */
+    unsigned flags; /* RC_DETACH_CREATED */
+    int live;
+} detach_t;
+
+/* A condition variable: the mutex its waits use (first wait since its last
+ * destroy; 0 after a destroy) and where, and the threads in a wait on it
+ * now, `awake` of them woken by a signal or broadcast that has not returned
+ * yet (counts: which waiter a signal woke is not recorded). */
 typedef struct cond_use {
     uint64_t cond, mutex, site;
+    uint32_t waiting, awake;
 } cond_use_t;
 
 typedef struct hold {
@@ -50,6 +67,8 @@ typedef struct thr {
     uint64_t locks_at_exit;
     hold_t *held;
     size_t nheld, cap;
+    uint64_t cond_obj, cond_site; /* the condition variable it waits on now (COND_WAIT not
+                                     yet answered by COND_WOKEN) and where; 0 if none */
     /* Signal handlers running in this thread (SIGNAL_ENTER not yet matched
      * by SIGNAL_EXIT), innermost last; past RC_SIG_NEST only counted. While
      * one runs, held[0 .. sig_base) is what the interrupted code holds. */
@@ -65,7 +84,9 @@ typedef struct lk {
     uint64_t first_site;
     uint64_t first_ts; /* of the record that first named it */
     uint64_t acquisitions, contended, wait_ns, max_wait_ns, hold_ns, max_hold_ns;
-    char *name; /* symbol of the lock object, if it has one */
+    uint64_t owner_changes; /* acquisitions by another thread than the one before */
+    uint32_t last_owner;    /* tid + 1 of the thread that acquired it last; 0: none */
+    char *name;             /* symbol of the lock object, if it has one */
     int64_t row_id;
     /* Signal handlers (misuse.c): the first acquisition or wait inside a
      * handler (not a trylock), and the first acquisition outside any. */
@@ -135,8 +156,9 @@ typedef struct ingest {
     rc_keymap_t mismap;
     int exited;        /* the process ran its exit path (not killed) */
     int incomplete;    /* the shim dropped events (its log was full) */
-    cond_use_t *conds; /* condvar -> the mutex first waited with */
+    cond_use_t *conds; /* condition variables waited on */
     size_t nconds;
+    rc_keymap_t condmap;  /* condvar -> index in conds */
     uint64_t now;         /* ts of the record being replayed */
     int deadlocked;       /* the watchdog stopped the process (header flag) */
     uint32_t deadlock_ms; /* after that many ms of a stable wait-for cycle */
@@ -147,6 +169,9 @@ typedef struct ingest {
     rc_keymap_t hbmap;
     shmap_t *maps; /* misuse.c: shared regions, in mapping order */
     size_t nmaps;
+    detach_t *detaches; /* misuse.c: the last detach of each thread handle */
+    size_t ndetaches;
+    rc_keymap_t detachmap; /* handle -> index in detaches */
     /* run --trace (keep_events): the records packed as they are replayed,
      * in chunks of RC_TRACE_CHUNK_EVENTS, and the distinct call sites. */
     int keep_events;

@@ -12,7 +12,8 @@
  * time in any schedule (a thread joined before another is created), while
  * lock hand-offs, which another schedule could reorder, order nothing.
  * The same pass fills per-lock counters (acquisitions, contended
- * acquisitions, wait and hold times) and thread lifetimes. The lock graph is
+ * acquisitions, wait and hold times, owner changes: acquisitions by another
+ * thread than the one before) and thread lifetimes. The lock graph is
  * then searched for cycles that can deadlock (lockgraph.h), and each becomes
  * a `lock.order-inversion` finding. Call sites are symbolised only for what
  * is stored, after the pass.
@@ -251,7 +252,7 @@ static void edge_count(ingest_t *in, const rc_event_t *ev)
 }
 
 /* Summary mode: adds the lock table's counters (acquisitions left out of the
- * records) to what the records gave. */
+ * records) to what the records gave, and takes its owner changes. */
 static void merge_stats(ingest_t *in)
 {
     size_t n;
@@ -260,10 +261,13 @@ static void merge_stats(ingest_t *in)
         in->now = st[i].first_ts;
         size_t l = rc_ing_lock_at(in, st[i].addr, (int)st[i].kind, st[i].first_site);
         lk_t *lk = &in->locks[l];
-        if (st[i].first_ts < lk->first_ts) { /* first used in a pair left out */
+        if (st[i].first_ts && st[i].first_ts < lk->first_ts) { /* first used in a pair left out */
             lk->first_site = st[i].first_site;
             lk->first_ts = st[i].first_ts;
         }
+        /* The shim counted every acquisition of a lock with a slot (the
+         * records alone miss the hand-offs between pairs left out). */
+        lk->owner_changes = st[i].owner_changes;
         if (st[i].acquisitions)
             rc_misuse_unrecorded(in, l, st[i].first_site, st[i].first_ts);
         lk->acquisitions += st[i].acquisitions;
@@ -283,6 +287,14 @@ static void on_acquired(ingest_t *in, const rc_event_t *ev)
     size_t l = rc_ing_lock_at(in, ev->obj, RC_LOCK_KIND(ev->flags), ev->site);
     lk_t *lk = &in->locks[l];
     lk->acquisitions++;
+    /* An owner change: another thread than the last acquirer. A lock held
+     * across fork is the forking thread's already (not counted, as the
+     * shim's summary table does not count it either). */
+    if (!(ev->flags & RC_LOCK_INHERITED)) {
+        if (lk->last_owner && lk->last_owner != ev->tid + 1)
+            lk->owner_changes++;
+        lk->last_owner = ev->tid + 1;
+    }
     lk->wait_ns += ev->arg;
     if (ev->arg > lk->max_wait_ns)
         lk->max_wait_ns = ev->arg;
@@ -773,7 +785,8 @@ static int store_locks(rc_store_t *st, ingest_t *in, int64_t process_id, rc_erro
     int rc = rc_db_prepare(st,
                            "INSERT INTO locks(process_id, addr, kind, name, first_file_id,"
                            " first_line, acquisitions, contended, wait_ns, max_wait_ns, hold_ns,"
-                           " max_hold_ns) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+                           " max_hold_ns, owner_changes)"
+                           " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
                            &s, err);
     for (size_t i = 0; rc == RC_OK && i < in->nlocks; i++) {
         lk_t *l = &in->locks[i];
@@ -796,6 +809,7 @@ static int store_locks(rc_store_t *st, ingest_t *in, int64_t process_id, rc_erro
         sqlite3_bind_int64(s, 10, (int64_t)l->max_wait_ns);
         sqlite3_bind_int64(s, 11, (int64_t)l->hold_ns);
         sqlite3_bind_int64(s, 12, (int64_t)l->max_hold_ns);
+        sqlite3_bind_int64(s, 13, (int64_t)l->owner_changes);
         if (rc == RC_OK && sqlite3_step(s) != SQLITE_DONE)
             rc = rc_db_error(st, err, "insert lock");
         l->row_id = sqlite3_last_insert_rowid(st->db);

@@ -61,6 +61,21 @@ size_t rc_keymap_get_or_put(rc_keymap_t *m, uint64_t a, uint64_t b, uint64_t c, 
     }
 }
 
+int rc_keymap_find(const rc_keymap_t *m, uint64_t a, uint64_t b, uint64_t c, size_t *value)
+{
+    if (!m->cap)
+        return 0;
+    for (size_t j = mix(a, b, c) & (m->cap - 1);; j = (j + 1) & (m->cap - 1)) {
+        const rc_keymap_slot_t *s = &m->slots[j];
+        if (!s->used)
+            return 0;
+        if (s->k[0] == a && s->k[1] == b && s->k[2] == c) {
+            *value = s->value;
+            return 1;
+        }
+    }
+}
+
 void rc_keymap_close(rc_keymap_t *m)
 {
     free(m->slots);

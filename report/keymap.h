@@ -25,6 +25,8 @@ typedef struct rc_keymap {
  * (may be NULL) says which. */
 size_t rc_keymap_get_or_put(rc_keymap_t *m, uint64_t a, uint64_t b, uint64_t c, size_t value,
                             int *inserted);
+/* Looks the key up without inserting it: 1 and *value when present, else 0. */
+int rc_keymap_find(const rc_keymap_t *m, uint64_t a, uint64_t b, uint64_t c, size_t *value);
 void rc_keymap_close(rc_keymap_t *m);
 
 #endif /* RC_KEYMAP_H */

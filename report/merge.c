@@ -106,10 +106,10 @@ static const char *const copy_sql[] = {
     " joined, detached, locks_held_at_exit FROM src.threads"
     " WHERE process_id + ?2 IN (SELECT id FROM main.processes)",
     "INSERT INTO main.locks(id, process_id, addr, kind, name, first_file_id, first_line,"
-    " acquisitions, contended, wait_ns, max_wait_ns, hold_ns, max_hold_ns)"
+    " acquisitions, contended, wait_ns, max_wait_ns, hold_ns, max_hold_ns, owner_changes)"
     " SELECT id + ?3, process_id + ?2, addr, kind, name,"
     " (SELECT new FROM fmap WHERE old = first_file_id), first_line, acquisitions, contended,"
-    " wait_ns, max_wait_ns, hold_ns, max_hold_ns FROM src.locks"
+    " wait_ns, max_wait_ns, hold_ns, max_hold_ns, owner_changes FROM src.locks"
     " WHERE process_id + ?2 IN (SELECT id FROM main.processes)",
     "INSERT INTO main.lock_edges(process_id, from_lock, to_lock, tid, held, from_file_id,"
     " from_line, to_file_id, to_line, count, trylock)"

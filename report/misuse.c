@@ -11,8 +11,18 @@
  *   lock.destroy-locked        destroy returned EBUSY, or the lock was held when destroyed
  *   cond.wait-unheld-mutex     a condition wait with a mutex the thread did not hold
  *   cond.mixed-mutexes         one condition variable waited on with two different mutexes
+ *   cond.destroy-waited        a condition variable destroyed while a thread is blocked in a
+ *                              wait on it: its COND_WAIT not yet answered by COND_WOKEN when
+ *                              COND_DESTROY (written before the real destroy) was stamped, and
+ *                              not woken by a signal or broadcast since (counted per variable:
+ *                              destroying right after waking the waiters is allowed)
  *   thread.exit-holding-lock   a thread (not the process) ended while holding locks
  *   thread.leak                a thread created by the program, never joined nor detached
+ *   thread.join-detached       a join that failed (JOIN_FAILED) of a handle whose last detach
+ *                              (pthread_detach, thrd_detach, or created detached) no
+ *                              successful join of the handle followed: the shim forgets a
+ *                              thread at its detach, so the failed join names no thread of
+ *                              its own, or the detached one
  *   proc.mutex-not-pshared     pthread_mutex_init (or pthread_cond/rwlock/barrier_init)
  *                              without PTHREAD_PROCESS_SHARED on an object in a MAP_SHARED
  *                              region (mmap, shmat) another process can see: one backed by a
@@ -169,6 +179,106 @@ void rc_misuse_unrecorded(ingest_t *in, size_t l, uint64_t site, uint64_t ts)
     }
 }
 
+/* The state of condition variable COND, made on first use when CREATE,
+ * else NULL when it was never waited on. */
+static cond_use_t *cond_at(ingest_t *in, uint64_t cond, int create)
+{
+    size_t idx;
+    if (rc_keymap_find(&in->condmap, cond, 0, 0, &idx))
+        return &in->conds[idx];
+    if (!create)
+        return NULL;
+    rc_keymap_get_or_put(&in->condmap, cond, 0, 0, in->nconds, NULL);
+    in->conds = rc_xrealloc(in->conds, (in->nconds + 1) * sizeof *in->conds);
+    in->conds[in->nconds] = (cond_use_t){.cond = cond};
+    return &in->conds[in->nconds++];
+}
+
+/* T's condition wait is over (COND_WOKEN with FLAGS, or the thread ended).
+ * A wake-up that was not a time-out, a cancellation or an error used up a
+ * signal; the others leave at most as many woken waiters as waiters. */
+static void cond_leave(ingest_t *in, thr_t *t, unsigned flags)
+{
+    cond_use_t *c = t->cond_obj ? cond_at(in, t->cond_obj, 0) : NULL;
+    if (c && c->waiting) {
+        c->waiting--;
+        if (!(flags & (RC_WOKEN_TIMEOUT | RC_WOKEN_CANCELED | RC_WOKEN_ERROR)) && c->awake)
+            c->awake--;
+        if (c->awake > c->waiting)
+            c->awake = c->waiting;
+    }
+    t->cond_obj = t->cond_site = 0;
+}
+
+/* COND_DESTROY: the threads then still blocked in a wait on the condition
+ * variable, not counting those a signal or broadcast woke already (POSIX
+ * allows destroying a condition variable as soon as its waiters are woken;
+ * glibc's destroy waits for them to leave). A waiter is named in the
+ * finding (held_by, held_site: its wait; when some were woken, which ones
+ * is not known), other is the number still blocked. The destroy ends the
+ * variable's binding to its mutex. */
+static void cond_destroyed(ingest_t *in, const rc_event_t *ev)
+{
+    cond_use_t *c = cond_at(in, ev->obj, 0);
+    if (!c)
+        return;
+    c->mutex = c->site = 0;
+    if (c->waiting <= c->awake)
+        return;
+    int64_t first = -1;
+    for (size_t i = 0; i < in->nthr && first < 0; i++)
+        if (i != ev->tid && in->thr[i].cond_obj == ev->obj)
+            first = (int64_t)i;
+    if (first < 0)
+        return;
+    misuse_t *m = note(in, "cond.destroy-waited", ev->site, ev->tid, ev->obj, 0, -1, 0);
+    if (m->count == 1) {
+        m->held_by = first;
+        m->held_site = in->thr[first].cond_site;
+        m->other = (int64_t)(c->waiting - c->awake);
+    }
+}
+
+/* Detaches, joins and failed joins of thread handles (thread.join-detached).
+ * A detach is remembered by handle until a join of the handle succeeds; a
+ * failed join of a handle so remembered, when the shim knew no other thread
+ * by it (arg: the tid it knew, ~0 for none), joined a detached thread. */
+static void join_event(ingest_t *in, const rc_event_t *ev)
+{
+    size_t idx;
+    if (ev->op == RC_EV_THREAD_DETACH) {
+        int inserted;
+        idx = rc_keymap_get_or_put(&in->detachmap, ev->obj, 0, 0, in->ndetaches, &inserted);
+        if (inserted)
+            in->detaches = rc_xrealloc(in->detaches, ++in->ndetaches * sizeof *in->detaches);
+    } else if (!rc_keymap_find(&in->detachmap, ev->obj, 0, 0, &idx)) {
+        return; /* a handle never detached */
+    }
+    detach_t *d = &in->detaches[idx];
+    switch (ev->op) {
+    case RC_EV_THREAD_DETACH:
+        *d = (detach_t){ev->obj, ev->site, ev->arg, ev->tid, ev->flags, 1};
+        break;
+    case RC_EV_THREAD_JOIN:
+        d->live = 0; /* the handle names a joinable thread now */
+        break;
+    default: { /* JOIN_FAILED */
+        if (!d->live || (ev->arg <= UINT32_MAX && ev->arg != d->tid))
+            break;
+        uint64_t routine = d->tid <= UINT32_MAX && d->tid < in->nthr ? in->thr[d->tid].routine : 0;
+        misuse_t *m =
+            note(in, "thread.join-detached", ev->site, ev->tid, routine, ev->flags, -1, 0);
+        if (m->count == 1) {
+            m->held_by = d->by;
+            m->held_site = d->site;
+            m->other = d->tid <= UINT32_MAX ? (int64_t)d->tid : -1;
+            m->detail = d->flags;
+        }
+        break;
+    }
+    }
+}
+
 void rc_misuse_event(ingest_t *in, const rc_event_t *ev)
 {
     thr_t *t = rc_ing_thread_at(in, ev->tid);
@@ -228,19 +338,42 @@ void rc_misuse_event(ingest_t *in, const rc_event_t *ev)
         t = rc_ing_thread_at(in, ev->tid);
         if (!holds(t, l))
             note(in, "cond.wait-unheld-mutex", ev->site, ev->tid, ev->obj, ev->arg, -1, l);
-        size_t c = 0;
-        while (c < in->nconds && in->conds[c].cond != ev->obj)
-            c++;
-        if (c == in->nconds) {
-            in->conds = rc_xrealloc(in->conds, (in->nconds + 1) * sizeof *in->conds);
-            in->conds[in->nconds++] = (cond_use_t){ev->obj, ev->arg, ev->site};
-        } else if (in->conds[c].mutex != ev->arg) {
+        if (t->cond_obj) /* an earlier wait whose end is not in the log */
+            cond_leave(in, t, RC_WOKEN_ERROR);
+        cond_use_t *c = cond_at(in, ev->obj, 1);
+        if (!c->mutex) {
+            c->mutex = ev->arg;
+            c->site = ev->site;
+        } else if (c->mutex != ev->arg) {
             misuse_t *m =
                 note(in, "cond.mixed-mutexes", ev->site, ev->tid, ev->obj, ev->arg, -1, l);
-            m->other = (int64_t)in->conds[c].site; /* where the first mutex was used */
+            m->other = (int64_t)c->site; /* where the first mutex was used */
         }
+        c->waiting++;
+        t->cond_obj = ev->obj;
+        t->cond_site = ev->site;
         break;
     }
+    case RC_EV_COND_WOKEN:
+        if (t->cond_obj == ev->obj)
+            cond_leave(in, t, ev->flags);
+        break;
+    case RC_EV_COND_SIGNAL: {
+        cond_use_t *c = cond_at(in, ev->obj, 0);
+        if (c && (ev->flags & 1)) /* a broadcast wakes every waiter */
+            c->awake = c->waiting;
+        else if (c && c->awake < c->waiting)
+            c->awake++;
+        break;
+    }
+    case RC_EV_COND_DESTROY:
+        cond_destroyed(in, ev);
+        break;
+    case RC_EV_THREAD_DETACH:
+    case RC_EV_THREAD_JOIN:
+    case RC_EV_JOIN_FAILED:
+        join_event(in, ev);
+        break;
     case RC_EV_MAP_SHARED:
         in->maps = rc_xrealloc(in->maps, (in->nmaps + 1) * sizeof *in->maps);
         in->maps[in->nmaps++] = (shmap_t){
@@ -284,6 +417,7 @@ void rc_misuse_event(ingest_t *in, const rc_event_t *ev)
             t->sig_depth--;
         break;
     case RC_EV_THREAD_EXIT:
+        cond_leave(in, t, RC_WOKEN_CANCELED); /* (a wait it never returned from is over) */
         /* Reported where the first lock still held was taken: that is the
          * acquisition without a release on this exit path. */
         if (ev->arg > 0 && !(ev->flags & RC_EXIT_PROCESS) && t->nheld > 0)
@@ -294,6 +428,25 @@ void rc_misuse_event(ingest_t *in, const rc_event_t *ev)
     default:
         break;
     }
+}
+
+/* "'ready'" for an object with a symbol (a global), else "a condition
+ * variable". The caller frees. */
+static char *object_words(ingest_t *in, uint64_t addr)
+{
+    rc_loc_t loc;
+    rc_ing_symbolize_exact(in, addr, &loc);
+    char *s =
+        loc.function ? rc_xasprintf("'%s'", loc.function) : rc_xstrdup("a condition variable");
+    rc_loc_close(&loc);
+    return s;
+}
+
+/* "EINVAL" and the like for the errors a join returns. Static strings. */
+static const char *errno_name(int e)
+{
+    const char *name = strerrorname_np(e);
+    return name ? name : "an error";
 }
 
 /* "a signal handler (SIGUSR1)", or without the name for 0 or an unknown
@@ -342,9 +495,11 @@ static void misuse_finding(ingest_t *in, const misuse_t *m, rc_findings_t *out)
 {
     rc_loc_t at;
     rc_ing_symbolize(in, m->site, &at);
-    /* cond.* name a condition variable, proc.* any synchronisation object:
-     * not locks of the process (none is made up for them). */
-    int on_lock = strncmp(m->rule, "cond.", 5) != 0 && strncmp(m->rule, "proc.", 5) != 0;
+    /* cond.* name a condition variable, proc.* any synchronisation object,
+     * thread.join-detached a start routine: not locks of the process (none
+     * is made up for them). */
+    int on_lock = strncmp(m->rule, "cond.", 5) != 0 && strncmp(m->rule, "proc.", 5) != 0 &&
+                  strcmp(m->rule, "thread.join-detached") != 0;
     size_t l = on_lock ? rc_ing_lock_at(in, m->obj, 0, 0) : 0;
     char *lock = on_lock ? rc_ing_lock_label(in, l) : NULL;
     char *who = rc_ing_thread_label(in, m->tid);
@@ -390,6 +545,36 @@ static void misuse_finding(ingest_t *in, const misuse_t *m, rc_findings_t *out)
         rc_finding_add_related(&out->v[out->n - 1], first.file, first.line, first.col,
                                first.function, "first waited on with another mutex here");
         rc_loc_close(&first);
+    } else if (strcmp(m->rule, "cond.destroy-waited") == 0) {
+        char *name = object_words(in, m->obj);
+        char *waiter = rc_ing_thread_label(in, (uint32_t)m->held_by);
+        char *others = m->other > 1 ? rc_xasprintf(" (and %lld other thread%s)",
+                                                   (long long)m->other - 1, m->other > 2 ? "s" : "")
+                                    : rc_xstrdup("");
+        char *msg = rc_xasprintf("%s destroys %s while %s%s waits on it: undefined behaviour "
+                                 "(glibc's destroy blocks until the waiter leaves its wait, "
+                                 "forever if nobody wakes it; other implementations free "
+                                 "what the waiter still uses)",
+                                 who, name, waiter, others);
+        push(in, out, m, RC_SEV_ERROR, msg, name, &at);
+        add_hold_site(in, &out->v[out->n - 1], m, "waits on it");
+        free(waiter);
+        free(others);
+    } else if (strcmp(m->rule, "thread.join-detached") == 0) {
+        char *target =
+            m->other >= 0 ? rc_ing_thread_label(in, (uint32_t)m->other) : rc_xstrdup("a thread");
+        const char *how = (m->detail & RC_DETACH_CREATED) ? "created detached" : "detached";
+        char *msg = rc_xasprintf("%s joins %s, which was %s: a detached thread cannot be "
+                                 "joined (undefined behaviour; the join failed: %s)",
+                                 who, target, how, errno_name((int)m->aux));
+        rc_loc_t routine;
+        rc_ing_symbolize_exact(in, m->obj, &routine);
+        push(in, out, m, RC_SEV_ERROR, msg,
+             rc_xstrdup(routine.function ? routine.function : "detached thread"), &at);
+        rc_loc_close(&routine);
+        add_hold_site(in, &out->v[out->n - 1], m,
+                      (m->detail & RC_DETACH_CREATED) ? "created it detached" : "detached it");
+        free(target);
     } else if (strcmp(m->rule, "thread.exit-holding-lock") == 0) {
         char *first = rc_ing_lock_label(in, (size_t)m->other);
         char *msg = rc_xasprintf("%s acquires %s here and ends still holding %llu lock%s "
@@ -527,6 +712,8 @@ static int rests_on_other_threads(const misuse_t *m)
         return m->aux != EBUSY;
     if (strcmp(m->rule, "lock.unlock-not-held") == 0)
         return m->aux != EPERM && m->held_by >= 0;
+    if (strcmp(m->rule, "cond.destroy-waited") == 0)
+        return 1; /* the waiter's COND_WOKEN may be among the dropped */
     return 0;
 }
 
@@ -557,6 +744,11 @@ void rc_misuse_close(ingest_t *in)
     in->maps = NULL;
     in->nmaps = 0;
     rc_keymap_close(&in->mismap);
+    rc_keymap_close(&in->condmap);
+    free(in->detaches);
+    in->detaches = NULL;
+    in->ndetaches = 0;
+    rc_keymap_close(&in->detachmap);
     in->mis = NULL;
     in->conds = NULL;
     in->nmis = in->nconds = 0;

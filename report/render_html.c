@@ -719,8 +719,9 @@ static void locks_table(page_t *pg, const rc_sum_process_t *p)
     put(pg, "<div class=\"wide\"><table class=\"locks\"><caption>Locks (times in "
             "milliseconds)</caption>\n"
             "<tr><th>Lock</th><th>Kind</th><th>Address</th><th>First locked at</th>"
-            "<th>Acquisitions</th><th>Contended</th><th>Contended %</th><th>Total wait</th>"
-            "<th>Max wait</th><th>Total hold</th><th>Max hold</th></tr>\n");
+            "<th>Acquisitions</th><th>Contended</th><th>Contended %</th>"
+            "<th title=\"acquisitions by another thread than the one before\">Owner changes</th>"
+            "<th>Total wait</th><th>Max wait</th><th>Total hold</th><th>Max hold</th></tr>\n");
     for (size_t k = 0; k < p->nlocks; k++) {
         const rc_sum_lock_t *l = &p->locks[k];
         put(pg, "<tr><td>");
@@ -737,6 +738,10 @@ static void locks_table(page_t *pg, const rc_sum_process_t *p)
                 ? (long long)((l->contended * 1000 + l->acquisitions / 2) / l->acquisitions)
                 : 0;
         putf(pg, "<td class=\"n\">%lld.%lld</td>", permille / 10, permille % 10);
+        if (l->owner_changes >= 0)
+            putf(pg, "<td class=\"n\">%lld</td>", (long long)l->owner_changes);
+        else
+            put(pg, "<td class=\"n muted\">?</td>");
         ms_cell(pg, l->wait_ns);
         ms_cell(pg, l->max_wait_ns);
         ms_cell(pg, l->hold_ns);

@@ -98,6 +98,9 @@ static json_t *runs_json(const rc_summary_t *sum)
                 json_object_set_new(jl, "max_wait_ns", json_integer(l->max_wait_ns));
                 json_object_set_new(jl, "hold_ns", json_integer(l->hold_ns));
                 json_object_set_new(jl, "max_hold_ns", json_integer(l->max_hold_ns));
+                json_object_set_new(jl, "owner_changes",
+                                    l->owner_changes >= 0 ? json_integer(l->owner_changes)
+                                                          : json_null());
                 json_array_append_new(locks, jl);
             }
             json_object_set_new(jp, "threads", threads);

@@ -80,7 +80,13 @@ static void render_finding(FILE *out, const rc_finding_t *f, int color)
 }
 
 /* One process of the tree, its children indented below it. Locks are listed
- * most contended first, like a contention profile. */
+ * most contended first, like a contention profile (mutrace's columns):
+ *
+ *   mutex 'm' (first locked at f.c:12): A acquisitions, C contended, O owner changes,
+ *   W ms waited (max w), H ms held (max h)
+ *
+ * owner changes: acquisitions by another thread than the one before (left
+ * out for locks stored before they were counted). */
 static void render_process(FILE *out, const rc_sum_run_t *r, size_t j, int depth, char *done)
 {
     const rc_sum_process_t *p = &r->procs[j];
@@ -125,9 +131,12 @@ static void render_process(FILE *out, const rc_sum_run_t *r, size_t j, int depth
             fprintf(out, "%#llx", (unsigned long long)l->addr);
         if (l->file)
             fprintf(out, " (first locked at %s:%d)", l->file, l->line);
-        fprintf(out, ": %lld acquisitions, %lld contended, %.3f ms waited, max hold %.3f ms\n",
-                (long long)l->acquisitions, (long long)l->contended, l->wait_ns / 1e6,
-                l->max_hold_ns / 1e6);
+        fprintf(out, ": %lld acquisitions, %lld contended", (long long)l->acquisitions,
+                (long long)l->contended);
+        if (l->owner_changes >= 0)
+            fprintf(out, ", %lld owner changes", (long long)l->owner_changes);
+        fprintf(out, ", %.3f ms waited (max %.3f), %.3f ms held (max %.3f)\n", l->wait_ns / 1e6,
+                l->max_wait_ns / 1e6, l->hold_ns / 1e6, l->max_hold_ns / 1e6);
     }
     free(order);
     for (size_t c = 0; c < r->nprocs; c++)

@@ -8,7 +8,8 @@
  *   b/e "hold <lock>" (cat lock)   an acquisition to its release; async slices with ids,
  *                                  since hand-over-hand locking does not nest
  *   b/e "wait <lock>" (cat wait)   a contended acquisition: the time blocked
- *   i create / join / fork         thread-scoped instant events
+ *   i create / join / fork /       thread-scoped instant events
+ *     join failed / cond destroy
  *   i <rule> (scope global)        each finding of the run, at the end of its process
  *
  * Times are microseconds since the first event of the run. Each event object
@@ -150,6 +151,14 @@ static void replay_event(replay_t *r, const rc_event_t *ev, const char *site)
         json_object_set_new(e, "s", json_string("t"));
         emit(w, e);
         free(name);
+        break;
+    }
+    case RC_EV_JOIN_FAILED:
+    case RC_EV_COND_DESTROY: {
+        json_t *e = event("i", op == RC_EV_JOIN_FAILED ? "join failed" : "cond destroy",
+                          op == RC_EV_JOIN_FAILED ? "thread" : "cond", p->pid, tid, ts);
+        json_object_set_new(e, "s", json_string("t"));
+        emit(w, e);
         break;
     }
     case RC_EV_FORK: {

@@ -7,7 +7,7 @@
  * with tables but no id, is refused and never written: validation only
  * reads, and WAL mode is switched on only after it passes.
  *
- * Schema (version 7; PRAGMA user_version holds the version, migrations[]
+ * Schema (version 8; PRAGMA user_version holds the version, migrations[]
  * brings any older store up to date inside one transaction):
  *
  *   table              one row per
@@ -20,7 +20,8 @@
  *   related_locations  other location of one evidence row (other access, other lock, creation site)
  *   processes          process seen by a shim run (pid, ppid, exe, exit, records, torn, dropped)
  *   threads            thread of a process (shim tid, OS tid, start routine, creation site, times)
- *   locks              sync object of a process (address, kind, name, first site, counters)
+ *   locks              sync object of a process (address, kind, name, first site, counters:
+ *                      acquisitions, contended, total/max wait and hold, owner changes)
  *   lock_edges         "acquired TO while holding FROM", per thread, with held set and sites
  *   trace_events       every event of a process, for runs made with --trace (the timeline);
  *                      written by schema 4-5 only, read for processes without trace_chunks
@@ -161,6 +162,10 @@ static const char *const migrations[] = {
     "CREATE TABLE programs("
     "  run_id INTEGER NOT NULL REFERENCES runs(id), file TEXT NOT NULL, models TEXT NOT NULL,"
     "  PRIMARY KEY (run_id, file));",
+    /* 7 -> 8: per lock, the acquisitions made by another thread than the
+     * one that acquired it before (owner changes, mutrace's "changed");
+     * NULL for locks stored before. */
+    "ALTER TABLE locks ADD COLUMN owner_changes INTEGER;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

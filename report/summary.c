@@ -41,7 +41,8 @@ static int load_locks(rc_store_t *st, int64_t process_row, rc_sum_process_t *p, 
     sqlite3_stmt *s;
     int rc = rc_db_prepare(st,
                            "SELECT l.kind, l.name, l.addr, f.path, l.first_line, l.acquisitions,"
-                           " l.contended, l.wait_ns, l.max_wait_ns, l.hold_ns, l.max_hold_ns, l.id"
+                           " l.contended, l.wait_ns, l.max_wait_ns, l.hold_ns, l.max_hold_ns, l.id,"
+                           " l.owner_changes"
                            " FROM locks l LEFT JOIN files f ON f.id = l.first_file_id"
                            " WHERE l.process_id = ?1 ORDER BY l.acquisitions DESC, l.addr",
                            &s, err);
@@ -63,6 +64,8 @@ static int load_locks(rc_store_t *st, int64_t process_row, rc_sum_process_t *p, 
         l->hold_ns = sqlite3_column_int64(s, 9);
         l->max_hold_ns = sqlite3_column_int64(s, 10);
         l->id = sqlite3_column_int64(s, 11);
+        l->owner_changes =
+            sqlite3_column_type(s, 12) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 12);
     }
     sqlite3_finalize(s);
     return RC_OK;

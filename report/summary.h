@@ -20,6 +20,8 @@ typedef struct rc_sum_lock {
     uint64_t addr;
     int line;
     int64_t acquisitions, contended, wait_ns, max_wait_ns, hold_ns, max_hold_ns;
+    int64_t owner_changes; /* acquisitions by another thread than the one before; -1: not
+                              known (stored by a racecheck before schema 8) */
 } rc_sum_lock_t;
 
 /* "thread TID acquired TO while holding FROM" (indices into locks[]). */

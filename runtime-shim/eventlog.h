@@ -34,7 +34,7 @@
  *   4096    ...   chunks of RC_LOG_CHUNK_RECORDS records; a thread owns a chunk
  *                 at a time and takes the next free one by atomically
  *                 incrementing header.next_chunk (never past chunk_capacity)
- *   stats_offset  summary mode only: stats_slots rc_lock_stat_t (80 bytes), an
+ *   stats_offset  summary mode only: stats_slots rc_lock_stat_t (88 bytes), an
  *                 open-addressing table by lock address (in the space of the
  *                 last RC_LOG_STATS_CHUNKS chunks the file has room for)
  *
@@ -48,14 +48,18 @@
  * a pair only adds to the lock's counters in the stats table, which lives in
  * the mapped file and survives SIGKILL; repeats of a nested acquisition are
  * counted per thread and written as EDGE_COUNT records when the thread or the
- * process exits. An acquisition not yet recorded is written (LOCK_WAIT when
- * it waited, then LOCK_ACQUIRED, with their original times) as soon as
- * anything else happens in the thread, so everything the analyses look at
- * (nested acquisitions, waits while holding, misuse, exits, condition waits)
- * has the same records in both modes, and the log grows with the number of
- * distinct lock patterns, not with the number of lock operations. Still one
- * record per call in both modes: thread events, condition waits and
- * signals, semaphores, barriers, once, fork, destroy and init. A trylock
+ * process exits. The table also counts each lock's owner changes (an
+ * acquisition by another thread than the one before) over all its
+ * acquisitions, recorded or not: the order of acquisitions across threads
+ * is not in the records of pairs left out. An acquisition not yet recorded
+ * is written (LOCK_WAIT when it waited, then LOCK_ACQUIRED, with their
+ * original times) as soon as anything else happens in the thread, so
+ * everything the analyses look at (nested acquisitions, waits while holding,
+ * misuse, exits, condition waits) has the same records in both modes, and
+ * the log grows with the number of distinct lock patterns, not with the
+ * number of lock operations. Still one record per call in both modes:
+ * thread events (failed joins too), condition waits and signals,
+ * semaphores, barriers, once, fork, destroy and init. A trylock
  * that finds the lock busy (EBUSY) is no record in summary mode. Limits: an
  * unrecorded uncontended acquisition that gets recorded later has its time
  * rebuilt from the CPU's time-stamp counter (within a microsecond or so);
@@ -100,7 +104,7 @@
 #include "common.h"
 
 #define RC_LOG_MAGIC "RCEVLOG1"
-#define RC_LOG_VERSION 1
+#define RC_LOG_VERSION 2 /* 2: rc_lock_stat_t grew owner changes (88 bytes) */
 #define RC_LOG_HEADER_SIZE 4096
 #define RC_LOG_CHUNK_RECORDS 4096
 
@@ -122,7 +126,8 @@ enum rc_event_op {
     RC_EV_THREAD_EXIT = 2,   /* arg = number of locks still held; flags: RC_EXIT_* */
     RC_EV_THREAD_CREATE = 3, /* arg = child's shim tid; obj = start routine */
     RC_EV_THREAD_JOIN = 4,   /* obj = pthread_t; arg = joined thread's shim tid (~0 if unknown) */
-    RC_EV_THREAD_DETACH = 5, /* obj = pthread_t; arg = detached thread's shim tid (~0 if unknown) */
+    RC_EV_THREAD_DETACH = 5, /* obj = pthread_t; arg = detached thread's shim tid (~0 if unknown);
+                                flags: RC_DETACH_CREATED */
     RC_EV_LOCK_WAIT = 6, /* about to block acquiring obj; flags = rc_lock_kind | RC_LOCK_TIMED */
     RC_EV_LOCK_ACQUIRED = 7,   /* obj acquired; arg = ns waited; flags = rc_lock_kind | modifiers */
     RC_EV_LOCK_TRY_FAILED = 8, /* obj not acquired; arg = the error returned (EBUSY, ETIMEDOUT,
@@ -188,8 +193,25 @@ enum rc_event_op {
                                   succeeded: obj = the object, flags = RC_SYNC_*, arg =
                                   RC_MUTEX_PSHARED when its attribute said
                                   PTHREAD_PROCESS_SHARED */
+    RC_EV_COND_DESTROY = 31,   /* pthread_cond_destroy/cnd_destroy of obj; flags: RC_COND_C11.
+                                  Written before the real call, which on glibc (seen on 2.36)
+                                  blocks until every thread still in a wait on obj has left
+                                  it: a destroy that never returns is recorded all the same */
+    RC_EV_JOIN_FAILED = 32,    /* a join of obj (pthread_t/thrd_t) that failed: flags = the
+                                  error (EINVAL: not joinable, e.g. detached; EDEADLK: a
+                                  self-join; thrd_join's thrd_error counts as EINVAL), arg =
+                                  the target's shim tid (~0 when unknown: a detached thread is
+                                  forgotten when detached). Not for EBUSY (tryjoin) nor
+                                  ETIMEDOUT (timed joins): the target is then only running */
 };
-#define RC_EV_OP_MAX RC_EV_SYNC_INIT
+#define RC_EV_OP_MAX RC_EV_JOIN_FAILED
+
+/* COND_DESTROY flags. */
+#define RC_COND_C11 1u /* cnd_destroy */
+/* THREAD_DETACH flags. CREATED: the thread was created detached
+ * (pthread_attr_setdetachstate); written right after its THREAD_CREATE,
+ * site = the pthread_create call. */
+#define RC_DETACH_CREATED 1u
 
 /* SYNC_INIT flags: what was initialised. */
 #define RC_SYNC_COND 1u
@@ -280,15 +302,21 @@ typedef struct rc_log_header {
 } rc_log_header_t;
 
 /* Summary mode's per-lock counters of the acquisitions left out of the
- * records (added to what the records show). Updated with atomics by every
- * thread; addr is claimed first (compare-and-swap from 0), then the rest. */
+ * records (added to what the records show), and its owner changes, counted
+ * over every acquisition of the lock, recorded or not (they replace what
+ * the records show). Updated with atomics by every thread; addr is claimed
+ * first (compare-and-swap from 0) at the lock's first acquisition, then the
+ * rest. A slot whose acquisitions were all recorded has acquisitions == 0
+ * and first_ts == 0. */
 typedef struct rc_lock_stat {
     uint64_t addr;       /* the lock; 0 = free slot */
     uint64_t first_site; /* call site of the first acquisition left out */
-    uint64_t first_ts;   /* its time */
+    uint64_t first_ts;   /* its time; 0: none left out yet */
     uint64_t acquisitions, contended, wait_ns, max_wait_ns, hold_ns, max_hold_ns;
-    uint32_t kind; /* rc_lock_kind */
-    uint32_t reserved;
+    uint32_t kind;          /* rc_lock_kind */
+    uint32_t last_owner;    /* shim tid + 1 of the thread that acquired it last; 0: none */
+    uint64_t owner_changes; /* acquisitions by another thread than the previous one (mutrace's
+                               "changed"); concurrent read holds of a rwlock count approximately */
 } rc_lock_stat_t;
 #define RC_LOG_STATS_CHUNKS 2 /* chunks' worth of space for the table */
 

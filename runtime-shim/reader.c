@@ -394,6 +394,8 @@ const char *rc_eventlog_op_name(unsigned op)
         [RC_EV_UNMAP] = "UNMAP",
         [RC_EV_PROC_WAIT] = "PROC_WAIT",
         [RC_EV_SYNC_INIT] = "SYNC_INIT",
+        [RC_EV_COND_DESTROY] = "COND_DESTROY",
+        [RC_EV_JOIN_FAILED] = "JOIN_FAILED",
     };
     return op < sizeof names / sizeof names[0] ? names[op] : "?";
 }

@@ -36,9 +36,10 @@
  *   rwlock        pthread_rwlock_rdlock/wrlock/tryrdlock/trywrlock/timedrdlock/
  *                 timedwrlock/clockrdlock/clockwrlock/unlock/destroy
  *   spin          pthread_spin_lock/trylock/unlock/destroy
- *   condvar       pthread_cond_wait/timedwait/clockwait/signal/broadcast (glibc's
- *                 default GLIBC_2.3.2 versions, chosen with dlvsym, or the next
- *                 interposer's, e.g. libtsan), cnd_wait/timedwait/signal/broadcast
+ *   condvar       pthread_cond_wait/timedwait/clockwait/signal/broadcast/destroy
+ *                 (glibc's default GLIBC_2.3.2 versions, chosen with dlvsym, or the
+ *                 next interposer's, e.g. libtsan), cnd_wait/timedwait/signal/
+ *                 broadcast/destroy
  *   semaphores    sem_init/wait/trywait/timedwait/clockwait/post (sem_post is
  *                 async-signal-safe, and so is its wrapper: see there)
  *   other         pthread_barrier_wait, pthread_once, pthread_cancel,
@@ -60,10 +61,13 @@
  * its tid in the parent (THREAD_CREATE names it) and records its exit from a
  * cleanup handler, which every exit path runs; threads glibc starts itself
  * are adopted on their first call and leave through a key destructor. A
- * forked child opens its own log (ppid = the parent) at its first recorded
- * call, keeps its tid and re-records the locks it holds; an image exec'd
- * after recording opens rc-<pid>-<n>.log and links itself to the log of the
- * image it replaced (mark_previous_image). A wait that reaps a child is a
+ * thread created detached gets a THREAD_DETACH (RC_DETACH_CREATED) right
+ * after its THREAD_CREATE; a join that fails is a JOIN_FAILED (the analysis
+ * tells a join of a detached thread by its handle). A forked child opens
+ * its own log (ppid = the parent) at its first recorded call, keeps its
+ * tid and re-records the locks it holds; an image exec'd after recording
+ * opens rc-<pid>-<n>.log and links itself to the log of the image it
+ * replaced (mark_previous_image). A wait that reaps a child is a
  * PROC_WAIT record; _exit records the exit status (RC_LOG_F_QUICK_EXIT).
  *
  * Deadlock watchdog (RACECHECK_DEADLOCK_TIMEOUT): RC_ACQUIRE_IF publishes, on
@@ -78,7 +82,9 @@
  * nested pattern of this thread's current epoch, released() drops the pair
  * when nothing happened in between and counts it in the lock table of the
  * log; anything else first records what was left pending (see "Summary mode"
- * below and "Modes" in eventlog.h).
+ * below and "Modes" in eventlog.h). Every acquisition in summary mode also
+ * counts the lock's owner changes in its slot (stat_owner), so that they
+ * are right whichever acquisitions were left out.
  *
  * Symbol versions (shim.map): the condition-variable wrappers are defined as
  * GLIBC_2.3.2, the version programs bind to; calls bound to the pre-2.3.2
@@ -224,7 +230,9 @@ _Static_assert(offsetof(rc_event_t, op) == 36, "op at offset 36");
     X(pthread_cond_init, int, (pthread_cond_t *, const pthread_condattr_t *), "GLIBC_2.3.2")       \
     X(pthread_rwlock_init, int, (pthread_rwlock_t *, const pthread_rwlockattr_t *), NULL)          \
     X(pthread_barrier_init, int, (pthread_barrier_t *, const pthread_barrierattr_t *, unsigned),   \
-      NULL)
+      NULL)                                                                                        \
+    X(pthread_cond_destroy, int, (pthread_cond_t *), "GLIBC_2.3.2")                                \
+    X(cnd_destroy, void, (cnd_t *), NULL)
 
 #define RC_DECLARE_REAL(name, ret, params, ver) ret(*name) params;
 static struct {
@@ -1396,10 +1404,12 @@ static inline int summary_on(void)
     return __atomic_load_n(&g_stats, __ATOMIC_RELAXED) != NULL;
 }
 
-/* The lock table slot of obj, claimed on first use (site and ts then name
- * the first acquisition left out). NULL when the table is full or its page
- * has no storage: the acquisition is then recorded. */
-static rc_lock_stat_t *stat_of(uintptr_t obj, uint16_t kind, uintptr_t site)
+/* The lock table slot of obj, claimed on first use (its first acquisition,
+ * recorded or not). NULL when the table is full or its page has no storage:
+ * the acquisition is then recorded, and so are all later ones of obj (the
+ * table never frees a slot), whose owner changes the analysis then counts
+ * from the records. */
+static rc_lock_stat_t *stat_of(uintptr_t obj, uint16_t kind)
 {
     rc_lock_stat_t *tab = __atomic_load_n(&g_stats, __ATOMIC_ACQUIRE);
     uint32_t n = g_nstats;
@@ -1423,8 +1433,6 @@ static rc_lock_stat_t *stat_of(uintptr_t obj, uint16_t kind, uintptr_t site)
         uint64_t expected = 0;
         if (__atomic_compare_exchange_n(&e->addr, &expected, (uint64_t)obj, 0, __ATOMIC_ACQ_REL,
                                         __ATOMIC_ACQUIRE)) {
-            __atomic_store_n(&e->first_site, (uint64_t)site, __ATOMIC_RELAXED);
-            __atomic_store_n(&e->first_ts, now_ns(), __ATOMIC_RELAXED);
             __atomic_store_n(&e->kind, kind, __ATOMIC_RELAXED);
             return e;
         }
@@ -1432,6 +1440,33 @@ static rc_lock_stat_t *stat_of(uintptr_t obj, uint16_t kind, uintptr_t site)
             return e;
     }
     return NULL;
+}
+
+/* The first acquisition of st's lock left out: its site and time, unless
+ * an earlier one set them. */
+static inline void stat_first(rc_lock_stat_t *st, uintptr_t site)
+{
+    if (RC_LIKELY(__atomic_load_n(&st->first_ts, __ATOMIC_RELAXED) != 0))
+        return;
+    uint64_t zero = 0;
+    if (__atomic_compare_exchange_n(&st->first_ts, &zero, now_ns(), 0, __ATOMIC_RELAXED,
+                                    __ATOMIC_RELAXED))
+        __atomic_store_n(&st->first_site, (uint64_t)site, __ATOMIC_RELAXED);
+}
+
+/* Thread t has just acquired st's lock: an owner change when another
+ * thread acquired it last (mutrace's "changed"). For an exclusive lock the
+ * previous owner's store happened before its release, which this
+ * acquisition follows, so plain loads and stores suffice; the counter is
+ * only written on a change. */
+static inline void stat_owner(const rc_thread_t *t, rc_lock_stat_t *st)
+{
+    uint32_t me = t->tid + 1, prev = __atomic_load_n(&st->last_owner, __ATOMIC_RELAXED);
+    if (RC_LIKELY(prev == me))
+        return;
+    __atomic_store_n(&st->last_owner, me, __ATOMIC_RELAXED);
+    if (prev)
+        __atomic_fetch_add(&st->owner_changes, 1, __ATOMIC_RELAXED);
 }
 
 static inline void stat_max(uint64_t *p, uint64_t v)
@@ -1576,26 +1611,28 @@ static inline int got_mutex(int r)
 /* An acquisition. t0 is when a blocking attempt began (0: the first try
  * got it); waited says the lock was busy (and LOCK_WAIT was left out when
  * wait_recorded is 0). Left out when summary mode allows it, else recorded
- * and noted as a pattern. */
+ * and noted as a pattern. In summary mode every acquisition, left out or
+ * not, goes through the lock's table slot for its owner changes. */
 static void acquired_at(rc_thread_t *t, uintptr_t obj, uintptr_t site, uint16_t flags, uint64_t t0,
                         int waited, int wait_recorded)
 {
     int edge_try = waited ? (flags & RC_LOCK_TIMED) != 0 : (flags & RC_LOCK_TRY) != 0;
     int16_t pat;
-    if (!wait_recorded && may_leave_out(t, obj, edge_try, &pat)) {
+    rc_lock_stat_t *st = summary_on() ? stat_of(obj, (uint16_t)RC_LOCK_KIND(flags)) : NULL;
+    if (st)
+        stat_owner(t, st);
+    if (st && !wait_recorded && may_leave_out(t, obj, edge_try, &pat)) {
         uint64_t tk = ticks(), got = t0 ? now_ns() : 0;
-        rc_lock_stat_t *st = stat_of(obj, (uint16_t)RC_LOCK_KIND(flags), site);
-        if (st) {
-            t->guard++; /* a signal handler must not see half an entry */
-            __atomic_signal_fence(__ATOMIC_SEQ_CST);
-            uint32_t i = t->nheld;
-            held_push(t, obj, site, (uint16_t)RC_LOCK_KIND(flags));
-            t->pend[i] = (pending_t){t0, got, tk, st, flags, pat, 1, (uint8_t)waited};
-            t->npending++;
-            __atomic_signal_fence(__ATOMIC_SEQ_CST);
-            t->guard--;
-            return;
-        }
+        stat_first(st, site);
+        t->guard++; /* a signal handler must not see half an entry */
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        uint32_t i = t->nheld;
+        held_push(t, obj, site, (uint16_t)RC_LOCK_KIND(flags));
+        t->pend[i] = (pending_t){t0, got, tk, st, flags, pat, 1, (uint8_t)waited};
+        t->npending++;
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        t->guard--;
+        return;
     }
     uint64_t ts = now_ns();
     if (waited && !wait_recorded) /* left out while it waited: record it now */
@@ -2091,6 +2128,9 @@ static void cond_after(rc_thread_t *t, const cond_wait_ctx_t *c, uint16_t woken_
 {
     uint64_t ts = now_ns();
     if (!(woken_flags & RC_WOKEN_ERROR) || c->released) {
+        rc_lock_stat_t *st = summary_on() ? stat_of(c->mutex, c->kind) : NULL;
+        if (st)
+            stat_owner(t, st);
         held_push(t, c->mutex, c->site, c->kind);
         emit_at(t, ts, RC_EV_LOCK_ACQUIRED, c->kind | RC_LOCK_COND, c->mutex, c->site, 0);
     }
@@ -2213,6 +2253,31 @@ RC_EXPORT int cnd_signal(cnd_t *c)
 RC_EXPORT int cnd_broadcast(cnd_t *c)
 {
     RC_SIGNAL(cnd_broadcast, c, 1, thrd_success);
+}
+
+/* COND_DESTROY is written before the real call: glibc's destroy waits for
+ * the threads still in a wait on the condition variable to leave it (a
+ * destroy with a waiter nobody wakes never returns), and the analysis must
+ * see the destroy either way. A waiter's COND_WAIT without its COND_WOKEN
+ * before this record is the misuse (cond.destroy-waited). */
+RC_EXPORT int pthread_cond_destroy(pthread_cond_t *c)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = enter();
+    if (t)
+        emit(t, RC_EV_COND_DESTROY, 0, (uintptr_t)c, site, 0);
+    return REAL(pthread_cond_destroy)(c);
+}
+
+RC_EXPORT void cnd_destroy(cnd_t *c)
+{
+    uintptr_t site = RC_SITE();
+    load_real();
+    rc_thread_t *t = enter();
+    if (t)
+        emit(t, RC_EV_COND_DESTROY, RC_COND_C11, (uintptr_t)c, site, 0);
+    REAL(cnd_destroy)(c);
 }
 
 /* ---- Thread ids ----------------------------------------------------------- */
@@ -2445,6 +2510,8 @@ RC_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*
     emit_at(t, ts, RC_EV_THREAD_CREATE, 0, (uintptr_t)fn, site, tid);
     if (detached != PTHREAD_CREATE_DETACHED)
         tidmap_put((uintptr_t)*th, tid);
+    else /* as if detached at once: never joinable, never leaked */
+        emit(t, RC_EV_THREAD_DETACH, RC_DETACH_CREATED, (uintptr_t)*th, site, tid);
     return r;
 }
 
@@ -2475,14 +2542,25 @@ static void joined(rc_thread_t *t, uint16_t op, uintptr_t th, uintptr_t site)
     emit(t, op, 0, th, site, tidmap_take(th));
 }
 
+/* Records the outcome of a join of th that returned err (an errno value, 0:
+ * joined): JOIN, or JOIN_FAILED unless the target is only still running
+ * (EBUSY, ETIMEDOUT). A detached target is no longer in the tid map. */
+static void join_result(rc_thread_t *t, uintptr_t th, uintptr_t site, int err)
+{
+    if (err == 0)
+        joined(t, RC_EV_THREAD_JOIN, th, site);
+    else if (err != EBUSY && err != ETIMEDOUT)
+        emit(t, RC_EV_JOIN_FAILED, (uint16_t)err, th, site, tidmap_get(th));
+}
+
 RC_EXPORT int pthread_join(pthread_t th, void **ret)
 {
     uintptr_t site = RC_SITE();
     load_real();
     rc_thread_t *t = enter();
     int r = REAL(pthread_join)(th, ret);
-    if (t && r == 0)
-        joined(t, RC_EV_THREAD_JOIN, (uintptr_t)th, site);
+    if (t)
+        join_result(t, (uintptr_t)th, site, r);
     return r;
 }
 
@@ -2492,8 +2570,8 @@ RC_EXPORT int pthread_tryjoin_np(pthread_t th, void **ret)
     load_real();
     rc_thread_t *t = enter();
     int r = REAL(pthread_tryjoin_np)(th, ret);
-    if (t && r == 0)
-        joined(t, RC_EV_THREAD_JOIN, (uintptr_t)th, site);
+    if (t)
+        join_result(t, (uintptr_t)th, site, r);
     return r;
 }
 
@@ -2503,8 +2581,8 @@ RC_EXPORT int pthread_timedjoin_np(pthread_t th, void **ret, const struct timesp
     load_real();
     rc_thread_t *t = enter();
     int r = REAL(pthread_timedjoin_np)(th, ret, abstime);
-    if (t && r == 0)
-        joined(t, RC_EV_THREAD_JOIN, (uintptr_t)th, site);
+    if (t)
+        join_result(t, (uintptr_t)th, site, r);
     return r;
 }
 
@@ -2515,8 +2593,8 @@ RC_EXPORT int pthread_clockjoin_np(pthread_t th, void **ret, clockid_t clock,
     load_real();
     rc_thread_t *t = enter();
     int r = REAL(pthread_clockjoin_np)(th, ret, clock, abstime);
-    if (t && r == 0)
-        joined(t, RC_EV_THREAD_JOIN, (uintptr_t)th, site);
+    if (t)
+        join_result(t, (uintptr_t)th, site, r);
     return r;
 }
 
@@ -2526,8 +2604,8 @@ RC_EXPORT int thrd_join(thrd_t th, int *res)
     load_real();
     rc_thread_t *t = enter();
     int r = REAL(thrd_join)(th, res);
-    if (t && r == thrd_success)
-        joined(t, RC_EV_THREAD_JOIN, (uintptr_t)th, site);
+    if (t)
+        join_result(t, (uintptr_t)th, site, r == thrd_success ? 0 : c11_errno(r));
     return r;
 }
 

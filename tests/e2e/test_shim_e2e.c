@@ -325,7 +325,7 @@ ParameterizedTestParameters(shim_e2e, summary_and_trace_report_the_same)
         {"tests/progs/shim_exits", 1},        {"tests/progs/shim_many", 1},
         {"tests/progs/shim_sync", 0},         {"tests/progs/shim_signal", 0},
         {"tests/progs/shim_sync signal", 0},  {"tests/e2e/signals", 3},
-        {"tests/e2e/shared_counter", 1},
+        {"tests/e2e/shared_counter", 1},      {"tests/e2e/lifecycle", 5},
     };
     return cr_make_param_array(mode_case_t, cases, sizeof cases / sizeof cases[0]);
 }

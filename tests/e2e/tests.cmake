@@ -21,14 +21,17 @@ function(rc_e2e_prog name opt)
     target_compile_options(e2e_${name} PRIVATE -g ${opt})
     target_link_libraries(e2e_${name} PRIVATE Threads::Threads)
 endfunction()
-foreach(p misuse deadlock signals signal_deadlock shared_counter spawn)
+foreach(p misuse deadlock signals signal_deadlock shared_counter spawn lifecycle handoff)
     rc_e2e_prog(${p} -O0)
 endforeach()
 rc_e2e_prog(full_log -O1)
 
-add_dependencies(test_runtime e2e_misuse e2e_deadlock e2e_full_log)
+add_dependencies(test_runtime e2e_misuse e2e_deadlock e2e_full_log e2e_lifecycle e2e_handoff)
 add_dependencies(test_shim_e2e racecheck racecheck-shim e2e_deadlock e2e_misuse e2e_signals
-                 e2e_signal_deadlock e2e_shared_counter e2e_spawn rc_shim_progs samples)
+                 e2e_signal_deadlock e2e_shared_counter e2e_spawn e2e_lifecycle rc_shim_progs
+                 samples)
+# test_shim (tests/unit) reads the records these two programs leave.
+add_dependencies(test_shim e2e_lifecycle e2e_handoff)
 foreach(t test_cli test_samples test_formats test_check test_runtime)
     add_dependencies(${t} racecheck racecheck-shim samples)
 endforeach()

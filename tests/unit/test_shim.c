@@ -1067,6 +1067,9 @@ Test(shim, errno_and_return_values_pass_through, .init = make_logdir, .fini = re
     cr_assert_eq((cw - 1)->op, RC_EV_LOCK_ACQUIRED);
     cr_assert_eq((cw - 1)->flags, RC_LOCK_C11_MUTEX | RC_LOCK_COND);
     cr_assert_eq(count(e, RC_EV_THREAD_JOIN, ANY, ANY), 0, "failed self-join recorded");
+    const rc_event_t *self_join = find_ev(e, RC_EV_JOIN_FAILED, 0, ANY);
+    cr_assert_eq(self_join->flags, EDEADLK, "the self-join's error");
+    cr_assert_eq(self_join->arg, UINT64_MAX, "the main thread has no tid of a created thread");
 
     /* Destroying a locked mutex fails with EBUSY; the second destroy works. */
     size_t d1 = find(e, 0, RC_EV_LOCK_DESTROY, 0, plain);
@@ -2226,6 +2229,125 @@ Test(shim, summary_records_first_nested_acquisitions_and_counts_repeats, .init =
     cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, 1, ANY), 2);
     cr_assert_eq(count(e, RC_EV_LOCK_ACQUIRED, 2, ANY), 2);
     cr_assert_eq(count(e, RC_EV_EDGE_COUNT, ANY, ANY), 0, "no repeats");
+    rc_eventlog_close(log);
+}
+
+/* ---- Condition variable destroys, failed joins, owner changes ----------------- */
+
+#define E2E_PROG RC_TEST_BINARY_DIR "/tests/e2e/"
+
+/* tests/e2e/progs/lifecycle.c: COND_DESTROY is written before the real
+ * destroy, so it comes while the waiter's wait is still open (its
+ * COND_WOKEN after), and cnd_destroy's carries RC_COND_C11; each failed join
+ * of a detached thread is a JOIN_FAILED with EINVAL naming no thread, on the
+ * handle of a THREAD_DETACH (RC_DETACH_CREATED for the thread created
+ * detached, written after its THREAD_CREATE). The correct twin destroys
+ * after the waiter's COND_WOKEN and its joins all succeed. */
+typedef struct lifecycle_case {
+    int ok;      /* the correct twin */
+    int summary; /* summary mode (these are records in both modes) */
+} lifecycle_case_t;
+
+ParameterizedTestParameters(shim, condvar_destroys_and_failed_joins_are_recorded)
+{
+    static lifecycle_case_t cases[] = {{0, 0}, {1, 0}, {0, 1}, {1, 1}};
+    return cr_make_param_array(lifecycle_case_t, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(lifecycle_case_t *c, shim, condvar_destroys_and_failed_joins_are_recorded,
+                  .init = make_logdir, .fini = remove_logdir, .timeout = 30)
+{
+    run_t r;
+    run_prog_ex(E2E_PROG "lifecycle", c->ok ? "ok" : NULL, 1, logdir, NULL,
+                c->summary ? summary_env : NULL, &r);
+    assert_exit(&r, 0);
+    uint64_t ready = printed(&r, "ready"), c11_ready = printed(&r, "c11_ready");
+    rc_eventlog_t *log = only_log();
+    evs_t e = events_of(log);
+    static const uint16_t kinds[] = {0, RC_COND_C11};
+    for (int k = 0; k < 2; k++) {
+        uint64_t cv = k ? c11_ready : ready;
+        size_t d = find(e, 0, RC_EV_COND_DESTROY, 0, cv);
+        cr_assert_neq(d, SIZE_MAX, "no COND_DESTROY of %#llx", (unsigned long long)cv);
+        cr_assert_eq(e.v[d].flags, kinds[k]);
+        cr_assert_neq(e.v[d].site, 0);
+        size_t w = find(e, 0, RC_EV_COND_WAIT, ANY, cv);
+        size_t woken = find(e, 0, RC_EV_COND_WOKEN, ANY, cv);
+        cr_assert(w != SIZE_MAX && woken != SIZE_MAX && w < d, "the wait began before");
+        size_t bcast = find(e, w, RC_EV_COND_SIGNAL, 0, cv);
+        if (!c->ok) {
+            cr_assert_gt(woken, d, "the destroy came while the waiter waited");
+            cr_assert_eq(bcast, SIZE_MAX, "nobody woke it");
+        } else {
+            /* A broadcast before the destroy; the C11 waiter was joined too. */
+            cr_assert(bcast < d && e.v[bcast].flags == 1, "no broadcast before the destroy");
+            if (k)
+                cr_assert_lt(woken, d);
+        }
+    }
+    size_t detaches = count(e, RC_EV_THREAD_DETACH, 0, ANY);
+    if (c->ok) {
+        cr_assert_eq(count(e, RC_EV_JOIN_FAILED, ANY, ANY), 0);
+        cr_assert_eq(detaches, 0);
+        cr_assert_eq(count(e, RC_EV_THREAD_JOIN, 0, ANY), 5);
+    } else {
+        cr_assert_eq(count(e, RC_EV_JOIN_FAILED, 0, ANY), 3);
+        cr_assert_eq(detaches, 3);
+        cr_assert_eq(count(e, RC_EV_THREAD_JOIN, 0, ANY), 2, "only the waiters are joined");
+        size_t j = 0;
+        for (int k = 0; k < 3; k++, j++) {
+            j = find(e, j, RC_EV_JOIN_FAILED, 0, ANY);
+            cr_assert_eq(e.v[j].flags, EINVAL);
+            cr_assert_eq(e.v[j].arg, UINT64_MAX, "a detached thread is forgotten");
+            /* The last detach of the handle before (a handle is reused once
+             * its detached thread has ended). */
+            size_t dt = j;
+            while (dt-- > 0 && !match(&e.v[dt], RC_EV_THREAD_DETACH, 0, e.v[j].obj))
+                ;
+            cr_assert_neq(dt, SIZE_MAX, "join %d: no detach of its handle before", k);
+            cr_assert_eq(e.v[dt].arg, (uint64_t)k + 3, "the detached thread's tid");
+            cr_assert_eq(e.v[dt].flags, k == 1 ? RC_DETACH_CREATED : 0u);
+            if (k == 1) {
+                const rc_event_t *cr = find_ev(e, RC_EV_THREAD_CREATE, 0, ANY);
+                while (cr->arg != 4)
+                    cr = &e.v[find(e, (size_t)(cr - e.v) + 1, RC_EV_THREAD_CREATE, 0, ANY)];
+                cr_assert_eq(e.v[dt].site, cr->site, "created detached: the create's site");
+            }
+        }
+    }
+    rc_eventlog_close(log);
+}
+
+/* tests/e2e/progs/handoff.c in summary mode: the lock table counts owner
+ * changes over every acquisition, those left out (the first runner's) and
+ * those recorded (the second's, nested under 'outer'), so strict
+ * alternation gives one change per acquisition but the first. */
+Test(shim, summary_counts_owner_changes, .init = make_logdir, .fini = remove_logdir, .timeout = 30)
+{
+    run_t r;
+    run_prog_ex(E2E_PROG "handoff", NULL, 1, logdir, NULL, summary_env, &r);
+    assert_exit(&r, 0);
+    rc_eventlog_t *log = only_log();
+    evs_t e = events_of(log);
+    struct {
+        const char *name;
+        uint64_t changes, acquisitions;
+    } want[] = {{"baton", 1999, 2000}, {"phase", 1, 2000}, {"solo", 0, 1000}, {"outer", 0, 1000}};
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        uint64_t addr = printed(&r, want[k].name);
+        const rc_lock_stat_t *st = stat_for(log, addr);
+        cr_assert_not_null(st, "%s has no slot", want[k].name);
+        cr_assert_eq(st->owner_changes, want[k].changes, "%s: %llu owner changes", want[k].name,
+                     (unsigned long long)st->owner_changes);
+        uint64_t recorded = count(e, RC_EV_LOCK_ACQUIRED, ANY, addr);
+        cr_assert_eq(recorded + st->acquisitions, want[k].acquisitions, "%s: %llu + %llu",
+                     want[k].name, (unsigned long long)recorded,
+                     (unsigned long long)st->acquisitions);
+    }
+    uint64_t baton = printed(&r, "baton");
+    cr_assert_gt(count(e, RC_EV_LOCK_ACQUIRED, ANY, baton), 0, "some recorded");
+    cr_assert_gt(stat_for(log, baton)->acquisitions, 0, "some left out");
+    cr_assert_neq(stat_for(log, baton)->last_owner, 0);
     rc_eventlog_close(log);
 }
 

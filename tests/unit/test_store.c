@@ -800,3 +800,137 @@ Test(store, merged_store_keeps_the_trace, .timeout = 20)
     free(t);
     rc_store_close(st);
 }
+
+/* ---- Owner changes (schema 8) ---------------------------------------------------- */
+
+/* A trace-mode log written by hand: lock A acquired by the main thread,
+ * then thread 1, then the main thread again (2 owner changes), lock B twice
+ * by thread 1 (none). One chunk per thread. Returns its path (static). */
+static const char *handoff_log(void)
+{
+    static char path[160];
+    snprintf(path, sizeof path, "%s/rc-4322.log", tmpdir);
+    enum { CHUNK = 8 };
+    const uint64_t A = 0x7f0000001000, B = 0x7f0000002000, S = 0x401000;
+    rc_event_t ev[2 * CHUNK] = {
+        {.ts = 100, .tid = 0, .op = RC_EV_THREAD_START, .flags = RC_START_MAIN},
+        {.ts = 110, .tid = 0, .op = RC_EV_LOCK_ACQUIRED, .obj = A, .site = S, .flags = 1},
+        {.ts = 120, .tid = 0, .op = RC_EV_LOCK_RELEASED, .obj = A, .site = S, .flags = 1},
+        {.ts = 130, .tid = 0, .op = RC_EV_THREAD_CREATE, .obj = 0x401800, .site = S, .arg = 1},
+        {.ts = 200, .tid = 0, .op = RC_EV_THREAD_JOIN, .obj = 1, .site = S, .arg = 1},
+        {.ts = 210, .tid = 0, .op = RC_EV_LOCK_ACQUIRED, .obj = A, .site = S, .flags = 1},
+        {.ts = 220, .tid = 0, .op = RC_EV_LOCK_RELEASED, .obj = A, .site = S, .flags = 1},
+        {.ts = 230, .tid = 0, .op = RC_EV_THREAD_EXIT, .flags = RC_EXIT_PROCESS},
+        {.ts = 140, .tid = 1, .op = RC_EV_THREAD_START, .obj = 0x401800},
+        {.ts = 150, .tid = 1, .op = RC_EV_LOCK_ACQUIRED, .obj = A, .site = S, .flags = 1},
+        {.ts = 155, .tid = 1, .op = RC_EV_LOCK_RELEASED, .obj = A, .site = S, .flags = 1},
+        {.ts = 160, .tid = 1, .op = RC_EV_LOCK_ACQUIRED, .obj = B, .site = S, .flags = 1},
+        {.ts = 165, .tid = 1, .op = RC_EV_LOCK_RELEASED, .obj = B, .site = S, .flags = 1},
+        {.ts = 170, .tid = 1, .op = RC_EV_LOCK_ACQUIRED, .obj = B, .site = S, .flags = 1},
+        {.ts = 175, .tid = 1, .op = RC_EV_LOCK_RELEASED, .obj = B, .site = S, .flags = 1},
+        {.ts = 180, .tid = 1, .op = RC_EV_THREAD_EXIT},
+    };
+    rc_log_header_t h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, RC_LOG_MAGIC, sizeof h.magic);
+    h.version = RC_LOG_VERSION;
+    h.record_size = sizeof(rc_event_t);
+    h.chunk_records = CHUNK;
+    h.pid = 4322;
+    h.ppid = 1;
+    h.next_chunk = 2;
+    h.chunk_capacity = 4;
+    h.flags = RC_LOG_F_EXITED;
+    strcpy(h.exe, "/bin/handoff");
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    char pad[RC_LOG_HEADER_SIZE] = {0};
+    memcpy(pad, &h, sizeof h);
+    cr_assert_eq(fwrite(pad, sizeof pad, 1, f), 1);
+    cr_assert_eq(fwrite(ev, sizeof ev[0], 2 * CHUNK, f), 2 * CHUNK);
+    fclose(f);
+    return path;
+}
+
+/* Renders the store's runtime summary in FORMAT; caller frees. */
+static char *render_summary(rc_store_t *st, rc_format_t format)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    rc_report_opts_t opts = {.format = format, .out = out, .summary = 1};
+    size_t n;
+    rc_error_t err;
+    cr_assert_eq(rc_report_render(st, &opts, &n, &err), RC_OK, "%s", err.msg);
+    fclose(out);
+    return text;
+}
+
+/* Owner changes are stored per lock and shown in the text and JSON
+ * summaries; a store of schema 7 gains the column when opened, and its
+ * older lock rows (NULL) show none rather than a made-up 0. */
+Test(store, owner_changes_are_stored_and_schema_7_stores_migrate, .timeout = 20)
+{
+    rc_store_t *st;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    int64_t run;
+    cr_assert_eq(rc_store_run_begin(st, RC_RUN_SHIM, "handoff", "/tmp", &run, &err), RC_OK);
+    cr_assert_eq(rc_store_ingest_shim_log(st, run, handoff_log(), NULL, &err), RC_OK, "%s",
+                 err.msg);
+    cr_assert_eq(rc_store_run_end(st, run, 0, &err), RC_OK);
+    cr_assert_eq(scalar(st, "SELECT owner_changes FROM locks WHERE addr = 0x7f0000001000"), 2);
+    cr_assert_eq(scalar(st, "SELECT owner_changes FROM locks WHERE addr = 0x7f0000002000"), 0);
+    char *text = render_summary(st, RC_FORMAT_TEXT);
+    cr_expect(strstr(text, ": 3 acquisitions, 0 contended, 2 owner changes, ") != NULL, "%s", text);
+    free(text);
+    char *json = render_summary(st, RC_FORMAT_JSON);
+    cr_expect(strstr(json, "\"owner_changes\": 2") != NULL, "%s", json);
+    free(json);
+    rc_store_close(st);
+
+    /* Back to schema 7 (no column), then opened again. */
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db,
+                              "ALTER TABLE locks DROP COLUMN owner_changes;"
+                              " PRAGMA user_version = 7",
+                              NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    cr_assert_eq(scalar(st, "PRAGMA user_version"), rc_store_schema_version());
+    cr_assert_eq(scalar(st, "SELECT count(*) FROM locks WHERE owner_changes IS NULL"), 2);
+    text = render_summary(st, RC_FORMAT_TEXT);
+    cr_expect(strstr(text, ": 3 acquisitions, 0 contended, 0.000 ms waited") != NULL, "%s", text);
+    cr_expect_null(strstr(text, "owner changes"), "%s", text);
+    free(text);
+    json = render_summary(st, RC_FORMAT_JSON);
+    cr_expect(strstr(json, "\"owner_changes\": null") != NULL, "%s", json);
+    free(json);
+    rc_store_close(st);
+}
+
+/* `racecheck merge` copies each lock's owner changes with it. */
+Test(store, merged_store_keeps_owner_changes, .timeout = 20)
+{
+    rc_store_t *st;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    int64_t run;
+    cr_assert_eq(rc_store_run_begin(st, RC_RUN_SHIM, "handoff", "/tmp", &run, &err), RC_OK);
+    cr_assert_eq(rc_store_ingest_shim_log(st, run, handoff_log(), NULL, &err), RC_OK, "%s",
+                 err.msg);
+    cr_assert_eq(rc_store_run_end(st, run, 0, &err), RC_OK);
+    rc_store_close(st);
+
+    char other[160];
+    snprintf(other, sizeof other, "%s/other.db", tmpdir);
+    cr_assert_eq(rc_store_open(other, &st, &err), RC_OK, "%s", err.msg);
+    rc_store_merge_stats_t ms = {0};
+    cr_assert_eq(rc_store_merge(st, dbpath, &ms, &err), RC_OK, "%s", err.msg);
+    char *text = render_summary(st, RC_FORMAT_TEXT);
+    cr_expect(strstr(text, ": 3 acquisitions, 0 contended, 2 owner changes, ") != NULL, "%s", text);
+    free(text);
+    rc_store_close(st);
+}
