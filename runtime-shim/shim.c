@@ -362,6 +362,21 @@ static int g_tids_spilled; /* a key went to the large table (atomic) */
 
 /* ---- Async-signal-safe utilities --------------------------------------- */
 
+/* Zeroes n bytes without calling memset. The fork child handler uses it: it
+ * runs inside the real fork, where a sanitizer that intercepts memset (TSan
+ * does) may still hold its own locks for the fork; a volatile store per word
+ * keeps the compiler from turning the loop back into a memset call. */
+static void zero_bytes(void *p, size_t n)
+{
+    volatile unsigned long *w = p;
+    size_t i = 0;
+    for (; i < n / sizeof *w; i++)
+        w[i] = 0;
+    volatile unsigned char *b = (volatile unsigned char *)p;
+    for (i *= sizeof *w; i < n; i++)
+        b[i] = 0;
+}
+
 static uint64_t now_ns(void)
 {
     struct timespec ts;
@@ -1345,7 +1360,7 @@ static void wd_start(void)
 static void wd_after_fork(rc_thread_t *t)
 {
     if (g_wd_slots)
-        memset(g_wd_slots, 0, WD_SLOTS * sizeof(wd_slot_t));
+        zero_bytes(g_wd_slots, WD_SLOTS * sizeof(wd_slot_t));
     t->wd_slot = 0;
 }
 
@@ -1592,7 +1607,7 @@ static void summary_after_fork(rc_thread_t *t)
     t->npending = 0;
     for (uint32_t i = 0; i < RC_PEND_MAX; i++)
         t->pend[i].pending = 0;
-    memset(t->pats, 0, sizeof t->pats);
+    zero_bytes(t->pats, sizeof t->pats);
     t->epoch++;
 }
 
@@ -3447,15 +3462,20 @@ static void atfork_child(void)
     /* The parent's pid: from its log, or (its own log not open yet) the kernel. */
     int ppid = old ? old->pid : (int)getppid();
     __atomic_store_n(&g_hdr, NULL, __ATOMIC_RELEASE);
-    if (old)
-        munmap(old, g_map_len);
+    /* The parent's log stays mapped in the child, which never writes to it
+     * again: unmapping it (here, inside the real fork, or later) crashed
+     * ThreadSanitizer-built children now and then (a sanitizer's munmap
+     * interceptor in a freshly forked process). The mapping is shared file
+     * memory: it costs the child no resident memory, only address space, and
+     * goes at exec or exit. Tables are cleared without memset, which a
+     * sanitizer may intercept too. */
     __atomic_fetch_add(&g_gen, 1, __ATOMIC_RELAXED);
     /* The parent's other threads do not exist here. */
-    memset(g_tids_small, 0, sizeof g_tids_small);
+    zero_bytes(g_tids_small, sizeof g_tids_small);
     if (g_tids_spilled)
-        memset(g_tids, 0, sizeof g_tids);
+        zero_bytes(g_tids, sizeof g_tids);
     g_tids_spilled = 0;
-    memset(g_parked, 0, sizeof g_parked);
+    zero_bytes(g_parked, sizeof g_parked);
     /* Arguments the parent's other threads were passing are never taken here. */
     for (unsigned i = 0; i < TRAMP_SLOTS; i++)
         __atomic_store_n(&g_tramp[i].busy, 0, __ATOMIC_RELAXED);
