@@ -145,6 +145,12 @@ int rc_cmd_run(int argc, char **argv)
     if (res.stats.torn)
         rc_cli_error("warning: %zu records were cut off (the program died mid-write)",
                      res.stats.torn);
+    if (res.stats.unstarted)
+        rc_cli_error("note: %zu process%s ended before %s recorder started: nothing was "
+                     "recorded for %s",
+                     res.stats.unstarted, res.stats.unstarted == 1 ? "" : "es",
+                     res.stats.unstarted == 1 ? "its" : "their",
+                     res.stats.unstarted == 1 ? "it" : "them");
     if (res.stats.dropped)
         rc_cli_error("warning: %llu events were dropped because the log was full "
                      "(raise RACECHECK_LOG_MB)",

@@ -980,11 +980,35 @@ static void ingest_close(ingest_t *in)
     free(in->trace_sites);
 }
 
+/* 1 when the log at path starts with a header that is all zero: the shim
+ * created and sized the file, then the process ended (killed, or a sanitizer
+ * abort) before the header was written. */
+static int never_started(const char *path)
+{
+    unsigned char head[sizeof(rc_log_header_t)];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    if (n != sizeof head)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (head[i])
+            return 0;
+    return 1;
+}
+
 int rc_store_ingest_shim_log(rc_store_t *st, int64_t run_id, const char *log_path,
                              rc_ingest_stats_t *stats, rc_error_t *err)
 {
     ingest_t in;
     memset(&in, 0, sizeof in);
+    if (never_started(log_path)) {
+        if (stats)
+            stats->unstarted++;
+        return RC_OK;
+    }
     int rc = rc_eventlog_open(log_path, &in.log, err);
     if (rc)
         return rc;

@@ -62,14 +62,18 @@ typedef struct rc_ingest_stats {
     size_t skipped;       /* TSan lines that belonged to no complete report */
     size_t malformed;     /* TSan reports cut short (a truncated log): dropped */
     size_t findings;      /* findings added */
+    size_t unstarted;     /* shim logs left all zero: the process ended before its
+                             recorder wrote anything (nothing to ingest; not an error) */
     int cycles_truncated; /* the lock-graph search ran out of budget */
 } rc_ingest_stats_t;
 
 /* Reads one shim event log (see runtime-shim/eventlog.h), stores its process,
  * threads, locks and lock-order edges under RUN_ID, and adds the runtime
  * findings (lock-order inversions). Call sites are symbolised here. A
- * truncated log ingests every complete record. Errors: RC_EFOREIGN (not a
- * log), RC_EIO, RC_EDB. Counts are added to *stats. */
+ * truncated log ingests every complete record; a log whose header is all zero
+ * (its process ended before the shim wrote anything) ingests nothing and counts
+ * in stats->unstarted. Errors: RC_EFOREIGN (not a log), RC_EIO, RC_EDB. Counts
+ * are added to *stats. */
 int rc_store_ingest_shim_log(rc_store_t *st, int64_t run_id, const char *log_path,
                              rc_ingest_stats_t *stats, rc_error_t *err);
 

@@ -934,3 +934,37 @@ Test(store, merged_store_keeps_owner_changes, .timeout = 20)
     free(text);
     rc_store_close(st);
 }
+
+/* A log the shim created and sized but whose process ended before the header
+ * was written (all zero) ingests nothing and is counted, not refused; a log
+ * with any other bad header is still refused. */
+Test(store, an_all_zero_log_is_a_process_that_never_started, .timeout = 20)
+{
+    rc_store_t *st;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    char *zero = rc_xasprintf("%s/rc-4242.log", tmpdir),
+         *junk = rc_xasprintf("%s/rc-4243.log", tmpdir);
+    FILE *f = fopen(zero, "wb");
+    cr_assert_not_null(f);
+    static const unsigned char nothing[1 << 16];
+    cr_assert_eq(fwrite(nothing, 1, sizeof nothing, f), sizeof nothing);
+    fclose(f);
+    f = fopen(junk, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(nothing, 1, sizeof nothing, f), sizeof nothing);
+    fseek(f, 100, SEEK_SET);
+    fputc('x', f);
+    fclose(f);
+    int64_t run = 0;
+    cr_assert_eq(rc_store_run_begin(st, RC_RUN_SHIM, "prog", "/tmp", &run, &err), RC_OK);
+    rc_ingest_stats_t stats = {0};
+    cr_assert_eq(rc_store_ingest_shim_log(st, run, zero, &stats, &err), RC_OK, "%s", err.msg);
+    cr_assert_eq(stats.unstarted, 1);
+    cr_assert_eq(stats.processes, 0);
+    cr_assert_eq(rc_store_ingest_shim_log(st, run, junk, &stats, &err), RC_EFOREIGN);
+    cr_assert_eq(stats.unstarted, 1);
+    rc_store_close(st);
+    free(zero);
+    free(junk);
+}
