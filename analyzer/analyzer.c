@@ -416,9 +416,101 @@ size_t rc_analyzer_programs(const rc_analyzer_t *an, const rc_program_models_t *
     return an->nprograms;
 }
 
+/* Marks the TU defining usr as wanted (1) unless it is already wanted or
+ * visited (2). */
+static void want_usr(const rc_strtab_t *defs, const uint32_t *def_tu, const char *usr, uint8_t *in)
+{
+    uint32_t k = usr ? rc_strtab_lookup(defs, usr) : UINT32_MAX;
+    if (k != UINT32_MAX && !in[def_tu[k]])
+        in[def_tu[k]] = 1; /* wanted, not visited yet */
+}
+
+/* 1 when library TU tf may hold a target of the pointer calls seen so far:
+ * it stores a function in a global pointer called through (gvars), or takes
+ * the address of a function of a type called through (types). */
+static int holds_target(const rc_tu_facts_t *tf, const rc_strtab_t *types, const rc_strtab_t *gvars)
+{
+    for (size_t i = 0; i < tf->ngfp; i++)
+        if (rc_strtab_lookup(gvars, tf->gfp_var[i]) != UINT32_MAX)
+            return 1;
+    for (size_t i = 0; i < tf->nesc; i++)
+        if (tf->esc_types[i] && rc_strtab_lookup(types, tf->esc_types[i]) != UINT32_MAX)
+            return 1;
+    for (size_t i = 0; i < tf->nfns; i++)
+        for (size_t a = 0; a < tf->fns[i].naddr; a++)
+            if (tf->fns[i].addr_types[a] &&
+                rc_strtab_lookup(types, tf->fns[i].addr_types[a]) != UINT32_MAX)
+                return 1;
+    return 0;
+}
+
+/* Selects into in[] (nonzero) the TUs the program of main TU m can reach: m,
+ * and every TU without main that defines a function selected code calls,
+ * starts as a thread, installs as a signal handler or passes on, or that may
+ * hold a target of a call through a pointer in selected code (a function of
+ * the called type whose address it takes, a global function pointer called
+ * through that it assigns), transitively. */
+static void reachable_tus(const rc_analyzer_t *an, size_t m, const rc_strtab_t *defs,
+                          const uint32_t *def_tu, uint8_t *in)
+{
+    memset(in, 0, an->ntus);
+    in[m] = 1;
+    rc_strtab_t types = {0}, gvars = {0};
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t t = 0; t < an->ntus; t++) {
+            if (in[t] != 1)
+                continue;
+            in[t] = 2; /* visited */
+            changed = 1;
+            const rc_tu_facts_t *tf = &an->tus[t];
+            for (size_t i = 0; i < tf->nfns; i++)
+                for (size_t c = 0; c < tf->fns[i].ncalls; c++) {
+                    const rc_call_t *call = &tf->fns[i].calls[c];
+                    if (call->callee[0])
+                        continue;
+                    if (call->fn_global)
+                        rc_strtab_intern(&gvars, call->fn_global);
+                    else if (call->fn_type && call->fn_param < 0)
+                        rc_strtab_intern(&types, call->fn_type);
+                }
+            for (size_t i = 0; i < tf->next; i++)
+                want_usr(defs, def_tu, tf->ext_callees[i], in);
+            for (size_t i = 0; i < tf->nfns; i++) {
+                const rc_fn_facts_t *f = &tf->fns[i];
+                for (size_t c = 0; c < f->ncalls; c++) {
+                    want_usr(defs, def_tu, f->calls[c].callee, in);
+                    for (int a = 0; a < f->calls[c].nargs; a++)
+                        want_usr(defs, def_tu, f->calls[c].arg_fns[a], in);
+                }
+                for (size_t c = 0; c < f->ncreates; c++)
+                    for (size_t r = 0; r < f->creates[c].nroutines; r++)
+                        want_usr(defs, def_tu, f->creates[c].routines[r], in);
+                for (size_t h = 0; h < f->nsighands; h++)
+                    want_usr(defs, def_tu, f->sighands[h].handler, in);
+                for (size_t a = 0; a < f->naddr; a++)
+                    want_usr(defs, def_tu, f->addr_taken[a], in);
+            }
+            for (size_t i = 0; i < tf->ngfp; i++)
+                want_usr(defs, def_tu, tf->gfp_fn[i], in);
+            for (size_t i = 0; i < tf->nesc; i++)
+                want_usr(defs, def_tu, tf->esc_fns[i], in);
+        }
+        for (size_t t = 0; t < an->ntus; t++)
+            if (!in[t] && !defines_main(&an->tus[t]) && holds_target(&an->tus[t], &types, &gvars)) {
+                in[t] = 1;
+                changed = 1;
+            }
+    }
+    rc_strtab_close(&types);
+    rc_strtab_close(&gvars);
+}
+
 /* Several TUs defining `main` are several programs (a project's executables, a
- * directory of samples): each main TU is linked with every TU that defines no
- * main, and findings seen from several programs are reported once. */
+ * directory of samples): each main TU is linked with the TUs without main that
+ * its code can reach (reachable_tus), the library
+ * TUs that no program reaches are checked together as code without main, and
+ * findings seen from several programs are reported once. */
 int rc_analyzer_check(rc_analyzer_t *an, rc_findings_t *out, rc_error_t *err)
 {
     if (!an || !out)
@@ -439,15 +531,41 @@ int rc_analyzer_check(rc_analyzer_t *an, rc_findings_t *out, rc_error_t *err)
         }
         rc = check_program(an, sel, an->ntus, main_file, &local, err);
     } else {
+        /* Where each function is defined (the first TU that defines it). */
+        rc_strtab_t defs = {0};
+        uint32_t *def_tu = NULL;
+        for (size_t t = 0; t < an->ntus; t++)
+            for (size_t i = 0; i < an->tus[t].nfns; i++) {
+                uint32_t before = defs.n, k = rc_strtab_intern(&defs, an->tus[t].fns[i].usr);
+                if (k == before) {
+                    def_tu = rc_xrealloc(def_tu, defs.n * sizeof *def_tu);
+                    def_tu[k] = (uint32_t)t;
+                }
+            }
+        uint8_t *in = rc_xcalloc(an->ntus, 1), *used = rc_xcalloc(an->ntus, 1);
         for (size_t m = 0; m < an->ntus && !rc; m++) {
             if (!defines_main(&an->tus[m]))
                 continue;
+            reachable_tus(an, m, &defs, def_tu, in);
             size_t n = 0;
             for (size_t i = 0; i < an->ntus; i++)
-                if (i == m || !defines_main(&an->tus[i]))
+                if (i == m || (!defines_main(&an->tus[i]) && in[i])) {
                     sel[n++] = &an->tus[i];
+                    used[i] = 1;
+                }
             rc = check_program(an, sel, n, an->tus[m].file, &local, err);
         }
+        /* Library code no program reaches: analysed as code without main. */
+        size_t n = 0;
+        for (size_t i = 0; i < an->ntus; i++)
+            if (!used[i])
+                sel[n++] = &an->tus[i];
+        if (n && !rc)
+            rc = check_program(an, sel, n, NULL, &local, err);
+        free(in);
+        free(used);
+        free(def_tu);
+        rc_strtab_close(&defs);
     }
     free(sel);
     if (rc) {

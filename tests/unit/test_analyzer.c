@@ -1187,3 +1187,87 @@ Test(analyzer, signal_and_coop_findings_cite_their_evidence, .timeout = 60)
     rc_findings_close(&fs);
     rc_tu_jobs_close(&jobs);
 }
+
+/* Several programs in one scan: each main is linked with the library code it
+ * reaches. A tool that only forks is not told it "runs threads" because a
+ * library TU it never calls starts one; the program that does call it gets the
+ * finding; library code no main reaches is still checked on its own. */
+Test(analyzer, each_program_links_only_the_library_code_it_reaches, .timeout = 60)
+{
+    make_tmpdir();
+    char *lib = tmp_path("pool.c");
+    write_file(lib, "#include <pthread.h>\n"
+                    "long jobs_done;\n"
+                    "static void *pool_worker(void *arg) { return arg; }\n"
+                    "void pool_start(void)\n"
+                    "{\n"
+                    "    pthread_t t;\n"
+                    "    pthread_create(&t, NULL, pool_worker, NULL);\n"
+                    "}\n"
+                    "static long unreached_count;\n"
+                    "static void *counter(void *arg)\n"
+                    "{\n"
+                    "    unreached_count++;\n"
+                    "    return arg;\n"
+                    "}\n"
+                    "void count_in_background(void)\n"
+                    "{\n"
+                    "    pthread_t t[2];\n"
+                    "    for (int i = 0; i < 2; i++)\n"
+                    "        pthread_create(&t[i], NULL, counter, NULL);\n"
+                    "}\n");
+    char *tool = tmp_path("tool.c");
+    write_file(tool, "#include <stdio.h>\n"
+                     "#include <unistd.h>\n"
+                     "#include <sys/wait.h>\n"
+                     "int main(void)\n"
+                     "{\n"
+                     "    pid_t pid = fork();\n"
+                     "    if (pid == 0) {\n"
+                     "        printf(\"child\\n\");\n"
+                     "        _exit(0);\n"
+                     "    }\n"
+                     "    waitpid(pid, NULL, 0);\n"
+                     "    return 0;\n"
+                     "}\n");
+    char *server = tmp_path("server.c");
+    write_file(server, "#include <stdio.h>\n"
+                       "#include <unistd.h>\n"
+                       "#include <sys/wait.h>\n"
+                       "void pool_start(void);\n"
+                       "int main(void)\n"
+                       "{\n"
+                       "    pool_start();\n"
+                       "    pid_t pid = fork();\n"
+                       "    if (pid == 0) {\n"
+                       "        printf(\"child\\n\");\n"
+                       "        _exit(0);\n"
+                       "    }\n"
+                       "    waitpid(pid, NULL, 0);\n"
+                       "    return 0;\n"
+                       "}\n");
+    rc_tu_jobs_t jobs = {0};
+    rc_tu_jobs_add_file(&jobs, lib, NULL, 0);
+    rc_tu_jobs_add_file(&jobs, tool, NULL, 0);
+    rc_tu_jobs_add_file(&jobs, server, NULL, 0);
+    rc_findings_t fs = {0};
+    analyse(&jobs, 2, &fs);
+    int in_server = 0, in_tool = 0, unreached = 0;
+    for (size_t i = 0; i < fs.n; i++) {
+        if (strcmp(fs.v[i].rule, "proc.fork-in-threads") == 0) {
+            in_server += strstr(fs.v[i].loc.file, "server.c") != NULL;
+            in_tool += strstr(fs.v[i].loc.file, "tool.c") != NULL;
+        }
+        unreached += strcmp(fs.v[i].rule, "race.unprotected-rmw") == 0 &&
+                     strstr(fs.v[i].loc.file, "pool.c") != NULL && fs.v[i].loc.line == 12;
+    }
+    cr_expect_eq(in_server, 1, "the server forks while its pool thread runs");
+    cr_expect_eq(in_tool, 0, "the tool starts no thread");
+    cr_expect_eq(unreached, 1, "library code no main reaches is still checked");
+    rc_findings_close(&fs);
+    rc_tu_jobs_close(&jobs);
+    free(lib);
+    free(tool);
+    free(server);
+    remove_tmpdir();
+}
