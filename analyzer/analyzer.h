@@ -107,8 +107,11 @@ size_t rc_analyzer_programs(const rc_analyzer_t *an, const rc_program_models_t *
 
 /* Runs the whole-program rules over the facts of all TUs scanned so far and
  * appends findings (source RC_SRC_STATIC) to out in report order (rc_findings_sort).
- * When several TUs define main, each is a separate program linked with every
- * TU that defines none; a finding seen in several programs is reported once. */
+ * When several TUs define main, each is a separate program linked with the TUs
+ * without main that its code reaches (calls, thread starts, signal handlers,
+ * functions passed on, and the TUs that may hold targets of its pointer calls);
+ * the TUs no program reaches are checked together as code without main; a
+ * finding seen in several programs is reported once. */
 int rc_analyzer_check(rc_analyzer_t *an, rc_findings_t *out, rc_error_t *err);
 
 #endif /* RC_ANALYZER_H */
