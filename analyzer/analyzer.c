@@ -28,6 +28,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* Content hashes of the files TUs read, each file hashed once per analyzer:
+ * headers are shared by many TUs, and both checking saved facts (in the scan
+ * workers) and saving facts need them. Files are taken not to change during
+ * the analyzer's life (one scan). */
+struct rc_file_hashes {
+    pthread_mutex_t mu;
+    rc_strtab_t paths; /* path -> index into h and ok */
+    uint64_t *h;
+    uint8_t *ok; /* 1: hashed, 2: could not be read */
+    size_t cap;
+};
+
 int rc_analyzer_new(const rc_analyzer_opts_t *opts, rc_analyzer_t **out, rc_error_t *err)
 {
     *out = NULL;
@@ -46,6 +58,8 @@ int rc_analyzer_new(const rc_analyzer_opts_t *opts, rc_analyzer_t **out, rc_erro
     an->saved = opts->saved;
     an->nsaved = opts->nsaved;
     an->trust_saved = opts->trust_saved;
+    an->hashes = rc_xcalloc(1, sizeof *an->hashes);
+    pthread_mutex_init(&an->hashes->mu, NULL);
     /* Facts depend on the analyzer that made them: a rebuilt racecheck has
      * another size, time or inode. */
     struct stat sb;
@@ -74,8 +88,39 @@ static char *job_key(const rc_analyzer_t *an, const rc_tu_job_t *job)
     return rc_xasprintf("%016" PRIx64, h);
 }
 
+/* rc_hash_file through the analyzer's memo (thread-safe). */
+static int file_hash(const rc_analyzer_t *an, const char *path, uint64_t *out)
+{
+    struct rc_file_hashes *fh = an->hashes;
+    pthread_mutex_lock(&fh->mu);
+    uint32_t k = rc_strtab_lookup(&fh->paths, path);
+    if (k != UINT32_MAX) {
+        *out = fh->h[k];
+        int ok = fh->ok[k] == 1;
+        pthread_mutex_unlock(&fh->mu);
+        return ok ? 0 : -1;
+    }
+    pthread_mutex_unlock(&fh->mu);
+    uint64_t h = 0;
+    int rc = rc_hash_file(path, &h); /* outside the lock: other workers go on */
+    pthread_mutex_lock(&fh->mu);
+    k = rc_strtab_intern(&fh->paths, path);
+    if (k >= fh->cap) {
+        fh->cap = fh->cap ? fh->cap * 2 : 256;
+        while (fh->cap <= k)
+            fh->cap *= 2;
+        fh->h = rc_xrealloc(fh->h, fh->cap * sizeof *fh->h);
+        fh->ok = rc_xrealloc(fh->ok, fh->cap);
+    }
+    fh->h[k] = h;
+    fh->ok[k] = rc == 0 ? 1 : 2;
+    pthread_mutex_unlock(&fh->mu);
+    *out = h;
+    return rc;
+}
+
 /* 1 when every "<hash> <path>" line of deps still hashes the same. */
-static int deps_unchanged(const char *deps)
+static int deps_unchanged(const rc_analyzer_t *an, const char *deps)
 {
     const char *p = deps;
     while (p && *p) {
@@ -85,7 +130,7 @@ static int deps_unchanged(const char *deps)
             return 0;
         char *path = rc_xasprintf("%.*s", (int)(n - 17), p + 17);
         uint64_t want = strtoull(p, NULL, 16), have = 0;
-        int same = rc_hash_file(path, &have) == 0 && have == want;
+        int same = file_hash(an, path, &have) == 0 && have == want;
         free(path);
         if (!same)
             return 0;
@@ -143,7 +188,7 @@ void rc_analyzer_save(const rc_analyzer_t *an, size_t i, rc_tu_saved_t *out)
     rc_strbuf_init(&b);
     for (size_t d = 0; d < tf->ndeps; d++) {
         uint64_t h = 0;
-        if (rc_hash_file(tf->deps[d], &h) != 0)
+        if (file_hash(an, tf->deps[d], &h) != 0)
             h = 0; /* gone: never equal to a real hash again, in practice */
         rc_strbuf_appendf(&b, "%016" PRIx64 " %s\n", h, tf->deps[d]);
     }
@@ -176,6 +221,11 @@ void rc_analyzer_free(rc_analyzer_t *an)
     free(an->tus);
     free(an->tu_jobs);
     programs_clear(an);
+    pthread_mutex_destroy(&an->hashes->mu);
+    rc_strtab_close(&an->hashes->paths);
+    free(an->hashes->h);
+    free(an->hashes->ok);
+    free(an->hashes);
     rc_models_close(&an->models);
     free(an);
 }
@@ -208,7 +258,7 @@ typedef struct scan {
 /* Decodes saved facts when they still hold (files unchanged, or trusted). */
 static int reuse(const rc_analyzer_t *an, const rc_tu_saved_t *sv, rc_tu_facts_t *facts)
 {
-    if (!an->trust_saved && !deps_unchanged(sv->deps))
+    if (!an->trust_saved && !deps_unchanged(an, sv->deps))
         return 0;
     return rc_facts_decode(sv->facts, sv->len, facts) == RC_OK;
 }

@@ -516,6 +516,7 @@ struct rc_analyzer {
     rc_scan_stats_t stats;
     rc_program_models_t *programs; /* of the last rc_analyzer_check */
     size_t nprograms;
+    struct rc_file_hashes *hashes; /* content hash of each file read, computed once */
 };
 
 /* ---- Linked program (program.c) -------------------------------------------- */
