@@ -169,7 +169,14 @@ int rc_cli_scan(const rc_scan_req_t *req, rc_store_t *st, rc_findings_t *found, 
     rc_tu_saved_t *saved = NULL;
     size_t nsaved = 0;
     if (!req->no_cache) {
-        rc = rc_store_load_tus(st, NULL, 0, &saved, &nsaved, err);
+        /* Only the rows of the TUs this scan has: a store may hold many more. */
+        const char **files = rc_xcalloc(jobs.n ? jobs.n : 1, sizeof *files);
+        size_t nfiles = 0;
+        for (size_t i = 0; i < jobs.n; i++) /* sorted by path: a file built twice is adjacent */
+            if (jobs.v[i].file && (!nfiles || strcmp(files[nfiles - 1], jobs.v[i].file) != 0))
+                files[nfiles++] = jobs.v[i].file;
+        rc = rc_store_load_tus_of(st, files, nfiles, &saved, &nsaved, err);
+        free(files);
         if (rc) {
             rc_tu_jobs_close(&jobs);
             return rc;

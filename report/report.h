@@ -109,11 +109,14 @@ int rc_store_merge(rc_store_t *dst, const char *src_path, rc_store_merge_stats_t
  * transaction. */
 int rc_store_save_tus(rc_store_t *st, int64_t run_id, const rc_tu_saved_t *v, size_t n,
                       rc_error_t *err);
-/* The saved TUs covered by any of RUNS (each (file, key) once), or with
- * nruns 0 every saved TU. *out (n entries) is the caller's: rc_tu_saved_close
- * each, then free. */
+/* The saved TUs covered by any of RUNS (each (file, key) once). *out (n
+ * entries) is the caller's: rc_tu_saved_close each, then free. */
 int rc_store_load_tus(rc_store_t *st, const int64_t *runs, size_t nruns, rc_tu_saved_t **out,
                       size_t *n, rc_error_t *err);
+/* The saved TUs of the given source files (every key of each; list each file
+ * once), as above. */
+int rc_store_load_tus_of(rc_store_t *st, const char *const *files, size_t nfiles,
+                         rc_tu_saved_t **out, size_t *n, rc_error_t *err);
 /* The current static runs that have saved TUs, oldest first (*runs: caller frees). */
 int rc_store_linkable_runs(rc_store_t *st, int64_t **runs, size_t *n, rc_error_t *err);
 /* Records the programs static run RUN_ID linked and their models. */

@@ -155,20 +155,17 @@ int rc_store_load_tus(rc_store_t *st, const int64_t *runs, size_t nruns, rc_tu_s
     size_t cap = 0;
     sqlite3_stmt *s;
     int rc = rc_db_prepare(st,
-                           nruns ? "SELECT f.file, f.key, f.directory, f.argv, f.deps, f.facts"
-                                   " FROM tu_facts f WHERE EXISTS (SELECT 1 FROM run_tus r"
-                                   " WHERE r.run_id = ?1 AND r.file = f.file AND r.key = f.key)"
-                                   " ORDER BY f.file, f.key"
-                                 : "SELECT file, key, directory, argv, deps, facts FROM tu_facts"
-                                   " ORDER BY file, key",
+                           "SELECT f.file, f.key, f.directory, f.argv, f.deps, f.facts"
+                           " FROM tu_facts f WHERE EXISTS (SELECT 1 FROM run_tus r"
+                           " WHERE r.run_id = ?1 AND r.file = f.file AND r.key = f.key)"
+                           " ORDER BY f.file, f.key",
                            &s, err);
     if (rc)
         return rc;
     /* With several runs, a TU they share is loaded once. */
-    for (size_t r = 0; r < (nruns ? nruns : 1); r++) {
+    for (size_t r = 0; r < nruns; r++) {
         sqlite3_reset(s);
-        if (nruns)
-            sqlite3_bind_int64(s, 1, runs[r]);
+        sqlite3_bind_int64(s, 1, runs[r]);
         int step;
         while ((step = sqlite3_step(s)) == SQLITE_ROW) {
             const char *file = (const char *)sqlite3_column_text(s, 0);
@@ -185,6 +182,40 @@ int rc_store_load_tus(rc_store_t *st, const int64_t *runs, size_t nruns, rc_tu_s
         }
     }
     sqlite3_finalize(s);
+    if (rc) {
+        for (size_t i = 0; i < *n; i++)
+            rc_tu_saved_close(&(*out)[i]);
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+int rc_store_load_tus_of(rc_store_t *st, const char *const *files, size_t nfiles,
+                         rc_tu_saved_t **out, size_t *n, rc_error_t *err)
+{
+    *out = NULL;
+    *n = 0;
+    size_t cap = 0;
+    sqlite3_stmt *s = NULL;
+    int rc = rc_db_prepare(st,
+                           "SELECT file, key, directory, argv, deps, facts FROM tu_facts"
+                           " WHERE file = ?1 ORDER BY key",
+                           &s, err);
+    for (size_t f = 0; rc == RC_OK && f < nfiles; f++) {
+        if (!files[f])
+            continue;
+        sqlite3_reset(s);
+        rc_db_bind_text(s, 1, files[f]);
+        int step;
+        while ((step = sqlite3_step(s)) == SQLITE_ROW)
+            push_saved(out, n, &cap, s);
+        if (step != SQLITE_DONE)
+            rc = rc_db_error(st, err, "load facts");
+    }
+    if (s)
+        sqlite3_finalize(s);
     if (rc) {
         for (size_t i = 0; i < *n; i++)
             rc_tu_saved_close(&(*out)[i]);

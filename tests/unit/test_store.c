@@ -703,7 +703,8 @@ Test(store, saved_facts_round_trip_and_only_current_runs_keep_theirs)
     saved_tu(&a2, "/src/a.c", "k3", "new facts of a");
     int64_t r2 = run_with(st, RC_RUN_STATIC, "scan a.c b.c", NULL);
     cr_assert_eq(rc_store_save_tus(st, r2, &a2, 1, &err), RC_OK, "%s", err.msg);
-    cr_assert_eq(rc_store_load_tus(st, NULL, 0, &got, &n, &err), RC_OK, "%s", err.msg);
+    const char *both[] = {"/src/a.c", "/src/b.c"};
+    cr_assert_eq(rc_store_load_tus_of(st, both, 2, &got, &n, &err), RC_OK, "%s", err.msg);
     cr_assert_eq(n, 1);
     cr_assert_str_eq(got[0].key, "k3");
     saved_free(got, n);
