@@ -16,6 +16,15 @@
  *   maxrss_kb    VmHWM of /proc/self/status at the end: the peak RSS of this
  *                process image (getrusage's ru_maxrss would not do: Linux
  *                carries it across execve, so it includes the launcher's RSS)
+ *   rss_kb       VmRSS at the end (after the threads are joined)
+ *   shared_kb    Shared_Clean + Shared_Dirty of /proc/self/smaps_rollup at the
+ *                end: pages other processes map too (libc's text, mostly);
+ *                how many of them are resident depends on where the loader put
+ *                each library, as the kernel maps file pages around a fault in
+ *                aligned 64 KiB windows
+ *   private_kb   Private_Clean + Private_Dirty at the end: pages only this
+ *                process maps (heap, stacks, data, and an interposed
+ *                library's code and data, and its log when one is mapped)
  *   lockops      lock/unlock pairs done by the workers (T * N)
  *   handoffs     condition-variable hand-offs done (H)
  *
@@ -90,6 +99,41 @@ static long peak_rss_kb(void)
     return kb;
 }
 
+/* Sum of the smaps_rollup fields whose names start with prefix, in KiB; -1 if
+ * the file is unreadable. */
+static long rollup_kb(const char *prefix)
+{
+    FILE *f = fopen("/proc/self/smaps_rollup", "r");
+    if (!f)
+        return -1;
+    char line[256];
+    long kb = 0;
+    size_t n = strlen(prefix);
+    while (fgets(line, sizeof line, f)) {
+        char *colon = strchr(line, ':');
+        if (colon && strncmp(line, prefix, n) == 0 && colon - line > (long)n &&
+            !strstr(line, "Hugetlb"))
+            kb += strtol(colon + 1, NULL, 10);
+    }
+    fclose(f);
+    return kb;
+}
+
+/* VmRSS of /proc/self/status in KiB, or -1. */
+static long rss_kb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f)
+        return -1;
+    char line[256];
+    long kb = -1;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "VmRSS:", 6) == 0)
+            kb = strtol(line + 6, NULL, 10);
+    fclose(f);
+    return kb;
+}
+
 static long arg_or(int argc, char **argv, int i, long dflt)
 {
     return argc > i ? strtol(argv[i], NULL, 10) : dflt;
@@ -128,8 +172,10 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
 
     long long ns = (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
-    printf("wall_ns=%lld maxrss_kb=%ld lockops=%ld handoffs=%ld\n", ns, peak_rss_kb(), total,
-           token);
+    long peak = peak_rss_kb(), rss = rss_kb();
+    printf("wall_ns=%lld maxrss_kb=%ld rss_kb=%ld shared_kb=%ld private_kb=%ld lockops=%ld "
+           "handoffs=%ld\n",
+           ns, peak, rss, rollup_kb("Shared_"), rollup_kb("Private_"), total, token);
     if (total != n_threads * n_iter || token != n_handoff) {
         fprintf(stderr, "lockheavy: lost updates (%ld of %ld) or hand-offs (%ld of %ld)\n", total,
                 n_threads * n_iter, token, n_handoff);

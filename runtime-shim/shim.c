@@ -272,11 +272,14 @@ typedef struct pending {
 typedef struct pattern {
     uint64_t hash; /* 0: empty */
     uint64_t epoch;
-    uint64_t count; /* repeats not recorded since the last EDGE_COUNT flush */
     uintptr_t to;
-    uint32_t nfrom;
     uintptr_t from[PAT_FROM];
+    uint32_t count; /* repeats not recorded since the last EDGE_COUNT flush (flushed
+                       before it would wrap) */
+    uint8_t nfrom;
 } pattern_t;
+/* 64 bytes, so that a thread's whole state (self_) stays under a page. */
+_Static_assert(sizeof(pattern_t) == 64, "pattern_t grew");
 
 typedef struct rc_thread {
     rc_event_t *cur, *end; /* free slots of the chunk this thread owns */
@@ -305,6 +308,10 @@ typedef struct rc_thread {
     pattern_t pats[PAT_SLOTS];
 } rc_thread_t;
 
+/* Each thread's state lives in its static TLS block, beside glibc's thread
+ * descriptor on the thread's stack: under a page, it adds at most one resident
+ * page per thread. */
+_Static_assert(sizeof(rc_thread_t) <= 4096, "rc_thread_t outgrew a page");
 static __thread rc_thread_t self_ __attribute__((tls_model("initial-exec")));
 
 /* ---- Process-wide state (the only mutable globals in racecheck) -------- */
@@ -1567,7 +1574,7 @@ static void pattern_note(rc_thread_t *t, uintptr_t obj, int edge_try)
     p->hash = h;
     p->epoch = t->epoch;
     p->to = obj;
-    p->nfrom = t->nheld;
+    p->nfrom = (uint8_t)t->nheld;
     for (uint32_t i = 0; i < t->nheld; i++)
         p->from[i] = t->held[i].obj;
 }
@@ -1705,8 +1712,8 @@ static void released(rc_thread_t *t, uint64_t ts, int quiet, uintptr_t obj, uint
             __atomic_fetch_add(&st->wait_ns, w, __ATOMIC_RELAXED);
             stat_max(&st->max_wait_ns, w);
         }
-        if (p->pat >= 0)
-            t->pats[p->pat].count++;
+        if (p->pat >= 0 && RC_UNLIKELY(++t->pats[p->pat].count == UINT32_MAX))
+            pattern_flush(t, &t->pats[p->pat]);
         p->pending = 0;
         t->npending--;
         t->nheld--;
