@@ -2993,8 +2993,21 @@ static void walk_for(walker_t *w, CXCursor s, rc_lset_t *st)
     }
     body = kk.v[kk.n - 1];
     unsigned semi[2] = {0, 0}, nsemi = 0;
-    CXSourceRange hr = clang_getRange(clang_getRangeStart(clang_getCursorExtent(s)),
-                                      clang_getRangeStart(clang_getCursorExtent(body)));
+    /* A for statement written in a macro's body (`#define EACH(i) for (...)`):
+     * its tokens and its parts' offsets are the spelling ones, in the macro's
+     * definition; elsewhere the expansion ones. */
+    CXSourceLocation s0 = clang_getRangeStart(clang_getCursorExtent(s));
+    CXSourceLocation b0 = clang_getRangeStart(clang_getCursorExtent(body));
+    CXFile ef = NULL, sf = NULL, bf = NULL;
+    unsigned eoff = 0, soff = 0, boff = 0;
+    clang_getExpansionLocation(s0, &ef, NULL, NULL, &eoff);
+    clang_getSpellingLocation(s0, &sf, NULL, NULL, &soff);
+    clang_getSpellingLocation(b0, &bf, NULL, NULL, &boff);
+    int spelled = sf && ef && (!clang_File_isEqual(sf, ef) || soff != eoff);
+    CXSourceRange hr = clang_getRange(s0, b0);
+    if (spelled && bf && clang_File_isEqual(sf, bf) && boff > soff)
+        hr = clang_getRange(clang_getLocationForOffset(w->tu, sf, soff),
+                            clang_getLocationForOffset(w->tu, sf, boff));
     CXToken *toks = NULL;
     unsigned ntoks = 0;
     clang_tokenize(w->tu, hr, &toks, &ntoks);
@@ -3012,6 +3025,9 @@ static void walk_for(walker_t *w, CXCursor s, rc_lset_t *st)
             unsigned off;
             clang_getExpansionLocation(clang_getTokenLocation(w->tu, toks[i]), NULL, NULL, NULL,
                                        &off);
+            if (spelled)
+                clang_getSpellingLocation(clang_getTokenLocation(w->tu, toks[i]), NULL, NULL, NULL,
+                                          &off);
             semi[nsemi++] = off;
         }
         clang_disposeString(sp);
@@ -3021,6 +3037,9 @@ static void walk_for(walker_t *w, CXCursor s, rc_lset_t *st)
     if (nsemi == 2) {
         for (unsigned i = 0; i + 1 < kk.n; i++) {
             unsigned off = pos_of(w, kk.v[i]).off;
+            if (spelled)
+                clang_getSpellingLocation(
+                    clang_getRangeStart(clang_getCursorExtent(kk.v[i])), NULL, NULL, NULL, &off);
             if (off < semi[0])
                 init = kk.v[i];
             else if (off < semi[1])
@@ -3032,10 +3051,13 @@ static void walk_for(walker_t *w, CXCursor s, rc_lset_t *st)
         init = kk.v[0];
         cond = kk.v[1];
         inc = kk.v[2];
-    } else {
-        /* Header hidden in a macro: run its parts in order before the body. */
-        for (unsigned i = 0; i + 1 < kk.n; i++)
+    } else if (kk.n > 1) {
+        /* Header parts that cannot be told apart: run all but the last in order
+         * before the loop and take the last as the condition, so that the loop
+         * may end (a null condition would make it `for (;;)`). */
+        for (unsigned i = 0; i + 2 < kk.n; i++)
             walk_stmt(w, kk.v[i], st);
+        cond = kk.v[kk.n - 2];
     }
     walk_loop(w, s, init, cond, body, inc, 0, st);
     kids_free(&kk);

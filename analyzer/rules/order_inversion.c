@@ -225,6 +225,8 @@ static int choose(search_t *s, int i)
 {
     if (i == s->k)
         return 1;
+    if (i >= MAX_CYCLE) /* k <= MAX_CYCLE; says so to the optimiser's bounds checks */
+        return 0;
     for (size_t j = 0; j < s->count[i]; j++) {
         if (++s->tries > MAX_TRIES)
             return 0;

@@ -12,6 +12,7 @@ const rc_rule_entry_t rc_static_rules[] = {
     {"lock.order-inversion", rc_rule_order_inversion},
     {"lock.leak", rc_rule_lock_leak},
     {"lock.double-lock", rc_rule_lock_double},
+    {"lock.unlock-not-held", rc_rule_lock_unlock_unheld},
     {"api.mt-unsafe-call", rc_rule_mt_unsafe_call},
     {"cond.wait-not-in-loop", rc_rule_cond_wait_loop},
     {"signal.unsafe-call", rc_rule_signal_unsafe_call},

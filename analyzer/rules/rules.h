@@ -17,6 +17,7 @@ int rc_rule_race_read_write(const rc_program_t *p, rc_findings_t *out, rc_error_
 int rc_rule_race_check_then_act(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
 int rc_rule_lock_leak(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
 int rc_rule_lock_double(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
+int rc_rule_lock_unlock_unheld(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
 int rc_rule_mt_unsafe_call(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
 int rc_rule_cond_wait_loop(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
 int rc_rule_signal_unsafe_call(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
