@@ -344,6 +344,69 @@ static int migrate(rc_store_t *st, int from, rc_error_t *err)
     return rc;
 }
 
+/* The column names of table t in db, comma-separated in order, or NULL when it
+ * has none (no such table). Caller frees. */
+static char *table_columns(sqlite3 *db, const char *t)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1) ORDER BY cid", -1, &q,
+                           NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_text(q, 1, t, -1, SQLITE_STATIC);
+    rc_strbuf_t b;
+    rc_strbuf_init(&b);
+    while (sqlite3_step(q) == SQLITE_ROW)
+        rc_strbuf_appendf(&b, "%s%s", b.len ? "," : "", (const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    if (!b.len) {
+        rc_strbuf_close(&b);
+        return NULL;
+    }
+    return rc_strbuf_take(&b);
+}
+
+/* A store that says it has the current schema must have every table and column
+ * of it: one damaged by hand or by a tool would otherwise fail later, on some
+ * query, with an SQL error. The reference is the schema the migrations build in
+ * an in-memory database, so the list cannot drift from them. */
+static int check_schema(rc_store_t *st, rc_error_t *err)
+{
+    sqlite3 *ref = NULL;
+    if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        sqlite3_close(ref);
+        return rc_error_set(err, RC_EDB, "cannot open an in-memory database");
+    }
+    int rc = RC_OK;
+    for (int v = 0; v < SCHEMA_VERSION && rc == RC_OK; v++)
+        if (sqlite3_exec(ref, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
+            rc = rc_error_set(err, RC_EDB, "schema %d: %s", v + 1, sqlite3_errmsg(ref));
+    sqlite3_stmt *q = NULL;
+    if (rc == RC_OK && sqlite3_prepare_v2(ref,
+                                          "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                          "AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                                          -1, &q, NULL) != SQLITE_OK)
+        rc = rc_error_set(err, RC_EDB, "schema: %s", sqlite3_errmsg(ref));
+    while (rc == RC_OK && sqlite3_step(q) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(q, 0);
+        char *want = table_columns(ref, t), *have = table_columns(st->db, t);
+        if (!have)
+            rc = rc_error_set(err, RC_EFOREIGN,
+                              "%s: a damaged racecheck store: table '%s' is missing (schema %d); "
+                              "it was left untouched",
+                              st->path, t, SCHEMA_VERSION);
+        else if (want && strcmp(want, have) != 0)
+            rc = rc_error_set(err, RC_EFOREIGN,
+                              "%s: a damaged racecheck store: table '%s' has columns (%s), schema "
+                              "%d has (%s); it was left untouched",
+                              st->path, t, have, SCHEMA_VERSION, want);
+        free(want);
+        free(have);
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(ref);
+    return rc;
+}
+
 int rc_store_open(const char *path, rc_store_t **out, rc_error_t *err)
 {
     struct stat sb;
@@ -371,6 +434,8 @@ int rc_store_open(const char *path, rc_store_t **out, rc_error_t *err)
         rc = rc_db_exec(st, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON", err);
     if (rc == RC_OK)
         rc = migrate(st, version, err);
+    if (rc == RC_OK)
+        rc = check_schema(st, err);
     if (rc) {
         rc_store_close(st);
         return rc;

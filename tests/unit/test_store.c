@@ -361,6 +361,37 @@ Test(store, newer_schema_is_refused)
     cr_assert(strstr(err.msg, "newer") != NULL, "%s", err.msg);
 }
 
+/* A store with the current schema version that lacks a table or a column (dropped
+ * by hand, or written by a broken tool) is refused with a message naming what is
+ * missing, not left to fail later on some query; and it is left as it was. */
+Test(store, damaged_schema_is_refused_and_untouched)
+{
+    static const char *const damage[] = {"DROP TABLE programs",
+                                         "ALTER TABLE runs DROP COLUMN superseded_by"};
+    static const char *const named[] = {"table 'programs' is missing", "table 'runs' has columns"};
+    for (int i = 0; i < 2; i++) {
+        char path[160];
+        snprintf(path, sizeof path, "%s/damaged%d.db", tmpdir, i);
+        rc_store_t *st = NULL;
+        rc_error_t err;
+        cr_assert_eq(rc_store_open(path, &st, &err), RC_OK, "%s", err.msg);
+        rc_store_close(st);
+        sqlite3 *db;
+        cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+        cr_assert_eq(sqlite3_exec(db, damage[i], NULL, NULL, NULL), SQLITE_OK, "%s",
+                     sqlite3_errmsg(db));
+        sqlite3_close(db);
+        char *before;
+        size_t len;
+        cr_assert_eq(rc_read_file(path, &before, &len, &err), RC_OK);
+        cr_assert_eq(rc_store_open(path, &st, &err), RC_EFOREIGN, "%s", damage[i]);
+        cr_assert(strstr(err.msg, "damaged racecheck store") && strstr(err.msg, named[i]), "%s",
+                  err.msg);
+        assert_unchanged(path, before, len);
+        free(before);
+    }
+}
+
 Test(store, fingerprint_survives_line_shift_but_not_other_subject)
 {
     char path[160];
