@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RC_FACTS_FORMAT 1
+#define RC_FACTS_FORMAT 2
 
 /* Adding a field to a fact struct without encoding it here would make reused
  * facts silently differ from parsed ones: these sizes break the build first.
@@ -39,7 +39,7 @@
 _Static_assert(sizeof(rc_pos_t) == 32, "rc_pos_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_lset_t) == 64, "rc_lset_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_access_t) == 128, "rc_access_t changed: update facts_io.c");
-_Static_assert(sizeof(rc_call_t) == 168, "rc_call_t changed: update facts_io.c");
+_Static_assert(sizeof(rc_call_t) == 176, "rc_call_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_create_t) == 168, "rc_create_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_lockop_t) == 112, "rc_lockop_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_exit_t) == 104, "rc_exit_t changed: update facts_io.c");
@@ -189,6 +189,7 @@ static void put_fn(wbuf_t *b, const rc_fn_facts_t *f)
             put_s(b, c->arg_handles[a]);
         }
         put_i(b, c->callback);
+        put_s(b, c->once);
     }
     put_u(b, f->ncreates);
     for (size_t i = 0; i < f->ncreates; i++) {
@@ -205,6 +206,7 @@ static void put_fn(wbuf_t *b, const rc_fn_facts_t *f)
         put_i(b, c->handle_param);
         put_pos(b, &c->pos);
         put_ls(b, &c->ls);
+        put_i(b, c->trip);
     }
     put_u(b, f->njoins);
     for (size_t i = 0; i < f->njoins; i++) {
@@ -513,6 +515,7 @@ static void get_fn(rbuf_t *r, rc_fn_facts_t *f)
             c->arg_handles[a] = get_s(r);
         }
         c->callback = get_i(r);
+        c->once = get_s(r);
     }
     f->ncreates = f->capcreates = get_count(r);
     f->creates = array(f->ncreates, sizeof *f->creates);
@@ -529,6 +532,7 @@ static void get_fn(rbuf_t *r, rc_fn_facts_t *f)
         c->handle_param = get_i(r);
         get_pos(r, &c->pos);
         get_ls(r, &c->ls);
+        c->trip = get_i(r);
     }
     f->njoins = f->capjoins = get_count(r);
     f->joins = array(f->njoins, sizeof *f->joins);

@@ -74,9 +74,14 @@
  * from parameter 0 is "hits[p0]", a slot that is per thread when every thread
  * gets a distinct argument.
  *
- * Speed: each function body is read once into a tree (tree_t); the walker never
- * asks libclang for the same children twice. Passes that only need locksets skip
- * location naming.
+ * Speed: each walk of a function reads its body once into a tree (tree_t); the
+ * walker never asks libclang for the same children twice, and the prescan reads
+ * the tree, not the AST. (Keeping the summary pass's trees for the facts pass
+ * saved no time on the SQLite amalgamation, the trees being cold in the cache
+ * by then, and cost 13 MB.) USRs are computed once per declaration
+ * (usr_cache_t, interned: equal USRs are equal pointers), extents' locations
+ * once per node (tloc_t); cursors are compared and hashed inline (cursor_eq,
+ * as clang_equalCursors). Passes that only need locksets skip location naming.
  *
  * The TU is disposed of before returning; no CX* handle survives in the facts.
  */
@@ -137,8 +142,17 @@ typedef struct tnode {
     int may_change_locks; /* the subtree holds a call or a label */
 } tnode_t;
 
+/* Where a node is: the expansion locations of its extent's ends (pos_of and
+ * text_of ask for the same nodes again on every pass over a loop). */
+typedef struct tloc {
+    CXFile f, fe;                 /* files of the start and of the end */
+    unsigned line, col, off, end; /* start line, column, offset; end offset */
+    int ok;                       /* computed */
+} tloc_t;
+
 typedef struct tree {
     tnode_t *nodes;
+    tloc_t *locs; /* parallel to nodes, allocated at the first use */
     uint32_t n, cap;
     CXCursor *kids;
     uint32_t *slots; /* hash table: node index + 1, 0 = empty */
@@ -147,10 +161,37 @@ typedef struct tree {
     uint32_t nstack, capstack;
 } tree_t;
 
+/* clang_equalCursors without the call: kinds and the three data words equal, the
+ * second word ignored for declarations (libclang 19 sets it, "first in its
+ * declaration group", only on some paths to a declaration). The walker compares
+ * and hashes hundreds of thousands of cursors per large TU. */
+static inline int is_decl_kind(enum CXCursorKind k)
+{
+    return (k >= CXCursor_FirstDecl && k <= CXCursor_LastDecl) ||
+           (k >= CXCursor_FirstExtraDecl && k <= CXCursor_LastExtraDecl);
+}
+
+static inline int cursor_eq(CXCursor a, CXCursor b)
+{
+    return a.kind == b.kind && a.data[0] == b.data[0] && a.data[2] == b.data[2] &&
+           (a.data[1] == b.data[1] || is_decl_kind(a.kind));
+}
+
+/* A hash consistent with cursor_eq. */
+static inline uint32_t cursor_hash(CXCursor c)
+{
+    uint64_t h = (uint64_t)(uintptr_t)c.data[0] * 0x9E3779B97F4A7C15u;
+    h ^= (uint64_t)(uintptr_t)c.data[2] + ((uint64_t)c.kind << 32);
+    if (!is_decl_kind(c.kind))
+        h ^= (uint64_t)(uintptr_t)c.data[1] * 0xC2B2AE3D27D4EB4Fu;
+    h *= 0xFF51AFD7ED558CCDu;
+    return (uint32_t)(h ^ (h >> 29));
+}
+
 static enum CXChildVisitResult tree_visit(CXCursor c, CXCursor parent, CXClientData d)
 {
     tree_t *t = d;
-    while (t->nstack > 1 && !clang_equalCursors(t->nodes[t->stack[t->nstack - 1]].c, parent))
+    while (t->nstack > 1 && !cursor_eq(t->nodes[t->stack[t->nstack - 1]].c, parent))
         t->nstack--;
     GROW(t->nodes, t->n, t->cap);
     enum CXCursorKind k = clang_getCursorKind(c);
@@ -163,6 +204,8 @@ static enum CXChildVisitResult tree_visit(CXCursor c, CXCursor parent, CXClientD
 
 static void tree_build(tree_t *t, CXCursor root)
 {
+    free(t->locs);
+    t->locs = NULL;
     t->n = 0;
     t->nstack = 0;
     GROW(t->nodes, t->n, t->cap);
@@ -195,7 +238,7 @@ static void tree_build(tree_t *t, CXCursor root)
     t->slots = rc_xcalloc(ns, sizeof *t->slots);
     t->nslots = ns;
     for (uint32_t i = 0; i < t->n; i++) {
-        uint32_t h = clang_hashCursor(t->nodes[i].c) & (ns - 1);
+        uint32_t h = cursor_hash(t->nodes[i].c) & (ns - 1);
         while (t->slots[h])
             h = (h + 1) & (ns - 1);
         t->slots[h] = i + 1;
@@ -206,10 +249,10 @@ static const tnode_t *tree_find(const tree_t *t, CXCursor c)
 {
     if (!t->nslots)
         return NULL;
-    uint32_t h = clang_hashCursor(c) & (t->nslots - 1);
+    uint32_t h = cursor_hash(c) & (t->nslots - 1);
     while (t->slots[h]) {
         const tnode_t *n = &t->nodes[t->slots[h] - 1];
-        if (clang_equalCursors(n->c, c))
+        if (cursor_eq(n->c, c))
             return n;
         h = (h + 1) & (t->nslots - 1);
     }
@@ -218,6 +261,7 @@ static const tnode_t *tree_find(const tree_t *t, CXCursor c)
 
 static void tree_free(tree_t *t)
 {
+    free(t->locs);
     free(t->nodes);
     free(t->kids);
     free(t->slots);
@@ -259,9 +303,10 @@ static void children(const tree_t *t, CXCursor c, kids_t *k)
     clang_visitChildren(c, collect, k);
 }
 
+/* clang_isExpression(clang_getCursorKind(c)) without the two calls. */
 static int is_expr(CXCursor c)
 {
-    return clang_isExpression(clang_getCursorKind(c));
+    return c.kind >= CXCursor_FirstExpr && c.kind <= CXCursor_LastExpr;
 }
 
 /* The only expression child of c (implicit casts, parentheses), or a null cursor. */
@@ -284,7 +329,7 @@ static CXCursor sole_expr_child(const tree_t *t, CXCursor c)
 static CXCursor strip(const tree_t *t, CXCursor c, int casts)
 {
     for (;;) {
-        enum CXCursorKind k = clang_getCursorKind(c);
+        enum CXCursorKind k = c.kind; /* clang_getCursorKind */
         if (k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr &&
             !(casts && k == CXCursor_CStyleCastExpr))
             return c;
@@ -389,7 +434,7 @@ typedef struct alias {
  * depends on: bit i = parameter i, DEP_OTHER = anything else (globals, calls),
  * DEP_NONINJ = a many-to-one operation (%, /, &, ...) was applied. */
 typedef struct local_asg {
-    char *var; /* USR */
+    const char *var; /* USR, interned by the walker's usr_cache (compare pointers) */
     CXCursor rhs;
     unsigned off;
     uint32_t mask; /* dependency mask of the variable (shared by its entries) */
@@ -410,9 +455,67 @@ typedef struct label_state {
  * replaced by the call's argument. */
 typedef rc_summary_t summary_t;
 
+/* USRs of declarations, each computed once per TU: clang_getCursorUSR builds
+ * the string anew at every call (thousands of instructions), and the walker
+ * asks for the USRs of the same few declarations over and over. Open
+ * addressing on cursor_hash, grown at half load. The strings are interned
+ * (strs): two cached USRs are equal strings exactly when they are the same
+ * pointer. They live until the TU is done (usr_cache_close). */
+typedef struct usr_cache {
+    CXCursor *keys;
+    const char **usrs; /* into strs; NULL = empty slot */
+    uint32_t n, cap;   /* cap: 0 or a power of 2 */
+    rc_strtab_t strs;
+} usr_cache_t;
+
+static const char *usr_cached(usr_cache_t *u, CXCursor d)
+{
+    if (2 * (u->n + 1) > u->cap) {
+        uint32_t ncap = u->cap ? 2 * u->cap : 256;
+        CXCursor *keys = rc_xmalloc(ncap * sizeof *keys);
+        const char **usrs = rc_xcalloc(ncap, sizeof *usrs);
+        for (uint32_t i = 0; i < u->cap; i++) {
+            if (!u->usrs[i])
+                continue;
+            uint32_t h = cursor_hash(u->keys[i]) & (ncap - 1);
+            while (usrs[h])
+                h = (h + 1) & (ncap - 1);
+            keys[h] = u->keys[i];
+            usrs[h] = u->usrs[i];
+        }
+        free(u->keys);
+        free(u->usrs);
+        u->keys = keys;
+        u->usrs = usrs;
+        u->cap = ncap;
+    }
+    uint32_t h = cursor_hash(d) & (u->cap - 1);
+    while (u->usrs[h]) {
+        if (cursor_eq(u->keys[h], d))
+            return u->usrs[h];
+        h = (h + 1) & (u->cap - 1);
+    }
+    char *usr = take(clang_getCursorUSR(d));
+    u->keys[h] = d;
+    uint32_t i = rc_strtab_intern(&u->strs, usr); /* may move strs.v */
+    u->usrs[h] = u->strs.v[i];
+    u->n++;
+    free(usr);
+    return u->usrs[h];
+}
+
+static void usr_cache_close(usr_cache_t *u)
+{
+    free(u->keys);
+    free(u->usrs);
+    rc_strtab_close(&u->strs);
+    memset(u, 0, sizeof *u);
+}
+
 typedef struct walker {
     CXTranslationUnit tu;
     tree_t tree; /* the current function's body */
+    usr_cache_t usrs;
     CXCursor cur_fn;
     int summarizing; /* computing summaries: nothing is recorded */
     rc_lset_t ret;   /* meet of the states at the function's exits */
@@ -436,6 +539,9 @@ typedef struct walker {
     int one_arg;   /* inside `if (id == c)` on a value of parameter 0 (RC_ACC_ONE_ARG) */
     unsigned loop_lb, loop_le;   /* outermost loop around the current point */
     unsigned iloop_lb, iloop_le; /* innermost */
+    /* The innermost loop's init, cond, inc and body when it is a for statement
+     * (null cursors otherwise); for_next: what walk_for passes to walk_loop. */
+    CXCursor for_parts[4], for_next[4];
     frame_t *frames;
     size_t nframes, capframes;
     alias_t *aliases;
@@ -458,20 +564,49 @@ typedef struct walker {
     unsigned child_lb, child_le, slot_lb, slot_le;
 } walker_t;
 
+/* A copy of the USR of declaration d (clang_getCursorUSR, from the cache). */
+static char *usr_dup(walker_t *w, CXCursor d)
+{
+    return rc_xstrdup(usr_cached(&w->usrs, d));
+}
+
 static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st);
 static void eval_expr(walker_t *w, CXCursor e, rc_lset_t *st);
 static void eval_children(walker_t *w, CXCursor e, rc_lset_t *st);
 static int shm_local(walker_t *w, CXCursor d);
 
+/* The expansion locations of c's extent: from the tree's cache when c is one of
+ * its nodes (the very cursor: a declaration's extent depends on the word that
+ * cursor_eq ignores), else computed into *tmp. */
+static const tloc_t *loc_of(walker_t *w, CXCursor c, tloc_t *tmp)
+{
+    tloc_t *l = tmp;
+    const tnode_t *n = tree_find(&w->tree, c);
+    if (n && n->c.data[1] == c.data[1]) {
+        if (!w->tree.locs)
+            w->tree.locs = rc_xcalloc(w->tree.n, sizeof *w->tree.locs);
+        l = &w->tree.locs[n - w->tree.nodes];
+        if (l->ok)
+            return l;
+    }
+    CXSourceRange r = clang_getCursorExtent(c);
+    l->f = l->fe = NULL;
+    clang_getExpansionLocation(clang_getRangeStart(r), &l->f, &l->line, &l->col, &l->off);
+    clang_getExpansionLocation(clang_getRangeEnd(r), &l->fe, NULL, NULL, &l->end);
+    l->ok = 1;
+    return l;
+}
+
 static rc_pos_t pos_of(walker_t *w, CXCursor c)
 {
     rc_pos_t p = {0};
-    CXSourceRange r = clang_getCursorExtent(c);
-    CXFile f = NULL;
-    clang_getExpansionLocation(clang_getRangeStart(r), &f, &p.line, &p.col, &p.off);
-    CXFile fe = NULL;
-    clang_getExpansionLocation(clang_getRangeEnd(r), &fe, NULL, NULL, &p.end);
-    if (p.end < p.off || !fe || !clang_File_isEqual(f, fe))
+    tloc_t tmp;
+    const tloc_t *l = loc_of(w, c, &tmp);
+    p.line = l->line;
+    p.col = l->col;
+    p.off = l->off;
+    p.end = l->end;
+    if (p.end < p.off || !l->fe || !clang_File_isEqual(l->f, l->fe))
         p.end = p.off;
     p.loop_lb = w->loop_lb;
     p.loop_le = w->loop_le;
@@ -485,11 +620,10 @@ static rc_pos_t pos_of(walker_t *w, CXCursor c)
  * bodies in other files). */
 static char *text_of(walker_t *w, CXCursor c)
 {
-    CXSourceRange r = clang_getCursorExtent(c);
-    CXFile f1 = NULL, f2 = NULL;
-    unsigned a, b;
-    clang_getExpansionLocation(clang_getRangeStart(r), &f1, NULL, NULL, &a);
-    clang_getExpansionLocation(clang_getRangeEnd(r), &f2, NULL, NULL, &b);
+    tloc_t tmp;
+    const tloc_t *l = loc_of(w, c, &tmp);
+    CXFile f1 = l->f, f2 = l->fe;
+    unsigned a = l->off, b = l->end;
     if (!w->text || !f1 || !clang_File_isEqual(f1, w->file) || !clang_File_isEqual(f2, w->file) ||
         b <= a || b > w->textlen)
         return NULL;
@@ -600,10 +734,11 @@ static int is_int_const(CXCursor c, long long *v)
     return ok;
 }
 
+/* usr: interned (usr_cached). */
 static uint32_t local_mask(walker_t *w, const char *usr)
 {
     for (size_t i = 0; i < w->nasgs; i++)
-        if (strcmp(w->asgs[i].var, usr) == 0)
+        if (w->asgs[i].var == usr)
             return w->asgs[i].mask;
     return 0;
 }
@@ -629,10 +764,7 @@ static uint32_t mask_of(walker_t *w, CXCursor e)
             return i >= 0 && i < 30 ? 1u << i : DEP_OTHER;
         }
         if (dk == CXCursor_VarDecl && !is_global_var(d)) {
-            char *usr = take(clang_getCursorUSR(d));
-            uint32_t m = local_mask(w, usr);
-            free(usr);
-            return m;
+            return local_mask(w, usr_cached(&w->usrs, d));
         }
         return DEP_OTHER;
     }
@@ -710,7 +842,7 @@ static uint32_t lock_of(walker_t *w, CXCursor arg)
     uint32_t id = w->unknown_lock;
     if (k == CXCursor_DeclRefExpr || k == CXCursor_MemberRefExpr) {
         CXCursor d = clang_getCursorReferenced(e);
-        char *usr = take(clang_getCursorUSR(d));
+        char *usr = usr_dup(w, d);
         char *name = take(clang_getCursorSpelling(d));
         if (k == CXCursor_DeclRefExpr && is_var(d) && !is_global_var(d)) {
             const alias_t *a = deref ? find_alias(w, usr, 0, NULL) : NULL;
@@ -759,7 +891,7 @@ static uint32_t lock_of(walker_t *w, CXCursor arg)
                 CXCursor d = clang_getCursorReferenced(b);
                 if (bk == CXCursor_MemberRefExpr || is_global_var(d)) {
                     /* locks[3] is one lock; locks[i] may be any of them ("[]"). */
-                    char *usr = take(clang_getCursorUSR(d));
+                    const char *usr = usr_cached(&w->usrs, d);
                     char *name = take(clang_getCursorSpelling(d));
                     long long v;
                     char idx[32] = "";
@@ -770,7 +902,6 @@ static uint32_t lock_of(walker_t *w, CXCursor arg)
                     id = intern_lock(w, fid, fname);
                     free(fid);
                     free(fname);
-                    free(usr);
                     free(name);
                 }
             }
@@ -847,7 +978,7 @@ static void resolve_fn(walker_t *w, CXCursor e, targets_t *out)
     if (k != CXCursor_DeclRefExpr)
         return;
     CXCursor d = clang_getCursorReferenced(e);
-    char *usr = take(clang_getCursorUSR(d));
+    const char *usr = usr_cached(&w->usrs, d);
     if (clang_getCursorKind(d) == CXCursor_FunctionDecl) {
         char *name = take(clang_getCursorSpelling(d));
         targets_add(out, usr, name);
@@ -858,7 +989,6 @@ static void resolve_fn(walker_t *w, CXCursor e, targets_t *out)
         while ((a = find_alias(w, usr, 1, &from)))
             targets_add(out, a->usr, a->name);
     }
-    free(usr);
 }
 
 /* Remembers what a local variable is assigned: functions (for calls and thread
@@ -871,7 +1001,7 @@ static void note_local_assign(walker_t *w, CXCursor var, CXCursor value)
     if (t.kind != CXType_Pointer)
         return;
     CXType pt = clang_getCanonicalType(clang_getPointeeType(t));
-    char *vusr = take(clang_getCursorUSR(var));
+    const char *vusr = usr_cached(&w->usrs, var);
     if (pt.kind == CXType_FunctionProto || pt.kind == CXType_FunctionNoProto) {
         targets_t tg = {0};
         resolve_fn(w, value, &tg);
@@ -907,7 +1037,6 @@ static void note_local_assign(walker_t *w, CXCursor var, CXCursor value)
             }
         }
     }
-    free(vusr);
 }
 
 /* ---- recording ------------------------------------------------------------------ */
@@ -921,6 +1050,28 @@ static void lval_close(lval_t *lv)
 {
     rc_strbuf_close(&lv->key);
     rc_strbuf_close(&lv->name);
+}
+
+/* Appends a then b (keys are built on every pass over an expression: cheaper
+ * than rc_strbuf_appendf, which formats twice). */
+static void append2(rc_strbuf_t *sb, const char *a, const char *b)
+{
+    rc_strbuf_append(sb, a);
+    rc_strbuf_append(sb, b);
+}
+
+/* Appends v in decimal, as "%lld" does. */
+static void append_int(rc_strbuf_t *sb, long long v)
+{
+    char t[24];
+    size_t i = sizeof t;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do
+        t[--i] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        t[--i] = '-';
+    rc_strbuf_appendn(sb, t + i, sizeof t - i);
 }
 
 static void record_access(walker_t *w, lval_t *lv, rc_acc_kind_t kind, CXCursor at,
@@ -949,7 +1100,7 @@ static void record_access(walker_t *w, lval_t *lv, rc_acc_kind_t kind, CXCursor 
 
 static char *call_arg_key(walker_t *w, CXCursor arg);
 static int fork_slot(walker_t *w, CXCursor idx);
-static char *handle_key(const tree_t *t, CXCursor e);
+static char *handle_key(walker_t *w, CXCursor e);
 
 /* Records a call; kk holds the call's children (callee, then arguments). */
 static void record_call(walker_t *w, const char *usr, const char *name, CXCursor at,
@@ -973,7 +1124,7 @@ static void record_call(walker_t *w, const char *usr, const char *name, CXCursor
         c->arg_handles = rc_xcalloc((size_t)c->nargs, sizeof *c->arg_handles);
         for (int i = 0; i < c->nargs; i++) {
             c->arg_keys[i] = call_arg_key(w, kk->v[1 + i]);
-            c->arg_handles[i] = handle_key(&w->tree, kk->v[1 + i]);
+            c->arg_handles[i] = handle_key(w, kk->v[1 + i]);
             targets_t tg = {0};
             resolve_fn(w, kk->v[1 + i], &tg);
             if (tg.n == 1)
@@ -1000,7 +1151,7 @@ static void record_addr_taken(walker_t *w, CXCursor fdecl)
 {
     if (!w->record)
         return;
-    char *usr = take(clang_getCursorUSR(fdecl));
+    char *usr = usr_dup(w, fdecl);
     rc_fn_facts_t *fn = w->fn;
     for (size_t i = 0; i < fn->naddr; i++)
         if (strcmp(fn->addr_taken[i], usr) == 0) {
@@ -1018,14 +1169,15 @@ static void record_addr_taken(walker_t *w, CXCursor fdecl)
 
 /* USR of the variable at the root of a thread-handle expression (`&t`, `tids[i]`,
  * `&w->tid` -> w), or NULL. */
-static char *handle_root(const tree_t *t, CXCursor e)
+static char *handle_root(walker_t *w, CXCursor e)
 {
+    const tree_t *t = &w->tree;
     for (int guard = 0; guard < 32; guard++) {
         e = strip(t, e, 1);
         enum CXCursorKind k = clang_getCursorKind(e);
         if (k == CXCursor_DeclRefExpr) {
             CXCursor d = clang_getCursorReferenced(e);
-            return is_var(d) ? take(clang_getCursorUSR(d)) : NULL;
+            return is_var(d) ? usr_dup(w, d) : NULL;
         }
         kids_t kk;
         children(t, e, &kk);
@@ -1046,15 +1198,16 @@ static char *handle_root(const tree_t *t, CXCursor e)
  * the variable for `&t`, `tids[i]` (USR of t, tids), the field for `&w->tid`,
  * `pool->threads[i]` (USR of the field: the handle may be reached through
  * different pointers in the two places), or NULL. */
-static char *handle_key(const tree_t *t, CXCursor e)
+static char *handle_key(walker_t *w, CXCursor e)
 {
+    const tree_t *t = &w->tree;
     for (int guard = 0; guard < 32; guard++) {
         e = strip(t, e, 1);
         enum CXCursorKind k = clang_getCursorKind(e);
         if (k == CXCursor_DeclRefExpr || k == CXCursor_MemberRefExpr) {
             CXCursor d = clang_getCursorReferenced(e);
             enum CXCursorKind dk = clang_getCursorKind(d);
-            return is_var(d) || dk == CXCursor_FieldDecl ? take(clang_getCursorUSR(d)) : NULL;
+            return is_var(d) || dk == CXCursor_FieldDecl ? usr_dup(w, d) : NULL;
         }
         if (k != CXCursor_UnaryOperator && k != CXCursor_ArraySubscriptExpr)
             return NULL;
@@ -1079,9 +1232,12 @@ static void param_object(walker_t *w, int pi, CXCursor base, lval_t *lv)
     lv->flags = 0; /* the members and elements on top add their own */
     rc_strbuf_init(&lv->key);
     rc_strbuf_init(&lv->name);
-    char *fusr = take(clang_getCursorUSR(w->cur_fn));
-    rc_strbuf_appendf(&lv->key, "%s%cp%d%c", fusr, RC_PARAM_MARK, pi, RC_KEY_SEP);
-    free(fusr);
+    const char mark[] = {RC_PARAM_MARK, 'p', 0}, sep[] = {RC_KEY_SEP, 0};
+    append2(&lv->key, usr_cached(&w->usrs, w->cur_fn), mark);
+    append_int(&lv->key, pi);
+    rc_strbuf_append(&lv->key, sep); /* "<fn USR>\x1dp<pi>\x1e" */
+    if (!w->record)
+        return; /* only the key is wanted (w->need_keys): no name */
     char *bt = text_of(w, base);
     rc_strbuf_append(&lv->name, bt ? bt : "(argument)");
     free(bt);
@@ -1098,7 +1254,7 @@ static int global_pointee(walker_t *w, CXCursor e, lval_t *lv)
     CXCursor d = clang_getCursorReferenced(e);
     if ((!is_global_var(d) || clang_getCursorTLSKind(d) != CXTLS_None) && !shm_local(w, d))
         return 0;
-    char *usr = take(clang_getCursorUSR(d));
+    char *usr = usr_dup(w, d);
     char *name = take(clang_getCursorSpelling(d));
     lv->flags = 0; /* the members and elements on top add their own */
     rc_strbuf_init(&lv->key);
@@ -1136,14 +1292,13 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
         }
         if (!is_global_var(d))
             return 0;
-        char *usr = take(clang_getCursorUSR(d));
+        const char *usr = usr_cached(&w->usrs, d);
         char *name = take(clang_getCursorSpelling(d));
         rc_strbuf_init(&lv->key);
         rc_strbuf_init(&lv->name);
         rc_strbuf_append(&lv->key, usr);
         rc_strbuf_appendn(&lv->key, (const char[]){RC_KEY_SEP}, 1);
         rc_strbuf_append(&lv->name, name);
-        free(usr);
         free(name);
         lv->flags = type_flags(w->models, clang_getCursorType(e)) |
                     type_flags(w->models, clang_getCursorType(d));
@@ -1163,8 +1318,8 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
                 if (pi < 0 && global_pointee(w, base, lv)) {
                     /* gp->f where gp is a global pointer: the object it points to */
                     char *field = take(clang_getCursorSpelling(e));
-                    rc_strbuf_appendf(&lv->key, ".%s", field);
-                    rc_strbuf_appendf(&lv->name, "->%s", field);
+                    append2(&lv->key, ".", field);
+                    append2(&lv->name, "->", field);
                     free(field);
                     lv->flags = type_flags(w->models, clang_getCursorType(e));
                     ok = 1;
@@ -1172,16 +1327,16 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
                     /* s->f where s is (derived from) parameter pi */
                     char *field = take(clang_getCursorSpelling(e));
                     param_object(w, pi, base, lv);
-                    rc_strbuf_appendf(&lv->key, ".%s", field);
-                    rc_strbuf_appendf(&lv->name, "->%s", field);
+                    append2(&lv->key, ".", field);
+                    append2(&lv->name, "->", field);
                     free(field);
                     lv->flags = type_flags(w->models, clang_getCursorType(e));
                     ok = 1;
                 }
             } else if (lvalue(w, base, st, lv)) {
                 char *field = take(clang_getCursorSpelling(e));
-                rc_strbuf_appendf(&lv->key, ".%s", field);
-                rc_strbuf_appendf(&lv->name, ".%s", field);
+                append2(&lv->key, ".", field);
+                append2(&lv->name, ".", field);
                 free(field);
                 lv->flags =
                     (lv->flags & RC_LOC_TLS) | type_flags(w->models, clang_getCursorType(e));
@@ -1211,16 +1366,22 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
                 eval_expr(w, idx, st);
                 long long v;
                 int pi = param_derived(w, idx);
-                if (pi >= 0)
-                    rc_strbuf_appendf(&lv->key, "[p%d]", pi); /* slot chosen by the parameter */
-                else if (fork_slot(w, idx))
+                if (pi >= 0) {
+                    rc_strbuf_append(&lv->key, "[p"); /* slot chosen by the parameter */
+                    append_int(&lv->key, pi);
+                    rc_strbuf_append(&lv->key, "]");
+                } else if (fork_slot(w, idx)) {
                     rc_strbuf_append(&lv->key, "[#]"); /* each forked child's own slot */
-                else if (is_int_const(idx, &v))
-                    rc_strbuf_appendf(&lv->key, "[%lld]", v);
-                else
+                } else if (is_int_const(idx, &v)) {
+                    rc_strbuf_append(&lv->key, "[");
+                    append_int(&lv->key, v);
+                    rc_strbuf_append(&lv->key, "]");
+                } else {
                     rc_strbuf_append(&lv->key, "[*]");
+                }
                 char *it = text_of(w, idx);
-                rc_strbuf_appendf(&lv->name, "[%s]", it ? it : "...");
+                append2(&lv->name, "[", it ? it : "...");
+                rc_strbuf_append(&lv->name, "]");
                 free(it);
                 lv->flags =
                     (lv->flags & RC_LOC_TLS) | type_flags(w->models, clang_getCursorType(e));
@@ -1325,7 +1486,7 @@ static rc_arg_kind_t classify_arg(walker_t *w, CXCursor arg, char **key)
             if (!cst)
                 return in_loop ? RC_ARG_DISTINCT : RC_ARG_UNKNOWN;
         }
-        char *root = handle_root(&w->tree, x);
+        char *root = handle_root(w, x);
         if (!root)
             return RC_ARG_UNKNOWN;
         *key = root;
@@ -1335,7 +1496,7 @@ static rc_arg_kind_t classify_arg(walker_t *w, CXCursor arg, char **key)
         CXCursor d = clang_getCursorReferenced(e);
         if (!is_var(d))
             return RC_ARG_UNKNOWN;
-        char *usr = take(clang_getCursorUSR(d));
+        char *usr = usr_dup(w, d);
         if (type_is_pointer(clang_getCursorType(d)) && is_global_var(d)) {
             *key = rc_xasprintf("*%s%c", usr, RC_KEY_SEP); /* what gp points to, as gp->f */
             free(usr);
@@ -1406,6 +1567,108 @@ static int parm_of(walker_t *w, CXCursor e)
     return clang_getCursorKind(d) == CXCursor_ParmDecl ? param_no(w, d) : -1;
 }
 
+/* The local variable a counting expression names (casts stripped), or a null cursor. */
+static CXCursor counter_var(walker_t *w, CXCursor e)
+{
+    e = strip(&w->tree, e, 1);
+    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
+        return clang_getNullCursor();
+    CXCursor d = clang_getCursorReferenced(e);
+    return is_var(d) && !is_global_var(d) ? d : clang_getNullCursor();
+}
+
+/* 1 when the subtree at c takes the address of local d (it may change through
+ * the pointer). */
+static int address_taken(walker_t *w, CXCursor c, CXCursor d, int depth)
+{
+    if (depth > 64)
+        return 1;
+    if (clang_getCursorKind(c) == CXCursor_UnaryOperator &&
+        clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_AddrOf &&
+        clang_equalCursors(counter_var(w, sole_expr_child(&w->tree, c)), d))
+        return 1;
+    kids_t kk;
+    children(&w->tree, c, &kk);
+    int found = 0;
+    for (unsigned i = 0; i < kk.n && !found; i++)
+        found = address_taken(w, kk.v[i], d, depth + 1);
+    kids_free(&kk);
+    return found;
+}
+
+/* How many times the body of the innermost loop runs at most, when it is a for
+ * statement counting a local up by one between constants: `for (i = A; i < B;
+ * i++)` (also `int i = A`, `<=`, `!=`, `++i`, `i += 1`) with i neither assigned
+ * nor addressed in the body; else -1. */
+static int for_trip(walker_t *w)
+{
+    CXCursor init = w->for_parts[0], cond = w->for_parts[1], inc = w->for_parts[2];
+    CXCursor body = w->for_parts[3];
+    if (clang_Cursor_isNull(init) || clang_Cursor_isNull(cond) || clang_Cursor_isNull(inc) ||
+        clang_Cursor_isNull(body))
+        return -1;
+    CXCursor var = clang_getNullCursor(), from = var;
+    kids_t kk;
+    if (clang_getCursorKind(init) == CXCursor_DeclStmt) {
+        children(&w->tree, init, &kk);
+        if (kk.n == 1 && clang_getCursorKind(kk.v[0]) == CXCursor_VarDecl) {
+            var = kk.v[0];
+            kids_t vk;
+            children(&w->tree, var, &vk);
+            for (unsigned i = 0; i < vk.n; i++)
+                if (is_expr(vk.v[i]))
+                    from = vk.v[i];
+            kids_free(&vk);
+        }
+        kids_free(&kk);
+    } else if (clang_getCursorKind(init) == CXCursor_BinaryOperator &&
+               clang_getCursorBinaryOperatorKind(init) == CXBinaryOperator_Assign) {
+        children(&w->tree, init, &kk);
+        if (kk.n == 2) {
+            var = counter_var(w, kk.v[0]);
+            from = kk.v[1];
+        }
+        kids_free(&kk);
+    }
+    long long a, b, one = 0;
+    if (clang_Cursor_isNull(var) || clang_Cursor_isNull(from) || !is_int_const(from, &a))
+        return -1;
+    cond = strip(&w->tree, cond, 1);
+    if (clang_getCursorKind(cond) != CXCursor_BinaryOperator)
+        return -1;
+    enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(cond);
+    children(&w->tree, cond, &kk);
+    int ok = kk.n == 2 && clang_equalCursors(counter_var(w, kk.v[0]), var) &&
+             is_int_const(kk.v[1], &b) &&
+             (op == CXBinaryOperator_LT || op == CXBinaryOperator_LE || op == CXBinaryOperator_NE);
+    kids_free(&kk);
+    if (!ok)
+        return -1;
+    inc = strip(&w->tree, inc, 1);
+    if (clang_getCursorKind(inc) == CXCursor_UnaryOperator) {
+        enum CXUnaryOperatorKind u = clang_getCursorUnaryOperatorKind(inc);
+        ok = (u == CXUnaryOperator_PostInc || u == CXUnaryOperator_PreInc) &&
+             clang_equalCursors(counter_var(w, sole_expr_child(&w->tree, inc)), var);
+    } else if (clang_getCursorKind(inc) == CXCursor_CompoundAssignOperator &&
+               clang_getCursorBinaryOperatorKind(inc) == CXBinaryOperator_AddAssign) {
+        children(&w->tree, inc, &kk);
+        ok = kk.n == 2 && clang_equalCursors(counter_var(w, kk.v[0]), var) &&
+             is_int_const(kk.v[1], &one) && one == 1;
+        kids_free(&kk);
+    } else {
+        ok = 0;
+    }
+    rc_pos_t bp = pos_of(w, body);
+    ok = ok && !assigned_in(w, usr_cached(&w->usrs, var), bp.off, bp.end) &&
+         !address_taken(w, body, var, 0);
+    if (!ok)
+        return -1;
+    long long n = op == CXBinaryOperator_LE ? b - a + 1 : b - a;
+    if (op == CXBinaryOperator_NE && n < 0)
+        return -1; /* counts past the bound: wraps around */
+    return n < 0 ? 0 : n > 1000000 ? -1 : (int)n;
+}
+
 static void record_create(walker_t *w, const rc_api_fn_t *api, CXCursor call, kids_t *kk,
                           const rc_lset_t *st)
 {
@@ -1424,7 +1687,7 @@ static void record_create(walker_t *w, const rc_api_fn_t *api, CXCursor call, ki
         tg.usr = tg.name = NULL;
         tg.n = 0;
         c->handle = api->handle_arg >= 0 && (unsigned)api->handle_arg < nargs
-                        ? handle_key(&w->tree, kk->v[1 + api->handle_arg])
+                        ? handle_key(w, kk->v[1 + api->handle_arg])
                         : NULL;
         c->api = rc_xstrdup(api->name);
         c->arg_kind = api->arg_arg >= 0 && (unsigned)api->arg_arg < nargs
@@ -1439,6 +1702,7 @@ static void record_create(walker_t *w, const rc_api_fn_t *api, CXCursor call, ki
             c->arg_param = parm_of(w, kk->v[1 + api->arg_arg]);
         c->pos = pos_of(w, call);
         c->ls = recorded(w, st);
+        c->trip = w->loop_le && w->loop_lb == w->iloop_lb ? for_trip(w) : -1;
     }
     targets_free(&tg);
 }
@@ -1665,10 +1929,9 @@ static int shm_source(walker_t *w, CXCursor e)
         shared = map_shared(api, &kk, &anon) == 1 ? 1 | (anon ? 0 : 2) : 0;
         kids_free(&kk);
     } else if (!api) {
-        char *usr = take(clang_getCursorUSR(d));
+        const char *usr = usr_cached(&w->usrs, d);
         uint32_t si = rc_strtab_lookup(&w->sum_usrs, usr);
         shared = si != UINT32_MAX && w->ret_shm ? w->ret_shm[si] : 0;
-        free(usr);
     }
     return shared;
 }
@@ -1699,9 +1962,8 @@ static int shm_local(walker_t *w, CXCursor d)
 {
     if (!w->shm_locals.n || !is_var(d) || is_global_var(d))
         return 0;
-    char *usr = take(clang_getCursorUSR(d));
+    const char *usr = usr_cached(&w->usrs, d);
     int r = rc_strtab_lookup(&w->shm_locals, usr) != UINT32_MAX;
-    free(usr);
     return r;
 }
 
@@ -1742,7 +2004,7 @@ static char *attr_of(walker_t *w, CXCursor arg)
         if (!clang_Cursor_isNull(x) && clang_getCursorKind(x) == CXCursor_DeclRefExpr) {
             CXCursor d = clang_getCursorReferenced(x);
             if (is_var(d))
-                return take(clang_getCursorUSR(d));
+                return usr_dup(w, d);
         }
     }
     return rc_xstrdup("");
@@ -1765,7 +2027,8 @@ static void record_pcall(walker_t *w, const rc_api_fn_t *api, CXCursor call, con
     if (api->kind == RC_API_FORK)
         pc.shared = api->shared; /* vfork: the child borrows the parent's memory */
     if ((api->kind == RC_API_SYNC_INIT || api->kind == RC_API_SEM_WAIT ||
-         api->kind == RC_API_SEM_POST || api->kind == RC_API_SEM_INIT) &&
+         api->kind == RC_API_SEM_POST || api->kind == RC_API_SEM_INIT ||
+         api->kind == RC_API_BARRIER_WAIT) &&
         (unsigned)api->lock_arg < nargs) {
         pc.obj = call_arg_key(w, kk->v[1 + api->lock_arg]);
         pc.text = text_of(w, kk->v[1 + api->lock_arg]);
@@ -1773,11 +2036,13 @@ static void record_pcall(walker_t *w, const rc_api_fn_t *api, CXCursor call, con
     if ((api->kind == RC_API_SYNC_INIT || api->kind == RC_API_ATTR_PSHARED) &&
         (unsigned)api->attr_arg < nargs)
         pc.attr = attr_of(w, kk->v[1 + api->attr_arg]);
-    if (api->kind == RC_API_SEM_INIT) {
+    if (api->kind == RC_API_SEM_INIT || api->kind == RC_API_SYNC_INIT) {
         long long v;
         pc.shared = (unsigned)api->value_arg < nargs && is_int_const(kk->v[1 + api->value_arg], &v)
                         ? (int)v
-                        : -1; /* sem_init: the initial value, -1 when not constant */
+                        : -1; /* sem_init: the initial value; sync_init: a barrier's count */
+        if (api->kind == RC_API_SYNC_INIT && api->value_arg < 0)
+            pc.shared = 0; /* no count (a mutex) */
     }
     if (api->kind == RC_API_ATTR_PSHARED) {
         long long v;
@@ -1806,7 +2071,7 @@ static int fork_source(walker_t *w, CXCursor e, int depth)
         free(name);
         if (api)
             return api->kind == RC_API_FORK;
-        char *usr = take(clang_getCursorUSR(d));
+        char *usr = usr_dup(w, d);
         uint32_t si = rc_strtab_lookup(&w->sum_usrs, usr);
         free(usr);
         return si != UINT32_MAX && w->ret_fork && w->ret_fork[si];
@@ -1816,12 +2081,11 @@ static int fork_source(walker_t *w, CXCursor e, int depth)
     CXCursor d = clang_getCursorReferenced(e);
     if (!is_var(d) || is_global_var(d))
         return 0;
-    char *usr = take(clang_getCursorUSR(d));
+    const char *usr = usr_cached(&w->usrs, d);
     int r = 0;
     for (size_t i = 0; i < w->nasgs && !r; i++)
         r = !clang_Cursor_isNull(w->asgs[i].rhs) && strcmp(w->asgs[i].var, usr) == 0 &&
             fork_source(w, w->asgs[i].rhs, depth + 1);
-    free(usr);
     return r;
 }
 
@@ -1862,7 +2126,7 @@ static void note_result(walker_t *w, CXCursor target, CXCursor value)
         whole = 1;
         lhs = clang_getCursorReferenced(lhs);
     }
-    char *usr = whole ? take(clang_getCursorUSR(lhs)) : handle_root(&w->tree, lhs);
+    char *usr = whole ? usr_dup(w, lhs) : handle_root(w, lhs);
     if (!usr)
         return;
     unsigned off = pos_of(w, e).off;
@@ -1920,7 +2184,7 @@ static int fork_value(walker_t *w, CXCursor e, unsigned at)
     if (k != CXCursor_DeclRefExpr && k != CXCursor_ArraySubscriptExpr &&
         k != CXCursor_MemberRefExpr)
         return -1;
-    char *usr = handle_root(&w->tree, e); /* pid, pids[i], w->pid */
+    char *usr = handle_root(w, e); /* pid, pids[i], w->pid */
     if (!usr)
         return -1;
     int best = -1;
@@ -2034,7 +2298,7 @@ static int fork_slot(walker_t *w, CXCursor idx)
     CXCursor d = clang_getCursorReferenced(e);
     if (!is_var(d) || is_global_var(d))
         return 0;
-    char *usr = take(clang_getCursorUSR(d));
+    const char *usr = usr_cached(&w->usrs, d);
     int in_loop = 0, in_child = 0;
     for (size_t i = 0; i < w->nasgs; i++) {
         if (strcmp(w->asgs[i].var, usr) != 0)
@@ -2043,7 +2307,6 @@ static int fork_slot(walker_t *w, CXCursor idx)
         in_child |= off >= w->child_lb && off <= w->child_le;
         in_loop |= off >= w->slot_lb && off <= w->slot_le;
     }
-    free(usr);
     return in_loop && !in_child;
 }
 
@@ -2277,7 +2540,7 @@ static void handle_signal_install(walker_t *w, const rc_api_fn_t *api, CXCursor 
         CXCursor def = clang_getCursorDefinition(var);
         clang_visitChildren(clang_Cursor_isNull(def) ? var : def, collect_fns, &a.fns);
         for (size_t i = 0; i < a.fns.n; i++) {
-            char *usr = take(clang_getCursorUSR(a.fns.v[i]));
+            char *usr = usr_dup(w, a.fns.v[i]);
             char *name = take(clang_getCursorSpelling(a.fns.v[i]));
             record_sighand(w, api, usr, name, call);
             free(usr);
@@ -2313,6 +2576,98 @@ static void record_callbacks(walker_t *w, const rc_api_fn_t *api, CXCursor call,
     }
 }
 
+/* Slots of a lockset that order marks leave to locks: a mark is dropped (it only
+ * orders less) rather than crowd out a lock acquired later. */
+#define MARK_ROOM 4
+
+static int is_mark_id(const char *id)
+{
+    return strncmp(id, RC_ONCE_PREFIX, strlen(RC_ONCE_PREFIX)) == 0 ||
+           strncmp(id, RC_BARRIER_PREFIX, strlen(RC_BARRIER_PREFIX)) == 0 ||
+           strncmp(id, RC_JOIN_PREFIX, strlen(RC_JOIN_PREFIX)) == 0;
+}
+
+/* Adds the order mark id to st (internal.h), room permitting. */
+static void add_mark(walker_t *w, const char *id, const char *name, rc_lset_t *st)
+{
+    if (!st->top && st->n < RC_LS_MAX - MARK_ROOM)
+        rc_lset_add(st, intern_lock(w, id, name), 0);
+}
+
+/* A once call (RC_API_ONCE): each routine it may run (tg) is recorded as a call
+ * made here, on the calling thread with its locks, marked with the once object's
+ * key (rc_call_t.once; "" when it has none). When it returns, the routine has
+ * finished, whichever thread ran it: the mark RC_ONCE_PREFIX<key> is held from
+ * here on (internal.h, order marks). */
+static void record_once(walker_t *w, const rc_api_fn_t *api, CXCursor call, const kids_t *kk,
+                        const targets_t *tg, rc_lset_t *st)
+{
+    if (st->top)
+        return;
+    char *key =
+        (unsigned)api->lock_arg < kk->n - 1 ? call_arg_key(w, kk->v[1 + api->lock_arg]) : NULL;
+    kids_t callee_only = {kk->v, 1, 1, 0};
+    for (size_t t = 0; w->record && t < tg->n; t++) {
+        record_call(w, tg->usr[t], tg->name[t], call, &callee_only, st);
+        w->fn->calls[w->fn->ncalls - 1].once = rc_xstrdup(key ? key : "");
+    }
+    if (key && rc_key_definite(key)) {
+        char *id = rc_xasprintf("%s%s", RC_ONCE_PREFIX, key);
+        add_mark(w, id, "(once done)", st);
+        free(id);
+    }
+    free(key);
+}
+
+/* A join of the thread whose handle is the plain variable h (`pthread_join(t, 0)`,
+ * not an array element or a field), with a lock held: the mark
+ * RC_JOIN_PREFIX<USR of h> is held from here on (internal.h, order marks). Only
+ * a lock held across the join needs it (program.c, creation locksets). */
+static void mark_join(walker_t *w, CXCursor h, rc_lset_t *st)
+{
+    CXCursor e = strip(&w->tree, h, 1);
+    int locked = 0;
+    for (int i = 0; !st->top && i < st->n && !locked; i++)
+        locked = !is_mark_id(w->facts->locks.v[RC_LREF_LOCK(st->v[i])]);
+    if (!locked || clang_getCursorKind(e) != CXCursor_DeclRefExpr)
+        return;
+    CXCursor d = clang_getCursorReferenced(e);
+    if (!is_var(d) || type_is_array(clang_getCursorType(d)) ||
+        type_is_pointer(clang_getCursorType(d)))
+        return;
+    char *usr = take(clang_getCursorUSR(d));
+    char *id = rc_xasprintf("%s%s", RC_JOIN_PREFIX, usr);
+    add_mark(w, id, "(thread joined)", st);
+    free(id);
+    free(usr);
+}
+
+/* A barrier wait (RC_API_BARRIER_WAIT) on a definite barrier: with the marks
+ * "bar:<key>#1".."#k" held before (at least k waits passed on every path), the
+ * thread has passed at least k + 1 after it (counted up to RC_BARRIER_MAX_MARK). */
+static void pass_barrier(walker_t *w, const rc_api_fn_t *api, const kids_t *kk, rc_lset_t *st)
+{
+    if (st->top || (unsigned)api->lock_arg >= kk->n - 1)
+        return;
+    char *key = call_arg_key(w, kk->v[1 + api->lock_arg]);
+    if (key && rc_key_definite(key)) {
+        int k = 0;
+        for (int j = 1; j <= RC_BARRIER_MAX_MARK; j++) {
+            char *id = rc_xasprintf("%s%s#%d", RC_BARRIER_PREFIX, key, j);
+            uint32_t l = rc_strtab_lookup(&w->facts->locks, id);
+            free(id);
+            if (l != UINT32_MAX && rc_lset_has(st, l))
+                k = j;
+        }
+        if (k < RC_BARRIER_MAX_MARK) {
+            char *id = rc_xasprintf("%s%s#%d", RC_BARRIER_PREFIX, key, k + 1);
+            add_mark(w, id, "(barrier passed)", st);
+            free(id);
+        }
+    }
+    free(key);
+}
+
 static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
 {
     kids_t kk;
@@ -2329,9 +2684,14 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
         record_lcall(w, d, name, e, st);
     else
         eval_expr(w, kk.v[0], st); /* reads the function pointer */
+    targets_t once_tg = {0};       /* RC_API_ONCE: the routines it may run */
+    if (api && api->kind == RC_API_ONCE && (unsigned)api->routine_arg < kk.n - 1)
+        resolve_fn(w, kk.v[1 + api->routine_arg], &once_tg);
     for (unsigned i = 1; i < kk.n; i++) {
         if (api && api->kind == RC_API_THREAD_CREATE && (int)i - 1 == api->routine_arg)
             continue; /* the start routine is not an escaping address */
+        if (once_tg.n && (int)i - 1 == api->routine_arg)
+            continue; /* nor is a once routine named here: it is called here */
         eval_expr(w, kk.v[i], st);
     }
     unsigned nargs = kk.n - 1;
@@ -2364,10 +2724,12 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
                 GROW(fn->joins, fn->njoins, fn->capjoins);
                 rc_join_t *j = &fn->joins[fn->njoins++];
                 j->handle = (unsigned)api->handle_arg < nargs
-                                ? handle_key(&w->tree, kk.v[1 + api->handle_arg])
+                                ? handle_key(w, kk.v[1 + api->handle_arg])
                                 : NULL;
                 j->pos = pos_of(w, e);
             }
+            if ((unsigned)api->handle_arg < nargs)
+                mark_join(w, kk.v[1 + api->handle_arg], st);
             break;
         case RC_API_NORETURN:
             rc_lset_top(st);
@@ -2422,6 +2784,13 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
         case RC_API_SEM_INIT:
             record_pcall(w, api, e, &kk, st);
             break;
+        case RC_API_ONCE:
+            record_once(w, api, e, &kk, &once_tg, st);
+            break;
+        case RC_API_BARRIER_WAIT:
+            record_pcall(w, api, e, &kk, st);
+            pass_barrier(w, api, &kk, st);
+            break;
         case RC_API_YIELD:
         case RC_API_EVENT_WAIT:
             if (w->record && !st->top) {
@@ -2437,7 +2806,7 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
         if (api->callback_args)
             record_callbacks(w, api, e, &kk, st);
     } else if (direct) {
-        char *usr = take(clang_getCursorUSR(d));
+        const char *usr = usr_cached(&w->usrs, d);
         record_call(w, usr, name, e, &kk, st);
         uint32_t si = rc_strtab_lookup(&w->sum_usrs, usr);
         if (si != UINT32_MAX && w->ret_fork[si])
@@ -2454,7 +2823,6 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
             if (ii != UINT32_MAX)
                 apply_import(w, &w->imports->v[ii], &kk, st);
         }
-        free(usr);
     } else {
         targets_t tg = {0};
         resolve_fn(w, kk.v[0], &tg);
@@ -2467,7 +2835,7 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
         if (tg.n == 0 && w->record && !st->top && ref && is_global_var(cd)) {
             /* Through a global function pointer: what the program stores there. */
             record_call(w, "", "(function pointer)", e, &kk, st);
-            w->fn->calls[w->fn->ncalls - 1].fn_global = take(clang_getCursorUSR(cd));
+            w->fn->calls[w->fn->ncalls - 1].fn_global = usr_dup(w, cd);
         } else if (tg.n == 0 && w->record && !st->top && pi >= 0) {
             /* Through a parameter: whatever the callers pass (linked in program.c). */
             record_call(w, "", "(function parameter)", e, &kk, st);
@@ -2484,6 +2852,7 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
         }
         targets_free(&tg);
     }
+    targets_free(&once_tg);
     free(name);
     kids_free(&kk);
 }
@@ -2608,10 +2977,9 @@ static void note_global_fnptr(walker_t *w, CXCursor var, CXCursor value)
     free(type);
     targets_t tg = {0};
     resolve_fn(w, value, &tg);
-    char *vusr = take(clang_getCursorUSR(var));
+    const char *vusr = usr_cached(&w->usrs, var);
     for (size_t i = 0; i < tg.n; i++)
         add_gfp(w->facts, vusr, tg.usr[i]);
-    free(vusr);
     targets_free(&tg);
 }
 
@@ -2630,10 +2998,9 @@ static void local_refs(walker_t *w, CXCursor e, targets_t *out, int depth)
     if (clang_getCursorKind(e) == CXCursor_DeclRefExpr) {
         CXCursor d = clang_getCursorReferenced(e);
         if (is_local_var(d)) {
-            char *usr = take(clang_getCursorUSR(d));
+            const char *usr = usr_cached(&w->usrs, d);
             char *name = take(clang_getCursorSpelling(d));
             targets_add(out, usr, name);
-            free(usr);
             free(name);
         }
         return;
@@ -2667,7 +3034,7 @@ static void record_local_assign(walker_t *w, CXCursor var, CXCursor value, CXCur
 {
     if (!w->record || st->top || !is_local_var(var))
         return;
-    char *usr = take(clang_getCursorUSR(var));
+    char *usr = usr_dup(w, var);
     char *name = take(clang_getCursorSpelling(var));
     if (!keeps && !clang_Cursor_isNull(value)) {
         targets_t refs = {0};
@@ -2937,6 +3304,11 @@ static void walk_loop(walker_t *w, CXCursor loop, CXCursor init, CXCursor cond, 
     walk_part(w, init, st);
     unsigned saved_lb = w->loop_lb, saved_le = w->loop_le;
     unsigned saved_ilb = w->iloop_lb, saved_ile = w->iloop_le;
+    CXCursor saved_for[4];
+    memcpy(saved_for, w->for_parts, sizeof saved_for);
+    memcpy(w->for_parts, w->for_next, sizeof w->for_parts);
+    for (int i = 0; i < 4; i++)
+        w->for_next[i] = clang_getNullCursor();
     rc_pos_t lp = pos_of(w, loop);
     /* `do { ... } while (0)` (the body of most statement macros) runs once: its
      * events are not repeated, so they get no loop extent. */
@@ -2978,6 +3350,7 @@ static void walk_loop(walker_t *w, CXCursor loop, CXCursor init, CXCursor cond, 
     w->loop_le = saved_le;
     w->iloop_lb = saved_ilb;
     w->iloop_le = saved_ile;
+    memcpy(w->for_parts, saved_for, sizeof saved_for);
 }
 
 /* Splits a for statement's children into init, cond, inc and body using the
@@ -3038,8 +3411,8 @@ static void walk_for(walker_t *w, CXCursor s, rc_lset_t *st)
         for (unsigned i = 0; i + 1 < kk.n; i++) {
             unsigned off = pos_of(w, kk.v[i]).off;
             if (spelled)
-                clang_getSpellingLocation(
-                    clang_getRangeStart(clang_getCursorExtent(kk.v[i])), NULL, NULL, NULL, &off);
+                clang_getSpellingLocation(clang_getRangeStart(clang_getCursorExtent(kk.v[i])), NULL,
+                                          NULL, NULL, &off);
             if (off < semi[0])
                 init = kk.v[i];
             else if (off < semi[1])
@@ -3059,6 +3432,10 @@ static void walk_for(walker_t *w, CXCursor s, rc_lset_t *st)
             walk_stmt(w, kk.v[i], st);
         cond = kk.v[kk.n - 2];
     }
+    w->for_next[0] = init;
+    w->for_next[1] = cond;
+    w->for_next[2] = inc;
+    w->for_next[3] = body;
     walk_loop(w, s, init, cond, body, inc, 0, st);
     kids_free(&kk);
 }
@@ -3143,20 +3520,19 @@ static void add_asg(walker_t *w, CXCursor var, CXCursor rhs, CXCursor at)
         return;
     GROW(w->asgs, w->nasgs, w->capasgs);
     local_asg_t *a = &w->asgs[w->nasgs++];
-    a->var = take(clang_getCursorUSR(var));
+    a->var = usr_cached(&w->usrs, var);
     a->rhs = rhs;
     clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(at)), NULL, NULL, NULL,
                                &a->off);
     a->mask = 0;
 }
 
-/* One visit of the body before the walk: gotos that jump backwards, computed
- * gotos, and every assignment of a local (for dependency masks and for telling
- * whether a pointer handed to a thread changes per loop iteration). */
-static enum CXChildVisitResult prescan(CXCursor c, CXCursor parent, CXClientData d)
+/* One look at each node of the body (w->tree, in visit order) before the walk:
+ * gotos that jump backwards, computed gotos, and every assignment of a local (for
+ * dependency masks and for telling whether a pointer handed to a thread changes
+ * per loop iteration). */
+static void prescan(walker_t *w, CXCursor c)
 {
-    (void)parent;
-    walker_t *w = d;
     enum CXCursorKind k = clang_getCursorKind(c);
     if (k == CXCursor_GotoStmt) {
         unsigned target = goto_target(&w->tree, c), here;
@@ -3196,7 +3572,6 @@ static enum CXChildVisitResult prescan(CXCursor c, CXCursor parent, CXClientData
                 add_asg(w, clang_getCursorReferenced(in), clang_getNullCursor(), c);
         }
     }
-    return CXChildVisit_Recurse;
 }
 
 /* Dependency masks of the locals: a fixpoint over their assignments (flow-
@@ -3212,7 +3587,7 @@ static void compute_masks(walker_t *w)
             uint32_t old = local_mask(w, w->asgs[i].var);
             if ((old | m) != old) {
                 for (size_t j = 0; j < w->nasgs; j++)
-                    if (strcmp(w->asgs[j].var, w->asgs[i].var) == 0)
+                    if (w->asgs[j].var == w->asgs[i].var) /* interned */
                         w->asgs[j].mask |= m;
                 changed = 1;
             }
@@ -3457,7 +3832,7 @@ static char *file_name(CXFile f)
 static int walk_function(walker_t *w, CXCursor fn, uint32_t index, int summarize)
 {
     kids_t kk;
-    children(&w->tree, fn, &kk);
+    children(NULL, fn, &kk); /* fn is not in the tree (the previous function's) */
     CXCursor body = clang_getNullCursor();
     for (unsigned i = 0; i < kk.n; i++)
         if (clang_getCursorKind(kk.v[i]) == CXCursor_CompoundStmt)
@@ -3476,7 +3851,7 @@ static int walk_function(walker_t *w, CXCursor fn, uint32_t index, int summarize
         GROW(tf->fns, tf->nfns, tf->capfns);
         f = &tf->fns[tf->nfns++];
         memset(f, 0, sizeof *f);
-        f->usr = take(clang_getCursorUSR(fn));
+        f->usr = usr_dup(w, fn);
         f->name = take(clang_getCursorSpelling(fn));
         f->line = line;
         f->col = col;
@@ -3492,6 +3867,8 @@ static int walk_function(walker_t *w, CXCursor fn, uint32_t index, int summarize
     w->textlen = len;
     w->record = !summarize;
     w->loop_lb = w->loop_le = w->iloop_lb = w->iloop_le = 0;
+    for (int i = 0; i < 4; i++)
+        w->for_parts[i] = w->for_next[i] = clang_getNullCursor();
     w->nframes = 0;
     w->fix_depth = 0;
     w->child_lb = w->child_le = w->slot_lb = w->slot_le = 0;
@@ -3503,10 +3880,9 @@ static int walk_function(walker_t *w, CXCursor fn, uint32_t index, int summarize
     rc_lset_top(&w->ret);
     rc_lset_empty(&w->released);
     w->releases_all = 0;
-    for (size_t i = 0; i < w->nasgs; i++)
-        free(w->asgs[i].var);
     w->nasgs = 0;
-    clang_visitChildren(body, prescan, w);
+    for (uint32_t i = 1; i < w->tree.n; i++) /* the body's descendants, pre-order */
+        prescan(w, w->tree.nodes[i].c);
     compute_masks(w);
     w->cur_index = index;
     find_shm_locals(w);
@@ -3614,7 +3990,7 @@ static void walk_tu(walker_t *w)
     w->ret_shm = rc_xcalloc(fns.n ? fns.n : 1, 1);
     w->ret_fork = rc_xcalloc(fns.n ? fns.n : 1, 1);
     for (size_t i = 0; i < fns.n; i++) {
-        char *usr = take(clang_getCursorUSR(fns.v[i]));
+        char *usr = usr_dup(w, fns.v[i]);
         uint32_t before = w->sum_usrs.n;
         if (rc_strtab_intern(&w->sum_usrs, usr) != before)
             fns.v[i] = clang_getNullCursor(); /* a second definition (cannot compile) */
@@ -3680,6 +4056,7 @@ void rc_tu_facts_close(rc_tu_facts_t *tf)
             free(f->calls[j].callee_name);
             free(f->calls[j].fn_type);
             free(f->calls[j].fn_global);
+            free(f->calls[j].once);
             for (int a = 0; a < f->calls[j].nargs; a++) {
                 free(f->calls[j].arg_keys[a]);
                 free(f->calls[j].arg_fns[a]);
@@ -3923,21 +4300,27 @@ static void append_diag(rc_strbuf_t *b, CXDiagnostic d, const char *fallback_fil
     free(text);
 }
 
+typedef struct inclusions {
+    rc_tu_facts_t *tf;
+    rc_strtab_t seen; /* the names in tf->deps */
+} inclusions_t;
+
 /* Records each file the TU read, once (the source first: libclang visits it at
  * depth 0). */
 static void note_inclusion(CXFile f, CXSourceLocation *stack, unsigned depth, CXClientData d)
 {
     (void)stack;
     (void)depth;
-    rc_tu_facts_t *tf = d;
+    inclusions_t *in = d;
+    rc_tu_facts_t *tf = in->tf;
     char *name = file_name(f);
     if (!name)
         return;
-    for (size_t i = 0; i < tf->ndeps; i++)
-        if (strcmp(tf->deps[i], name) == 0) {
-            free(name);
-            return;
-        }
+    uint32_t n = in->seen.n;
+    if (rc_strtab_intern(&in->seen, name) != n) {
+        free(name);
+        return;
+    }
     GROW(tf->deps, tf->ndeps, tf->capdeps);
     tf->deps[tf->ndeps++] = name;
 }
@@ -3998,8 +4381,7 @@ int rc_frontend_run(void *index, const rc_models_t *models, const rc_imports_t *
     walk_tu(&w);
     free(w.frames);
     tree_free(&w.tree);
-    for (size_t i = 0; i < w.nasgs; i++)
-        free(w.asgs[i].var);
+    usr_cache_close(&w.usrs);
     free(w.asgs);
     free(w.sums);
     free(w.ret_shm);
@@ -4015,7 +4397,9 @@ int rc_frontend_run(void *index, const rc_models_t *models, const rc_imports_t *
     rc_strtab_close(&w.sum_usrs);
     free(w.aliases);
     free(w.labels);
-    clang_getInclusions(tu, note_inclusion, facts);
+    inclusions_t in = {facts, {0}};
+    clang_getInclusions(tu, note_inclusion, &in);
+    rc_strtab_close(&in.seen);
     clang_disposeTranslationUnit(tu);
     st->ok = 1;
     return RC_OK;

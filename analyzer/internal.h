@@ -56,6 +56,9 @@ typedef enum rc_api_kind {
     RC_API_SEM_WAIT,       /* decrements the semaphore lock_arg, waiting while it is 0 */
     RC_API_SEM_POST,       /* increments the semaphore lock_arg */
     RC_API_SEM_INIT,       /* initialises the semaphore lock_arg to value_arg */
+    RC_API_ONCE,           /* calls routine_arg once per once object lock_arg, over all
+                              threads; returns when it has run (pthread_once, call_once) */
+    RC_API_BARRIER_WAIT,   /* waits until the barrier lock_arg's count of threads wait */
 } rc_api_kind_t;
 
 typedef struct rc_api_fn {
@@ -78,7 +81,8 @@ typedef struct rc_api_fn {
     int flags_arg;          /* shared_map: index of the flags argument (-1: always shared) */
     long shared_mask;       /* shared_map: flag bits that make the mapping shared */
     long anon_mask;         /* shared_map: flag bits of an anonymous mapping */
-    int value_arg;          /* attr_pshared: index of the value argument */
+    int value_arg;          /* attr_pshared, sem_init, sync_init: index of the value
+                               argument (sync_init: a barrier's count; -1: none) */
     long shared_value;      /* attr_pshared: the value that means process-shared */
 } rc_api_fn_t;
 
@@ -229,6 +233,8 @@ typedef struct rc_call {
     int nargs;
     int callback; /* not a call: the callee is registered here with an event loop (or
                      makecontext) and runs later, when the loop runs (RC_API_CALLBACK) */
+    char *once;   /* a once routine run here (RC_API_ONCE): the access key of the once
+                     object, "" when it cannot be named; NULL for any other call */
 } rc_call_t;
 
 /* What a creation passes as the start routine's argument, as far as sharing goes. */
@@ -255,6 +261,10 @@ typedef struct rc_create {
     int routine_param, arg_param, handle_param;
     rc_pos_t pos;
     rc_lset_t ls;
+    /* In exactly one loop, a for statement counting a local up by one between
+     * constants (`for (i = 0; i < 4; i++)`, i not changed in the body): how many
+     * times it runs at most; else -1. */
+    int trip;
 } rc_create_t;
 
 /* A lock operation as written: lock, trylock (whatever its outcome) or unlock
@@ -353,12 +363,13 @@ typedef struct rc_join {
 
 /* A call of a process-model function (RC_API_FORK, _PROC_WAIT, _EXEC, _SHARED_MAP,
  * _SYNC_INIT, _ATTR_PSHARED, _SEM_WAIT, _SEM_POST, _SEM_INIT) as written, for the
- * proc.* rules and for telling binary semaphores (program.c, lock_sem). */
+ * proc.* rules and for telling binary semaphores (program.c, lock_sem); and of
+ * RC_API_BARRIER_WAIT (obj: the barrier), for barrier phases. */
 typedef struct rc_pcall {
     rc_api_kind_t kind;
     char *api;    /* "fork", "waitpid", "mmap", "pthread_mutex_init", ... */
     char *target; /* fork, shared_map: USR of the variable the result is stored in, or NULL */
-    char *obj;    /* sync_init, sem_*: access key of the object initialised or
+    char *obj;    /* sync_init, sem_*, barrier_wait: access key of the object initialised or
                      the semaphore (as rc_call_t.arg_keys), or NULL */
     char *attr;   /* sync_init, attr_pshared: USR of the attribute variable (`&attr`), NULL
                      for a null pointer, "" for anything else */
@@ -366,7 +377,9 @@ typedef struct rc_pcall {
                      attr_pshared: 1 process-shared, 0 private, -1 value not constant;
                      fork: 1 when the child borrows the parent's memory and the parent
                      waits until it execs or exits (vfork);
-                     sem_init: the initial value, -1 when not constant */
+                     sem_init: the initial value, -1 when not constant;
+                     sync_init: the constant at the model's value_arg (a barrier's
+                     count), -1 when not constant, 0 when the model has none */
     int anon;     /* shared_map: an anonymous mapping (no file or object behind it) */
     char *text;   /* sync_init, sem_*: the object argument as written ("&shm->lock"), or NULL */
     rc_pos_t pos;
@@ -645,7 +658,41 @@ typedef struct rc_program {
     size_t nforks;
     uint32_t *fn_proc;
     char ***pkeys; /* per function and pcall: the effective key of rc_pcall_t.obj, or NULL */
+    /* Order marks (RC_ONCE_PREFIX, RC_BARRIER_PREFIX, RC_JOIN_PREFIX), step 10.
+     * mark_kind per lock: 0 a lock, else RC_MARK_ONCE, _BARRIER or _JOIN; mark_obj:
+     * the index of its object in once_objs / barriers; mark_k: a barrier mark's
+     * count. */
+    uint8_t *mark_kind;
+    uint32_t *mark_obj;
+    uint8_t *mark_k;
+    rc_strtab_t once_objs; /* once object keys */
+    rc_strtab_t barriers;  /* barrier keys */
+    /* Per barrier (program.c): its count when every pthread_barrier_init of it
+     * gives the same constant and at most that many threads ever wait on it (then
+     * round k is made of the k-th wait of each of them), else 0 (it orders
+     * nothing); and how many waits each root may have passed where. */
+    struct rc_barrier_info *bar;
+    size_t nphased; /* barriers with a count (that order accesses) */
+    /* [root * nfns + fn], NULL when the program has no marks: marks held at fn's
+     * entry on every path of root (global lock indexes, marks only). */
+    rc_lset_t *mark_entry;
+    /* [root * nfns + fn]: the once object whose routine every call path of root to
+     * fn goes through (fn runs inside that routine's single run), else
+     * RC_ONCE_NONE; NULL when the program has no once call. */
+    uint32_t *once_guard;
+    /* Per root, NULL when no root has one: the creation lockset, locks that a
+     * creating thread (one of cl_holders) holds exclusively from every creation
+     * of the root until it joins it (or for ever): the root's whole run lies
+     * inside that hold. */
+    rc_lset_t *cl;
+    uint32_t **cl_holders; /* per root: the creating roots, UINT32_MAX-terminated */
 } rc_program_t;
+
+#define RC_MARK_ONCE 1
+#define RC_MARK_BARRIER 2
+#define RC_MARK_JOIN 3
+#define RC_ONCE_NONE UINT32_MAX
+#define RC_WAITS_MANY 0xffffu
 
 #define RC_PROC_MAIN UINT32_MAX
 #define RC_PROC_MIXED (UINT32_MAX - 1)
@@ -663,6 +710,23 @@ uint32_t rc_program_proc(const rc_program_t *p, uint32_t fn, const rc_pos_t *pos
 #define RC_SEM_BINARY 1
 #define RC_SEM_COUNTING 2
 
+/* Order marks: pseudo-locks the front end adds to the must-hold lockset and never
+ * releases, so that the lockset's flow analysis (meets at joins, loop fixpoints,
+ * summaries, entry sets) tells which synchronising calls precede an event on
+ * every path. They are not locks: rc_program_lset drops them, and program.c reads
+ * them apart (rc_program_t.mark_*).
+ *   "once:<key>"      pthread_once on the once object <key> has returned: its
+ *                     routine has finished (in whichever thread ran it)
+ *   "bar:<key>#<k>"   this thread has passed at least k waits on barrier <key>
+ *                     (k = 1..RC_BARRIER_MAX_MARK)
+ *   "join:<USR>"      the thread whose handle is the plain variable <USR> has
+ *                     been joined
+ * Once and barrier keys are access keys of one definite object (rc_key_definite). */
+#define RC_ONCE_PREFIX "once:"
+#define RC_BARRIER_PREFIX "bar:"
+#define RC_JOIN_PREFIX "join:"
+#define RC_BARRIER_MAX_MARK 4
+
 /* Builds the linked view of one program made of tus (which must outlive it). */
 void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t ntus);
 void rc_program_close(rc_program_t *p);
@@ -672,7 +736,7 @@ static inline const rc_reach_t *rc_program_reach(const rc_program_t *p, uint32_t
     return &p->reach[(size_t)root * p->nfns + fn];
 }
 
-/* Translates a TU-local lockset into global lock indexes. */
+/* Translates a TU-local lockset into global lock indexes, without order marks. */
 void rc_program_lset(const rc_program_t *p, uint32_t tu, const rc_lset_t *in, rc_lset_t *out);
 
 /* One execution context of an event of function fn at pos, run by root. */
@@ -680,14 +744,22 @@ typedef struct rc_inst {
     uint32_t root;
     uint32_t fn;
     const rc_pos_t *pos;
-    rc_lset_t ls; /* effective: entry lockset of fn under root ∪ local lockset */
+    rc_lset_t ls;    /* effective: entry lockset of fn under root ∪ local lockset */
+    rc_lset_t marks; /* order marks held (rc_program_t.mark_entry ∪ the local ones);
+                        all zero (none) in an instance not made by rc_program_inst */
 } rc_inst_t;
 
-/* Fills an instance: ls = entry lockset of fn under root ∪ the event's local lockset. */
+/* Fills an instance: ls = entry lockset of fn under root ∪ the event's local lockset
+ * (order marks dropped), marks = the order marks held there. */
 void rc_program_inst(const rc_program_t *p, uint32_t root, uint32_t fn, const rc_pos_t *pos,
                      const rc_lset_t *local, rc_inst_t *out);
 /* 1 when the two instances may run at the same time in different threads. */
 int rc_program_concurrent(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b);
+/* 1 when pthread_once or a barrier orders the two instances (one happens before
+ * the other): part of rc_program_concurrent. */
+int rc_program_ordered(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b);
+/* The once object whose routine alone runs fn under root (RC_ONCE_NONE). */
+uint32_t rc_program_once_guard(const rc_program_t *p, uint32_t root, uint32_t fn);
 /* 1 when locksets a and b keep two accesses apart: a common lock not held shared on
  * both sides (an array lock with an unknown index counts as any element of its
  * array), or an unidentified lock on either side. */
@@ -711,6 +783,10 @@ size_t rc_key_root_len(const char *key);
  * distinct_slots (two threads of one routine, two children of one fork), two
  * "[#]" differ; otherwise it matches any element. */
 int rc_keys_overlap(const char *a, const char *b, int distinct_slots);
+/* 1 when facts key k names one object for the whole run: a global or static
+ * variable (not what a pointer points to, not a parameter's object), with a path
+ * of fields and constant indexes only. */
+int rc_key_definite(const char *k);
 
 /* The last lock or trylock of global lock l in function f before offset off,
  * or NULL. */

@@ -32,11 +32,14 @@
  *   shared_map     -                         flags_arg + shared_mask (the flag bits that
  *                                            make it shared; without flags_arg it always
  *                                            is), anon_mask (bits of an anonymous mapping)
- *   sync_init      lock_arg, attr_arg
+ *   sync_init      lock_arg, attr_arg        value_arg (a barrier's count)
  *   attr_setpshared attr_arg, value_arg, shared_value
  *   sem_wait       lock_arg (the semaphore)  (holds it, as a lock, until sem_post)
  *   sem_post       lock_arg
  *   sem_init       lock_arg, value_arg (the initial value; 1 makes it a binary lock)
+ *   once           lock_arg (the once object), routine_arg (called at most once per
+ *                  object over all threads, in the thread that gets there first)
+ *   barrier_wait   lock_arg (the barrier)
  * Any kind may list "callback_args": [i, ...], the arguments that are callbacks
  * an event loop calls later on the registering thread (uv_queue_work's
  * after_work_cb next to its thread-pool work_cb).
@@ -87,6 +90,8 @@ static const struct {
     {"sem_wait", RC_API_SEM_WAIT},
     {"sem_post", RC_API_SEM_POST},
     {"sem_init", RC_API_SEM_INIT},
+    {"once", RC_API_ONCE},
+    {"barrier_wait", RC_API_BARRIER_WAIT},
 };
 
 static int cmp_fn(const void *a, const void *b)
@@ -198,6 +203,14 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
     case RC_API_SEM_INIT:
         if (fn->lock_arg < 0 || fn->value_arg < 0)
             missing = "lock_arg\" and \"value_arg";
+        break;
+    case RC_API_ONCE:
+        if (fn->lock_arg < 0 || fn->routine_arg < 0)
+            missing = "lock_arg\" and \"routine_arg";
+        break;
+    case RC_API_BARRIER_WAIT:
+        if (fn->lock_arg < 0)
+            missing = "lock_arg";
         break;
     case RC_API_SYNC_INIT:
         if (fn->lock_arg < 0 || fn->attr_arg < 0)

@@ -34,6 +34,11 @@
  *                   in: the children of one fork when only code inside that fork's
  *                   child extents (`if (pid == 0) {...}`) calls it, else the initial
  *                   process or both (rc_program_proc)
+ *  10. order        order marks (internal.h) held at each function's entry per root
+ *                   (a thread starts with the once marks of all its creations); per
+ *                   root and function the once object whose routine alone runs it;
+ *                   per barrier its count, its possible waiters and the most waits
+ *                   passed at each function's entry; per root its creation lockset
  *
  * May-happen-in-parallel (rc_program_concurrent):
  *   two processes         never: a forked child runs on its own copy of memory (what
@@ -48,6 +53,20 @@
  *                         same function has unknown timing and overlaps everything
  * Positions order by offset; an event inside the loop of a creation may follow it
  * (next iteration). A join counts only if its whole loop ends before the event.
+ *
+ * Ordered, hence never concurrent (rc_program_ordered):
+ *   once          both run inside the routine of one once object (its single run),
+ *                 or one does and the other's thread has returned from pthread_once
+ *                 on that object (the mark "once:<object>")
+ *   barrier       a barrier whose constant count bounds the threads that may wait on
+ *                 it: one thread has passed at most k waits at its access (textual
+ *                 count, loops and backward gotos unbounded, summed through calls)
+ *                 and the other at least k + 1 (the marks "bar:<barrier>#k")
+ *   creation      one thread runs entirely while its creator holds lock m (held at
+ *   lockset       the creation, which is in the creator's start function and not in
+ *                 a loop, until every release, which the join of its handle
+ *                 precedes on every path, or for ever), and the other holds m in
+ *                 another thread, or runs in a hold of m by other creators
  */
 #include "internal.h"
 
@@ -93,8 +112,11 @@ void rc_program_lset(const rc_program_t *p, uint32_t tu, const rc_lset_t *in, rc
         return;
     }
     rc_lset_empty(out);
-    for (int i = 0; i < in->n; i++)
-        rc_lset_add(out, p->lockmap[tu][RC_LREF_LOCK(in->v[i])], RC_LREF_SHARED(in->v[i]));
+    for (int i = 0; i < in->n; i++) {
+        uint32_t g = p->lockmap[tu][RC_LREF_LOCK(in->v[i])];
+        if (!p->mark_kind[g]) /* order marks are not locks */
+            rc_lset_add(out, g, RC_LREF_SHARED(in->v[i]));
+    }
 }
 
 static void push_mpos(rc_mpos_t **v, size_t *n, const rc_mpos_t *m)
@@ -916,38 +938,67 @@ static void add_edge(rc_pfn_t *f, uint32_t call, uint32_t target)
     f->edges[f->nedges++] = (rc_edge_t){call, target};
 }
 
+/* The type an old-style declaration with the same return type has: "int (int)"
+ * -> "int ()" (the spelling libclang gives `int f()`), which C lets any call
+ * through an `int (*)(int)` reach. NULL when t is not "RET (...)". */
+static char *noproto_type(const char *t)
+{
+    size_t n = strlen(t);
+    if (n < 3 || t[n - 1] != ')')
+        return NULL;
+    int depth = 0;
+    for (size_t i = n; i-- > 0;) {
+        if (t[i] == ')')
+            depth++;
+        else if (t[i] == '(' && --depth == 0)
+            return i > 0 ? rc_xasprintf("%.*s()", (int)i, t) : NULL;
+    }
+    return NULL;
+}
+
 /* Calls through unknown pointers may enter any function of the same type whose
- * address escapes (a task handed to a thread pool, a callback in a table). */
+ * address escapes (a task handed to a thread pool, a callback in a table); a
+ * function declared without a prototype (`void f()`) matches any parameter list
+ * with its return type, and so does a call through such a pointer type. */
 static void add_indirect_edges(rc_program_t *p)
 {
     rc_strtab_t types = {0};
     uint32_t **by_type = NULL;
     size_t *nby = NULL, cap = 0;
-    for (size_t e = 0; e < p->nescaped; e++) {
-        uint32_t t = p->escaped[e];
-        {
-            if (!p->escaped_types[e])
-                continue;
-            uint32_t k = rc_strtab_intern(&types, p->escaped_types[e]);
-            if (k >= cap) {
-                size_t nc = cap ? cap * 2 : 16;
-                while (nc <= k)
-                    nc *= 2;
-                by_type = rc_xrealloc(by_type, nc * sizeof *by_type);
-                nby = rc_xrealloc(nby, nc * sizeof *nby);
-                memset(by_type + cap, 0, (nc - cap) * sizeof *by_type);
-                memset(nby + cap, 0, (nc - cap) * sizeof *nby);
-                cap = nc;
+    /* Each function under its type (pass 0), and under "!" + its no-prototype
+     * type (pass 1), the key a call through a no-prototype pointer looks up. */
+    for (size_t e = 0; e < p->nescaped; e++)
+        for (int pass = 0; pass < 2; pass++) {
+            uint32_t t = p->escaped[e];
+            {
+                if (!p->escaped_types[e])
+                    continue;
+                char *np = pass ? noproto_type(p->escaped_types[e]) : NULL;
+                char *bang = np ? rc_xasprintf("!%s", np) : NULL;
+                free(np);
+                if (pass && !bang)
+                    continue;
+                uint32_t k = rc_strtab_intern(&types, pass ? bang : p->escaped_types[e]);
+                free(bang);
+                if (k >= cap) {
+                    size_t nc = cap ? cap * 2 : 16;
+                    while (nc <= k)
+                        nc *= 2;
+                    by_type = rc_xrealloc(by_type, nc * sizeof *by_type);
+                    nby = rc_xrealloc(nby, nc * sizeof *nby);
+                    memset(by_type + cap, 0, (nc - cap) * sizeof *by_type);
+                    memset(nby + cap, 0, (nc - cap) * sizeof *nby);
+                    cap = nc;
+                }
+                int dup = 0;
+                for (size_t i = 0; i < nby[k]; i++)
+                    dup |= by_type[k][i] == t;
+                if (dup)
+                    continue;
+                by_type[k] = rc_xrealloc(by_type[k], (nby[k] + 1) * sizeof **by_type);
+                by_type[k][nby[k]++] = t;
             }
-            int dup = 0;
-            for (size_t i = 0; i < nby[k]; i++)
-                dup |= by_type[k][i] == t;
-            if (dup)
-                continue;
-            by_type[k] = rc_xrealloc(by_type[k], (nby[k] + 1) * sizeof **by_type);
-            by_type[k][nby[k]++] = t;
         }
-    }
     for (size_t g = 0; g < p->nfns; g++) {
         const rc_fn_facts_t *f = p->fns[g].f;
         for (size_t c = 0; c < f->ncalls; c++) {
@@ -965,9 +1016,23 @@ static void add_indirect_edges(rc_program_t *p)
             }
             if (!f->calls[c].fn_type)
                 continue;
-            uint32_t k = rc_strtab_lookup(&types, f->calls[c].fn_type);
-            for (size_t i = 0; k != UINT32_MAX && i < nby[k]; i++)
-                add_edge(&p->fns[g], (uint32_t)c, by_type[k][i]);
+            const char *ct = f->calls[c].fn_type;
+            char *np = noproto_type(ct);
+            char *keys[2] = {NULL, NULL};
+            if (np && strcmp(np, ct) == 0) /* through `void (*)()`: any parameters */
+                keys[0] = rc_xasprintf("!%s", np);
+            else {
+                keys[0] = rc_xstrdup(ct);
+                keys[1] = np ? rc_xstrdup(np) : NULL; /* old-style definitions */
+            }
+            free(np);
+            for (int q = 0; q < 2 && keys[q]; q++) {
+                uint32_t k = rc_strtab_lookup(&types, keys[q]);
+                for (size_t i = 0; k != UINT32_MAX && i < nby[k]; i++)
+                    add_edge(&p->fns[g], (uint32_t)c, by_type[k][i]);
+            }
+            free(keys[0]);
+            free(keys[1]);
         }
     }
     for (size_t k = 0; k < types.n; k++)
@@ -1191,6 +1256,742 @@ static void sem_kinds(rc_program_t *p)
     free(bad);
 }
 
+/* ---- Step 10: order marks (pthread_once, barriers) -------------------------- */
+
+/* Classifies every global lock that is an order mark (internal.h): its kind, its
+ * object (index in once_objs / barriers) and, for a barrier mark, its count. */
+static void classify_marks(rc_program_t *p)
+{
+    size_t no = strlen(RC_ONCE_PREFIX), nb = strlen(RC_BARRIER_PREFIX);
+    p->mark_kind = rc_xcalloc(p->locks.n ? p->locks.n : 1, 1);
+    p->mark_obj = rc_xcalloc(p->locks.n ? p->locks.n : 1, sizeof *p->mark_obj);
+    p->mark_k = rc_xcalloc(p->locks.n ? p->locks.n : 1, 1);
+    for (uint32_t i = 0; i < p->locks.n; i++) {
+        const char *id = p->locks.v[i];
+        if (strncmp(id, RC_ONCE_PREFIX, no) == 0) {
+            p->mark_kind[i] = RC_MARK_ONCE;
+            p->mark_obj[i] = rc_strtab_intern(&p->once_objs, id + no);
+        } else if (strncmp(id, RC_JOIN_PREFIX, strlen(RC_JOIN_PREFIX)) == 0) {
+            p->mark_kind[i] = RC_MARK_JOIN;
+        } else if (strncmp(id, RC_BARRIER_PREFIX, nb) == 0 && strrchr(id, '#')) {
+            const char *hash = strrchr(id, '#');
+            char *key = rc_xasprintf("%.*s", (int)(hash - id - nb), id + nb);
+            p->mark_kind[i] = RC_MARK_BARRIER;
+            p->mark_obj[i] = rc_strtab_intern(&p->barriers, key);
+            p->mark_k[i] = (uint8_t)atoi(hash + 1);
+            free(key);
+        }
+    }
+}
+
+/* The order marks of TU-local lockset in, as global indexes (empty for top). */
+static void marks_of(const rc_program_t *p, uint32_t tu, const rc_lset_t *in, rc_lset_t *out)
+{
+    rc_lset_empty(out);
+    if (in->top)
+        return;
+    for (int i = 0; i < in->n; i++) {
+        uint32_t g = p->lockmap[tu][RC_LREF_LOCK(in->v[i])];
+        if (p->mark_kind[g])
+            rc_lset_add(out, g, 0);
+    }
+}
+
+/* Keeps only the once marks of s: a new thread has passed no barrier wait of its
+ * own (join marks only serve its creator). */
+static void keep_once_marks(const rc_program_t *p, rc_lset_t *s)
+{
+    int k = 0;
+    for (int i = 0; i < s->n; i++)
+        if (p->mark_kind[RC_LREF_LOCK(s->v[i])] == RC_MARK_ONCE)
+            s->v[k++] = s->v[i];
+    s->n = (uint8_t)k;
+}
+
+/* mark_entry of root r from its start function's entry set `start` (top: not
+ * known yet, which makes everything it reaches top too). */
+static void propagate_marks(rc_program_t *p, uint32_t r, const rc_lset_t *start)
+{
+    rc_lset_t *me = &p->mark_entry[(size_t)r * p->nfns];
+    uint32_t s = p->roots[r].fn;
+    for (size_t i = 0; i < p->nfns; i++)
+        rc_lset_top(&me[i]);
+    me[s] = *start;
+    if (start->top)
+        return;
+    uint32_t *work = rc_xmalloc((p->nfns + 1) * sizeof *work);
+    uint8_t *queued = rc_xcalloc(p->nfns, 1);
+    uint8_t *seen = rc_xcalloc(p->nfns, 1);
+    size_t nwork = 0;
+    work[nwork++] = s;
+    queued[s] = seen[s] = 1;
+    while (nwork) {
+        uint32_t g = work[--nwork];
+        queued[g] = 0;
+        const rc_pfn_t *pg = &p->fns[g];
+        for (size_t e = 0; e < pg->nedges; e++) {
+            uint32_t f = pg->edges[e].target;
+            const rc_lset_t *cls = &pg->f->calls[pg->edges[e].call].ls;
+            if (f == s || cls->top)
+                continue; /* the root's own entry; a call on no path */
+            rc_lset_t at;
+            marks_of(p, pg->tu, cls, &at);
+            rc_lset_join(&at, &me[g]);
+            rc_lset_t ne = me[f];
+            rc_lset_meet(&ne, &at);
+            if (!seen[f] || !rc_lset_equal(&ne, &me[f])) {
+                seen[f] = 1;
+                me[f] = ne;
+                if (!queued[f]) {
+                    work[nwork++] = f;
+                    queued[f] = 1;
+                }
+            }
+        }
+    }
+    /* Callable from unknown places: nothing is known at entry. */
+    for (size_t i = 0; i < p->nescaped; i++)
+        if (p->escaped[i] != s && seen[p->escaped[i]])
+            rc_lset_empty(&me[p->escaped[i]]);
+    free(work);
+    free(queued);
+    free(seen);
+}
+
+/* The once marks a thread of root r starts with: those held at every creation
+ * of it (a creation happens before the thread's first step). Top while a
+ * creating root's marks are not known yet. */
+static rc_lset_t start_marks(const rc_program_t *p, uint32_t r)
+{
+    rc_lset_t out;
+    rc_lset_empty(&out);
+    const rc_root_t *rt = &p->roots[r];
+    if (rt->is_main || rt->nci == 0)
+        return out;
+    /* Every creation must be known: one in code no root reaches has no instance. */
+    for (size_t s = 0; s < p->nsites; s++) {
+        if (rc_strtab_lookup(&p->fn_usrs, p->sites[s].routine) != rt->fn)
+            continue;
+        size_t i = 0;
+        while (i < rt->nci && rt->ci[i].site != s)
+            i++;
+        if (i == rt->nci)
+            return out;
+    }
+    rc_lset_top(&out);
+    for (size_t i = 0; i < rt->nci; i++) {
+        const rc_cinst_t *ci = &rt->ci[i];
+        const rc_psite_t *s = &p->sites[ci->site];
+        rc_lset_t at = p->mark_entry[(size_t)ci->root * p->nfns + s->at_fn];
+        if (!at.top && s->at_fn == s->fn) {
+            rc_lset_t local;
+            marks_of(p, p->fns[s->fn].tu, &s->c->ls, &local);
+            rc_lset_join(&at, &local);
+        }
+        if (!at.top)
+            keep_once_marks(p, &at);
+        rc_lset_meet(&out, &at);
+    }
+    return out;
+}
+
+static void compute_mark_entries(rc_program_t *p)
+{
+    p->mark_entry = rc_xcalloc(p->nroots * (p->nfns ? p->nfns : 1), sizeof *p->mark_entry);
+    rc_lset_t *starts = rc_xmalloc((p->nroots ? p->nroots : 1) * sizeof *starts);
+    for (size_t r = 0; r < p->nroots; r++) {
+        if (p->roots[r].is_main || p->roots[r].nci == 0)
+            rc_lset_empty(&starts[r]);
+        else
+            rc_lset_top(&starts[r]);
+        propagate_marks(p, (uint32_t)r, &starts[r]);
+    }
+    /* Creations chain roots: iterate to a fixpoint (sets only shrink). */
+    int changed = 1;
+    for (size_t round = 0; changed && round < p->nroots + 2; round++) {
+        changed = 0;
+        for (size_t r = 0; r < p->nroots; r++) {
+            rc_lset_t s = start_marks(p, (uint32_t)r);
+            if (s.top == starts[r].top && rc_lset_equal(&s, &starts[r]))
+                continue;
+            starts[r] = s;
+            propagate_marks(p, (uint32_t)r, &starts[r]);
+            changed = 1;
+        }
+    }
+    for (size_t r = 0; r < p->nroots; r++) {
+        if (!changed && !starts[r].top)
+            continue;
+        rc_lset_empty(&starts[r]); /* not settled (creation cycles): know nothing */
+        propagate_marks(p, (uint32_t)r, &starts[r]);
+    }
+    free(starts);
+}
+
+#define GUARD_UNREACHED (UINT32_MAX - 1)
+
+/* once_guard: per root, the once object every call path to a function runs
+ * through (a must-analysis over the call graph; a once call through an object
+ * that cannot be named guards nothing). */
+static void compute_once_guards(rc_program_t *p)
+{
+    p->once_guard = rc_xmalloc(p->nroots * (p->nfns ? p->nfns : 1) * sizeof *p->once_guard);
+    uint32_t *work = rc_xmalloc((p->nfns + 1) * sizeof *work);
+    uint8_t *queued = rc_xcalloc(p->nfns ? p->nfns : 1, 1);
+    for (size_t r = 0; r < p->nroots; r++) {
+        uint32_t *gd = &p->once_guard[r * p->nfns], s = p->roots[r].fn;
+        for (size_t i = 0; i < p->nfns; i++)
+            gd[i] = GUARD_UNREACHED;
+        gd[s] = RC_ONCE_NONE;
+        size_t nwork = 0;
+        work[nwork++] = s;
+        queued[s] = 1;
+        while (nwork) {
+            uint32_t g = work[--nwork];
+            queued[g] = 0;
+            const rc_pfn_t *pg = &p->fns[g];
+            for (size_t e = 0; e < pg->nedges; e++) {
+                uint32_t f = pg->edges[e].target;
+                const char *once = pg->f->calls[pg->edges[e].call].once;
+                uint32_t v = gd[g];
+                if (once)
+                    v = rc_key_definite(once) ? rc_strtab_intern(&p->once_objs, once)
+                                              : RC_ONCE_NONE;
+                uint32_t nv = gd[f] == GUARD_UNREACHED || gd[f] == v ? v : RC_ONCE_NONE;
+                if (f != s && nv != gd[f]) {
+                    gd[f] = nv;
+                    if (!queued[f]) {
+                        work[nwork++] = f;
+                        queued[f] = 1;
+                    }
+                }
+            }
+        }
+        for (size_t i = 0; i < p->nescaped; i++)
+            gd[p->escaped[i]] = RC_ONCE_NONE;
+        for (size_t i = 0; i < p->nfns; i++)
+            if (gd[i] == GUARD_UNREACHED)
+                gd[i] = RC_ONCE_NONE;
+    }
+    free(work);
+    free(queued);
+}
+
+/* A place in a function where waits on one barrier may happen: a wait (weight
+ * 1) or a call of a function that may wait (weight: at most that many waits per
+ * call, RC_WAITS_MANY when unbounded). */
+typedef struct wevent {
+    const rc_pos_t *pos;
+    uint32_t weight;
+    uint32_t call; /* index in the function's calls, or UINT32_MAX for a wait */
+} wevent_t;
+
+typedef struct wevents {
+    wevent_t *v;
+    size_t n;
+    int back_goto; /* the function has a goto to an earlier label */
+} wevents_t;
+
+static uint32_t sat_add(uint32_t a, uint32_t b)
+{
+    return a >= RC_WAITS_MANY || b >= RC_WAITS_MANY || a + b >= RC_WAITS_MANY ? RC_WAITS_MANY
+                                                                              : a + b;
+}
+
+/* The most waits of events ev that may happen in one run of their function before
+ * the event at pos is over (all of them for pos == NULL): those starting before
+ * its end (call `skip` excluded, unless a loop repeats it: its earlier rounds
+ * come first), unbounded when a loop repeats one before pos or around it, or
+ * after a backward goto. */
+static uint32_t waits_before(const wevents_t *ev, const rc_pos_t *pos, uint32_t skip)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i < ev->n; i++) {
+        const wevent_t *w = &ev->v[i];
+        if (w->call != UINT32_MAX && w->call == skip && !w->pos->loop_le)
+            continue;
+        if (ev->back_goto)
+            return RC_WAITS_MANY;
+        const rc_pos_t *q = w->pos;
+        int before = !pos || q->off < (pos->end > pos->off ? pos->end : pos->off + 1);
+        int around = pos && q->loop_le && q->loop_lb <= pos->off && pos->off < q->loop_le;
+        if (q->loop_le && (before || around))
+            return RC_WAITS_MANY;
+        if (before)
+            n = sat_add(n, w->weight);
+    }
+    return n;
+}
+
+struct rc_barrier_info {
+    unsigned n;      /* the count, 0 when the barrier orders nothing */
+    uint8_t *waiter; /* per root: it may wait on the barrier */
+    wevents_t *ev;   /* per function: its waits and waiting calls */
+    uint32_t *entry; /* [root * nfns + fn]: most waits passed at fn's entry */
+};
+
+/* 1 when pcall pc is a wait on barrier b. */
+static int waits_on(const rc_program_t *p, const rc_pcall_t *pc, uint32_t b)
+{
+    return pc->kind == RC_API_BARRIER_WAIT && pc->obj &&
+           rc_strtab_lookup(&p->barriers, pc->obj) == b;
+}
+
+/* Most waits per call of f (events of f built on the way), by depth-first
+ * search; a call cycle through waiting functions is unbounded. */
+static uint32_t total_waits(const rc_program_t *p, struct rc_barrier_info *bi, uint32_t b,
+                            const uint8_t *mayw, uint32_t f, uint32_t *tot, uint8_t *state)
+{
+    if (state[f] == 2)
+        return tot[f];
+    if (state[f] == 1)
+        return RC_WAITS_MANY;
+    state[f] = 1;
+    const rc_pfn_t *pf = &p->fns[f];
+    wevents_t *ev = &bi->ev[f];
+    size_t cap = 0;
+    for (size_t i = 0; i < pf->f->npcalls; i++) {
+        if (!waits_on(p, &pf->f->pcalls[i], b))
+            continue;
+        if (ev->n == cap)
+            ev->v = rc_xrealloc(ev->v, (cap = cap ? cap * 2 : 4) * sizeof *ev->v);
+        ev->v[ev->n++] = (wevent_t){&pf->f->pcalls[i].pos, 1, UINT32_MAX};
+    }
+    for (size_t e = 0; e < pf->nedges; e++) {
+        uint32_t t = pf->edges[e].target;
+        if (!mayw[t])
+            continue;
+        uint32_t w = total_waits(p, bi, b, mayw, t, tot, state);
+        if (ev->n == cap)
+            ev->v = rc_xrealloc(ev->v, (cap = cap ? cap * 2 : 4) * sizeof *ev->v);
+        ev->v[ev->n++] = (wevent_t){&pf->f->calls[pf->edges[e].call].pos, w, pf->edges[e].call};
+    }
+    for (size_t j = 0; ev->n && j < pf->f->njumps; j++)
+        if (pf->f->jumps[j].target <= pf->f->jumps[j].pos.off)
+            ev->back_goto = 1;
+    tot[f] = waits_before(ev, NULL, UINT32_MAX);
+    state[f] = 2;
+    return tot[f];
+}
+
+/* Threads of root r at most (RC_WAITS_MANY: unbounded): main is one, a start
+ * routine one per creation executed once by main, or as many as a counted for
+ * loop of main's own body runs (rc_create_t.trip). */
+static uint32_t root_threads(const rc_program_t *p, uint32_t r)
+{
+    const rc_root_t *rt = &p->roots[r];
+    if (rt->is_main)
+        return 1;
+    if (rt->unknown_start)
+        return RC_WAITS_MANY;
+    uint32_t n = 0;
+    for (size_t i = 0; i < rt->nci; i++) {
+        const rc_cinst_t *ci = &rt->ci[i];
+        const rc_psite_t *s = &p->sites[ci->site];
+        uint32_t k = RC_WAITS_MANY;
+        if (!p->roots[ci->root].is_main)
+            k = RC_WAITS_MANY;
+        else if (!ci->many)
+            k = 1;
+        else if (s->fn == p->main_fn && s->at_fn == s->fn && s->c->trip >= 0)
+            k = (uint32_t)s->c->trip; /* looped only by that for statement */
+        n = sat_add(n, k);
+    }
+    return n;
+}
+
+/* Most waits on b root r may have passed when each function is entered: the
+ * maximum over call edges of (the caller's entry + its waits before the call),
+ * to a fixpoint; unbounded for functions callable from anywhere. */
+static void wait_entries(const rc_program_t *p, struct rc_barrier_info *bi, uint32_t r)
+{
+    uint32_t *we = &bi->entry[(size_t)r * p->nfns];
+    uint32_t s = p->roots[r].fn;
+    for (size_t i = 0; i < p->nfns; i++)
+        we[i] = 0;
+    int changed = 1;
+    for (int round = 0; changed && round < 64; round++) {
+        changed = 0;
+        for (uint32_t g = 0; g < p->nfns; g++) {
+            if (!rc_program_reach(p, r, g)->reached)
+                continue;
+            const rc_pfn_t *pg = &p->fns[g];
+            for (size_t e = 0; e < pg->nedges; e++) {
+                uint32_t f = pg->edges[e].target;
+                if (f == s)
+                    continue;
+                const rc_call_t *c = &pg->f->calls[pg->edges[e].call];
+                /* A callback runs when the loop runs, after waits not counted here. */
+                uint32_t v =
+                    c->callback
+                        ? RC_WAITS_MANY
+                        : sat_add(we[g], waits_before(&bi->ev[g], &c->pos, pg->edges[e].call));
+                if (v > we[f]) {
+                    we[f] = v;
+                    changed = 1;
+                }
+            }
+        }
+    }
+    for (size_t i = 0; changed && i < p->nfns; i++)
+        we[i] = RC_WAITS_MANY; /* not settled (recursion through waits) */
+    for (size_t i = 0; i < p->nescaped; i++)
+        we[p->escaped[i]] = RC_WAITS_MANY;
+}
+
+/* Counts, waiters and wait bounds of every barrier (rc_program_t.bar). */
+static void compute_barriers(rc_program_t *p)
+{
+    size_t nb = p->barriers.n;
+    p->bar = rc_xcalloc(nb ? nb : 1, sizeof *p->bar);
+    uint8_t *bad = rc_xcalloc(nb ? nb : 1, 1);
+    /* A forked child runs the same code on the same barrier (when shared). A wait
+     * on, or a counted initialisation of, a barrier that cannot be named may be
+     * one of these: uncounted waiters, another count. */
+    int unnamed = p->nforks > 0;
+    for (uint32_t f = 0; f < p->nfns && !unnamed; f++)
+        for (size_t i = 0; i < p->fns[f].f->npcalls && !unnamed; i++) {
+            const rc_pcall_t *pc = &p->fns[f].f->pcalls[i];
+            unnamed = (pc->kind == RC_API_BARRIER_WAIT ||
+                       (pc->kind == RC_API_SYNC_INIT && pc->shared != 0)) &&
+                      (!pc->obj || !rc_key_definite(pc->obj));
+        }
+    for (size_t b = 0; b < nb && unnamed; b++)
+        bad[b] = 1;
+    for (uint32_t f = 0; f < p->nfns; f++) {
+        const rc_fn_facts_t *ff = p->fns[f].f;
+        for (size_t i = 0; i < ff->npcalls; i++) {
+            const rc_pcall_t *pc = &ff->pcalls[i];
+            uint32_t b = pc->obj ? rc_strtab_lookup(&p->barriers, pc->obj) : UINT32_MAX;
+            if (pc->kind != RC_API_SYNC_INIT || b == UINT32_MAX)
+                continue;
+            if (pc->shared <= 0 || (p->bar[b].n && p->bar[b].n != (unsigned)pc->shared))
+                bad[b] = 1;
+            p->bar[b].n = pc->shared > 0 ? (unsigned)pc->shared : 0;
+        }
+    }
+    uint8_t *mayw = rc_xcalloc(p->nfns ? p->nfns : 1, 1);
+    uint8_t *state = rc_xcalloc(p->nfns ? p->nfns : 1, 1);
+    uint32_t *tot = rc_xcalloc(p->nfns ? p->nfns : 1, sizeof *tot);
+    for (uint32_t b = 0; b < nb; b++) {
+        struct rc_barrier_info *bi = &p->bar[b];
+        if (bad[b] || bi->n == 0) {
+            bi->n = 0;
+            continue;
+        }
+        memset(mayw, 0, p->nfns);
+        for (uint32_t f = 0; f < p->nfns; f++)
+            for (size_t i = 0; i < p->fns[f].f->npcalls && !mayw[f]; i++)
+                mayw[f] = (uint8_t)waits_on(p, &p->fns[f].f->pcalls[i], b);
+        for (int changed = 1; changed;) {
+            changed = 0;
+            for (uint32_t f = 0; f < p->nfns; f++)
+                for (size_t e = 0; e < p->fns[f].nedges && !mayw[f]; e++)
+                    if (mayw[p->fns[f].edges[e].target])
+                        mayw[f] = changed = 1;
+        }
+        bi->waiter = rc_xcalloc(p->nroots ? p->nroots : 1, 1);
+        uint32_t threads = 0;
+        for (uint32_t r = 0; r < p->nroots; r++) {
+            bi->waiter[r] = mayw[p->roots[r].fn];
+            if (bi->waiter[r])
+                threads = sat_add(threads, root_threads(p, r));
+        }
+        if (threads > bi->n) { /* more threads than the count: rounds mix them */
+            bi->n = 0;
+            continue;
+        }
+        bi->ev = rc_xcalloc(p->nfns ? p->nfns : 1, sizeof *bi->ev);
+        memset(state, 0, p->nfns);
+        for (uint32_t f = 0; f < p->nfns; f++)
+            total_waits(p, bi, b, mayw, f, tot, state);
+        bi->entry = rc_xmalloc(p->nroots * (p->nfns ? p->nfns : 1) * sizeof *bi->entry);
+        for (uint32_t r = 0; r < p->nroots; r++)
+            wait_entries(p, bi, r);
+        p->nphased++;
+    }
+    free(mayw);
+    free(state);
+    free(tot);
+    free(bad);
+}
+
+/* 1 when TU-local lockset ls of function f holds global lock g. */
+static int holds_global(const rc_program_t *p, uint32_t f, const rc_lset_t *ls, uint32_t g)
+{
+    for (int i = 0; !ls->top && i < ls->n; i++)
+        if (p->lockmap[p->fns[f].tu][RC_LREF_LOCK(ls->v[i])] == g)
+            return 1;
+    return 0;
+}
+
+/* 1 when releasing global lock r may release global lock m. */
+static int releases(const rc_program_t *p, uint32_t r, uint32_t m)
+{
+    return r == m || r == p->unknown_lock ||
+           (p->lock_family[r] != UINT32_MAX && p->lock_family[r] == p->lock_family[m] &&
+            (p->lock_wild[r] || p->lock_wild[m]));
+}
+
+/* Functions that may wait on a condition variable (releasing its mutex for a
+ * while), themselves or through calls. */
+static uint8_t *cond_waiters(const rc_program_t *p)
+{
+    uint8_t *cw = rc_xcalloc(p->nfns ? p->nfns : 1, 1);
+    for (size_t f = 0; f < p->nfns; f++)
+        cw[f] = p->fns[f].f->nwaits > 0;
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t f = 0; f < p->nfns; f++)
+            for (size_t e = 0; !cw[f] && e < p->fns[f].nedges; e++)
+                if (cw[p->fns[f].edges[e].target])
+                    cw[f] = changed = 1;
+    }
+    return cw;
+}
+
+/* The locks that the thread of root r holds exclusively from creation site s
+ * (in r's own start function, outside loops, the only creation through its
+ * handle) until every release of them, which the join of that handle precedes
+ * on every path (the join mark), or for ever. out: global indexes. */
+static void creation_held(const rc_program_t *p, const rc_psite_t *s, uint32_t r, const uint8_t *cw,
+                          rc_lset_t *out)
+{
+    rc_lset_empty(out);
+    const rc_pfn_t *pf = &p->fns[s->fn];
+    const rc_fn_facts_t *f = pf->f;
+    const rc_pos_t *c = &s->c->pos;
+    if (s->at_fn != s->fn || s->fn != p->roots[r].fn || c->loop_le || !s->handle || s->c->ls.top)
+        return;
+    for (size_t i = 0; i < f->ncreates; i++)
+        if (&f->creates[i] != s->c && f->creates[i].handle &&
+            strcmp(f->creates[i].handle, s->handle) == 0)
+            return; /* the handle may name another thread at the join */
+    for (size_t j = 0; j < f->njoins; j++)
+        if (f->joins[j].handle && strcmp(f->joins[j].handle, s->handle) == 0 &&
+            f->joins[j].pos.off <= c->end)
+            return;
+    for (size_t j = 0; j < f->njumps; j++)
+        if (f->jumps[j].target <= f->jumps[j].pos.off)
+            return; /* a backward goto: "after the creation" is not textual */
+    for (size_t j = 0; j < f->nwaits; j++)
+        if (f->waits[j].pos.off > c->end)
+            return; /* releases its mutex while it waits */
+    char *jid = rc_xasprintf("%s%s", RC_JOIN_PREFIX, s->handle);
+    uint32_t jm = rc_strtab_lookup(&p->locks, jid);
+    free(jid);
+    for (int i = 0; i < s->c->ls.n; i++) {
+        uint32_t m = p->lockmap[pf->tu][RC_LREF_LOCK(s->c->ls.v[i])];
+        if (RC_LREF_SHARED(s->c->ls.v[i]) || p->mark_kind[m] || m == p->unknown_lock ||
+            p->lock_wild[m] || p->lock_sem[m])
+            continue; /* a reader, a mark, a lock without one identity, a semaphore */
+        int ok = 1;
+        for (size_t o = 0; ok && o < f->nlockops; o++) {
+            const rc_lockop_t *op = &f->lockops[o];
+            if (op->kind == RC_API_UNLOCK && op->pos.off > c->end &&
+                releases(p, p->lockmap[pf->tu][op->lock], m) &&
+                (jm == UINT32_MAX || !holds_global(p, s->fn, &op->held, jm)))
+                ok = 0;
+        }
+        for (size_t e = 0; ok && e < pf->nedges; e++) {
+            const rc_call_t *call = &f->calls[pf->edges[e].call];
+            uint32_t t = pf->edges[e].target;
+            const rc_fn_facts_t *tf = p->fns[t].f;
+            /* Calls before the creation (its arguments too) do not matter; one
+             * around it runs its rest after. */
+            if (call->pos.off <= c->end && !(call->pos.off <= c->off && call->pos.end >= c->end))
+                continue;
+            int rel = cw[t] || tf->summary.rel_all;
+            for (int k = 0; !rel && k < tf->summary.rel.n; k++)
+                rel = releases(p, p->lockmap[p->fns[t].tu][RC_LREF_LOCK(tf->summary.rel.v[k])], m);
+            if (rel && (jm == UINT32_MAX || !holds_global(p, s->fn, &call->ls, jm)))
+                ok = 0;
+        }
+        if (ok)
+            rc_lset_add(out, m, 0);
+    }
+}
+
+/* Step 10: creation locksets (rc_program_t.cl, cl_holders). */
+static void compute_creation_locksets(rc_program_t *p)
+{
+    uint8_t *cw = cond_waiters(p);
+    int any = 0;
+    rc_lset_t *cl = rc_xcalloc(p->nroots ? p->nroots : 1, sizeof *cl);
+    uint32_t **holders = rc_xcalloc(p->nroots ? p->nroots : 1, sizeof *holders);
+    for (uint32_t r = 0; r < p->nroots; r++) {
+        const rc_root_t *rt = &p->roots[r];
+        rc_lset_empty(&cl[r]);
+        if (rt->is_main || rt->nci == 0)
+            continue;
+        int known = 1; /* every creation of it has an instance */
+        for (size_t s = 0; s < p->nsites && known; s++) {
+            if (rc_strtab_lookup(&p->fn_usrs, p->sites[s].routine) != rt->fn)
+                continue;
+            size_t i = 0;
+            while (i < rt->nci && rt->ci[i].site != s)
+                i++;
+            known = i < rt->nci;
+        }
+        if (!known)
+            continue;
+        rc_lset_t acc;
+        rc_lset_top(&acc);
+        holders[r] = rc_xmalloc((rt->nci + 1) * sizeof **holders);
+        size_t nh = 0;
+        for (size_t i = 0; i < rt->nci; i++) {
+            rc_lset_t h;
+            creation_held(p, &p->sites[rt->ci[i].site], rt->ci[i].root, cw, &h);
+            rc_lset_meet(&acc, &h);
+            size_t k = 0;
+            while (k < nh && holders[r][k] != rt->ci[i].root)
+                k++;
+            if (k == nh)
+                holders[r][nh++] = rt->ci[i].root;
+        }
+        holders[r][nh] = UINT32_MAX;
+        if (!acc.top && acc.n) {
+            cl[r] = acc;
+            any = 1;
+        }
+    }
+    free(cw);
+    if (!any) {
+        for (size_t r = 0; r < p->nroots; r++)
+            free(holders[r]);
+        free(holders);
+        free(cl);
+        return;
+    }
+    p->cl = cl;
+    p->cl_holders = holders;
+}
+
+static int holder_of(const rc_program_t *p, uint32_t r, uint32_t h)
+{
+    for (const uint32_t *v = p->cl_holders[r]; v && *v != UINT32_MAX; v++)
+        if (*v == h)
+            return 1;
+    return 0;
+}
+
+/* 1 when a's whole thread runs inside a hold of a lock (its creation lockset)
+ * that keeps b out: b holds the lock in a thread other than the holder, or b's
+ * thread also runs inside a hold of it by other threads. */
+static int creation_excludes(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b)
+{
+    const rc_lset_t *ca = &p->cl[a->root];
+    if (ca->n == 0 || holder_of(p, a->root, b->root))
+        return 0;
+    for (int i = 0; i < ca->n; i++) {
+        uint32_t m = RC_LREF_LOCK(ca->v[i]);
+        if (rc_lset_has(&b->ls, m))
+            return 1;
+        if (rc_lset_has(&p->cl[b->root], m) && !holder_of(p, b->root, a->root)) {
+            int shared = 0;
+            for (const uint32_t *v = p->cl_holders[a->root]; *v != UINT32_MAX && !shared; v++)
+                shared = holder_of(p, b->root, *v);
+            if (!shared)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Step 10. */
+static void compute_order(rc_program_t *p)
+{
+    int marks = 0, onces = 0;
+    for (uint32_t i = 0; i < p->locks.n; i++)
+        marks |= p->mark_kind[i] != 0;
+    for (size_t f = 0; f < p->nfns && !onces; f++)
+        for (size_t c = 0; c < p->fns[f].f->ncalls && !onces; c++)
+            onces = p->fns[f].f->calls[c].once != NULL;
+    if (marks)
+        compute_mark_entries(p);
+    if (onces)
+        compute_once_guards(p);
+    compute_barriers(p);
+    compute_creation_locksets(p);
+}
+
+uint32_t rc_program_once_guard(const rc_program_t *p, uint32_t root, uint32_t fn)
+{
+    return p->once_guard ? p->once_guard[(size_t)root * p->nfns + fn] : RC_ONCE_NONE;
+}
+
+static int has_once_mark(const rc_program_t *p, const rc_lset_t *m, uint32_t obj)
+{
+    for (int i = 0; i < m->n; i++) {
+        uint32_t l = RC_LREF_LOCK(m->v[i]);
+        if (p->mark_kind[l] == RC_MARK_ONCE && p->mark_obj[l] == obj)
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when a happens before b through barrier b's rounds: a's thread waits on it,
+ * has passed at most k waits at a, and b's thread at least k + 1 at b. */
+static int barrier_before(const rc_program_t *p, uint32_t bar, const rc_inst_t *a,
+                          const rc_inst_t *b)
+{
+    const struct rc_barrier_info *bi = &p->bar[bar];
+    uint32_t lo = 0;
+    for (int i = 0; i < b->marks.n; i++) {
+        uint32_t l = RC_LREF_LOCK(b->marks.v[i]);
+        if (p->mark_kind[l] == RC_MARK_BARRIER && p->mark_obj[l] == bar && p->mark_k[l] > lo)
+            lo = p->mark_k[l];
+    }
+    if (lo == 0 || !a->pos || !bi->waiter[a->root])
+        return 0;
+    uint32_t hi = sat_add(bi->entry[(size_t)a->root * p->nfns + a->fn],
+                          waits_before(&bi->ev[a->fn], a->pos, UINT32_MAX));
+    return hi < lo;
+}
+
+int rc_program_ordered(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b)
+{
+    uint32_t ga = rc_program_once_guard(p, a->root, a->fn);
+    uint32_t gb = rc_program_once_guard(p, b->root, b->fn);
+    /* The one run of a once routine is one thread's sequential code. */
+    if (ga != RC_ONCE_NONE && ga == gb)
+        return 1;
+    /* The routine has finished when pthread_once returns, in any thread. */
+    if ((ga != RC_ONCE_NONE && has_once_mark(p, &b->marks, ga)) ||
+        (gb != RC_ONCE_NONE && has_once_mark(p, &a->marks, gb)))
+        return 1;
+    for (uint32_t x = 0; p->nphased && x < p->barriers.n; x++)
+        if (p->bar[x].n && (barrier_before(p, x, a, b) || barrier_before(p, x, b, a)))
+            return 1;
+    /* A thread run entirely while its creator holds a lock. */
+    if (p->cl && (creation_excludes(p, a, b) || creation_excludes(p, b, a)))
+        return 1;
+    return 0;
+}
+
+static void close_order(rc_program_t *p)
+{
+    for (size_t b = 0; p->bar && b < p->barriers.n; b++) {
+        for (size_t f = 0; p->bar[b].ev && f < p->nfns; f++)
+            free(p->bar[b].ev[f].v);
+        free(p->bar[b].ev);
+        free(p->bar[b].waiter);
+        free(p->bar[b].entry);
+    }
+    free(p->bar);
+    free(p->mark_kind);
+    free(p->mark_obj);
+    free(p->mark_k);
+    free(p->mark_entry);
+    free(p->once_guard);
+    for (size_t r = 0; p->cl_holders && r < p->nroots; r++)
+        free(p->cl_holders[r]);
+    free(p->cl_holders);
+    free(p->cl);
+    rc_strtab_close(&p->once_objs);
+    rc_strtab_close(&p->barriers);
+}
+
 void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t ntus)
 {
     memset(p, 0, sizeof *p);
@@ -1243,6 +2044,7 @@ void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t n
         }
     }
     rc_strtab_close(&fams);
+    classify_marks(p);
     sem_kinds(p);
     for (size_t i = 0; i < p->nfns; i++) {
         const rc_fn_facts_t *f = p->fns[i].f;
@@ -1277,6 +2079,7 @@ void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t n
     compute_starts(p);
     classify_args(p);
     compute_keys(p);
+    compute_order(p);
 }
 
 void rc_program_close(rc_program_t *p)
@@ -1319,6 +2122,7 @@ void rc_program_close(rc_program_t *p)
     free(p->lock_wild);
     free(p->lock_sem);
     free(p->lock_names);
+    close_order(p);
     memset(p, 0, sizeof *p);
 }
 
@@ -1332,6 +2136,9 @@ void rc_program_inst(const rc_program_t *p, uint32_t root, uint32_t fn, const rc
     rc_program_lset(p, p->fns[fn].tu, local, &l);
     out->ls = rc_program_reach(p, root, fn)->entry;
     rc_lset_join(&out->ls, &l);
+    marks_of(p, p->fns[fn].tu, local, &out->marks);
+    if (p->mark_entry && !p->mark_entry[(size_t)root * p->nfns + fn].top)
+        rc_lset_join(&out->marks, &p->mark_entry[(size_t)root * p->nfns + fn]);
 }
 
 /* 1 when root (a start routine) may run at some main-level position of main instance m. */
@@ -1353,8 +2160,13 @@ int rc_program_concurrent(const rc_program_t *p, const rc_inst_t *a, const rc_in
     uint32_t pa = rc_program_proc(p, a->fn, a->pos), pb = rc_program_proc(p, b->fn, b->pos);
     if (pa != pb && pa != RC_PROC_MIXED && pb != RC_PROC_MIXED)
         return 0;
+    if (a->root == b->root && (ra->is_main || !ra->multi))
+        return 0;
+    /* pthread_once and barriers: one happens before the other. */
+    if (rc_program_ordered(p, a, b))
+        return 0;
     if (a->root == b->root)
-        return !ra->is_main && ra->multi;
+        return 1;
     if (ra->is_main)
         return overlaps_main(p, a, b->root);
     if (rb->is_main)
@@ -1444,6 +2256,23 @@ static size_t key_component(const char *s)
 static int key_wild(const char *c, size_t n)
 {
     return n == 3 && (c[1] == '*' || c[1] == '#');
+}
+
+int rc_key_definite(const char *k)
+{
+    size_t rl = rc_key_root_len(k);
+    if (!*k || k[0] == '*' || strchr(k, RC_PARAM_MARK))
+        return 0;
+    for (const char *c = k + rl; *c;) {
+        if (*c++ != '[')
+            continue;
+        if (*c == ']')
+            return 0; /* "[]": any element */
+        for (; *c && *c != ']'; c++)
+            if (*c < '0' || *c > '9')
+                return 0; /* "[*]", "[p0]": not one element */
+    }
+    return 1;
 }
 
 int rc_keys_overlap(const char *a, const char *b, int distinct_slots)

@@ -24,7 +24,7 @@
  * and is not called by such code, is the one reported.
  * Left out, as the analysis cannot tell who holds them: semaphores (a post
  * without a wait is signalling, not misuse), field-class locks (`t->lock`),
- * elements chosen at run time, parameter locks; and every lock of
+ * elements chosen at run time, parameter locks, order marks; and every lock of
  * a program that acquires an unidentified lock somewhere (it may be L).
  *
  * Message:
@@ -42,11 +42,12 @@
 
 /* A lock identity naming one object: a variable's USR, optionally with a
  * constant index; not a field class, a run-time element, a parameter, a
- * semaphore. */
+ * semaphore or an order mark. */
 static int one_object(const rc_program_t *p, uint32_t l)
 {
     const char *id = p->locks.v[l];
-    if (l == p->unknown_lock || p->lock_wild[l] || p->lock_sem[l] || strncmp(id, "c:", 2) != 0)
+    if (l == p->unknown_lock || p->lock_wild[l] || p->lock_sem[l] ||
+        (p->mark_kind && p->mark_kind[l]) || strncmp(id, "c:", 2) != 0)
         return 0;
     return strstr(id, "@FI@") == NULL && strstr(id, "[]") == NULL;
 }

@@ -4,7 +4,8 @@
  * and the search for the best conflict of a site.
  *
  * Cost: accesses are grouped by variable, and within a group the instances that
- * behave alike (same key, root, kind, lockset and, in main, same time) share a
+ * behave alike (same key, root, kind, lockset, order marks and once routine and,
+ * in main, same time; each access apart when a barrier orders anything) share a
  * bucket; a site is compared with each bucket's first members, not with every
  * access.
  */
@@ -121,6 +122,12 @@ typedef struct inst {
     uint32_t fn, acc, root;
     uint64_t time; /* main root: which main-level times apply; 0 elsewhere */
     rc_lset_t ls;
+    /* What orders it (rc_program_ordered): the order marks held, the once routine
+     * it runs in, and, when barriers order anything, the access itself (how many
+     * waits precede it depends on where it is). */
+    rc_lset_t marks;
+    uint32_t guard;
+    uint64_t place;
 } inst_t;
 
 typedef struct bucket {
@@ -151,6 +158,12 @@ static int cmp_inst(const rc_program_t *p, const inst_t *a, const inst_t *b)
         return a->time < b->time ? -1 : 1;
     if ((c = cmp_lset(&a->ls, &b->ls)))
         return c;
+    if ((c = cmp_lset(&a->marks, &b->marks)))
+        return c;
+    if (a->guard != b->guard)
+        return a->guard < b->guard ? -1 : 1;
+    if (a->place != b->place)
+        return a->place < b->place ? -1 : 1;
     const rc_access_t *x = &p->fns[a->fn].f->acc[a->acc], *y = &p->fns[b->fn].f->acc[b->acc];
     if ((c = strcmp(p->fns[a->fn].f->file, p->fns[b->fn].f->file)))
         return c;
@@ -165,7 +178,8 @@ static int same_bucket(const rc_program_t *p, const inst_t *a, const inst_t *b)
 {
     return strcmp(p->keys[a->fn][a->acc], p->keys[b->fn][b->acc]) == 0 && a->root == b->root &&
            p->fns[a->fn].f->acc[a->acc].kind == p->fns[b->fn].f->acc[b->acc].kind &&
-           a->time == b->time && cmp_lset(&a->ls, &b->ls) == 0;
+           a->time == b->time && cmp_lset(&a->ls, &b->ls) == 0 &&
+           cmp_lset(&a->marks, &b->marks) == 0 && a->guard == b->guard && a->place == b->place;
 }
 
 /* Merge sort of instances (qsort passes no context to its comparison). */
@@ -215,6 +229,9 @@ static void build_group(const rc_program_t *p, const rc_race_group_t *gr, rc_rac
             in->acc = o.acc;
             in->root = r;
             in->ls = ri.ls;
+            in->marks = ri.marks;
+            in->guard = rc_program_once_guard(p, r, o.fn);
+            in->place = p->nphased ? ((uint64_t)o.fn << 32 | o.acc) + 1 : 0;
             in->time = !p->roots[r].is_main ? 0
                        : o.fn == p->main_fn ? ((uint64_t)1 << 40) | o.acc
                                             : (uint64_t)o.fn + 1;
@@ -359,6 +376,7 @@ void rc_race_find_ex(rc_race_idx_t *ix, uint32_t f, uint32_t i, rc_race_accept_f
             c.other.fn = rep->fn;
             c.other.pos = &b->pos;
             c.other.ls = rep->ls;
+            c.other.marks = rep->marks;
             if (!rc_program_concurrent(p, &c.mine, &c.other) ||
                 (!ignore_locks && rc_program_protected(p, &c.mine.ls, &c.other.ls)) ||
                 !accept(ud, p, a, &c.mine, b, &c.other, 0))
