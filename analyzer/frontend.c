@@ -1792,6 +1792,37 @@ static void apply_summary(walker_t *w, const summary_t *s, kids_t *kk, rc_lset_t
                     RC_LREF_SHARED(s->acq.v[i]));
 }
 
+/* A call through a pointer whose possible targets are known (a local set to
+ * `release_io`, glibc's pthread_cleanup_pop(1) calling its routine through one):
+ * each target's summary applied to a copy of the state, the results met; a target
+ * without a summary leaves the state as it is. */
+static void apply_import(walker_t *w, const rc_import_t *im, kids_t *kk, rc_lset_t *st);
+static void apply_targets(walker_t *w, const targets_t *tg, kids_t *kk, rc_lset_t *st)
+{
+    if (!tg->n || st->top)
+        return;
+    rc_lset_t out;
+    rc_lset_top(&out);
+    for (size_t i = 0; i < tg->n; i++) {
+        rc_lset_t t = *st;
+        uint32_t si = rc_strtab_lookup(&w->sum_usrs, tg->usr[i]);
+        uint32_t ii = si == UINT32_MAX && w->imports
+                          ? rc_strtab_lookup(&w->imports->usrs, tg->usr[i])
+                          : UINT32_MAX;
+        if (si != UINT32_MAX) {
+            apply_summary(w, &w->sums[si], kk, &t);
+            if (w->summarizing) {
+                GROW(w->callees, w->ncallees, w->capcallees);
+                w->callees[w->ncallees++] = si;
+            }
+        } else if (ii != UINT32_MAX) {
+            apply_import(w, &w->imports->v[ii], kk, &t);
+        }
+        rc_lset_meet(&out, &t);
+    }
+    *st = out;
+}
+
 /* An imported summary's lock in this TU (see summary_lock). */
 static uint32_t import_lock(walker_t *w, const char *id, const char *name, kids_t *kk)
 {
@@ -2828,6 +2859,7 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
         resolve_fn(w, kk.v[0], &tg);
         for (size_t i = 0; i < tg.n; i++)
             record_call(w, tg.usr[i], tg.name[i], e, &kk, st);
+        apply_targets(w, &tg, &kk, st);
         CXCursor callee = strip(&w->tree, kk.v[0], 1);
         CXCursor cd = clang_getCursorReferenced(callee);
         int ref = clang_getCursorKind(callee) == CXCursor_DeclRefExpr;
@@ -3262,8 +3294,9 @@ static int always_true(walker_t *w, CXCursor cond)
 /* One pass over a loop from head state `head`: *exit receives the state when the
  * loop is left (condition false or break), *next the state back at the head.
  * With a constant true condition the "condition false" exit never happens: *exit
- * is the meet of the break states only (top when there is no break). */
-static void loop_pass(walker_t *w, CXCursor cond, CXCursor body, CXCursor inc, int is_do,
+ * is the meet of the break states only (top when there is no break); with a
+ * constant false one (never) the way back to the head never happens. */
+static void loop_pass(walker_t *w, CXCursor cond, CXCursor body, CXCursor inc, int is_do, int never,
                       const rc_lset_t *head, rc_lset_t *exit, rc_lset_t *next)
 {
     push_frame(w, 1);
@@ -3274,6 +3307,8 @@ static void loop_pass(walker_t *w, CXCursor cond, CXCursor body, CXCursor inc, i
             eval_cond(w, cond, head, &t, &f);
             if (forever)
                 rc_lset_top(&f);
+            if (never)
+                rc_lset_top(&t);
         } else {
             t = *head;
             rc_lset_top(&f); /* for (;;): left only through break */
@@ -3291,6 +3326,8 @@ static void loop_pass(walker_t *w, CXCursor cond, CXCursor body, CXCursor inc, i
         eval_cond(w, cond, &s, &t, &f);
         if (forever)
             rc_lset_top(&f);
+        if (never)
+            rc_lset_top(&t);
         *next = t;
         *exit = f;
     }
@@ -3312,7 +3349,10 @@ static void walk_loop(walker_t *w, CXCursor loop, CXCursor init, CXCursor cond, 
     rc_pos_t lp = pos_of(w, loop);
     /* `do { ... } while (0)` (the body of most statement macros) runs once: its
      * events are not repeated, so they get no loop extent. */
-    int once = is_do && !clang_Cursor_isNull(cond) && is_zero(cond);
+    /* `while (0)`, `do ... while (0)`: the condition never holds, the body never
+     * runs again (statement macros end so; pthread_cleanup_pop releases there). */
+    int never = !clang_Cursor_isNull(cond) && is_zero(cond);
+    int once = is_do && never;
     if (!once) {
         w->iloop_lb = lp.off;
         w->iloop_le = lp.end > lp.off ? lp.end : lp.off + 1;
@@ -3331,7 +3371,7 @@ static void walk_loop(walker_t *w, CXCursor loop, CXCursor init, CXCursor cond, 
     w->fix_depth++;
     for (int i = 0; i < MAX_LOOP_ITERS && !entry.top && !converged && w->fix_depth <= MAX_FIX_DEPTH;
          i++) {
-        loop_pass(w, cond, body, inc, is_do, &head, &exit, &next);
+        loop_pass(w, cond, body, inc, is_do, never, &head, &exit, &next);
         rc_lset_t nh = entry;
         rc_lset_meet(&nh, &next);
         if (rc_lset_equal(&nh, &head)) {
@@ -3344,7 +3384,7 @@ static void walk_loop(walker_t *w, CXCursor loop, CXCursor init, CXCursor cond, 
     if (!converged && !entry.top)
         rc_lset_empty(&head);
     w->record = saved_record;
-    loop_pass(w, cond, body, inc, is_do, &head, &exit, &next);
+    loop_pass(w, cond, body, inc, is_do, never, &head, &exit, &next);
     *st = exit;
     w->loop_lb = saved_lb;
     w->loop_le = saved_le;
