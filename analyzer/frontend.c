@@ -699,7 +699,9 @@ static int param_index(const walker_t *w, uint32_t lock)
     return id[0] == PARAM_LOCK_PREFIX ? atoi(id + 2) : -1;
 }
 
-/* The lockset as recorded in facts: parameter locks become the unidentified lock. */
+/* The lockset as recorded in facts: parameter locks become the unidentified lock
+ * (accesses keep them: the race rules resolve them to the lock each thread's
+ * callers pass, rc_program_inst). */
 static rc_lset_t recorded(const walker_t *w, const rc_lset_t *st)
 {
     rc_lset_t out;
@@ -1095,7 +1097,7 @@ static void record_access(walker_t *w, lval_t *lv, rc_acc_kind_t kind, CXCursor 
     a->kind = kind;
     a->flags = lv->flags | (w->one_arg ? RC_ACC_ONE_ARG : 0);
     a->pos = pos_of(w, at);
-    a->ls = recorded(w, st);
+    a->ls = *st; /* parameter locks kept: program.c resolves them per thread (rc_program_inst) */
 }
 
 static char *call_arg_key(walker_t *w, CXCursor arg);

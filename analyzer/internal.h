@@ -686,7 +686,22 @@ typedef struct rc_program {
      * inside that hold. */
     rc_lset_t *cl;
     uint32_t **cl_holders; /* per root: the creating roots, UINT32_MAX-terminated */
+    /* Parameter locks (step 11): per global lock, the parameter a function's lock
+     * "\x01p<i>" stands for, or -1 (rc_program_lset turns them into unknown_lock);
+     * plock[(root * nfns + fn) * RC_PLOCK_PARAMS + i], NULL when no access holds
+     * one: the lock every call path of root into fn passes as argument i, or
+     * RC_PLOCK_VARIES / RC_PLOCK_UNSET. rc_program_inst resolves an access's
+     * parameter locks with it, so `void munge(pthread_mutex_t *m)` called with
+     * different mutexes from two threads protects nothing between them. */
+    int8_t *lock_param;
+    uint32_t *plock;
+    char **plock_names; /* names of the locks step 11 added (owned) */
+    size_t nplock_names;
 } rc_program_t;
+
+#define RC_PLOCK_PARAMS 4
+#define RC_PLOCK_UNSET UINT32_MAX
+#define RC_PLOCK_VARIES (UINT32_MAX - 1)
 
 #define RC_MARK_ONCE 1
 #define RC_MARK_BARRIER 2

@@ -39,6 +39,9 @@
  *                   root and function the once object whose routine alone runs it;
  *                   per barrier its count, its possible waiters and the most waits
  *                   passed at each function's entry; per root its creation lockset
+ *  11. parameter    per root, function and parameter, the lock every call path of
+ *      locks        the root passes there (a helper locking its `pthread_mutex_t *m`);
+ *                   rc_program_inst puts it in place of the parameter's lock
  *
  * May-happen-in-parallel (rc_program_concurrent):
  *   two processes         never: a forked child runs on its own copy of memory (what
@@ -114,8 +117,9 @@ void rc_program_lset(const rc_program_t *p, uint32_t tu, const rc_lset_t *in, rc
     rc_lset_empty(out);
     for (int i = 0; i < in->n; i++) {
         uint32_t g = p->lockmap[tu][RC_LREF_LOCK(in->v[i])];
-        if (!p->mark_kind[g]) /* order marks are not locks */
-            rc_lset_add(out, g, RC_LREF_SHARED(in->v[i]));
+        if (p->mark_kind[g]) /* order marks are not locks */
+            continue;
+        rc_lset_add(out, p->lock_param[g] >= 0 ? p->unknown_lock : g, RC_LREF_SHARED(in->v[i]));
     }
 }
 
@@ -1990,6 +1994,128 @@ static void close_order(rc_program_t *p)
     free(p->cl);
     rc_strtab_close(&p->once_objs);
     rc_strtab_close(&p->barriers);
+    free(p->lock_param);
+    free(p->plock);
+    for (size_t i = 0; i < p->nplock_names; i++)
+        free(p->plock_names[i]);
+    free(p->plock_names);
+}
+
+/* ---- Step 11: parameter locks ------------------------------------------------ */
+
+/* The lock identity of an argument's access key when it names one object ("c:@m\x1e"
+ * -> "c:@m", "c:@locks\x1e[2]" -> "c:@locks[2]"), else NULL. Caller frees. */
+static char *key_lock_id(const char *key)
+{
+    const char *sep = key ? strchr(key, RC_KEY_SEP) : NULL;
+    if (!sep || key[0] == '*' || strchr(key, RC_PARAM_MARK) || strstr(sep, "[*]") ||
+        strstr(sep, "[#]") || strchr(sep, '>'))
+        return NULL;
+    return rc_xasprintf("%.*s%s", (int)(sep - key), key, sep + 1);
+}
+
+/* A display name for a lock identity made by key_lock_id: the variable's name
+ * (after the USR's last '@') and the path. */
+static char *lock_display_name(const char *id)
+{
+    const char *at = strrchr(id, '@');
+    return rc_xstrdup(at ? at + 1 : id);
+}
+
+/* Before the lock tables are sized: the objects callers pass where a callee's
+ * parameter lock is, as locks (a mutex only ever locked through a helper's
+ * parameter is not a lock of any TU otherwise). */
+static void intern_param_args(rc_program_t *p, const rc_tu_facts_t *const *tus)
+{
+    for (size_t g = 0; g < p->nfns; g++) {
+        const rc_fn_facts_t *gf = p->fns[g].f;
+        for (size_t c = 0; c < gf->ncalls; c++) {
+            const rc_call_t *call = &gf->calls[c];
+            uint32_t f = rc_strtab_lookup(&p->fn_usrs, call->callee);
+            if (f == UINT32_MAX || !call->arg_keys)
+                continue;
+            const rc_tu_facts_t *ft = tus[p->fns[f].tu];
+            for (uint32_t k = 0; k < ft->locks.n; k++) {
+                const char *id = ft->locks.v[k];
+                int pi = id[0] == '\x01' && id[1] == 'p' ? atoi(id + 2) : -1;
+                if (pi < 0 || pi >= call->nargs || pi >= RC_PLOCK_PARAMS)
+                    continue;
+                char *lid = key_lock_id(call->arg_keys[pi]);
+                if (lid && rc_strtab_lookup(&p->locks, lid) == UINT32_MAX) {
+                    rc_strtab_intern(&p->locks, lid);
+                    p->plock_names =
+                        rc_xrealloc(p->plock_names, (p->nplock_names + 1) * sizeof *p->plock_names);
+                    p->plock_names[p->nplock_names++] = lock_display_name(lid);
+                }
+                free(lid);
+            }
+        }
+    }
+}
+
+/* The lock argument i of call c (in g, under root r) passes, for step 11. */
+static uint32_t arg_lock(const rc_program_t *p, uint32_t r, uint32_t g, const rc_call_t *c, int i)
+{
+    const char *key = c->arg_keys ? c->arg_keys[i] : NULL;
+    if (!key)
+        return RC_PLOCK_VARIES;
+    const char *mark = strchr(key, RC_PARAM_MARK);
+    if (mark) {
+        /* The caller's own parameter j, passed on: what its callers pass. */
+        const char *usr = p->fns[g].f->usr;
+        size_t n = strlen(usr);
+        if ((size_t)(mark - key) != n || strncmp(key, usr, n) != 0 || mark[1] != 'p')
+            return RC_PLOCK_VARIES;
+        char *end = NULL;
+        long j = strtol(mark + 2, &end, 10);
+        if (!end || end[0] != RC_KEY_SEP || end[1] || j < 0 || j >= RC_PLOCK_PARAMS)
+            return RC_PLOCK_VARIES;
+        return p->plock[((size_t)r * p->nfns + g) * RC_PLOCK_PARAMS + (size_t)j];
+    }
+    char *lid = key_lock_id(key);
+    uint32_t l = lid ? rc_strtab_lookup(&p->locks, lid) : UINT32_MAX;
+    free(lid);
+    return l == UINT32_MAX ? RC_PLOCK_VARIES : l;
+}
+
+/* Per root and function, the lock each parameter stands for (rc_program_t.plock):
+ * what every call path of the root passes, through parameters passed on. */
+static void compute_plocks(rc_program_t *p)
+{
+    int any = 0;
+    for (uint32_t l = 0; l < p->locks.n && !any; l++)
+        any = p->lock_param[l] >= 0;
+    if (!any || !p->nroots || !p->nfns)
+        return;
+    size_t per = p->nfns * RC_PLOCK_PARAMS;
+    p->plock = rc_xmalloc(p->nroots * per * sizeof *p->plock);
+    for (size_t i = 0; i < p->nroots * per; i++)
+        p->plock[i] = RC_PLOCK_UNSET;
+    for (uint32_t r = 0; r < p->nroots; r++) {
+        for (int round = 0, changed = 1; changed && round < 16; round++) {
+            changed = 0;
+            for (uint32_t g = 0; g < p->nfns; g++) {
+                if (!rc_program_reach(p, r, g)->reached)
+                    continue;
+                const rc_pfn_t *pg = &p->fns[g];
+                for (size_t e = 0; e < pg->nedges; e++) {
+                    const rc_call_t *c = &pg->f->calls[pg->edges[e].call];
+                    uint32_t f = pg->edges[e].target;
+                    if (c->callback)
+                        continue; /* registered here, called by the loop */
+                    for (int i = 0; i < c->nargs && i < RC_PLOCK_PARAMS; i++) {
+                        uint32_t v = arg_lock(p, r, g, c, i);
+                        uint32_t *slot =
+                            &p->plock[((size_t)r * p->nfns + f) * RC_PLOCK_PARAMS + (size_t)i];
+                        if (v == RC_PLOCK_UNSET || *slot == v || *slot == RC_PLOCK_VARIES)
+                            continue;
+                        *slot = *slot == RC_PLOCK_UNSET ? v : RC_PLOCK_VARIES;
+                        changed = 1;
+                    }
+                }
+            }
+        }
+    }
 }
 
 void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t ntus)
@@ -2020,7 +2146,16 @@ void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t n
             p->lockmap[t][i] = rc_strtab_intern(&p->locks, tus[t]->locks.v[i]);
     }
     p->unknown_lock = rc_strtab_intern(&p->locks, "?");
+    uint32_t first_plock = p->locks.n;
+    intern_param_args(p, tus);
     p->lock_names = rc_xcalloc(p->locks.n, sizeof *p->lock_names);
+    for (uint32_t i = first_plock; i < p->locks.n; i++)
+        p->lock_names[i] = p->plock_names[i - first_plock];
+    p->lock_param = rc_xmalloc(p->locks.n ? p->locks.n : 1);
+    for (uint32_t i = 0; i < p->locks.n; i++) {
+        const char *id = p->locks.v[i];
+        p->lock_param[i] = (int8_t)(id[0] == '\x01' && id[1] == 'p' ? atoi(id + 2) : -1);
+    }
     for (size_t t = 0; t < ntus; t++)
         for (uint32_t i = 0; i < tus[t]->locks.n; i++)
             if (!p->lock_names[p->lockmap[t][i]])
@@ -2080,6 +2215,7 @@ void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t n
     classify_args(p);
     compute_keys(p);
     compute_order(p);
+    compute_plocks(p);
 }
 
 void rc_program_close(rc_program_t *p)
@@ -2134,6 +2270,24 @@ void rc_program_inst(const rc_program_t *p, uint32_t root, uint32_t fn, const rc
     out->pos = pos;
     rc_lset_t l;
     rc_program_lset(p, p->fns[fn].tu, local, &l);
+    if (p->plock && !local->top) {
+        /* Parameter locks: the lock this thread's callers pass, when they agree. */
+        rc_lset_empty(&l);
+        for (int i = 0; i < local->n; i++) {
+            uint32_t g = p->lockmap[p->fns[fn].tu][RC_LREF_LOCK(local->v[i])];
+            int pi = p->lock_param[g];
+            if (p->mark_kind[g])
+                continue;
+            if (pi >= 0) {
+                uint32_t r =
+                    pi < RC_PLOCK_PARAMS
+                        ? p->plock[((size_t)root * p->nfns + fn) * RC_PLOCK_PARAMS + (size_t)pi]
+                        : RC_PLOCK_VARIES;
+                g = r == RC_PLOCK_UNSET || r == RC_PLOCK_VARIES ? p->unknown_lock : r;
+            }
+            rc_lset_add(&l, g, RC_LREF_SHARED(local->v[i]));
+        }
+    }
     out->ls = rc_program_reach(p, root, fn)->entry;
     rc_lset_join(&out->ls, &l);
     marks_of(p, p->fns[fn].tu, local, &out->marks);
