@@ -1000,3 +1000,43 @@ Test(store, an_all_zero_log_is_a_process_that_never_started, .timeout = 20)
     free(zero);
     free(junk);
 }
+
+/* Locks the profile would print alike (same kind, name and first site: the
+ * futures of a pool) share one line with their counts summed; a lock named
+ * differently keeps its own line. */
+Test(store, alike_locks_share_one_profile_line, .timeout = 20)
+{
+    rc_store_t *st;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    int64_t run;
+    cr_assert_eq(rc_store_run_begin(st, RC_RUN_SHIM, "handoff", "/tmp", &run, &err), RC_OK);
+    cr_assert_eq(rc_store_ingest_shim_log(st, run, handoff_log(), NULL, &err), RC_OK, "%s",
+                 err.msg);
+    cr_assert_eq(rc_store_run_end(st, run, 0, &err), RC_OK);
+    rc_store_close(st);
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "UPDATE locks SET name = 'pool.slot'", NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    char *text = render_summary(st, RC_FORMAT_TEXT);
+    /* A: 3 acquisitions, 2 owner changes; B: 2 and 0. */
+    cr_expect(strstr(text, "'pool.slot' and 1 more like it") != NULL, "%s", text);
+    cr_expect(strstr(text, ": 5 acquisitions, 0 contended, 2 owner changes, ") != NULL, "%s", text);
+    free(text);
+    rc_store_close(st);
+
+    cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "UPDATE locks SET name = 'other' WHERE addr = 0x7f0000002000",
+                              NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    text = render_summary(st, RC_FORMAT_TEXT);
+    cr_expect_null(strstr(text, "more like it"), "%s", text);
+    cr_expect(strstr(text, "'pool.slot'") != NULL && strstr(text, "'other'") != NULL, "%s", text);
+    free(text);
+    rc_store_close(st);
+}
