@@ -517,6 +517,10 @@ typedef struct walker {
     tree_t tree; /* the current function's body */
     usr_cache_t usrs;
     CXCursor cur_fn;
+    /* Correlated conditions: the locals whose address the current function takes
+     * (computed on first need; addr_fn is the function they belong to). */
+    rc_strtab_t addr_locals;
+    CXCursor addr_fn;
     int summarizing; /* computing summaries: nothing is recorded */
     rc_lset_t ret;   /* meet of the states at the function's exits */
     rc_lset_t released;
@@ -663,6 +667,146 @@ static uint32_t intern_lock(walker_t *w, const char *id, const char *name)
     return i;
 }
 
+/* ---- Correlated conditions -------------------------------------------------
+ *
+ * `if (locking) pthread_mutex_lock(&m); ... if (locking) count++; ... if
+ * (locking) pthread_mutex_unlock(&m);`: after the first `if`, m is held on one
+ * path only, so the must-hold join drops it, yet every later `if (locking)`
+ * runs with it held. The join keeps that as an implication, a pseudo-lock in
+ * the lockset (so it flows through joins and loops like the locks it speaks
+ * of): "locking true => m held". A later test of the same local adds m to the
+ * branch its value selects. An assignment to the local, or a release of m,
+ * drops the implication. Only plain tests of a local (`x`, `!x`) whose address
+ * the function never takes count. Implications never leave the walker: facts,
+ * summaries and accesses get the lockset without them (lset_for_facts).
+ *
+ * Pseudo-lock id: IMP_PREFIX, '1' or '0' (the value of the test), '1' or '0'
+ * (held shared), the local's USR, IMP_SEP, the TU lock index. */
+#define IMP_PREFIX '\x02'
+#define IMP_SEP '\x1f'
+#define IMP_ROOM 6 /* lockset entries left free for locks: implications use no more */
+
+static int is_imp(const walker_t *w, uint32_t l)
+{
+    return w->facts->locks.v[l][0] == IMP_PREFIX;
+}
+
+/* The lockset without implications: what facts and summaries record. */
+static rc_lset_t lset_for_facts(const walker_t *w, const rc_lset_t *st)
+{
+    rc_lset_t out = *st;
+    out.n = 0;
+    for (int i = 0; i < st->n; i++)
+        if (!is_imp(w, RC_LREF_LOCK(st->v[i])))
+            out.v[out.n++] = st->v[i];
+    return out;
+}
+
+/* Removes the implications about local xusr (when it is assigned), or, with
+ * xusr NULL, those that imply lock l (when l is released). */
+static void imp_drop(walker_t *w, const char *xusr, uint32_t l, rc_lset_t *st)
+{
+    for (int i = st->n; i-- > 0;) {
+        uint32_t e = RC_LREF_LOCK(st->v[i]);
+        if (!is_imp(w, e))
+            continue;
+        const char *id = w->facts->locks.v[e];
+        const char *sep = strchr(id + 3, IMP_SEP);
+        if (!sep)
+            continue;
+        int hit = xusr ? (size_t)(sep - (id + 3)) == strlen(xusr) &&
+                             strncmp(id + 3, xusr, strlen(xusr)) == 0
+                       : (uint32_t)strtoul(sep + 1, NULL, 10) == l;
+        if (hit)
+            rc_lset_remove(st, e);
+    }
+}
+
+/* The local a branch condition tests, plain or negated: its USR, and in *truth
+ * the value the then-branch sees (1 for `x`, 0 for `!x`); NULL for anything
+ * else, or for a local whose address the function takes. */
+static const char *cond_local(walker_t *w, CXCursor c, int *truth)
+{
+    *truth = 1;
+    c = strip(&w->tree, c, 1);
+    while (clang_getCursorKind(c) == CXCursor_UnaryOperator &&
+           clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot) {
+        *truth = !*truth;
+        c = strip(&w->tree, sole_expr_child(&w->tree, c), 1);
+    }
+    if (clang_getCursorKind(c) != CXCursor_DeclRefExpr)
+        return NULL;
+    CXCursor d = clang_getCursorReferenced(c);
+    if (!is_var(d) || is_global_var(d))
+        return NULL;
+    CXType t = clang_getCanonicalType(clang_getCursorType(d));
+    if (!(t.kind >= CXType_Bool && t.kind <= CXType_Int128) && t.kind != CXType_Pointer &&
+        t.kind != CXType_Enum)
+        return NULL;
+    if (!cursor_eq(w->addr_fn, w->cur_fn)) {
+        /* The locals whose address the function takes, from its tree. */
+        rc_strtab_close(&w->addr_locals);
+        memset(&w->addr_locals, 0, sizeof w->addr_locals);
+        for (uint32_t i = 0; i < w->tree.n; i++) {
+            const tnode_t *nd = &w->tree.nodes[i];
+            if (nd->c.kind != CXCursor_UnaryOperator || !nd->nkids ||
+                clang_getCursorUnaryOperatorKind(nd->c) != CXUnaryOperator_AddrOf)
+                continue;
+            CXCursor in = strip(&w->tree, w->tree.kids[nd->first], 1);
+            if (clang_getCursorKind(in) == CXCursor_DeclRefExpr)
+                rc_strtab_intern(&w->addr_locals,
+                                 usr_cached(&w->usrs, clang_getCursorReferenced(in)));
+        }
+        w->addr_fn = w->cur_fn;
+    }
+    const char *usr = usr_cached(&w->usrs, d);
+    return rc_strtab_lookup(&w->addr_locals, usr) == UINT32_MAX ? usr : NULL;
+}
+
+/* Before the branches of `if (x)`: the locks the implications about x give each
+ * branch (then sees x == truth). */
+static void imp_apply(walker_t *w, const char *xusr, int truth, const rc_lset_t *st, rc_lset_t *t,
+                      rc_lset_t *f)
+{
+    size_t n = strlen(xusr);
+    for (int i = 0; i < st->n; i++) {
+        uint32_t e = RC_LREF_LOCK(st->v[i]);
+        if (!is_imp(w, e))
+            continue;
+        const char *id = w->facts->locks.v[e];
+        const char *sep = strchr(id + 3, IMP_SEP);
+        if (!sep || (size_t)(sep - (id + 3)) != n || strncmp(id + 3, xusr, n) != 0)
+            continue;
+        uint32_t m = (uint32_t)strtoul(sep + 1, NULL, 10);
+        rc_lset_t *to = (id[1] - '0') == truth ? t : f;
+        if (!to->top && to->n < RC_LS_MAX)
+            rc_lset_add(to, m, id[2] == '1');
+    }
+}
+
+/* At the join of `if (x)`: each lock held at the end of one branch only becomes
+ * "x == (that branch's value) => held". */
+static void imp_join(walker_t *w, const char *xusr, int truth, const rc_lset_t *t,
+                     const rc_lset_t *f, rc_lset_t *joined)
+{
+    if (t->top || f->top || joined->top)
+        return;
+    for (int side = 0; side < 2; side++) {
+        const rc_lset_t *b = side ? f : t;
+        for (int i = 0; i < b->n && joined->n < RC_LS_MAX - IMP_ROOM; i++) {
+            uint32_t m = RC_LREF_LOCK(b->v[i]);
+            const char *mid = w->facts->locks.v[m];
+            if (rc_lset_has(joined, m) || is_imp(w, m) || strncmp(mid, "once:", 5) == 0 ||
+                strncmp(mid, "bar:", 4) == 0 || strncmp(mid, "join:", 5) == 0)
+                continue;
+            char *id = rc_xasprintf("%c%c%c%s%c%u", IMP_PREFIX, side ? '0' + !truth : '0' + truth,
+                                    RC_LREF_SHARED(b->v[i]) ? '1' : '0', xusr, IMP_SEP, m);
+            rc_lset_add(joined, intern_lock(w, id, ""), 0);
+            free(id);
+        }
+    }
+}
+
 static const alias_t *find_alias(walker_t *w, const char *var, int want_fn, size_t *from)
 {
     for (size_t i = from ? *from : 0; i < w->naliases; i++) {
@@ -709,7 +853,9 @@ static rc_lset_t recorded(const walker_t *w, const rc_lset_t *st)
     out.top = st->top;
     for (int i = 0; i < st->n; i++) {
         uint32_t l = RC_LREF_LOCK(st->v[i]);
-        rc_lset_add(&out, param_index(w, l) >= 0 ? w->unknown_lock : l, RC_LREF_SHARED(st->v[i]));
+        if (!is_imp(w, l))
+            rc_lset_add(&out, param_index(w, l) >= 0 ? w->unknown_lock : l,
+                        RC_LREF_SHARED(st->v[i]));
     }
     return out;
 }
@@ -1097,7 +1243,8 @@ static void record_access(walker_t *w, lval_t *lv, rc_acc_kind_t kind, CXCursor 
     a->kind = kind;
     a->flags = lv->flags | (w->one_arg ? RC_ACC_ONE_ARG : 0);
     a->pos = pos_of(w, at);
-    a->ls = *st; /* parameter locks kept: program.c resolves them per thread (rc_program_inst) */
+    /* Parameter locks kept: program.c resolves them per thread (rc_program_inst). */
+    a->ls = lset_for_facts(w, st);
 }
 
 static char *call_arg_key(walker_t *w, CXCursor arg);
@@ -1757,6 +1904,7 @@ static void release(walker_t *w, uint32_t l, rc_lset_t *st)
     int own = rc_lset_has(st, l); /* taken by this function on every path */
     rc_lset_remove(st, l);
     remove_aliases(w, l, st);
+    imp_drop(w, NULL, l, st);
     if (w->summarizing && !own) {
         if (w->released.n == RC_LS_MAX && !rc_lset_has(&w->released, l))
             w->releases_all = 1;
@@ -3108,8 +3256,10 @@ static void eval_assign(walker_t *w, CXCursor e, kids_t *kk, int compound, rc_ls
         /* A local target: remember function and lock pointers it receives. */
         CXCursor lhs = strip(&w->tree, kk->v[0], 0);
         int local = clang_getCursorKind(lhs) == CXCursor_DeclRefExpr;
-        if (local)
+        if (local) {
             note_local_assign(w, clang_getCursorReferenced(lhs), kk->v[1]);
+            imp_drop(w, usr_cached(&w->usrs, clang_getCursorReferenced(lhs)), 0, st);
+        }
         size_t nacc0 = w->fn ? w->fn->nacc : 0;
         eval_expr(w, kk->v[1], st);
         if (!compound)
@@ -3186,9 +3336,11 @@ static void eval_expr_node(walker_t *w, CXCursor e, rc_lset_t *st)
                 lval_close(&lv);
             } else {
                 CXCursor v = strip(&w->tree, in, 0);
-                if (clang_getCursorKind(v) == CXCursor_DeclRefExpr)
+                if (clang_getCursorKind(v) == CXCursor_DeclRefExpr) {
+                    imp_drop(w, usr_cached(&w->usrs, clang_getCursorReferenced(v)), 0, st);
                     record_local_assign(w, clang_getCursorReferenced(v), clang_getNullCursor(), e,
                                         w->fn ? w->fn->nacc : 0, 1, st);
+                }
             }
             return;
         }
@@ -3704,6 +3856,7 @@ static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
                     init = vk.v[j];
             kids_free(&vk);
             if (!clang_Cursor_isNull(init)) {
+                imp_drop(w, usr_cached(&w->usrs, d), 0, st);
                 note_local_assign(w, d, init);
                 size_t nacc0 = w->fn ? w->fn->nacc : 0;
                 eval_expr(w, init, st);
@@ -3725,6 +3878,10 @@ static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
             if (ci + 1 < kk.n)
                 record_guard(w, kk.v[ci], kk.v[ci + 1], st);
             eval_cond(w, kk.v[ci], st, &t, &f);
+            int truth = 1;
+            const char *cx = cond_local(w, kk.v[ci], &truth);
+            if (cx)
+                imp_apply(w, cx, truth, st, &t, &f);
             int saved_one = w->one_arg;
             if (w->record) /* only what is recorded carries the flag */
                 w->one_arg |= selects_one_arg(w, kk.v[ci]);
@@ -3754,6 +3911,8 @@ static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
             }
             *st = t;
             rc_lset_meet(st, &f);
+            if (cx)
+                imp_join(w, cx, truth, &t, &f, st);
         }
         kids_free(&kk);
         return;
@@ -3950,7 +4109,7 @@ static int walk_function(walker_t *w, CXCursor fn, uint32_t index, int summarize
     memset(&sum, 0, sizeof sum);
     sum.noreturn = w->ret.top;
     if (!sum.noreturn)
-        sum.acq = w->ret;
+        sum.acq = lset_for_facts(w, &w->ret);
     sum.rel = w->released;
     sum.rel_all = w->releases_all;
     int changed = !summary_equal(&w->sums[index], &sum);
@@ -4437,6 +4596,7 @@ int rc_frontend_run(void *index, const rc_models_t *models, const rc_imports_t *
         }
     rc_strtab_close(&w.ext);
     rc_strtab_close(&w.sum_usrs);
+    rc_strtab_close(&w.addr_locals);
     free(w.aliases);
     free(w.labels);
     inclusions_t in = {facts, {0}};
