@@ -84,17 +84,19 @@ static void *handoff(void *arg)
     return NULL;
 }
 
-/* Peak resident set of this process image in KiB, or -1 if unknown. */
-static long peak_rss_kb(void)
+/* A "Vm...:" field of /proc/self/status in KiB ("VmHWM:", the peak resident set
+ * of this process image; "VmRSS:", the current one), or -1 if unknown. */
+static long status_kb(const char *field)
 {
     FILE *f = fopen("/proc/self/status", "r");
     if (!f)
         return -1;
     char line[256];
     long kb = -1;
+    size_t n = strlen(field);
     while (fgets(line, sizeof line, f))
-        if (strncmp(line, "VmHWM:", 6) == 0)
-            kb = strtol(line + 6, NULL, 10);
+        if (strncmp(line, field, n) == 0)
+            kb = strtol(line + n, NULL, 10);
     fclose(f);
     return kb;
 }
@@ -115,21 +117,6 @@ static long rollup_kb(const char *prefix)
             !strstr(line, "Hugetlb"))
             kb += strtol(colon + 1, NULL, 10);
     }
-    fclose(f);
-    return kb;
-}
-
-/* VmRSS of /proc/self/status in KiB, or -1. */
-static long rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    if (!f)
-        return -1;
-    char line[256];
-    long kb = -1;
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, "VmRSS:", 6) == 0)
-            kb = strtol(line + 6, NULL, 10);
     fclose(f);
     return kb;
 }
@@ -172,7 +159,7 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
 
     long long ns = (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
-    long peak = peak_rss_kb(), rss = rss_kb();
+    long peak = status_kb("VmHWM:"), rss = status_kb("VmRSS:");
     printf("wall_ns=%lld maxrss_kb=%ld rss_kb=%ld shared_kb=%ld private_kb=%ld lockops=%ld "
            "handoffs=%ld\n",
            ns, peak, rss, rollup_kb("Shared_"), rollup_kb("Private_"), total, token);
