@@ -475,14 +475,34 @@ static void want_usr(const rc_strtab_t *defs, const uint32_t *def_tu, const char
         in[def_tu[k]] = 1; /* wanted, not visited yet */
 }
 
+/* 1 when TU tf calls a function defined in a TU already selected (in[]): a
+ * library that registers its callbacks with the program (a constructor calling
+ * the program's register_plugin()) is part of it. */
+static int calls_into(const rc_tu_facts_t *tf, const rc_strtab_t *defs, const uint32_t *def_tu,
+                      const uint8_t *in)
+{
+    for (size_t i = 0; i < tf->next; i++) {
+        uint32_t k = rc_strtab_lookup(defs, tf->ext_callees[i]);
+        if (k != UINT32_MAX && in[def_tu[k]])
+            return 1;
+    }
+    return 0;
+}
+
 /* 1 when library TU tf may hold a target of the pointer calls seen so far:
  * it stores a function in a global pointer called through (gvars), or takes
- * the address of a function of a type called through (types). */
-static int holds_target(const rc_tu_facts_t *tf, const rc_strtab_t *types, const rc_strtab_t *gvars)
+ * the address of a function of a type called through (types) and calls into
+ * the program (a TU the program never names nor calls into, such as an
+ * LD_PRELOAD library or another program's code in the same compile database,
+ * is not linked with it because its functions have a matching type). */
+static int holds_target(const rc_tu_facts_t *tf, const rc_strtab_t *types, const rc_strtab_t *gvars,
+                        const rc_strtab_t *defs, const uint32_t *def_tu, const uint8_t *in)
 {
     for (size_t i = 0; i < tf->ngfp; i++)
         if (rc_strtab_lookup(gvars, tf->gfp_var[i]) != UINT32_MAX)
             return 1;
+    if (!calls_into(tf, defs, def_tu, in))
+        return 0;
     for (size_t i = 0; i < tf->nesc; i++)
         if (tf->esc_types[i] && rc_strtab_lookup(types, tf->esc_types[i]) != UINT32_MAX)
             return 1;
@@ -498,8 +518,8 @@ static int holds_target(const rc_tu_facts_t *tf, const rc_strtab_t *types, const
  * and every TU without main that defines a function selected code calls,
  * starts as a thread, installs as a signal handler or passes on, or that may
  * hold a target of a call through a pointer in selected code (a function of
- * the called type whose address it takes, a global function pointer called
- * through that it assigns), transitively. */
+ * the called type whose address it takes, when it calls into selected code; a
+ * global function pointer called through that it assigns), transitively. */
 static void reachable_tus(const rc_analyzer_t *an, size_t m, const rc_strtab_t *defs,
                           const uint32_t *def_tu, uint8_t *in)
 {
@@ -547,7 +567,8 @@ static void reachable_tus(const rc_analyzer_t *an, size_t m, const rc_strtab_t *
                 want_usr(defs, def_tu, tf->esc_fns[i], in);
         }
         for (size_t t = 0; t < an->ntus; t++)
-            if (!in[t] && !defines_main(&an->tus[t]) && holds_target(&an->tus[t], &types, &gvars)) {
+            if (!in[t] && !defines_main(&an->tus[t]) &&
+                holds_target(&an->tus[t], &types, &gvars, defs, def_tu, in)) {
                 in[t] = 1;
                 changed = 1;
             }

@@ -1188,6 +1188,86 @@ Test(analyzer, signal_and_coop_findings_cite_their_evidence, .timeout = 60)
     rc_tu_jobs_close(&jobs);
 }
 
+/* A call through a pointer links a library TU holding a function of the called
+ * type only when that TU calls into the program (a plugin registering its job:
+ * the job runs in both of the tool's threads); one that never does (an
+ * LD_PRELOAD library, another program's helpers in the same compile database)
+ * is not linked because its function types match, so its `watch` is not taken
+ * for a job of the tool's threads. */
+Test(analyzer, pointer_calls_link_only_libraries_that_call_into_the_program, .timeout = 60)
+{
+    make_tmpdir();
+    char *preload = tmp_path("preload.c");
+    write_file(preload, "#include <pthread.h>\n"
+                        "static long hook_calls;\n"
+                        "static void *watch(void *arg) { hook_calls++; return arg; }\n"
+                        "void *(*start_hook)(void *) = watch;\n"
+                        "__attribute__((constructor)) static void boot(void)\n"
+                        "{\n"
+                        "    pthread_t t;\n"
+                        "    pthread_create(&t, NULL, watch, NULL);\n"
+                        "}\n");
+    char *plugin = tmp_path("plugin.c");
+    write_file(plugin, "long plugin_runs;\n"
+                       "void register_job(void *(*job)(void *));\n"
+                       "static void *plugin_job(void *arg) { plugin_runs++; return arg; }\n"
+                       "__attribute__((constructor)) static void setup(void)\n"
+                       "{\n"
+                       "    register_job(plugin_job);\n"
+                       "}\n");
+    char *tool = tmp_path("tool.c");
+    write_file(tool, "#include <pthread.h>\n"
+                     "#include <unistd.h>\n"
+                     "#include <sys/wait.h>\n"
+                     "struct task { void *(*fn)(void *); };\n"
+                     "static struct task tasks[4];\n"
+                     "static int ntasks;\n"
+                     "void register_job(void *(*job)(void *)) { tasks[ntasks++].fn = job; }\n"
+                     "static void *run_jobs(void *arg)\n"
+                     "{\n"
+                     "    for (int i = 0; i < ntasks; i++)\n"
+                     "        tasks[i].fn(arg);\n"
+                     "    return arg;\n"
+                     "}\n"
+                     "int main(void)\n"
+                     "{\n"
+                     "    pthread_t t[2];\n"
+                     "    for (int i = 0; i < 2; i++)\n"
+                     "        pthread_create(&t[i], NULL, run_jobs, NULL);\n"
+                     "    for (int i = 0; i < 2; i++)\n"
+                     "        pthread_join(t[i], NULL);\n"
+                     "    pid_t pid = fork();\n"
+                     "    if (pid == 0)\n"
+                     "        _exit(0);\n"
+                     "    waitpid(pid, NULL, 0);\n"
+                     "    return 0;\n"
+                     "}\n");
+    char *other = tmp_path("other.c");
+    write_file(other, "int main(void) { return 0; }\n");
+    rc_tu_jobs_t jobs = {0};
+    rc_tu_jobs_add_file(&jobs, preload, NULL, 0);
+    rc_tu_jobs_add_file(&jobs, plugin, NULL, 0);
+    rc_tu_jobs_add_file(&jobs, tool, NULL, 0);
+    rc_tu_jobs_add_file(&jobs, other, NULL, 0);
+    rc_findings_t fs = {0};
+    analyse(&jobs, 2, &fs);
+    int plugin_race = 0, preload_race = 0;
+    for (size_t i = 0; i < fs.n; i++) {
+        int rmw = strcmp(fs.v[i].rule, "race.unprotected-rmw") == 0;
+        plugin_race += rmw && strstr(fs.v[i].loc.file, "plugin.c") != NULL;
+        preload_race += rmw && strstr(fs.v[i].loc.file, "preload.c") != NULL;
+    }
+    cr_expect_eq(plugin_race, 1, "the plugin's job runs in both of the tool's threads");
+    cr_expect_eq(preload_race, 0, "the preload library is not linked with the tool");
+    rc_findings_close(&fs);
+    rc_tu_jobs_close(&jobs);
+    free(preload);
+    free(plugin);
+    free(tool);
+    free(other);
+    remove_tmpdir();
+}
+
 /* Several programs in one scan: each main is linked with the library code it
  * reaches. A tool that only forks is not told it "runs threads" because a
  * library TU it never calls starts one; the program that does call it gets the
