@@ -22,7 +22,8 @@
  *
  * Every struct of internal.h's facts section is written field by field in
  * declaration order. RC_FACTS_FORMAT changes whenever a fact changes shape or
- * meaning (3: accesses' locksets keep parameter locks);
+ * meaning (3: accesses' locksets keep parameter locks; 4: library callees
+ * marked, RC_LIBCALL_MARK);
  * a byte string of another format, or a truncated or damaged one, is refused
  * (RC_EPARSE) and the caller parses the TU again: the cache only saves work.
  */
@@ -31,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RC_FACTS_FORMAT 3
+#define RC_FACTS_FORMAT 4
 
 /* Adding a field to a fact struct without encoding it here would make reused
  * facts silently differ from parsed ones: these sizes break the build first.

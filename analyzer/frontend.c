@@ -2584,6 +2584,16 @@ static void record_guard(walker_t *w, CXCursor cond, CXCursor then, const rc_lse
     fn->guards[fn->nguards++] = (rc_guard_t){c.off, c.end, t.off, t.end};
 }
 
+/* 1 when function declaration d is the system's: first declared in a system
+ * header (compiler builtins, which have no file, are not). */
+static int library_decl(CXCursor d)
+{
+    CXCursor first = clang_getCanonicalCursor(d);
+    CXFile file = NULL;
+    clang_getSpellingLocation(clang_getCursorLocation(first), &file, NULL, NULL, NULL);
+    return file && clang_Location_isInSystemHeader(clang_getCursorLocation(first));
+}
+
 static void record_lcall(walker_t *w, CXCursor d, const char *name, CXCursor at,
                          const rc_lset_t *st)
 {
@@ -2988,8 +2998,17 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
             record_callbacks(w, api, e, &kk, st);
     } else if (direct) {
         const char *usr = usr_cached(&w->usrs, d);
-        record_call(w, usr, name, e, &kk, st);
         uint32_t si = rc_strtab_lookup(&w->sum_usrs, usr);
+        if (si == UINT32_MAX && library_decl(d)) {
+            /* The system's function (pthread_cond_signal, malloc): never the
+             * definition of an interposer or replacement elsewhere in the
+             * project (an LD_PRELOAD library in the same compile database). */
+            char *lib = rc_xasprintf("%c%s", RC_LIBCALL_MARK, usr);
+            record_call(w, lib, name, e, &kk, st);
+            free(lib);
+            goto done;
+        }
+        record_call(w, usr, name, e, &kk, st);
         if (si != UINT32_MAX && w->ret_fork[si])
             record_fork_wrapper(w, name, e, st);
         if (si != UINT32_MAX) {
@@ -3004,6 +3023,7 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
             if (ii != UINT32_MAX)
                 apply_import(w, &w->imports->v[ii], &kk, st);
         }
+    done:;
     } else {
         targets_t tg = {0};
         resolve_fn(w, kk.v[0], &tg);

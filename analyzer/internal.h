@@ -216,6 +216,11 @@ typedef struct rc_access {
     rc_lset_t ls; /* locks held here on every path from the function's entry */
 } rc_access_t;
 
+/* rc_call_t.callee of a call to a library function (declared in a system header,
+ * not defined in the TU): the mark, then the USR. Never linked to a definition
+ * elsewhere in the project (an interposer such as an LD_PRELOAD library). */
+#define RC_LIBCALL_MARK '\x03'
+
 typedef struct rc_call {
     char *callee;    /* USR of the callee; "" for a call through an unknown pointer */
     char *fn_type;   /* call through an unknown pointer: the function type ("void (void *)") */

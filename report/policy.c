@@ -3,7 +3,8 @@
  * and their severity, paths excluded, findings accepted in a baseline, and
  * inline suppressions in the source.
  *
- * Inline suppression (on the finding's line or the line before):
+ * Inline suppression (on the finding's line or the line before), a comment
+ * whose text starts with the keyword:
  *
  *     x = x + 1; // racecheck-ignore(race.unprotected-rmw): only one worker runs in tests
  *
@@ -227,34 +228,72 @@ static void parse_one(const rc_policy_t *p, const char *s, suppression_t *sup)
     sup->valid = sup->problem == NULL;
 }
 
+/* Records a suppression if the comment text at c (one line of it, NUL-ended)
+ * starts with the keyword, after white space. */
+static void comment_line(const rc_policy_t *p, const char *c, const char *line_start, unsigned line,
+                         file_sups_t *out)
+{
+    static const char kw[] = "racecheck-ignore";
+    c += strspn(c, " \t");
+    if (strncmp(c, kw, sizeof kw - 1) != 0)
+        return;
+    out->v = rc_xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+    suppression_t *sup = &out->v[out->n++];
+    memset(sup, 0, sizeof *sup);
+    sup->line = line;
+    sup->col = (unsigned)(c - line_start) + 1;
+    parse_one(p, c + sizeof kw - 1, sup);
+}
+
+/* The suppressions of a file: comments (`// ...` or a block comment's first
+ * line) whose text starts with `racecheck-ignore`. A lexical pass that knows
+ * string and character literals, so neither a literal containing the keyword
+ * nor a comment that only mentions it (documentation) counts. */
 static void load_sups(const rc_policy_t *p, const char *path, file_sups_t *out)
 {
     memset(out, 0, sizeof *out);
     out->path = rc_xstrdup(path);
     char *text;
-    if (rc_read_file(path, &text, NULL, NULL) != RC_OK)
+    size_t len = 0;
+    if (rc_read_file(path, &text, &len, NULL) != RC_OK)
         return;
     unsigned line = 1;
-    for (char *s = text; *s; line++) {
-        char *eol = strchr(s, '\n');
-        if (eol)
-            *eol = '\0';
-        char *hit = strstr(s, "racecheck-ignore");
-        /* Only inside a comment: a line or block comment opener before it. */
-        if (hit) {
-            char *c1 = strstr(s, "//"), *c2 = strstr(s, "/*");
-            if ((c1 && c1 < hit) || (c2 && c2 < hit)) {
-                out->v = rc_xrealloc(out->v, (out->n + 1) * sizeof *out->v);
-                suppression_t *sup = &out->v[out->n++];
-                memset(sup, 0, sizeof *sup);
-                sup->line = line;
-                sup->col = (unsigned)(hit - s) + 1;
-                parse_one(p, hit + strlen("racecheck-ignore"), sup);
+    const char *line_start = text;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (c == '\n') {
+            line++;
+            line_start = text + i + 1;
+        } else if (c == '"' || c == '\'') {
+            /* A literal: up to its unescaped closing quote or the end of the line. */
+            for (i++; i < len && text[i] != c && text[i] != '\n'; i++)
+                if (text[i] == '\\' && i + 1 < len)
+                    i++;
+            if (i < len && text[i] == '\n') {
+                line++;
+                line_start = text + i + 1;
             }
+        } else if (c == '/' && i + 1 < len && (text[i + 1] == '/' || text[i + 1] == '*')) {
+            int block = text[i + 1] == '*';
+            size_t start = i + 2, end = start;
+            while (end < len && text[end] != '\n' &&
+                   !(block && text[end] == '*' && end + 1 < len && text[end + 1] == '/'))
+                end++;
+            char *first = rc_xasprintf("%.*s", (int)(end - start), text + start);
+            comment_line(p, first, line_start, line, out);
+            free(first);
+            if (!block) {
+                i = end - 1; /* the newline is counted by the loop */
+                continue;
+            }
+            /* The rest of a block comment: skip to its end, counting lines. */
+            for (i = start; i + 1 < len && !(text[i] == '*' && text[i + 1] == '/'); i++)
+                if (text[i] == '\n') {
+                    line++;
+                    line_start = text + i + 1;
+                }
+            i++;
         }
-        if (!eol)
-            break;
-        s = eol + 1;
     }
     free(text);
 }

@@ -121,6 +121,39 @@ Test(check, suppression_needs_a_known_rule_and_a_reason)
     free(far);
 }
 
+/* Only a comment whose text starts with the keyword is a suppression: a block
+ * comment works too; a string literal holding one, or a comment that mentions
+ * the syntax in passing (documentation), neither suppresses nor is reported
+ * as invalid. */
+Test(check, suppressions_are_comments_that_start_with_the_keyword)
+{
+    char *block =
+        program("", "/* racecheck-ignore(race.unprotected-rmw): approximate statistics */", "");
+    char *out;
+    put("pool.c", block);
+    cr_expect_eq(check(&out, "pool.c"), 0, "a block comment suppresses: %s", out);
+    free(out);
+    char *literal = program("",
+                            "const char *help = \"// racecheck-ignore(rule-id): reason\";"
+                            " (void)help;",
+                            "");
+    put("pool.c", literal);
+    cr_expect_eq(check(&out, "pool.c"), 1, "%s", out);
+    cr_expect(strstr(out, "[race.unprotected-rmw]") != NULL, "a literal suppresses nothing: %s",
+              out);
+    cr_expect_null(strstr(out, "[suppress.invalid]"), "%s", out);
+    free(out);
+    char *mention = program("", "/* Silence it with `racecheck-ignore(rule-id): reason`. */", "");
+    put("pool.c", mention);
+    cr_expect_eq(check(&out, "pool.c"), 1, "%s", out);
+    cr_expect(strstr(out, "[race.unprotected-rmw]") != NULL, "%s", out);
+    cr_expect_null(strstr(out, "[suppress.invalid]"), "a mention is not a suppression: %s", out);
+    free(out);
+    free(block);
+    free(literal);
+    free(mention);
+}
+
 Test(check, configuration_disables_overrides_and_excludes)
 {
     char *src = program("", "", ""), *out;
