@@ -1188,6 +1188,54 @@ Test(analyzer, signal_and_coop_findings_cite_their_evidence, .timeout = 60)
     rc_tu_jobs_close(&jobs);
 }
 
+/* A call of a function the system's headers declare is the system's: a
+ * definition of it elsewhere in the project (an LD_PRELOAD interposer built
+ * from the same compile database) is not taken for its body, so the
+ * interposer's bookkeeping does not race in the program's threads. */
+Test(analyzer, library_calls_are_not_linked_to_interposers, .timeout = 60)
+{
+    make_tmpdir();
+    char *shim = tmp_path("interpose.c");
+    write_file(shim, "#include <pthread.h>\n"
+                     "long signals_seen;\n"
+                     "int pthread_cond_signal(pthread_cond_t *c)\n"
+                     "{\n"
+                     "    (void)c;\n"
+                     "    signals_seen++;\n"
+                     "    return 0;\n"
+                     "}\n");
+    char *prog = tmp_path("prog.c");
+    write_file(prog, "#include <pthread.h>\n"
+                     "static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;\n"
+                     "static void *worker(void *arg)\n"
+                     "{\n"
+                     "    pthread_cond_signal(&cv);\n"
+                     "    return arg;\n"
+                     "}\n"
+                     "int main(void)\n"
+                     "{\n"
+                     "    pthread_t t[2];\n"
+                     "    for (int i = 0; i < 2; i++)\n"
+                     "        pthread_create(&t[i], NULL, worker, NULL);\n"
+                     "    for (int i = 0; i < 2; i++)\n"
+                     "        pthread_join(t[i], NULL);\n"
+                     "    return 0;\n"
+                     "}\n");
+    rc_tu_jobs_t jobs = {0};
+    rc_tu_jobs_add_file(&jobs, shim, NULL, 0);
+    rc_tu_jobs_add_file(&jobs, prog, NULL, 0);
+    rc_findings_t fs = {0};
+    analyse(&jobs, 2, &fs);
+    for (size_t i = 0; i < fs.n; i++)
+        cr_expect(strstr(fs.v[i].loc.file, "interpose.c") == NULL, "%s: %s", fs.v[i].rule,
+                  fs.v[i].message);
+    rc_findings_close(&fs);
+    rc_tu_jobs_close(&jobs);
+    free(shim);
+    free(prog);
+    remove_tmpdir();
+}
+
 /* A call through a pointer links a library TU holding a function of the called
  * type only when that TU calls into the program (a plugin registering its job:
  * the job runs in both of the tool's threads); one that never does (an
