@@ -521,6 +521,11 @@ typedef struct walker {
      * (computed on first need; addr_fn is the function they belong to). */
     rc_strtab_t addr_locals;
     CXCursor addr_fn;
+    /* Locals whose address the current function passes to a thread it starts
+     * (`pthread_create(&t, 0, worker, &i)`): shared with that thread, so their
+     * accesses are recorded like a global's (thread_escaped). */
+    rc_strtab_t esc_locals;
+    CXCursor esc_fn;
     int summarizing; /* computing summaries: nothing is recorded */
     rc_lset_t ret;   /* meet of the states at the function's exits */
     rc_lset_t released;
@@ -1415,6 +1420,45 @@ static int global_pointee(walker_t *w, CXCursor e, lval_t *lv)
     return 1;
 }
 
+/* 1 when local d's address goes to a thread the current function starts, as
+ * the start routine's argument: the thread reads and writes it while this
+ * function runs on (the loop variable passed as `&i` is the classic case). */
+static int thread_escaped(walker_t *w, CXCursor d)
+{
+    if (!is_var(d) || is_global_var(d))
+        return 0;
+    if (!cursor_eq(w->esc_fn, w->cur_fn)) {
+        rc_strtab_close(&w->esc_locals);
+        memset(&w->esc_locals, 0, sizeof w->esc_locals);
+        for (uint32_t i = 0; i < w->tree.n; i++) {
+            const tnode_t *nd = &w->tree.nodes[i];
+            if (nd->c.kind != CXCursor_CallExpr || nd->nkids < 2)
+                continue;
+            CXCursor callee = strip(&w->tree, w->tree.kids[nd->first], 1);
+            if (clang_getCursorKind(callee) != CXCursor_DeclRefExpr)
+                continue;
+            CXString cs = clang_getCursorSpelling(clang_getCursorReferenced(callee));
+            const rc_api_fn_t *api = rc_models_find(w->models, clang_getCString(cs));
+            clang_disposeString(cs);
+            if (!api || api->kind != RC_API_THREAD_CREATE || api->arg_arg < 0 ||
+                (uint32_t)api->arg_arg + 1 >= nd->nkids)
+                continue;
+            CXCursor a = strip(&w->tree, w->tree.kids[nd->first + 1 + (uint32_t)api->arg_arg], 1);
+            if (clang_getCursorKind(a) != CXCursor_UnaryOperator ||
+                clang_getCursorUnaryOperatorKind(a) != CXUnaryOperator_AddrOf)
+                continue;
+            CXCursor x = strip(&w->tree, sole_expr_child(&w->tree, a), 1);
+            if (clang_getCursorKind(x) != CXCursor_DeclRefExpr)
+                continue; /* &a[i], &s.f: elements and fields are left out */
+            CXCursor v = clang_getCursorReferenced(x);
+            if (is_var(v) && !is_global_var(v))
+                rc_strtab_intern(&w->esc_locals, usr_cached(&w->usrs, v));
+        }
+        w->esc_fn = w->cur_fn;
+    }
+    return rc_strtab_lookup(&w->esc_locals, usr_cached(&w->usrs, d)) != UINT32_MAX;
+}
+
 /* Resolves e as a location that outlives the function (global/static variable,
  * its fields and array elements). Returns 1 and fills lv when it is one.
  * Sub-expressions that are evaluated on the way (indexes, pointer bases) are
@@ -1439,7 +1483,7 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
             record_addr_taken(w, d);
             return 0;
         }
-        if (!is_global_var(d))
+        if (!is_global_var(d) && !thread_escaped(w, d))
             return 0;
         const char *usr = usr_cached(&w->usrs, d);
         char *name = take(clang_getCursorSpelling(d));
@@ -3371,6 +3415,18 @@ static void eval_expr_node(walker_t *w, CXCursor e, rc_lset_t *st)
                 lval_close(&lv);
             return;
         }
+        if (op == CXUnaryOperator_Deref) {
+            /* `*p` read: the object p points to, when it can be named (through a
+             * parameter, a global pointer, ...), as `p[0]` is. */
+            CXType t = clang_getCanonicalType(clang_getCursorType(e));
+            lval_t lv;
+            if (t.kind != CXType_FunctionProto && t.kind != CXType_FunctionNoProto &&
+                !type_is_array(t) && lvalue(w, e, st, &lv)) {
+                record_access(w, &lv, RC_ACC_READ, e, st);
+                lval_close(&lv);
+                return;
+            }
+        }
         eval_expr(w, in, st);
         return;
     }
@@ -3527,6 +3583,12 @@ static void walk_loop(walker_t *w, CXCursor loop, CXCursor init, CXCursor cond, 
      * runs again (statement macros end so; pthread_cleanup_pop releases there). */
     int never = !clang_Cursor_isNull(cond) && is_zero(cond);
     int once = is_do && never;
+    if (!clang_Cursor_isNull(init)) {
+        /* A for statement's init runs once, before the loop: not part of it. */
+        rc_pos_t ip = pos_of(w, init);
+        if (ip.end > lp.off && ip.end < lp.end)
+            lp.off = ip.end;
+    }
     if (!once) {
         w->iloop_lb = lp.off;
         w->iloop_le = lp.end > lp.off ? lp.end : lp.off + 1;
@@ -4617,6 +4679,7 @@ int rc_frontend_run(void *index, const rc_models_t *models, const rc_imports_t *
     rc_strtab_close(&w.ext);
     rc_strtab_close(&w.sum_usrs);
     rc_strtab_close(&w.addr_locals);
+    rc_strtab_close(&w.esc_locals);
     free(w.aliases);
     free(w.labels);
     inclusions_t in = {facts, {0}};
