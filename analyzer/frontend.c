@@ -812,6 +812,15 @@ static void imp_join(walker_t *w, const char *xusr, int truth, const rc_lset_t *
     }
 }
 
+/* The program-wide lock a model names instead of an argument (lock_global). */
+static uint32_t global_lock(walker_t *w, const char *name)
+{
+    char *id = rc_xasprintf("global:%s", name);
+    uint32_t l = intern_lock(w, id, name);
+    free(id);
+    return l;
+}
+
 static const alias_t *find_alias(walker_t *w, const char *var, int want_fn, size_t *from)
 {
     for (size_t i = from ? *from : 0; i < w->naliases; i++) {
@@ -2933,8 +2942,9 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
     if (api) {
         switch (api->kind) {
         case RC_API_LOCK:
-            if ((unsigned)api->lock_arg < nargs) {
-                uint32_t l = lock_of(w, kk.v[1 + api->lock_arg]);
+            if (api->lock_global || (unsigned)api->lock_arg < nargs) {
+                uint32_t l = api->lock_global ? global_lock(w, api->lock_global)
+                                              : lock_of(w, kk.v[1 + api->lock_arg]);
                 record_lockop(w, api, l, e, st);
                 rc_lset_add(st, l, api->shared);
             }
@@ -2944,8 +2954,9 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
                 record_lockop(w, api, lock_of(w, kk.v[1 + api->lock_arg]), e, st);
             break;
         case RC_API_UNLOCK:
-            if ((unsigned)api->lock_arg < nargs) {
-                uint32_t l = lock_of(w, kk.v[1 + api->lock_arg]);
+            if (api->lock_global || (unsigned)api->lock_arg < nargs) {
+                uint32_t l = api->lock_global ? global_lock(w, api->lock_global)
+                                              : lock_of(w, kk.v[1 + api->lock_arg]);
                 record_lockop(w, api, l, e, st);
                 release(w, l, st);
             }

@@ -66,6 +66,8 @@ typedef struct rc_api_fn {
     rc_api_kind_t kind;
     int shared;        /* lock / trylock: acquires in shared (reader) mode */
     int lock_arg;      /* lock kinds: index of the lock argument */
+    char *lock_global; /* lock, unlock: instead of an argument, one program-wide lock of
+                          this name (__VERIFIER_atomic_begin / _end), or NULL */
     int handle_arg;    /* create / join: index of the thread handle (-1: none) */
     int routine_arg;   /* create: index of the start routine */
     int arg_arg;       /* create: index of the routine's argument (-1: none) */

@@ -13,8 +13,9 @@
  *         "handle_arg": 0, "routine_arg": 2, "arg_arg": 3 }, ... ] }
  *
  *   kind           required fields           optional
- *   lock, trylock  lock_arg                  shared (default false)
- *   unlock         lock_arg
+ *   lock, trylock  lock_arg                  shared (default false); lock: lock_global
+ *   unlock         lock_arg                  lock_global (instead of lock_arg: one
+ *                                            program-wide lock of that name)
  *   thread_create  routine_arg               handle_arg, arg_arg (default -1)
  *   thread_join    handle_arg
  *   noreturn       -
@@ -164,8 +165,11 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
     const char *missing = NULL;
     switch (fn->kind) {
     case RC_API_LOCK:
-    case RC_API_TRYLOCK:
     case RC_API_UNLOCK:
+        if (fn->lock_arg < 0 && !json_is_string(json_object_get(e, "lock_global")))
+            missing = "lock_arg\" or \"lock_global";
+        break;
+    case RC_API_TRYLOCK:
         if (fn->lock_arg < 0)
             missing = "lock_arg";
         break;
@@ -256,9 +260,17 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
                             "%s: '%s': \"state\", \"alternative\" and "
                             "\"read_only\" are for kind 'mt_unsafe'",
                             path, name);
+    json_t *lg = json_object_get(e, "lock_global");
+    if (lg && (!json_is_string(lg) || !*json_string_value(lg) ||
+               (fn->kind != RC_API_LOCK && fn->kind != RC_API_UNLOCK)))
+        return rc_error_set(err, RC_EPARSE,
+                            "%s: '%s': \"lock_global\" is a non-empty string, for kinds 'lock' "
+                            "and 'unlock'",
+                            path, name);
     if (missing)
         return rc_error_set(err, RC_EPARSE, "%s: '%s': kind '%s' needs \"%s\"", path, name, kind,
                             missing);
+    fn->lock_global = lg ? rc_xstrdup(json_string_value(lg)) : NULL;
     fn->name = rc_xstrdup(name);
     fn->file = rc_xstrdup(path);
     if (fn->kind == RC_API_MT_UNSAFE) {
@@ -412,6 +424,7 @@ void rc_models_close(rc_models_t *m)
 {
     for (size_t i = 0; i < m->n; i++) {
         free(m->v[i].name);
+        free(m->v[i].lock_global);
         free(m->v[i].file);
         free(m->v[i].state);
         free(m->v[i].alternative);

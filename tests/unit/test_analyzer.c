@@ -908,6 +908,15 @@ Test(analyzer, models_reject_bad_files)
     write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"my_env\", \"kind\": "
                   "\"mt_unsafe\", \"state\": \"\"}]}");
     cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    /* lock_global names a lock for lock and unlock only, as a non-empty string. */
+    write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"my_try\", \"kind\": "
+                  "\"trylock\", \"lock_global\": \"big\"}]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    cr_assert(strstr(err.msg, "kinds 'lock' and 'unlock'") != NULL, "%s", err.msg);
+    write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"my_enter\", \"kind\": "
+                  "\"lock\", \"lock_global\": 3}]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    cr_assert(strstr(err.msg, "lock_global") != NULL, "%s", err.msg);
     opts.rules_dir = "/nonexistent";
     cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EIO);
     free(f);
