@@ -6,11 +6,11 @@
 #include <pthread.h>
 
 #define NWORKERS 4
-#define START_WORKERS(ids, fn)                                                                    \
-    for (int i_ = 0; i_ < NWORKERS; i_++)                                                         \
+#define START_WORKERS(ids, fn)                                                                     \
+    for (int i_ = 0; i_ < NWORKERS; i_++)                                                          \
     pthread_create(&ids[i_], NULL, fn, NULL)
-#define STOP_WORKERS(ids)                                                                         \
-    for (int i_ = 0; i_ < NWORKERS; i_++)                                                         \
+#define STOP_WORKERS(ids)                                                                          \
+    for (int i_ = 0; i_ < NWORKERS; i_++)                                                          \
     pthread_join(ids[i_], NULL)
 #define FOREVER for (;;)
 
@@ -29,7 +29,8 @@ static void *worker(void *arg)
 static void *spinner(void *arg)
 {
     (void)arg;
-    FOREVER {
+    FOREVER
+    {
         pthread_mutex_lock(&req_lock);
         int stop = requests > 100;
         pthread_mutex_unlock(&req_lock);
