@@ -2027,18 +2027,28 @@ static char *lock_display_name(const char *id)
  * parameter is not a lock of any TU otherwise). */
 static void intern_param_args(rc_program_t *p, const rc_tu_facts_t *const *tus)
 {
+    /* Per function, the parameters whose lock its accesses hold (bit i). */
+    uint8_t *pmask = rc_xcalloc(p->nfns ? p->nfns : 1, 1);
+    for (size_t f = 0; f < p->nfns; f++) {
+        const rc_fn_facts_t *ff = p->fns[f].f;
+        const rc_tu_facts_t *ft = tus[p->fns[f].tu];
+        for (size_t a = 0; a < ff->nacc; a++)
+            for (int i = 0; i < ff->acc[a].ls.n; i++) {
+                const char *id = ft->locks.v[RC_LREF_LOCK(ff->acc[a].ls.v[i])];
+                int pi = id[0] == '\x01' && id[1] == 'p' ? atoi(id + 2) : -1;
+                if (pi >= 0 && pi < RC_PLOCK_PARAMS)
+                    pmask[f] |= (uint8_t)(1u << pi);
+            }
+    }
     for (size_t g = 0; g < p->nfns; g++) {
         const rc_fn_facts_t *gf = p->fns[g].f;
         for (size_t c = 0; c < gf->ncalls; c++) {
             const rc_call_t *call = &gf->calls[c];
             uint32_t f = rc_strtab_lookup(&p->fn_usrs, call->callee);
-            if (f == UINT32_MAX || !call->arg_keys)
+            if (f == UINT32_MAX || !call->arg_keys || !pmask[f])
                 continue;
-            const rc_tu_facts_t *ft = tus[p->fns[f].tu];
-            for (uint32_t k = 0; k < ft->locks.n; k++) {
-                const char *id = ft->locks.v[k];
-                int pi = id[0] == '\x01' && id[1] == 'p' ? atoi(id + 2) : -1;
-                if (pi < 0 || pi >= call->nargs || pi >= RC_PLOCK_PARAMS)
+            for (int pi = 0; pi < RC_PLOCK_PARAMS && pi < call->nargs; pi++) {
+                if (!(pmask[f] & (1u << pi)))
                     continue;
                 char *lid = key_lock_id(call->arg_keys[pi]);
                 if (lid && rc_strtab_lookup(&p->locks, lid) == UINT32_MAX) {
@@ -2051,6 +2061,7 @@ static void intern_param_args(rc_program_t *p, const rc_tu_facts_t *const *tus)
             }
         }
     }
+    free(pmask);
 }
 
 /* The lock argument i of call c (in g, under root r) passes, for step 11. */
