@@ -517,15 +517,13 @@ typedef struct walker {
     tree_t tree; /* the current function's body */
     usr_cache_t usrs;
     CXCursor cur_fn;
-    /* Correlated conditions: the locals whose address the current function takes
-     * (computed on first need; addr_fn is the function they belong to). */
-    rc_strtab_t addr_locals;
-    CXCursor addr_fn;
-    /* Locals whose address the current function passes to a thread it starts
-     * (`pthread_create(&t, 0, worker, &i)`): shared with that thread, so their
-     * accesses are recorded like a global's (thread_escaped). */
-    rc_strtab_t esc_locals;
-    CXCursor esc_fn;
+    /* The current function's locals whose address it takes (not used by
+     * correlated conditions, cond_local), and those of them it passes to a
+     * thread it starts (`pthread_create(&t, 0, worker, &i)`: shared with that
+     * thread, thread_escaped). Computed on first need by scan_locals; locals_fn
+     * is the function they belong to. */
+    rc_strtab_t addr_locals, esc_locals;
+    CXCursor locals_fn;
     int summarizing; /* computing summaries: nothing is recorded */
     rc_lset_t ret;   /* meet of the states at the function's exits */
     rc_lset_t released;
@@ -707,24 +705,95 @@ static rc_lset_t lset_for_facts(const walker_t *w, const rc_lset_t *st)
     return out;
 }
 
+/* Implication e (a TU lock index): 1 when it is one, with the value of the test
+ * (*truth), whether the lock is held shared, the local's USR (*x, *xlen) and
+ * the lock it implies (*m). */
+static int imp_parse(const walker_t *w, uint32_t e, int *truth, int *shared, const char **x,
+                     size_t *xlen, uint32_t *m)
+{
+    if (!is_imp(w, e))
+        return 0;
+    const char *id = w->facts->locks.v[e];
+    const char *sep = strchr(id + 3, IMP_SEP);
+    if (!sep)
+        return 0;
+    *truth = id[1] - '0';
+    *shared = id[2] == '1';
+    *x = id + 3;
+    *xlen = (size_t)(sep - *x);
+    *m = (uint32_t)strtoul(sep + 1, NULL, 10);
+    return 1;
+}
+
+/* 1 when the local named by (x, xlen) is xusr. */
+static int imp_about(const char *x, size_t xlen, const char *xusr)
+{
+    return strlen(xusr) == xlen && strncmp(x, xusr, xlen) == 0;
+}
+
 /* Removes the implications about local xusr (when it is assigned), or, with
  * xusr NULL, those that imply lock l (when l is released). */
 static void imp_drop(walker_t *w, const char *xusr, uint32_t l, rc_lset_t *st)
 {
     for (int i = st->n; i-- > 0;) {
-        uint32_t e = RC_LREF_LOCK(st->v[i]);
-        if (!is_imp(w, e))
-            continue;
-        const char *id = w->facts->locks.v[e];
-        const char *sep = strchr(id + 3, IMP_SEP);
-        if (!sep)
-            continue;
-        int hit = xusr ? (size_t)(sep - (id + 3)) == strlen(xusr) &&
-                             strncmp(id + 3, xusr, strlen(xusr)) == 0
-                       : (uint32_t)strtoul(sep + 1, NULL, 10) == l;
-        if (hit)
+        uint32_t e = RC_LREF_LOCK(st->v[i]), m;
+        int truth, shared;
+        const char *x;
+        size_t xlen;
+        if (imp_parse(w, e, &truth, &shared, &x, &xlen, &m) &&
+            (xusr ? imp_about(x, xlen, xusr) : m == l))
             rc_lset_remove(st, e);
     }
+}
+
+/* The local variable `&x` takes the address of (casts and parentheses
+ * stripped), or a null cursor. */
+static CXCursor addr_of_local(walker_t *w, CXCursor e)
+{
+    e = strip(&w->tree, e, 1);
+    if (clang_getCursorKind(e) != CXCursor_UnaryOperator ||
+        clang_getCursorUnaryOperatorKind(e) != CXUnaryOperator_AddrOf)
+        return clang_getNullCursor();
+    CXCursor x = strip(&w->tree, sole_expr_child(&w->tree, e), 1);
+    if (clang_getCursorKind(x) != CXCursor_DeclRefExpr) /* &a[i], &s.f: left out */
+        return clang_getNullCursor();
+    CXCursor v = clang_getCursorReferenced(x);
+    return is_var(v) && !is_global_var(v) ? v : clang_getNullCursor();
+}
+
+/* Fills w->addr_locals and w->esc_locals for the current function, from its
+ * tree, once per function. */
+static void scan_locals(walker_t *w)
+{
+    if (cursor_eq(w->locals_fn, w->cur_fn))
+        return;
+    rc_strtab_close(&w->addr_locals);
+    rc_strtab_close(&w->esc_locals);
+    memset(&w->addr_locals, 0, sizeof w->addr_locals);
+    memset(&w->esc_locals, 0, sizeof w->esc_locals);
+    for (uint32_t i = 0; i < w->tree.n; i++) {
+        const tnode_t *nd = &w->tree.nodes[i];
+        CXCursor v =
+            nd->c.kind == CXCursor_UnaryOperator ? addr_of_local(w, nd->c) : clang_getNullCursor();
+        if (!clang_Cursor_isNull(v))
+            rc_strtab_intern(&w->addr_locals, usr_cached(&w->usrs, v));
+        if (nd->c.kind != CXCursor_CallExpr || nd->nkids < 2)
+            continue;
+        /* A thread creation's argument (the create model's arg_arg). */
+        CXCursor callee = strip(&w->tree, w->tree.kids[nd->first], 1);
+        if (clang_getCursorKind(callee) != CXCursor_DeclRefExpr)
+            continue;
+        CXString cs = clang_getCursorSpelling(clang_getCursorReferenced(callee));
+        const rc_api_fn_t *api = rc_models_find(w->models, clang_getCString(cs));
+        clang_disposeString(cs);
+        if (!api || api->kind != RC_API_THREAD_CREATE || api->arg_arg < 0 ||
+            (uint32_t)api->arg_arg + 1 >= nd->nkids)
+            continue;
+        v = addr_of_local(w, w->tree.kids[nd->first + 1 + (uint32_t)api->arg_arg]);
+        if (!clang_Cursor_isNull(v))
+            rc_strtab_intern(&w->esc_locals, usr_cached(&w->usrs, v));
+    }
+    w->locals_fn = w->cur_fn;
 }
 
 /* The local a branch condition tests, plain or negated: its USR, and in *truth
@@ -748,22 +817,7 @@ static const char *cond_local(walker_t *w, CXCursor c, int *truth)
     if (!(t.kind >= CXType_Bool && t.kind <= CXType_Int128) && t.kind != CXType_Pointer &&
         t.kind != CXType_Enum)
         return NULL;
-    if (!cursor_eq(w->addr_fn, w->cur_fn)) {
-        /* The locals whose address the function takes, from its tree. */
-        rc_strtab_close(&w->addr_locals);
-        memset(&w->addr_locals, 0, sizeof w->addr_locals);
-        for (uint32_t i = 0; i < w->tree.n; i++) {
-            const tnode_t *nd = &w->tree.nodes[i];
-            if (nd->c.kind != CXCursor_UnaryOperator || !nd->nkids ||
-                clang_getCursorUnaryOperatorKind(nd->c) != CXUnaryOperator_AddrOf)
-                continue;
-            CXCursor in = strip(&w->tree, w->tree.kids[nd->first], 1);
-            if (clang_getCursorKind(in) == CXCursor_DeclRefExpr)
-                rc_strtab_intern(&w->addr_locals,
-                                 usr_cached(&w->usrs, clang_getCursorReferenced(in)));
-        }
-        w->addr_fn = w->cur_fn;
-    }
+    scan_locals(w);
     const char *usr = usr_cached(&w->usrs, d);
     return rc_strtab_lookup(&w->addr_locals, usr) == UINT32_MAX ? usr : NULL;
 }
@@ -773,19 +827,16 @@ static const char *cond_local(walker_t *w, CXCursor c, int *truth)
 static void imp_apply(walker_t *w, const char *xusr, int truth, const rc_lset_t *st, rc_lset_t *t,
                       rc_lset_t *f)
 {
-    size_t n = strlen(xusr);
     for (int i = 0; i < st->n; i++) {
-        uint32_t e = RC_LREF_LOCK(st->v[i]);
-        if (!is_imp(w, e))
+        uint32_t e = RC_LREF_LOCK(st->v[i]), m;
+        int b, shared;
+        const char *x;
+        size_t xlen;
+        if (!imp_parse(w, e, &b, &shared, &x, &xlen, &m) || !imp_about(x, xlen, xusr))
             continue;
-        const char *id = w->facts->locks.v[e];
-        const char *sep = strchr(id + 3, IMP_SEP);
-        if (!sep || (size_t)(sep - (id + 3)) != n || strncmp(id + 3, xusr, n) != 0)
-            continue;
-        uint32_t m = (uint32_t)strtoul(sep + 1, NULL, 10);
-        rc_lset_t *to = (id[1] - '0') == truth ? t : f;
+        rc_lset_t *to = b == truth ? t : f;
         if (!to->top && to->n < RC_LS_MAX)
-            rc_lset_add(to, m, id[2] == '1');
+            rc_lset_add(to, m, shared);
     }
 }
 
@@ -810,15 +861,6 @@ static void imp_join(walker_t *w, const char *xusr, int truth, const rc_lset_t *
             free(id);
         }
     }
-}
-
-/* The program-wide lock a model names instead of an argument (lock_global). */
-static uint32_t global_lock(walker_t *w, const char *name)
-{
-    char *id = rc_xasprintf("global:%s", name);
-    uint32_t l = intern_lock(w, id, name);
-    free(id);
-    return l;
 }
 
 static const alias_t *find_alias(walker_t *w, const char *var, int want_fn, size_t *from)
@@ -1071,6 +1113,19 @@ static uint32_t lock_of(walker_t *w, CXCursor arg)
         kids_free(&kk);
     }
     return id;
+}
+
+/* The lock a lock or unlock model call (children kk) acquires or releases: its
+ * argument lock_arg, or the program-wide lock the model names (lock_global,
+ * __VERIFIER_atomic_begin). The caller checks that one of them is there. */
+static uint32_t model_lock(walker_t *w, const rc_api_fn_t *api, const kids_t *kk)
+{
+    if (!api->lock_global)
+        return lock_of(w, kk->v[1 + api->lock_arg]);
+    char *id = rc_xasprintf("global:%s", api->lock_global);
+    uint32_t l = intern_lock(w, id, api->lock_global);
+    free(id);
+    return l;
 }
 
 /* The lock standing for semaphore arg: its identity prefixed with RC_SEM_PREFIX
@@ -1436,35 +1491,7 @@ static int thread_escaped(walker_t *w, CXCursor d)
 {
     if (!is_var(d) || is_global_var(d))
         return 0;
-    if (!cursor_eq(w->esc_fn, w->cur_fn)) {
-        rc_strtab_close(&w->esc_locals);
-        memset(&w->esc_locals, 0, sizeof w->esc_locals);
-        for (uint32_t i = 0; i < w->tree.n; i++) {
-            const tnode_t *nd = &w->tree.nodes[i];
-            if (nd->c.kind != CXCursor_CallExpr || nd->nkids < 2)
-                continue;
-            CXCursor callee = strip(&w->tree, w->tree.kids[nd->first], 1);
-            if (clang_getCursorKind(callee) != CXCursor_DeclRefExpr)
-                continue;
-            CXString cs = clang_getCursorSpelling(clang_getCursorReferenced(callee));
-            const rc_api_fn_t *api = rc_models_find(w->models, clang_getCString(cs));
-            clang_disposeString(cs);
-            if (!api || api->kind != RC_API_THREAD_CREATE || api->arg_arg < 0 ||
-                (uint32_t)api->arg_arg + 1 >= nd->nkids)
-                continue;
-            CXCursor a = strip(&w->tree, w->tree.kids[nd->first + 1 + (uint32_t)api->arg_arg], 1);
-            if (clang_getCursorKind(a) != CXCursor_UnaryOperator ||
-                clang_getCursorUnaryOperatorKind(a) != CXUnaryOperator_AddrOf)
-                continue;
-            CXCursor x = strip(&w->tree, sole_expr_child(&w->tree, a), 1);
-            if (clang_getCursorKind(x) != CXCursor_DeclRefExpr)
-                continue; /* &a[i], &s.f: elements and fields are left out */
-            CXCursor v = clang_getCursorReferenced(x);
-            if (is_var(v) && !is_global_var(v))
-                rc_strtab_intern(&w->esc_locals, usr_cached(&w->usrs, v));
-        }
-        w->esc_fn = w->cur_fn;
-    }
+    scan_locals(w);
     return rc_strtab_lookup(&w->esc_locals, usr_cached(&w->usrs, d)) != UINT32_MAX;
 }
 
@@ -2650,13 +2677,8 @@ static int library_decl(CXCursor d)
 static void record_lcall(walker_t *w, CXCursor d, const char *name, CXCursor at,
                          const rc_lset_t *st)
 {
-    if (!w->record || st->top)
+    if (!w->record || st->top || !library_decl(d))
         return;
-    CXCursor first = clang_getCanonicalCursor(d);
-    CXFile file = NULL;
-    clang_getSpellingLocation(clang_getCursorLocation(first), &file, NULL, NULL, NULL);
-    if (!file || !clang_Location_isInSystemHeader(clang_getCursorLocation(first)))
-        return; /* compiler builtins (__builtin_expect) have no file */
     CXCursor def = clang_getCursorDefinition(d);
     if (!clang_Cursor_isNull(def) && !clang_Location_isInSystemHeader(clang_getCursorLocation(def)))
         return;
@@ -2943,8 +2965,7 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
         switch (api->kind) {
         case RC_API_LOCK:
             if (api->lock_global || (unsigned)api->lock_arg < nargs) {
-                uint32_t l = api->lock_global ? global_lock(w, api->lock_global)
-                                              : lock_of(w, kk.v[1 + api->lock_arg]);
+                uint32_t l = model_lock(w, api, &kk);
                 record_lockop(w, api, l, e, st);
                 rc_lset_add(st, l, api->shared);
             }
@@ -2955,8 +2976,7 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
             break;
         case RC_API_UNLOCK:
             if (api->lock_global || (unsigned)api->lock_arg < nargs) {
-                uint32_t l = api->lock_global ? global_lock(w, api->lock_global)
-                                              : lock_of(w, kk.v[1 + api->lock_arg]);
+                uint32_t l = model_lock(w, api, &kk);
                 record_lockop(w, api, l, e, st);
                 release(w, l, st);
             }

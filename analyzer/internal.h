@@ -761,6 +761,11 @@ static inline const rc_reach_t *rc_program_reach(const rc_program_t *p, uint32_t
 /* Translates a TU-local lockset into global lock indexes, without order marks. */
 void rc_program_lset(const rc_program_t *p, uint32_t tu, const rc_lset_t *in, rc_lset_t *out);
 
+/* 1 when global lock l names one object: a variable's USR, optionally with a
+ * constant index ("c:@locks[3]"); not a field class, an element chosen at run
+ * time, a pointer's target, a caller's argument, a semaphore or an order mark. */
+int rc_program_one_object(const rc_program_t *p, uint32_t l);
+
 /* One execution context of an event of function fn at pos, run by root. */
 typedef struct rc_inst {
     uint32_t root;

@@ -108,6 +108,14 @@ static int handles_match(const char *a, const char *b)
     return !a || !b || strcmp(a, b) == 0;
 }
 
+int rc_program_one_object(const rc_program_t *p, uint32_t l)
+{
+    const char *id = p->locks.v[l];
+    if (l == p->unknown_lock || p->lock_wild[l] || strncmp(id, "c:", 2) != 0)
+        return 0; /* also semaphores ("sem:"), order marks, lock_global locks */
+    return strstr(id, "@FI@") == NULL && strstr(id, "[]") == NULL;
+}
+
 void rc_program_lset(const rc_program_t *p, uint32_t tu, const rc_lset_t *in, rc_lset_t *out)
 {
     if (in->top) {
@@ -1994,11 +2002,6 @@ static void close_order(rc_program_t *p)
     free(p->cl);
     rc_strtab_close(&p->once_objs);
     rc_strtab_close(&p->barriers);
-    free(p->lock_param);
-    free(p->plock);
-    for (size_t i = 0; i < p->nplock_names; i++)
-        free(p->plock_names[i]);
-    free(p->plock_names);
 }
 
 /* ---- Step 11: parameter locks ------------------------------------------------ */
@@ -2267,6 +2270,11 @@ void rc_program_close(rc_program_t *p)
     rc_strtab_close(&p->locks);
     free(p->lock_family);
     free(p->lock_wild);
+    free(p->lock_param);
+    free(p->plock);
+    for (size_t i = 0; i < p->nplock_names; i++)
+        free(p->plock_names[i]);
+    free(p->plock_names);
     free(p->lock_sem);
     free(p->lock_names);
     close_order(p);

@@ -32,17 +32,6 @@
 
 #define RULE_ID "lock.double-lock"
 
-/* A lock identity that names one object: a variable's USR, optionally with a
- * constant index ("c:@locks[3]"); not a field class, an element chosen at run
- * time, a pointer's target or a caller's argument. */
-static int one_object(const rc_program_t *p, uint32_t l)
-{
-    const char *id = p->locks.v[l];
-    if (l == p->unknown_lock || p->lock_wild[l] || strncmp(id, "c:", 2) != 0)
-        return 0;
-    return strstr(id, "@FI@") == NULL && strstr(id, "[]") == NULL;
-}
-
 /* 1 when some pthread_mutex_init-like call initialises lock l with attributes. */
 static int has_attributes(const rc_program_t *p, uint32_t l)
 {
@@ -134,7 +123,7 @@ int rc_rule_lock_double(const rc_program_t *p, rc_findings_t *out, rc_error_t *e
             if (o->kind != RC_API_LOCK)
                 continue;
             uint32_t l = p->lockmap[pf->tu][o->lock];
-            if (!one_object(p, l))
+            if (!rc_program_one_object(p, l))
                 continue;
             rc_lset_t local;
             rc_program_lset(p, pf->tu, &o->held, &local);

@@ -40,18 +40,6 @@
 
 #define RULE_ID "lock.unlock-not-held"
 
-/* A lock identity naming one object: a variable's USR, optionally with a
- * constant index; not a field class, a run-time element, a parameter, a
- * semaphore or an order mark. */
-static int one_object(const rc_program_t *p, uint32_t l)
-{
-    const char *id = p->locks.v[l];
-    if (l == p->unknown_lock || p->lock_wild[l] || p->lock_sem[l] ||
-        (p->mark_kind && p->mark_kind[l]) || strncmp(id, "c:", 2) != 0)
-        return 0;
-    return strstr(id, "@FI@") == NULL && strstr(id, "[]") == NULL;
-}
-
 /* Marks in mh (one byte per lock) every global lock of TU tu in local set s;
  * a set that lost track (top) may hold anything. Returns 1 when it is top. */
 static int mark_set(const rc_program_t *p, uint32_t tu, const rc_lset_t *s, uint8_t *mh)
@@ -179,7 +167,7 @@ int rc_rule_lock_unlock_unheld(const rc_program_t *p, rc_findings_t *out, rc_err
         const rc_pfn_t *pf = &p->fns[f];
         for (size_t i = 0; i < pf->f->nlockops && !any; i++) {
             const rc_lockop_t *o = &pf->f->lockops[i];
-            any = o->kind == RC_API_UNLOCK && one_object(p, p->lockmap[pf->tu][o->lock]);
+            any = o->kind == RC_API_UNLOCK && rc_program_one_object(p, p->lockmap[pf->tu][o->lock]);
         }
     }
     if (!any)
@@ -228,7 +216,7 @@ int rc_rule_lock_unlock_unheld(const rc_program_t *p, rc_findings_t *out, rc_err
         for (size_t i = 0; i < pf->f->nlockops; i++) {
             const rc_lockop_t *o = &pf->f->lockops[i];
             uint32_t l = p->lockmap[pf->tu][o->lock];
-            if (o->kind != RC_API_UNLOCK || !one_object(p, l) || mh[(size_t)f * nl + l])
+            if (o->kind != RC_API_UNLOCK || !rc_program_one_object(p, l) || mh[(size_t)f * nl + l])
                 continue;
             for (uint32_t r = 0; r < p->nroots; r++)
                 if (rc_program_reach(p, r, f)->reached) {
