@@ -766,6 +766,10 @@ void rc_program_lset(const rc_program_t *p, uint32_t tu, const rc_lset_t *in, rc
  * time, a pointer's target, a caller's argument, a semaphore or an order mark. */
 int rc_program_one_object(const rc_program_t *p, uint32_t l);
 
+/* The lock identity of an access key when the key names one object ("c:@m\x1e"
+ * -> "c:@m", "c:@locks\x1e[2]" -> "c:@locks[2]"), else NULL. Caller frees. */
+char *rc_key_lock_id(const char *key);
+
 /* One execution context of an event of function fn at pos, run by root. */
 typedef struct rc_inst {
     uint32_t root;

@@ -2006,9 +2006,7 @@ static void close_order(rc_program_t *p)
 
 /* ---- Step 11: parameter locks ------------------------------------------------ */
 
-/* The lock identity of an argument's access key when it names one object ("c:@m\x1e"
- * -> "c:@m", "c:@locks\x1e[2]" -> "c:@locks[2]"), else NULL. Caller frees. */
-static char *key_lock_id(const char *key)
+char *rc_key_lock_id(const char *key)
 {
     const char *sep = key ? strchr(key, RC_KEY_SEP) : NULL;
     if (!sep || key[0] == '*' || strchr(key, RC_PARAM_MARK) || strstr(sep, "[*]") ||
@@ -2053,7 +2051,7 @@ static void intern_param_args(rc_program_t *p, const rc_tu_facts_t *const *tus)
             for (int pi = 0; pi < RC_PLOCK_PARAMS && pi < call->nargs; pi++) {
                 if (!(pmask[f] & (1u << pi)))
                     continue;
-                char *lid = key_lock_id(call->arg_keys[pi]);
+                char *lid = rc_key_lock_id(call->arg_keys[pi]);
                 if (lid && rc_strtab_lookup(&p->locks, lid) == UINT32_MAX) {
                     rc_strtab_intern(&p->locks, lid);
                     p->plock_names =
@@ -2086,7 +2084,7 @@ static uint32_t arg_lock(const rc_program_t *p, uint32_t r, uint32_t g, const rc
             return RC_PLOCK_VARIES;
         return p->plock[((size_t)r * p->nfns + g) * RC_PLOCK_PARAMS + (size_t)j];
     }
-    char *lid = key_lock_id(key);
+    char *lid = rc_key_lock_id(key);
     uint32_t l = lid ? rc_strtab_lookup(&p->locks, lid) : UINT32_MAX;
     free(lid);
     return l == UINT32_MAX ? RC_PLOCK_VARIES : l;

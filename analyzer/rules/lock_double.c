@@ -35,20 +35,16 @@
 /* 1 when some pthread_mutex_init-like call initialises lock l with attributes. */
 static int has_attributes(const rc_program_t *p, uint32_t l)
 {
-    const char *id = p->locks.v[l];
-    size_t n = strlen(id);
     for (uint32_t f = 0; f < p->nfns; f++) {
         const rc_fn_facts_t *fn = p->fns[f].f;
         for (size_t i = 0; i < fn->npcalls; i++) {
             const rc_pcall_t *c = &fn->pcalls[i];
             if (c->kind != RC_API_SYNC_INIT || !c->attr || !c->obj)
                 continue;
-            /* obj is an access key: "<var USR>\x1e<path>"; a lock identity is the
-             * USR followed by the same path ("[3]"). */
-            const char *sep = strchr(c->obj, RC_KEY_SEP);
-            size_t root = sep ? (size_t)(sep - c->obj) : strlen(c->obj);
-            if (root <= n && memcmp(c->obj, id, root) == 0 &&
-                strcmp(sep ? sep + 1 : "", id + root) == 0)
+            char *id = rc_key_lock_id(c->obj); /* obj is an access key */
+            int same = id && strcmp(id, p->locks.v[l]) == 0;
+            free(id);
+            if (same)
                 return 1;
         }
     }
