@@ -1492,7 +1492,9 @@ static int thread_escaped(walker_t *w, CXCursor d)
     if (!is_var(d) || is_global_var(d))
         return 0;
     scan_locals(w);
-    return rc_strtab_lookup(&w->esc_locals, usr_cached(&w->usrs, d)) != UINT32_MAX;
+    /* Most functions start no thread with a local's address: no USR lookup. */
+    return w->esc_locals.n &&
+           rc_strtab_lookup(&w->esc_locals, usr_cached(&w->usrs, d)) != UINT32_MAX;
 }
 
 /* Resolves e as a location that outlives the function (global/static variable,
