@@ -130,6 +130,7 @@
 #endif
 
 #include "eventlog.h"
+#include "rawsys.h"
 
 #define RC_EXPORT __attribute__((visibility("default")))
 #define RC_SITE() ((uintptr_t)__builtin_return_address(0))
@@ -423,7 +424,7 @@ static void warn(const char *a, const char *b, const char *c)
     n = str_append(msg, n, sizeof msg, b ? b : "");
     n = str_append(msg, n, sizeof msg, c ? c : "");
     n = str_append(msg, n, sizeof msg, "\n");
-    ssize_t w = write(STDERR_FILENO, msg, n);
+    ssize_t w = sys_write(STDERR_FILENO, msg, n);
     (void)w;
 }
 
@@ -483,33 +484,38 @@ static void __attribute__((noreturn)) missing(const char *name)
 /* Copies /proc/self/maps to <log>.maps through a temporary file and a rename,
  * so a reader never sees half a copy. The temporary is a dot file
  * (<dir>/.rc-<pid>.log.maps.tmp) so that a copy cut short by a crash does not
- * match rc-*. open/read/write only. */
+ * match rc-*. open/read/write only. Names are relative to a descriptor of the
+ * log directory, so the frame holds two short names and a small copy buffer:
+ * it runs first from the constructor, and every stack page it touches stays in
+ * the program's RSS. */
 static void write_maps(void)
 {
-    char dst[PATH_MAX], tmp[PATH_MAX];
-    size_t n = str_append(dst, 0, sizeof dst, g_log_path);
-    if (str_append(dst, n, sizeof dst, ".maps") != n + 5)
-        return;
-    const char *base = strrchr(dst, '/');
+    char dst[64], tmp[64];
+    const char *base = strrchr(g_log_path, '/');
     if (!base)
         return;
-    n = str_append(tmp, 0, sizeof tmp, g_dir);
-    n = str_append(tmp, n, sizeof tmp, "/.");
-    n = str_append(tmp, n, sizeof tmp, base + 1);
+    size_t n = str_append(dst, 0, sizeof dst, base + 1);
+    if (str_append(dst, n, sizeof dst, ".maps") != n + 5)
+        return;
+    n = str_append(tmp, 0, sizeof tmp, ".");
+    n = str_append(tmp, n, sizeof tmp, dst);
     if (str_append(tmp, n, sizeof tmp, ".tmp") != n + 4)
         return;
-    int in = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-    if (in < 0)
+    int dir = sys_open(g_dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    if (dir < 0)
         return;
-    int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int in = sys_open("/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
+    int out = in < 0 ? -1 : sys_openat(dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (out < 0) {
-        close(in);
+        if (in >= 0)
+            sys_close(in);
+        sys_close(dir);
         return;
     }
-    char buf[4096];
+    char buf[1024];
     int ok = 1;
     for (;;) {
-        ssize_t r = read(in, buf, sizeof buf);
+        ssize_t r = sys_read(in, buf, sizeof buf);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0) {
@@ -517,7 +523,7 @@ static void write_maps(void)
             break;
         }
         for (ssize_t off = 0; off < r;) {
-            ssize_t w = write(out, buf + off, (size_t)(r - off));
+            ssize_t w = sys_write(out, buf + off, (size_t)(r - off));
             if (w < 0 && errno == EINTR)
                 continue;
             if (w <= 0) {
@@ -529,12 +535,13 @@ static void write_maps(void)
         if (!ok)
             break;
     }
-    close(in);
-    close(out);
+    sys_close(in);
+    sys_close(out);
     if (ok)
-        rename(tmp, dst);
+        sys_renameat(dir, tmp, dir, dst);
     else
-        unlink(tmp);
+        sys_unlinkat(dir, tmp, 0);
+    sys_close(dir);
 }
 
 /* Backs the page-aligned range [p, p + len) of the log with storage now.
@@ -546,7 +553,7 @@ static void write_maps(void)
 static int reserve(void *p, size_t len)
 {
     int saved = errno;
-    int rc = madvise(p, len, MADV_POPULATE_WRITE) == 0 || errno == EINVAL ? 0 : -1;
+    int rc = sys_madvise(p, len, MADV_POPULATE_WRITE) == 0 || errno == EINVAL ? 0 : -1;
     errno = saved;
     return rc;
 }
@@ -575,19 +582,19 @@ static int mark_previous_image(pid_t pid, unsigned attempt)
     for (unsigned k = attempt; k-- > 0;) {
         if (!log_name(path, sizeof path, pid, k))
             return 0;
-        int fd = open(path, O_RDWR | O_CLOEXEC);
+        int fd = sys_open(path, O_RDWR | O_CLOEXEC, 0);
         if (fd < 0)
             continue;
         rc_log_header_t h;
-        int found = pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h &&
+        int found = sys_pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h &&
                     memcmp(h.magic, RC_LOG_MAGIC, sizeof h.magic) == 0 && h.pid == pid &&
                     !(h.flags & (RC_LOG_F_EXITED | RC_LOG_F_REPLACED));
         if (found) {
             uint32_t flags = h.flags | RC_LOG_F_REPLACED;
-            found = pwrite(fd, &flags, sizeof flags, offsetof(rc_log_header_t, flags)) ==
+            found = sys_pwrite(fd, &flags, sizeof flags, offsetof(rc_log_header_t, flags)) ==
                     (ssize_t)sizeof flags;
         }
-        close(fd);
+        sys_close(fd);
         if (found)
             return 1;
     }
@@ -608,7 +615,7 @@ static int open_log(int ppid)
     if (nchunks > UINT32_MAX)
         nchunks = UINT32_MAX;
     uint64_t size = RC_LOG_HEADER_SIZE + nchunks * chunk_bytes;
-    pid_t pid = getpid();
+    pid_t pid = sys_getpid();
 
     int fd = -1;
     unsigned attempt = 0;
@@ -617,7 +624,7 @@ static int open_log(int ppid)
             warn("log directory path too long: ", g_dir, NULL);
             return -1;
         }
-        fd = open(g_log_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        fd = sys_open(g_log_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         if (fd < 0 && errno != EEXIST) {
             warn("cannot create ", g_log_path, errno == EACCES ? " (permission denied)" : NULL);
             return -1;
@@ -634,11 +641,11 @@ static int open_log(int ppid)
     int reduced = 0;
     for (;;) {
         size = RC_LOG_HEADER_SIZE + nchunks * chunk_bytes;
-        if (ftruncate(fd, (off_t)size) == 0)
-            map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (sys_ftruncate(fd, (off_t)size) == 0)
+            map = sys_mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
         if (map != MAP_FAILED && reduced && nchunks > 1) {
             /* Leave the program as much address space as the log takes. */
-            munmap(map, size);
+            sys_munmap(map, size);
             map = MAP_FAILED;
             nchunks /= 2;
             reduced = 0;
@@ -649,10 +656,10 @@ static int open_log(int ppid)
         nchunks /= 2;
         reduced = 1;
     }
-    close(fd);
+    sys_close(fd);
     if (map == MAP_FAILED) {
         warn("cannot size or map ", g_log_path, NULL);
-        unlink(g_log_path);
+        sys_unlink(g_log_path);
         return -1;
     }
     if (RC_LOG_HEADER_SIZE + nchunks * chunk_bytes < (g_capacity_mb << 20) / 2)
@@ -660,8 +667,8 @@ static int open_log(int ppid)
 
     if (reserve(map, RC_LOG_HEADER_SIZE) != 0) {
         warn("no room for ", g_log_path, " (file system full?)");
-        munmap(map, size);
-        unlink(g_log_path);
+        sys_munmap(map, size);
+        sys_unlink(g_log_path);
         return -1;
     }
     rc_log_header_t *h = map;
@@ -694,10 +701,10 @@ static int open_log(int ppid)
          * slot in a hole makes the kernel read ahead and map the pages
          * around it (zero pages of holes, up to 128 KiB a fault), which
          * the program's RSS then counts though nothing is written there. */
-        madvise((char *)map + (h->stats_offset & ~(uint64_t)4095),
-                (size_t)(size - (h->stats_offset & ~(uint64_t)4095)), MADV_RANDOM);
+        sys_madvise((char *)map + (h->stats_offset & ~(uint64_t)4095),
+                    (size_t)(size - (h->stats_offset & ~(uint64_t)4095)), MADV_RANDOM);
     }
-    ssize_t len = readlink("/proc/self/exe", h->exe, sizeof h->exe - 1);
+    ssize_t len = sys_readlink("/proc/self/exe", h->exe, sizeof h->exe - 1);
     h->exe[len > 0 ? len : 0] = '\0';
     /* The magic last: a file with a magic has a complete header. */
     __atomic_thread_fence(__ATOMIC_RELEASE);
@@ -870,8 +877,8 @@ static void thread_key_destructor(void *unused)
 static void thread_adopt(rc_thread_t *t)
 {
     int saved = errno;
-    pid_t os = gettid();
-    int is_main = os == getpid();
+    pid_t os = sys_gettid();
+    int is_main = os == sys_getpid();
     t->tid = is_main ? 0 : __atomic_fetch_add(&g_next_tid, 1, __ATOMIC_RELAXED);
     t->known = 1;
     emit(t, RC_EV_THREAD_START, is_main ? RC_START_MAIN : 0, 0, 0, (uint64_t)os);
@@ -914,7 +921,7 @@ static void init_once(void)
     g_summary = !trace || !*trace || strcmp(trace, "0") == 0;
     if (g_summary)
         ticks_calibrate();
-    if (open_log(getppid()) != 0)
+    if (open_log(sys_getppid()) != 0)
         return;
     g_exit_key_ok = pthread_key_create(&g_exit_key, thread_key_destructor) == 0;
     pthread_atfork(NULL, NULL, atfork_child);
@@ -962,7 +969,7 @@ static void forked_start(rc_thread_t *t)
 {
     int saved = errno;
     t->fork_pending = 0;
-    emit(t, RC_EV_THREAD_START, RC_START_FORKED, 0, 0, (uint64_t)gettid());
+    emit(t, RC_EV_THREAD_START, RC_START_FORKED, 0, 0, (uint64_t)sys_gettid());
     uint32_t n = t->nheld < RC_HELD_MAX ? t->nheld : RC_HELD_MAX;
     for (uint32_t i = 0; i < n; i++)
         emit(t, RC_EV_LOCK_ACQUIRED, t->held[i].kind | RC_LOCK_INHERITED, t->held[i].obj, 0, 0);
@@ -1285,7 +1292,7 @@ static void *wd_main(void *unused)
     uint64_t sig = 0, since = 0;
     for (;;) {
         struct timespec tick = {0, (long)WD_TICK_NS};
-        while (nanosleep(&tick, &tick) != 0 && errno == EINTR)
+        while (sys_nanosleep(&tick, &tick) != 0 && errno == EINTR)
             ;
         if (!__atomic_load_n(&g_hdr, __ATOMIC_ACQUIRE))
             continue;
@@ -1338,7 +1345,7 @@ static void wd_start(void)
         return;
     size_t bytes = WD_SLOTS * (sizeof(wd_slot_t) + sizeof(wd_snap_t));
     if (!g_wd_slots) {
-        void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        void *m = sys_mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (m == MAP_FAILED) {
             warn("no memory for the deadlock watchdog", NULL, NULL);
             return;
@@ -1965,7 +1972,7 @@ RC_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *l)
         return REAL(pthread_rwlock_unlock)(l);
     uint16_t kind = held_kind(t, (uintptr_t)l);
     if (!kind) /* not tracked: glibc records the writer's OS tid in the lock */
-        kind = l->__data.__cur_writer == gettid() ? RC_RW_W : RC_RW_R;
+        kind = l->__data.__cur_writer == sys_gettid() ? RC_RW_W : RC_RW_R;
     int quiet = release_left_out(t, (uintptr_t)l);
     uint64_t ts = quiet ? ticks() : now_ns();
     int r = REAL(pthread_rwlock_unlock)(l);
@@ -2453,7 +2460,7 @@ static rc_thread_t *thread_begin(const trampoline_arg_t *a, uintptr_t routine)
     t->known = 1;
     t->trampoline = 1;
     int saved = errno;
-    emit(t, RC_EV_THREAD_START, 0, routine, 0, (uint64_t)gettid());
+    emit(t, RC_EV_THREAD_START, 0, routine, 0, (uint64_t)sys_gettid());
     if (g_exit_key_ok)
         pthread_setspecific(g_exit_key, t); /* for thread_key_destructor */
     errno = saved;
@@ -3200,7 +3207,7 @@ static void quick_exit_record(int status)
 {
     rc_log_header_t *h = __atomic_load_n(&g_hdr, __ATOMIC_ACQUIRE);
     rc_thread_t *t = &self_;
-    if (!h || t->guard || h->pid != getpid())
+    if (!h || t->guard || h->pid != sys_getpid())
         return;
     if (!t->known)
         thread_adopt(t);
@@ -3467,7 +3474,7 @@ static void atfork_child(void)
         return; /* not recording */
     int saved = errno;
     /* The parent's pid: from its log, or (its own log not open yet) the kernel. */
-    int ppid = old ? old->pid : (int)getppid();
+    int ppid = old ? old->pid : (int)sys_getppid();
     __atomic_store_n(&g_hdr, NULL, __ATOMIC_RELEASE);
     /* The parent's log stays mapped in the child, which never writes to it
      * again: unmapping it (here, inside the real fork, or later) crashed
@@ -3503,7 +3510,7 @@ static void on_process_exit(int status, void *unused)
 {
     (void)unused;
     rc_log_header_t *h = __atomic_load_n(&g_hdr, __ATOMIC_ACQUIRE);
-    if (!h || h->pid != getpid())
+    if (!h || h->pid != sys_getpid())
         return; /* a vfork child calling exit(): the log is its parent's */
     rc_thread_t *t = &self_;
     if (!t->guard) {
