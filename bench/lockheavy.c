@@ -25,6 +25,8 @@
  *   private_kb   Private_Clean + Private_Dirty at the end: pages only this
  *                process maps (heap, stacks, data, and an interposed
  *                library's code and data, and its log when one is mapped)
+ *   libc_kb      Rss of libc's mappings (/proc/self/smaps) at the end: the
+ *                part of the figure that moves with where the loader put libc
  *   lockops      lock/unlock pairs done by the workers (T * N)
  *   handoffs     condition-variable hand-offs done (H)
  *
@@ -121,6 +123,30 @@ static long rollup_kb(const char *prefix)
     return kb;
 }
 
+/* Rss of the mappings of the file whose name ends in suffix, in KiB, from
+ * /proc/self/smaps; -1 if the file is unreadable. */
+static long mapping_rss_kb(const char *suffix)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f)
+        return -1;
+    char line[512];
+    long kb = 0;
+    int in = 0;
+    size_t n = strlen(suffix);
+    while (fgets(line, sizeof line, f)) {
+        size_t len = strcspn(line, "\n");
+        line[len] = '\0';
+        if (line[0] != '\0' && strchr("0123456789abcdef", line[0]) && strchr(line, '-') &&
+            strchr(line, ' ') > strchr(line, '-'))
+            in = len >= n && strcmp(line + len - n, suffix) == 0; /* a mapping's first line */
+        else if (in && strncmp(line, "Rss:", 4) == 0)
+            kb += strtol(line + 4, NULL, 10);
+    }
+    fclose(f);
+    return kb;
+}
+
 static long arg_or(int argc, char **argv, int i, long dflt)
 {
     return argc > i ? strtol(argv[i], NULL, 10) : dflt;
@@ -160,9 +186,10 @@ int main(int argc, char **argv)
 
     long long ns = (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
     long peak = status_kb("VmHWM:"), rss = status_kb("VmRSS:");
-    printf("wall_ns=%lld maxrss_kb=%ld rss_kb=%ld shared_kb=%ld private_kb=%ld lockops=%ld "
-           "handoffs=%ld\n",
-           ns, peak, rss, rollup_kb("Shared_"), rollup_kb("Private_"), total, token);
+    printf("wall_ns=%lld maxrss_kb=%ld rss_kb=%ld shared_kb=%ld private_kb=%ld libc_kb=%ld "
+           "lockops=%ld handoffs=%ld\n",
+           ns, peak, rss, rollup_kb("Shared_"), rollup_kb("Private_"), mapping_rss_kb("/libc.so.6"),
+           total, token);
     if (total != n_threads * n_iter || token != n_handoff) {
         fprintf(stderr, "lockheavy: lost updates (%ld of %ld) or hand-offs (%ld of %ld)\n", total,
                 n_threads * n_iter, token, n_handoff);
