@@ -722,13 +722,20 @@ static void locks_table(page_t *pg, const rc_sum_process_t *p)
             "<th>Acquisitions</th><th>Contended</th><th>Contended %</th>"
             "<th title=\"acquisitions by another thread than the one before\">Owner changes</th>"
             "<th>Total wait</th><th>Max wait</th><th>Total hold</th><th>Max hold</th></tr>\n");
-    for (size_t k = 0; k < p->nlocks; k++) {
-        const rc_sum_lock_t *l = &p->locks[k];
+    size_t nrows = 0;
+    rc_sum_lock_row_t *rows = rc_summary_lock_rows(p, &nrows);
+    for (size_t k = 0; k < nrows; k++) {
+        const rc_sum_lock_t *l = &rows[k].lock;
         put(pg, "<tr><td>");
         lock_name(pg, l);
+        if (rows[k].count > 1)
+            putf(pg, " <span class=\"muted\">and %zu more like it</span>", rows[k].count - 1);
         put(pg, "</td><td>");
         text(pg, l->kind && *l->kind ? l->kind : "lock");
-        putf(pg, "</td><td><code>%#llx</code></td><td>", (unsigned long long)l->addr);
+        if (rows[k].count > 1)
+            putf(pg, "</td><td class=\"muted\">%zu locks</td><td>", rows[k].count);
+        else
+            putf(pg, "</td><td><code>%#llx</code></td><td>", (unsigned long long)l->addr);
         site(pg, l->file, l->line);
         put(pg, "</td>");
         putf(pg, "<td class=\"n\">%lld</td><td class=\"n\">%lld</td>", (long long)l->acquisitions,
@@ -748,6 +755,7 @@ static void locks_table(page_t *pg, const rc_sum_process_t *p)
         ms_cell(pg, l->max_hold_ns);
         put(pg, "</tr>\n");
     }
+    free(rows);
     put(pg, "</table></div>\n");
 }
 

@@ -79,18 +79,6 @@ static void render_finding(FILE *out, const rc_finding_t *f, int color)
     }
 }
 
-static int same_str(const char *a, const char *b)
-{
-    return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-/* Two locks the profile would print alike: same kind, name and first site. */
-static int same_lock_line(const rc_sum_lock_t *a, const rc_sum_lock_t *b)
-{
-    return a->name && b->name && same_str(a->kind, b->kind) && strcmp(a->name, b->name) == 0 &&
-           same_str(a->file, b->file) && a->line == b->line;
-}
-
 /* One process of the tree, its children indented below it. Locks are listed
  * most contended first, like a contention profile (mutrace's columns):
  *
@@ -127,42 +115,11 @@ static void render_process(FILE *out, const rc_sum_run_t *r, size_t j, int depth
             fputs(t->joined ? ", joined" : t->detached ? ", detached" : ", never joined", out);
         fputc('\n', out);
     }
-    const rc_sum_lock_t **order = rc_xcalloc(p->nlocks + 1, sizeof *order);
-    for (size_t k = 0; k < p->nlocks; k++) {
-        size_t m = k;
-        while (m > 0 && order[m - 1]->contended < p->locks[k].contended) {
-            order[m] = order[m - 1];
-            m--;
-        }
-        order[m] = &p->locks[k];
-    }
-    /* Locks that read the same (kind, name, first site: the 32 futures of a pool)
-     * print as one line with their sums and maxima, at the place of the most
-     * contended of them. */
-    char *shown = rc_xcalloc(p->nlocks + 1, 1);
-    for (size_t k = 0; k < p->nlocks; k++) {
-        if (shown[k])
-            continue;
-        rc_sum_lock_t l = *order[k];
-        size_t same = 1;
-        for (size_t m = k + 1; m < p->nlocks && l.name; m++) {
-            const rc_sum_lock_t *o = order[m];
-            if (shown[m] || !same_lock_line(&l, o))
-                continue;
-            shown[m] = 1;
-            same++;
-            l.acquisitions += o->acquisitions;
-            l.contended += o->contended;
-            l.owner_changes = l.owner_changes >= 0 && o->owner_changes >= 0
-                                  ? l.owner_changes + o->owner_changes
-                                  : -1;
-            l.wait_ns += o->wait_ns;
-            l.hold_ns += o->hold_ns;
-            if (o->max_wait_ns > l.max_wait_ns)
-                l.max_wait_ns = o->max_wait_ns;
-            if (o->max_hold_ns > l.max_hold_ns)
-                l.max_hold_ns = o->max_hold_ns;
-        }
+    size_t nrows = 0;
+    rc_sum_lock_row_t *rows = rc_summary_lock_rows(p, &nrows);
+    for (size_t k = 0; k < nrows; k++) {
+        rc_sum_lock_t l = rows[k].lock;
+        size_t same = rows[k].count;
         fprintf(out, "%*s%s ", ind + 2, "", l.kind ? l.kind : "lock");
         if (l.name)
             fprintf(out, "'%s'", l.name);
@@ -179,8 +136,7 @@ static void render_process(FILE *out, const rc_sum_run_t *r, size_t j, int depth
         fprintf(out, ", %.3f ms waited (max %.3f), %.3f ms held (max %.3f)\n", l.wait_ns / 1e6,
                 l.max_wait_ns / 1e6, l.hold_ns / 1e6, l.max_hold_ns / 1e6);
     }
-    free(shown);
-    free(order);
+    free(rows);
     for (size_t c = 0; c < r->nprocs; c++)
         if (!done[c] && r->procs[c].ppid == p->pid)
             render_process(out, r, c, depth + 1, done);

@@ -285,3 +285,62 @@ void rc_summary_edges_on_cycle(const rc_sum_process_t *p, int *on_cycle)
         on_cycle[i] = comp[p->edges[i].from] == comp[p->edges[i].to];
     free(comp);
 }
+
+static int same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Two locks a profile shows alike: same kind, name and first site. */
+static int same_row(const rc_sum_lock_t *a, const rc_sum_lock_t *b)
+{
+    return a->name && b->name && same_str(a->kind, b->kind) && strcmp(a->name, b->name) == 0 &&
+           same_str(a->file, b->file) && a->line == b->line;
+}
+
+rc_sum_lock_row_t *rc_summary_lock_rows(const rc_sum_process_t *p, size_t *n)
+{
+    /* Most contended first (stable: ties keep the store's order). */
+    const rc_sum_lock_t **order = rc_xcalloc(p->nlocks + 1, sizeof *order);
+    for (size_t k = 0; k < p->nlocks; k++) {
+        size_t m = k;
+        while (m > 0 && order[m - 1]->contended < p->locks[k].contended) {
+            order[m] = order[m - 1];
+            m--;
+        }
+        order[m] = &p->locks[k];
+    }
+    rc_sum_lock_row_t *rows = rc_xcalloc(p->nlocks + 1, sizeof *rows);
+    char *grouped = rc_xcalloc(p->nlocks + 1, 1);
+    size_t nrows = 0;
+    for (size_t k = 0; k < p->nlocks; k++) {
+        if (grouped[k])
+            continue;
+        rc_sum_lock_row_t *row = &rows[nrows++];
+        row->lock = *order[k];
+        row->count = 1;
+        rc_sum_lock_t *l = &row->lock;
+        for (size_t m = k + 1; m < p->nlocks && l->name; m++) {
+            const rc_sum_lock_t *o = order[m];
+            if (grouped[m] || !same_row(l, o))
+                continue;
+            grouped[m] = 1;
+            row->count++;
+            l->acquisitions += o->acquisitions;
+            l->contended += o->contended;
+            l->owner_changes = l->owner_changes >= 0 && o->owner_changes >= 0
+                                   ? l->owner_changes + o->owner_changes
+                                   : -1;
+            l->wait_ns += o->wait_ns;
+            l->hold_ns += o->hold_ns;
+            if (o->max_wait_ns > l->max_wait_ns)
+                l->max_wait_ns = o->max_wait_ns;
+            if (o->max_hold_ns > l->max_hold_ns)
+                l->max_hold_ns = o->max_hold_ns;
+        }
+    }
+    free(grouped);
+    free(order);
+    *n = nrows;
+    return rows;
+}

@@ -64,6 +64,19 @@ typedef struct rc_summary {
 int rc_summary_load(rc_store_t *st, int64_t run_id, rc_summary_t *out, rc_error_t *err);
 void rc_summary_close(rc_summary_t *s);
 
+/* One line of a contention profile: locks that read alike (same kind, name
+ * and first site, such as the 32 futures of a pool) share a row, with their
+ * counts and times summed and their maxima. */
+typedef struct rc_sum_lock_row {
+    rc_sum_lock_t lock; /* the most contended of them, with the sums (strings borrowed from P) */
+    size_t count;       /* locks in the row (1: a lock of its own) */
+} rc_sum_lock_row_t;
+
+/* P's locks as profile rows, most contended first; *n gets the number of rows.
+ * The caller frees the array with free(); it borrows P's strings. Locks without
+ * a name are never grouped (their addresses are all they show). */
+rc_sum_lock_row_t *rc_summary_lock_rows(const rc_sum_process_t *p, size_t *n);
+
 /* Sets on_cycle[i] (P->nedges entries, caller-allocated) to 1 when edge i of
  * P joins two locks of one strongly connected component of the lock-order
  * graph (a self edge counts), else 0: the edges a deadlock could go through.

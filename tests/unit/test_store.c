@@ -1026,6 +1026,15 @@ Test(store, alike_locks_share_one_profile_line, .timeout = 20)
     cr_expect(strstr(text, "'pool.slot' and 1 more like it") != NULL, "%s", text);
     cr_expect(strstr(text, ": 5 acquisitions, 0 contended, 2 owner changes, ") != NULL, "%s", text);
     free(text);
+    /* The HTML lock table groups them the same way: one row, the sums. */
+    char *html = render_summary(st, RC_FORMAT_HTML);
+    cr_expect(
+        strstr(html, "<code>pool.slot</code> <span class=\"muted\">and 1 more like it</span>") !=
+            NULL,
+        "%s", html);
+    cr_expect(strstr(html, "<td class=\"muted\">2 locks</td>") != NULL, "%s", html);
+    cr_expect(strstr(html, "<td class=\"n\">5</td><td class=\"n\">0</td>") != NULL, "%s", html);
+    free(html);
     rc_store_close(st);
 
     cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
@@ -1038,5 +1047,8 @@ Test(store, alike_locks_share_one_profile_line, .timeout = 20)
     cr_expect_null(strstr(text, "more like it"), "%s", text);
     cr_expect(strstr(text, "'pool.slot'") != NULL && strstr(text, "'other'") != NULL, "%s", text);
     free(text);
+    html = render_summary(st, RC_FORMAT_HTML);
+    cr_expect_null(strstr(html, "more like it"), "%s", html);
+    free(html);
     rc_store_close(st);
 }
