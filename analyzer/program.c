@@ -68,8 +68,10 @@
  *   creation      one thread runs entirely while its creator holds lock m (held at
  *   lockset       the creation, which is in the creator's start function and not in
  *                 a loop, until every release, which the join of its handle
- *                 precedes on every path, or for ever), and the other holds m in
- *                 another thread, or runs in a hold of m by other creators
+ *                 precedes on every path, or for ever), or inside the run of a
+ *                 thread that does so and joins it in the function that starts it;
+ *                 and the other holds m in another thread, or runs in a hold of m
+ *                 by other creators
  */
 #include "internal.h"
 
@@ -1824,50 +1826,117 @@ static void creation_held(const rc_program_t *p, const rc_psite_t *s, uint32_t r
     }
 }
 
-/* Step 10: creation locksets (rc_program_t.cl, cl_holders). */
+/* 1 when h is in the UINT32_MAX-terminated list v. */
+static int holder_of_list(const uint32_t *v, uint32_t h)
+{
+    for (; v && *v != UINT32_MAX; v++)
+        if (*v == h)
+            return 1;
+    return 0;
+}
+
+/* Step 10: creation locksets (rc_program_t.cl, cl_holders).
+ *
+ * A root's creation lockset is what every creation of it holds until the join
+ * (creation_held), met over its creations. A thread that another thread starts
+ * and joins in the same function (rc_cinst_t.contained) runs inside its
+ * creator's run, so it also runs inside the creator's creation lockset, held by
+ * the creator's holders: main locks m, starts t2 and joins it before unlocking;
+ * t2 starts and joins t3, whose whole run is then inside main's hold of m too.
+ * Computed as a fixpoint from empty sets, creators before the threads they
+ * contain (at most one pass per nesting level). */
 static void compute_creation_locksets(rc_program_t *p)
 {
     uint8_t *cw = cond_waiters(p);
     int any = 0;
-    rc_lset_t *cl = rc_xcalloc(p->nroots ? p->nroots : 1, sizeof *cl);
-    uint32_t **holders = rc_xcalloc(p->nroots ? p->nroots : 1, sizeof *holders);
+    size_t nr = p->nroots ? p->nroots : 1;
+    rc_lset_t *cl = rc_xcalloc(nr, sizeof *cl);
+    uint32_t **holders = rc_xcalloc(nr, sizeof *holders);
+    /* Per root and creation instance: what the creation itself holds (fixed). */
+    rc_lset_t **own = rc_xcalloc(nr, sizeof *own);
+    uint8_t *known = rc_xcalloc(nr, 1);
     for (uint32_t r = 0; r < p->nroots; r++) {
         const rc_root_t *rt = &p->roots[r];
         rc_lset_empty(&cl[r]);
         if (rt->is_main || rt->nci == 0)
             continue;
-        int known = 1; /* every creation of it has an instance */
-        for (size_t s = 0; s < p->nsites && known; s++) {
+        int all = 1; /* every creation of it has an instance */
+        for (size_t s = 0; s < p->nsites && all; s++) {
             if (rc_strtab_lookup(&p->fn_usrs, p->sites[s].routine) != rt->fn)
                 continue;
             size_t i = 0;
             while (i < rt->nci && rt->ci[i].site != s)
                 i++;
-            known = i < rt->nci;
+            all = i < rt->nci;
         }
-        if (!known)
+        if (!all)
             continue;
-        rc_lset_t acc;
-        rc_lset_top(&acc);
-        holders[r] = rc_xmalloc((rt->nci + 1) * sizeof **holders);
-        size_t nh = 0;
-        for (size_t i = 0; i < rt->nci; i++) {
-            rc_lset_t h;
-            creation_held(p, &p->sites[rt->ci[i].site], rt->ci[i].root, cw, &h);
-            rc_lset_meet(&acc, &h);
-            size_t k = 0;
-            while (k < nh && holders[r][k] != rt->ci[i].root)
-                k++;
-            if (k == nh)
-                holders[r][nh++] = rt->ci[i].root;
-        }
-        holders[r][nh] = UINT32_MAX;
-        if (!acc.top && acc.n) {
-            cl[r] = acc;
-            any = 1;
-        }
+        known[r] = 1;
+        own[r] = rc_xcalloc(rt->nci, sizeof **own);
+        for (size_t i = 0; i < rt->nci; i++)
+            creation_held(p, &p->sites[rt->ci[i].site], rt->ci[i].root, cw, &own[r][i]);
     }
     free(cw);
+    for (int changed = 1, pass = 0; changed && pass <= MAX_NEST; pass++) {
+        changed = 0;
+        for (uint32_t r = 0; r < p->nroots; r++) {
+            if (!known[r])
+                continue;
+            const rc_root_t *rt = &p->roots[r];
+            rc_lset_t acc;
+            rc_lset_top(&acc);
+            for (size_t i = 0; i < rt->nci; i++) {
+                rc_lset_t h = own[r][i];
+                uint32_t c = rt->ci[i].root;
+                if (rt->ci[i].contained && c != r && !p->roots[c].is_main)
+                    rc_lset_join(&h, &cl[c]);
+                rc_lset_meet(&acc, &h);
+            }
+            if (acc.top)
+                rc_lset_empty(&acc);
+            if (!rc_lset_equal(&acc, &cl[r])) {
+                cl[r] = acc;
+                changed = 1;
+            }
+        }
+    }
+    /* Holders: the creating roots, and for a contained creation the holders of
+     * what the creator runs inside of (grown to a fixpoint, as above). */
+    size_t *nh = rc_xcalloc(nr, sizeof *nh);
+    for (uint32_t r = 0; r < p->nroots; r++)
+        if (known[r]) {
+            holders[r] = rc_xmalloc(sizeof **holders);
+            holders[r][0] = UINT32_MAX;
+        }
+    for (int changed = 1, pass = 0; changed && pass <= MAX_NEST + 1; pass++) {
+        changed = 0;
+        for (uint32_t r = 0; r < p->nroots; r++) {
+            if (!known[r])
+                continue;
+            const rc_root_t *rt = &p->roots[r];
+            for (size_t i = 0; i < rt->nci; i++) {
+                uint32_t c = rt->ci[i].root;
+                int inherit =
+                    rt->ci[i].contained && c != r && !p->roots[c].is_main && known[c] && cl[c].n;
+                for (size_t k = 0; k < (inherit ? nh[c] + 1 : 1); k++) {
+                    uint32_t h = k == 0 ? c : holders[c][k - 1];
+                    if (holder_of_list(holders[r], h))
+                        continue;
+                    holders[r] = rc_xrealloc(holders[r], (nh[r] + 2) * sizeof **holders);
+                    holders[r][nh[r]++] = h;
+                    holders[r][nh[r]] = UINT32_MAX;
+                    changed = 1;
+                }
+            }
+        }
+    }
+    free(nh);
+    for (uint32_t r = 0; r < p->nroots; r++)
+        any |= known[r] && cl[r].n != 0;
+    for (uint32_t r = 0; r < p->nroots; r++)
+        free(own[r]);
+    free(own);
+    free(known);
     if (!any) {
         for (size_t r = 0; r < p->nroots; r++)
             free(holders[r]);
@@ -1881,10 +1950,7 @@ static void compute_creation_locksets(rc_program_t *p)
 
 static int holder_of(const rc_program_t *p, uint32_t r, uint32_t h)
 {
-    for (const uint32_t *v = p->cl_holders[r]; v && *v != UINT32_MAX; v++)
-        if (*v == h)
-            return 1;
-    return 0;
+    return holder_of_list(p->cl_holders[r], h);
 }
 
 /* 1 when a's whole thread runs inside a hold of a lock (its creation lockset)
