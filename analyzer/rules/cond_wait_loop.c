@@ -57,10 +57,7 @@ int rc_rule_cond_wait_loop(const rc_program_t *p, rc_findings_t *out, rc_error_t
                 helper = called_in_loops(p, f);
             if (helper)
                 continue;
-            rc_finding_t *fd = rc_findings_push(out);
-            fd->rule = rc_xstrdup(RULE_ID);
-            fd->severity = RC_SEV_WARNING;
-            fd->source = RC_SRC_STATIC;
+            rc_finding_t *fd = rc_rule_finding(out, RULE_ID, RC_SEV_WARNING);
             fd->message = rc_xasprintf(
                 "'%s' is not inside a loop that re-tests the predicate: after a spurious "
                 "wake-up or a wake-up another waiter consumed, '%s' goes on with the condition "

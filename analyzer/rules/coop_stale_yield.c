@@ -199,10 +199,7 @@ static void report(const rc_program_t *p, uint32_t fn, const rc_access_t *w, con
                    const rc_access_t *r, const point_t *y, rc_findings_t *out)
 {
     const rc_fn_facts_t *f = p->fns[fn].f;
-    rc_finding_t *fd = rc_findings_push(out);
-    fd->rule = rc_xstrdup(RULE_ID);
-    fd->severity = RC_SEV_WARNING;
-    fd->source = RC_SRC_STATIC;
+    rc_finding_t *fd = rc_rule_finding(out, RULE_ID, RC_SEV_WARNING);
     fd->message = rc_xasprintf("'%s' is written from '%s', a copy read before '%s' let other "
                                "tasks run; a change they made to '%s' meanwhile is lost",
                                w->name, st->name, y->what, w->name);

@@ -65,10 +65,7 @@ static void report(const rc_program_t *p, uint32_t f, const rc_lockop_t *o, uint
 {
     const rc_fn_facts_t *fn = p->fns[f].f;
     const char *name = p->lock_names[l];
-    rc_finding_t *fd = rc_findings_push(out);
-    fd->rule = rc_xstrdup(RULE_ID);
-    fd->severity = RC_SEV_ERROR;
-    fd->source = RC_SRC_STATIC;
+    rc_finding_t *fd = rc_rule_finding(out, RULE_ID, RC_SEV_ERROR);
     fd->subject = rc_xstrdup(name);
     rc_loc_set(&fd->loc, fn->file, o->pos.line, o->pos.col, fn->name, NULL);
     const rc_lockop_t *first = local ? rc_program_last_acquire(p, f, l, o->pos.off) : NULL;

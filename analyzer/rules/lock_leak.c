@@ -133,10 +133,7 @@ int rc_rule_lock_leak(const rc_program_t *p, rc_findings_t *out, rc_error_t *err
                                       "it)",
                                       fn->name, ex->fallthrough ? "ends" : "returns",
                                       p->lock_names[l], rc_base_name(fn->file), op->pos.line);
-                rc_finding_t *fd = rc_findings_push(out);
-                fd->rule = rc_xstrdup(RULE_ID);
-                fd->severity = RC_SEV_WARNING;
-                fd->source = RC_SRC_STATIC;
+                rc_finding_t *fd = rc_rule_finding(out, RULE_ID, RC_SEV_WARNING);
                 fd->message = rc_strbuf_take(&m);
                 fd->subject = rc_xstrdup(p->lock_names[l]);
                 rc_loc_set(&fd->loc, fn->file, ex->pos.line, ex->pos.col, fn->name, NULL);
@@ -161,10 +158,7 @@ int rc_rule_lock_leak(const rc_program_t *p, rc_findings_t *out, rc_error_t *err
                 if (!op || !releases_in(p, f, l, jp->pos.off, jp->target, &un) || !un ||
                     releases_in(p, f, l, jp->target, UINT32_MAX, NULL) || caller_releases(p, f, l))
                     continue;
-                rc_finding_t *fd = rc_findings_push(out);
-                fd->rule = rc_xstrdup(RULE_ID);
-                fd->severity = RC_SEV_WARNING;
-                fd->source = RC_SRC_STATIC;
+                rc_finding_t *fd = rc_rule_finding(out, RULE_ID, RC_SEV_WARNING);
                 fd->message = rc_xasprintf("goto in '%s' jumps past the unlock of '%s' (%s:%u): "
                                            "'%s' %s holding it",
                                            fn->name, p->lock_names[l], rc_base_name(fn->file),

@@ -126,10 +126,7 @@ static void report(const rc_program_t *p, uint32_t f, const rc_lockop_t *o, uint
     const char *name = p->lock_names[l];
     const rc_root_t *r = &p->roots[root];
     const char *rname = r->is_main ? "main" : p->fns[r->fn].f->name;
-    rc_finding_t *fd = rc_findings_push(out);
-    fd->rule = rc_xstrdup(RULE_ID);
-    fd->severity = RC_SEV_ERROR;
-    fd->source = RC_SRC_STATIC;
+    rc_finding_t *fd = rc_rule_finding(out, RULE_ID, RC_SEV_ERROR);
     fd->subject = rc_xstrdup(name);
     rc_loc_set(&fd->loc, fn->file, o->pos.line, o->pos.col, fn->name, NULL);
     fd->message = rc_xasprintf("'%s' unlocked in '%s', but thread '%s' never holds it there: "

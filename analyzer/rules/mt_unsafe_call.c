@@ -120,10 +120,7 @@ int rc_rule_mt_unsafe_call(const rc_program_t *p, rc_findings_t *out, rc_error_t
                               b->pos.line);
         if (a->alternative)
             rc_strbuf_appendf(&m, "; use '%s'", a->alternative);
-        rc_finding_t *fd = rc_findings_push(out);
-        fd->rule = rc_xstrdup(RULE_ID);
-        fd->severity = RC_SEV_WARNING;
-        fd->source = RC_SRC_STATIC;
+        rc_finding_t *fd = rc_rule_finding(out, RULE_ID, RC_SEV_WARNING);
         fd->message = rc_strbuf_take(&m);
         fd->subject = rc_xstrdup(a->name);
         rc_loc_set(&fd->loc, fn->file, a->pos.line, a->pos.col, fn->name, NULL);

@@ -374,10 +374,7 @@ static void report(const rc_program_t *p, const search_t *s, rc_findings_t *out)
     for (int i = 0; i < k; i++)
         rc_strbuf_appendf(&subj, "%s%s", i ? "," : "", names[i]);
 
-    rc_finding_t *f = rc_findings_push(out);
-    f->rule = rc_xstrdup(RULE_ID);
-    f->severity = RC_SEV_WARNING;
-    f->source = RC_SRC_STATIC;
+    rc_finding_t *f = rc_rule_finding(out, RULE_ID, RC_SEV_WARNING);
     f->message = rc_strbuf_take(&m);
     f->subject = rc_strbuf_take(&subj);
     rc_loc_set(&f->loc, op_file(p, prim), op_pos(p, prim)->line, op_pos(p, prim)->col,

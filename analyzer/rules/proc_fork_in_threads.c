@@ -133,10 +133,7 @@ static void report(const rc_program_t *p, uint32_t k, uint32_t root, int inside,
     if (more)
         rc_strbuf_appendf(&b, " (and %zu more such call%s)", more, more == 1 ? "" : "s");
 
-    rc_finding_t *fd = rc_findings_push(out);
-    fd->rule = rc_xstrdup(RULE_ID);
-    fd->severity = RC_SEV_WARNING;
-    fd->source = RC_SRC_STATIC;
+    rc_finding_t *fd = rc_rule_finding(out, RULE_ID, RC_SEV_WARNING);
     fd->message = rc_strbuf_take(&b);
     fd->subject = rc_xstrdup(lc->name);
     rc_loc_set(&fd->loc, hf->file, lc->pos.line, lc->pos.col, hf->name, NULL);

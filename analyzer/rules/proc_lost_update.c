@@ -141,10 +141,7 @@ static void report(const proc_model_t *m, uint32_t f, uint32_t i, const read_ref
     const rc_pcall_t *fc = &ff->pcalls[fk->pcall];
     char *var = rc_xasprintf("%.*s", (int)strcspn(a->name, ".[-"), a->name);
 
-    rc_finding_t *fd = rc_findings_push(out);
-    fd->rule = rc_xstrdup(RULE_ID);
-    fd->severity = RC_SEV_WARNING;
-    fd->source = RC_SRC_STATIC;
+    rc_finding_t *fd = rc_rule_finding(out, RULE_ID, RC_SEV_WARNING);
     fd->message = rc_xasprintf("'%s' in a child process (forked at %s:%u) changes only the "
                                "child's copy of '%s': the parent reads it after waiting for the "
                                "child (%s:%u) and never sees the update",

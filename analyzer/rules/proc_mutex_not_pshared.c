@@ -87,10 +87,7 @@ int rc_rule_proc_mutex_not_pshared(const rc_program_t *p, rc_findings_t *out, rc
             const rc_fn_facts_t *mf = p->fns[m.shm[sh].fn].f;
             const rc_pcall_t *mc = &mf->pcalls[m.shm[sh].pcall];
             const char *obj = pc->text ? pc->text + (pc->text[0] == '&') : "the object";
-            rc_finding_t *fd = rc_findings_push(out);
-            fd->rule = rc_xstrdup(RULE_ID);
-            fd->severity = RC_SEV_ERROR;
-            fd->source = RC_SRC_STATIC;
+            rc_finding_t *fd = rc_rule_finding(out, RULE_ID, RC_SEV_ERROR);
             fd->message = rc_xasprintf(
                 "'%s' initialises the %s '%s' in shared memory (mapped at %s:%u) %s: it only "
                 "works between the threads of one process, so using it from the other "

@@ -173,10 +173,7 @@ static void report(const proc_model_t *m, const site_t *sites, const site_t *s, 
                               fc->pos.line);
     }
 
-    rc_finding_t *fd = rc_findings_push(out);
-    fd->rule = rc_xstrdup(RULE_ID);
-    fd->severity = RC_SEV_WARNING;
-    fd->source = RC_SRC_STATIC;
+    rc_finding_t *fd = rc_rule_finding(out, RULE_ID, RC_SEV_WARNING);
     fd->message = rc_strbuf_take(&b);
     fd->subject = rc_xstrdup(a->name);
     rc_loc_set(&fd->loc, fn->file, a->pos.line, a->pos.col, fn->name, NULL);

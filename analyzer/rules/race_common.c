@@ -425,10 +425,7 @@ void rc_race_report(const rc_program_t *p, const rc_race_idx_t *ix, rc_race_ref_
         }
     }
 
-    rc_finding_t *f = rc_findings_push(out);
-    f->rule = rc_xstrdup(rule);
-    f->severity = RC_SEV_WARNING;
-    f->source = RC_SRC_STATIC;
+    rc_finding_t *f = rc_rule_finding(out, rule, RC_SEV_WARNING);
     f->message = rc_strbuf_take(m);
     f->subject = rc_race_subject(p, rc_race_group(ix, site.fn, site.acc), site.fn, site.acc);
     rc_loc_set(&f->loc, fn->file, a->pos.line, a->pos.col, fn->name, NULL);

@@ -29,4 +29,16 @@ int rc_rule_proc_shm_race(const rc_program_t *p, rc_findings_t *out, rc_error_t 
 int rc_rule_proc_mutex_not_pshared(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
 int rc_rule_proc_fork_in_threads(const rc_program_t *p, rc_findings_t *out, rc_error_t *err);
 
+/* A new finding of rule with severity sev, from static analysis, appended to
+ * out: the set-up every rule shares. The caller sets its location, message,
+ * subject and related locations. */
+static inline rc_finding_t *rc_rule_finding(rc_findings_t *out, const char *rule, rc_severity_t sev)
+{
+    rc_finding_t *fd = rc_findings_push(out);
+    fd->rule = rc_xstrdup(rule);
+    fd->severity = sev;
+    fd->source = RC_SRC_STATIC;
+    return fd;
+}
+
 #endif /* RC_ANALYZER_RULES_H */

@@ -55,10 +55,7 @@ static void report(const rc_program_t *p, const rc_install_t *in, uint32_t g, si
             rc_strbuf_appendf(&m, "%s -> ", p->fns[chain[i]].f->name);
         rc_strbuf_appendf(&m, "%s)", lc->name);
     }
-    rc_finding_t *fd = rc_findings_push(out);
-    fd->rule = rc_xstrdup(RULE_ID);
-    fd->severity = RC_SEV_WARNING;
-    fd->source = RC_SRC_STATIC;
+    rc_finding_t *fd = rc_rule_finding(out, RULE_ID, RC_SEV_WARNING);
     fd->message = rc_strbuf_take(&m);
     fd->subject = rc_xstrdup(h->handler_name);
     rc_loc_set(&fd->loc, gf->file, lc->pos.line, lc->pos.col, gf->name, NULL);
