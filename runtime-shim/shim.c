@@ -279,8 +279,10 @@ typedef struct pattern {
                        before it would wrap) */
     uint8_t nfrom;
 } pattern_t;
-/* 64 bytes, so that a thread's whole state (self_) stays under a page. */
+/* 64 bytes: a thread's slots fill one page (PATS_BYTES). */
 _Static_assert(sizeof(pattern_t) == 64, "pattern_t grew");
+#define PATS_BYTES (PAT_SLOTS * sizeof(pattern_t))
+_Static_assert(PATS_BYTES <= 4096, "the pattern slots outgrew a page");
 
 typedef struct rc_thread {
     rc_event_t *cur, *end; /* free slots of the chunk this thread owns */
@@ -306,13 +308,20 @@ typedef struct rc_thread {
     uint32_t npending;           /* summary mode: entries of pend[] not recorded yet */
     uint64_t epoch;              /* bumped by every record that moves this thread's vector clock */
     pending_t pend[RC_PEND_MAX]; /* of held[0 .. RC_PEND_MAX - 1] */
-    pattern_t pats[PAT_SLOTS];
+    /* Summary mode: PAT_SLOTS pattern slots, mapped at the thread's first nested
+     * acquisition (pats_of) and unmapped by its last destructor; NULL before,
+     * after, and when they could not be mapped (pats_off: then every nested
+     * acquisition is recorded). */
+    pattern_t *pats;
+    uint8_t pats_off;
 } rc_thread_t;
 
 /* Each thread's state lives in its static TLS block, beside glibc's thread
- * descriptor on the thread's stack: under a page, it adds at most one resident
- * page per thread. */
-_Static_assert(sizeof(rc_thread_t) <= 4096, "rc_thread_t outgrew a page");
+ * descriptor on the thread's stack, which glibc clears for every new thread:
+ * every byte of it is resident in every thread. Kept under 2 KiB, so that with
+ * glibc's descriptor it adds at most a page per thread; the pattern slots,
+ * which only threads that hold two locks at once use, are mapped apart. */
+_Static_assert(sizeof(rc_thread_t) <= 2048, "rc_thread_t outgrew 2 KiB");
 static __thread rc_thread_t self_ __attribute__((tls_model("initial-exec")));
 
 /* ---- Process-wide state (the only mutable globals in racecheck) -------- */
@@ -344,6 +353,7 @@ static uint32_t g_nstats;
 static int g_sig_wrap; /* recording: handlers get the trampoline (see "Signal handlers") */
 static void flush_pending(rc_thread_t *t);
 static void flush_counts(rc_thread_t *t);
+static void pats_release(rc_thread_t *t);
 static void summary_after_fork(rc_thread_t *t);
 static void ticks_calibrate(void);
 static void wd_release(rc_thread_t *t);
@@ -867,6 +877,7 @@ static void thread_key_destructor(void *unused)
     }
     park_chunk(t);
     wd_release(t);
+    pats_release(t);
 }
 
 /* Gives a thread the shim did not start its tid and records its start: the
@@ -1542,8 +1553,39 @@ static void pattern_flush(rc_thread_t *t, pattern_t *p)
 /* Every pattern's count: at the thread's or the process's exit. */
 static void flush_counts(rc_thread_t *t)
 {
-    for (uint32_t i = 0; i < PAT_SLOTS; i++)
+    for (uint32_t i = 0; t->pats && i < PAT_SLOTS; i++)
         pattern_flush(t, &t->pats[i]);
+}
+
+/* t's pattern slots, mapped on first use (most threads never hold two locks at
+ * once); NULL when they cannot be had. Not from a signal handler, which may
+ * have interrupted this very call. */
+static pattern_t *pats_of(rc_thread_t *t)
+{
+    if (RC_LIKELY(t->pats != NULL) || t->pats_off || t->sig_depth)
+        return t->pats;
+    int saved = errno;
+    void *m =
+        sys_mmap(NULL, PATS_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    errno = saved;
+    if (m == MAP_FAILED)
+        t->pats_off = 1;
+    else
+        t->pats = m;
+    return t->pats;
+}
+
+/* The end of t: its slots go back (counts flushed before); a later nested
+ * acquisition, in a destructor that runs after ours, is recorded in full. */
+static void pats_release(rc_thread_t *t)
+{
+    if (t->pats) {
+        int saved = errno;
+        sys_munmap(t->pats, PATS_BYTES);
+        errno = saved;
+        t->pats = NULL;
+    }
+    t->pats_off = 1;
 }
 
 /* Whether acquiring obj now may be left out: holding nothing, or a pattern
@@ -1558,6 +1600,8 @@ static int may_leave_out(rc_thread_t *t, uintptr_t obj, int edge_try, int16_t *p
     }
     if (t->nheld > PAT_FROM || held_kind(t, obj))
         return 0;
+    if (!t->pats)
+        return 0; /* no slots yet: nothing seen */
     uint64_t h = pattern_hash(t, obj, edge_try);
     pattern_t *p = &t->pats[h % PAT_SLOTS];
     if (p->epoch != t->epoch || !pattern_is(p, t, h, obj))
@@ -1570,7 +1614,7 @@ static int may_leave_out(rc_thread_t *t, uintptr_t obj, int edge_try, int16_t *p
  * left out. A pattern it displaces writes its count first. */
 static void pattern_note(rc_thread_t *t, uintptr_t obj, int edge_try)
 {
-    if (!summary_on() || t->nheld == 0 || t->nheld > PAT_FROM || held_kind(t, obj))
+    if (!summary_on() || t->nheld == 0 || t->nheld > PAT_FROM || held_kind(t, obj) || !pats_of(t))
         return;
     uint64_t h = pattern_hash(t, obj, edge_try);
     pattern_t *p = &t->pats[h % PAT_SLOTS];
@@ -1621,7 +1665,8 @@ static void summary_after_fork(rc_thread_t *t)
     t->npending = 0;
     for (uint32_t i = 0; i < RC_PEND_MAX; i++)
         t->pend[i].pending = 0;
-    zero_bytes(t->pats, sizeof t->pats);
+    if (t->pats)
+        zero_bytes(t->pats, PATS_BYTES);
     t->epoch++;
 }
 
@@ -1719,7 +1764,7 @@ static void released(rc_thread_t *t, uint64_t ts, int quiet, uintptr_t obj, uint
             __atomic_fetch_add(&st->wait_ns, w, __ATOMIC_RELAXED);
             stat_max(&st->max_wait_ns, w);
         }
-        if (p->pat >= 0 && RC_UNLIKELY(++t->pats[p->pat].count == UINT32_MAX))
+        if (p->pat >= 0 && t->pats && RC_UNLIKELY(++t->pats[p->pat].count == UINT32_MAX))
             pattern_flush(t, &t->pats[p->pat]);
         p->pending = 0;
         t->npending--;

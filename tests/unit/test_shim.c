@@ -2232,6 +2232,51 @@ Test(shim, summary_records_first_nested_acquisitions_and_counts_repeats, .init =
     rc_eventlog_close(log);
 }
 
+/* Summary mode, threads that hold two locks at once: each records its first
+ * nested acquisition of b (with a held) and counts the repeats, which EDGE_COUNT
+ * records give back at its exit; threads that reuse one stack (one after the
+ * other) each start with fresh pattern slots, and the main thread's count
+ * comes at the process's exit. */
+Test(shim, summary_counts_nested_repeats_per_thread, .init = make_logdir, .fini = remove_logdir,
+     .timeout = 30)
+{
+    enum { THREADS = 20 + 1, REPS = 50 }; /* shim_robust.c: NESTED_THREADS + main, NESTED_REPS */
+    run_t r;
+    run_prog_ex("shim_robust", "nested", 1, logdir, NULL, summary_env, &r);
+    assert_exit(&r, 0);
+    cr_assert(strstr(r.out, "nested=1050") != NULL, "%s", r.out);
+    uint64_t b = 0;
+    rc_eventlog_t *log = only_log();
+    evs_t e = events_of(log);
+    /* The first acquisition with a held, per thread: obj is b. */
+    size_t nested = 0;
+    uint64_t repeats = 0;
+    uint32_t threads_with_repeats[64] = {0};
+    size_t nthreads = 0;
+    for (size_t i = 0; i < e.n; i++) {
+        const rc_event_t *v = &e.v[i];
+        if (v->op == RC_EV_EDGE_COUNT) {
+            if (!b)
+                b = v->obj;
+            cr_assert_eq(v->obj, b, "one edge only: a -> b");
+            repeats += v->arg;
+            size_t k = 0;
+            while (k < nthreads && threads_with_repeats[k] != v->tid)
+                k++;
+            cr_assert_eq(k, nthreads, "one EDGE_COUNT per thread (one held lock)");
+            threads_with_repeats[nthreads++] = v->tid;
+        }
+    }
+    cr_assert_neq(b, 0, "no EDGE_COUNT record");
+    for (size_t i = 0; i < e.n; i++)
+        if (e.v[i].op == RC_EV_LOCK_ACQUIRED && e.v[i].obj == b)
+            nested++;
+    cr_expect_eq(nested, THREADS, "first nested acquisition of each thread");
+    cr_expect_eq(nthreads, THREADS);
+    cr_expect_eq(repeats, (uint64_t)THREADS * (REPS - 1));
+    rc_eventlog_close(log);
+}
+
 /* ---- Condition variable destroys, failed joins, owner changes ----------------- */
 
 #define E2E_PROG RC_TEST_BINARY_DIR "/tests/e2e/"

@@ -13,6 +13,10 @@
  *   race         two threads increment a counter without a lock (a data race
  *                for ThreadSanitizer) and take locks a and b in opposite
  *                orders, one after the other (a lock-order inversion)
+ *   nested       NESTED_THREADS threads, one after the other (each joined
+ *                before the next starts, so they reuse one stack), each takes
+ *                a then b (b while holding a) NESTED_REPS times; then the main
+ *                thread does the same; prints nested=<acquisitions of b>
  *
  * Prints m=<addr of the shared mutex>.
  */
@@ -30,6 +34,8 @@
 
 #define NTHREADS 1000
 #define NCHILDREN 100
+#define NESTED_THREADS 20
+#define NESTED_REPS 50
 
 static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER, b = PTHREAD_MUTEX_INITIALIZER;
@@ -103,6 +109,21 @@ static void *racer(void *arg)
     return NULL;
 }
 
+static long nested_count;
+
+static void *a_then_b_repeatedly(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < NESTED_REPS; i++) {
+        pthread_mutex_lock(&a);
+        pthread_mutex_lock(&b);
+        nested_count++;
+        pthread_mutex_unlock(&b);
+        pthread_mutex_unlock(&a);
+    }
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "threads";
@@ -139,6 +160,17 @@ int main(int argc, char **argv)
                 pthread_mutex_unlock(&v[i]);
             }
         free(v);
+        return 0;
+    }
+    if (strcmp(mode, "nested") == 0) {
+        for (int i = 0; i < NESTED_THREADS; i++) {
+            pthread_t t;
+            if (pthread_create(&t, NULL, a_then_b_repeatedly, NULL) != 0)
+                return 1;
+            pthread_join(t, NULL);
+        }
+        a_then_b_repeatedly(NULL);
+        printf("nested=%ld\n", nested_count);
         return 0;
     }
     if (strcmp(mode, "race") == 0) {
