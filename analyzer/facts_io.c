@@ -15,7 +15,7 @@
  *   TU               file, locks (array of string; interned in order, so indexes
  *                    keep their meaning), lock_names, fns, esc (fn, type) pairs,
  *                    gfp (var, fn) pairs, ext_callees, deps, imports digest (u64),
- *                    checksum (u64: rc_fnv1a of every byte before it)
+ *                    checksum (u64: rc_hash_bytes of every byte before it)
  *   function         usr name summary file line col acc calls creates joins
  *                    lockops exits jumps ucalls waits lcalls sighands
  *                    addr (fn, type) pairs guards pcalls children yields lflows
@@ -23,7 +23,7 @@
  * Every struct of internal.h's facts section is written field by field in
  * declaration order. RC_FACTS_FORMAT changes whenever a fact changes shape or
  * meaning (3: accesses' locksets keep parameter locks; 4: library callees
- * marked, RC_LIBCALL_MARK);
+ * marked, RC_LIBCALL_MARK; 5: the checksum is rc_hash_bytes);
  * a byte string of another format, or a truncated or damaged one, is refused
  * (RC_EPARSE) and the caller parses the TU again: the cache only saves work.
  */
@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RC_FACTS_FORMAT 4
+#define RC_FACTS_FORMAT 5
 
 /* Adding a field to a fact struct without encoding it here would make reused
  * facts silently differ from parsed ones: these sizes break the build first.
@@ -325,7 +325,7 @@ void rc_facts_encode(const rc_tu_facts_t *tf, unsigned char **out, size_t *len)
     put_strs(&b, tf->ext_callees, tf->next);
     put_strs(&b, tf->deps, tf->ndeps);
     put_u64(&b, tf->imports_digest);
-    put_u64(&b, rc_fnv1a(RC_FNV_OFFSET, b.p, b.n));
+    put_u64(&b, rc_hash_bytes(b.p, b.n));
     *out = b.p;
     *len = b.n;
 }
@@ -710,7 +710,7 @@ int rc_facts_decode(const void *data, size_t len, rc_tu_facts_t *tf)
     if (len < 12 || memcmp(data, "RCF", 3) != 0)
         return RC_EPARSE;
     rbuf_t sum = {.p = data, .n = len, .at = len - 8};
-    if (get_u64(&sum) != rc_fnv1a(RC_FNV_OFFSET, data, len - 8))
+    if (get_u64(&sum) != rc_hash_bytes(data, len - 8))
         return RC_EPARSE;
     rbuf_t r = {.p = data, .n = len - 8};
     r.at = 3;

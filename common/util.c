@@ -63,21 +63,48 @@ uint64_t rc_fnv1a(uint64_t h, const void *p, size_t n)
     return h;
 }
 
+static inline uint64_t hash_mix(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+    return h ^ (h >> 29);
+}
+
+uint64_t rc_hash_bytes(const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    uint64_t h = RC_FNV_OFFSET;
+    size_t len = n;
+    for (; n >= 8; b += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, b, 8);
+        h = hash_mix(h, w);
+    }
+    uint64_t w = 0;
+    memcpy(&w, b, n);
+    h = hash_mix(h, w);
+    return hash_mix(h, (uint64_t)len);
+}
+
 int rc_hash_file(const char *path, uint64_t *out)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return -1;
-    uint64_t h = RC_FNV_OFFSET;
-    unsigned char buf[65536];
+    rc_strbuf_t b;
+    rc_strbuf_init(&b);
+    char chunk[65536];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        h = rc_fnv1a(h, buf, n);
-    int bad = ferror(f);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        rc_strbuf_appendn(&b, chunk, n);
+    int bad = ferror(f), saved = errno;
     fclose(f);
-    if (bad)
+    if (!bad)
+        *out = rc_hash_bytes(b.s, b.len);
+    rc_strbuf_close(&b);
+    if (bad) {
+        errno = saved ? saved : EIO;
         return -1;
-    *out = h;
+    }
     return 0;
 }
 

@@ -230,19 +230,20 @@ static void parse_one(const rc_policy_t *p, const char *s, suppression_t *sup)
 
 /* Records a suppression if the comment text at c (one line of it, NUL-ended)
  * starts with the keyword, after white space. */
+static const char sup_keyword[] = "racecheck-ignore";
+
 static void comment_line(const rc_policy_t *p, const char *c, const char *line_start, unsigned line,
                          file_sups_t *out)
 {
-    static const char kw[] = "racecheck-ignore";
     c += strspn(c, " \t");
-    if (strncmp(c, kw, sizeof kw - 1) != 0)
+    if (strncmp(c, sup_keyword, sizeof sup_keyword - 1) != 0)
         return;
     out->v = rc_xrealloc(out->v, (out->n + 1) * sizeof *out->v);
     suppression_t *sup = &out->v[out->n++];
     memset(sup, 0, sizeof *sup);
     sup->line = line;
     sup->col = (unsigned)(c - line_start) + 1;
-    parse_one(p, c + sizeof kw - 1, sup);
+    parse_one(p, c + sizeof sup_keyword - 1, sup);
 }
 
 /* The suppressions of a file: comments (`// ...` or a block comment's first
@@ -257,6 +258,11 @@ static void load_sups(const rc_policy_t *p, const char *path, file_sups_t *out)
     size_t len = 0;
     if (rc_read_file(path, &text, &len, NULL) != RC_OK)
         return;
+    /* Most files have none: a suppression needs the keyword somewhere. */
+    if (!memmem(text, len, sup_keyword, sizeof sup_keyword - 1)) {
+        free(text);
+        return;
+    }
     unsigned line = 1;
     const char *line_start = text;
     for (size_t i = 0; i < len; i++) {
@@ -279,9 +285,15 @@ static void load_sups(const rc_policy_t *p, const char *path, file_sups_t *out)
             while (end < len && text[end] != '\n' &&
                    !(block && text[end] == '*' && end + 1 < len && text[end + 1] == '/'))
                 end++;
-            char *first = rc_xasprintf("%.*s", (int)(end - start), text + start);
-            comment_line(p, first, line_start, line, out);
-            free(first);
+            size_t lead = start;
+            while (lead < end && (text[lead] == ' ' || text[lead] == '\t'))
+                lead++;
+            if (end - lead >= sizeof sup_keyword - 1 &&
+                memcmp(text + lead, sup_keyword, sizeof sup_keyword - 1) == 0) {
+                char *first = rc_xasprintf("%.*s", (int)(end - start), text + start);
+                comment_line(p, first, line_start, line, out);
+                free(first);
+            }
             if (!block) {
                 i = end - 1; /* the newline is counted by the loop */
                 continue;

@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common.h"
 
@@ -90,4 +91,36 @@ Test(common, findings_sort_in_report_order)
     cr_assert_str_eq(fs.v[3].rule, "race.x");
     cr_assert_str_eq(fs.v[4].rule, "race.y");
     rc_findings_close(&fs);
+}
+
+/* rc_hash_bytes: equal content, equal hash; one byte changed anywhere (in a
+ * whole word or in the tail) or one more byte, another hash; rc_hash_file is
+ * rc_hash_bytes of the file's content. */
+Test(common, content_hash_sees_every_byte_and_the_length)
+{
+    char buf[37], copy[37];
+    for (size_t i = 0; i < sizeof buf; i++)
+        buf[i] = (char)('a' + i % 26);
+    memcpy(copy, buf, sizeof buf);
+    uint64_t h = rc_hash_bytes(buf, sizeof buf);
+    cr_assert_eq(h, rc_hash_bytes(copy, sizeof copy));
+    for (size_t i = 0; i < sizeof buf; i++) {
+        copy[i] ^= 1;
+        cr_expect_neq(rc_hash_bytes(copy, sizeof copy), h, "byte %zu changed", i);
+        copy[i] ^= 1;
+    }
+    char zeros[9] = {0};
+    cr_expect_neq(rc_hash_bytes(zeros, 8), rc_hash_bytes(zeros, 9), "a trailing zero byte counts");
+    cr_expect_neq(rc_hash_bytes(zeros, 0), rc_hash_bytes(zeros, 1));
+
+    char path[] = "/tmp/rc-hash-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, buf, sizeof buf), (ssize_t)sizeof buf);
+    close(fd);
+    uint64_t fh = 0;
+    cr_assert_eq(rc_hash_file(path, &fh), 0);
+    cr_expect_eq(fh, h);
+    unlink(path);
+    cr_expect_eq(rc_hash_file(path, &fh), -1, "a missing file");
 }
