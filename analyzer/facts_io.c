@@ -67,28 +67,32 @@ typedef struct wbuf {
     size_t n, cap;
 } wbuf_t;
 
-static void put_bytes(wbuf_t *b, const void *p, size_t n)
+/* Room for n more bytes. */
+static inline void reserve(wbuf_t *b, size_t n)
 {
     if (b->n + n > b->cap) {
         b->cap = (b->n + n) * 2 + 256;
         b->p = rc_xrealloc(b->p, b->cap);
     }
+}
+
+static void put_bytes(wbuf_t *b, const void *p, size_t n)
+{
+    reserve(b, n);
     memcpy(b->p + b->n, p, n);
     b->n += n;
 }
 
-static void put_u(wbuf_t *b, uint64_t v)
+/* LEB128: seven bits a byte, low first, the top bit set on all but the last.
+ * Written in place: the facts of a large TU are millions of these. */
+static inline void put_u(wbuf_t *b, uint64_t v)
 {
-    unsigned char tmp[10];
-    size_t n = 0;
-    do {
-        tmp[n] = (unsigned char)(v & 0x7f);
-        v >>= 7;
-        if (v)
-            tmp[n] |= 0x80;
-        n++;
-    } while (v);
-    put_bytes(b, tmp, n);
+    reserve(b, 10);
+    unsigned char *o = b->p + b->n;
+    for (; v >= 0x80; v >>= 7)
+        *o++ = (unsigned char)(v | 0x80);
+    *o++ = (unsigned char)v;
+    b->n = (size_t)(o - b->p);
 }
 
 static void put_i(wbuf_t *b, int v)
