@@ -693,6 +693,9 @@ typedef struct rc_program {
      * inside that hold. */
     rc_lset_t *cl;
     uint32_t **cl_holders; /* per root: the creating roots, UINT32_MAX-terminated */
+    /* Per root, NULL when no root has one: its creation handshake (program.c,
+     * "handshake"), the creator waiting until the thread has set a flag. */
+    struct rc_handshake *hs;
     /* Parameter locks (step 11): per global lock, the parameter a function's lock
      * "\x01p<i>" stands for, or -1 (rc_program_lset turns them into unknown_lock);
      * plock[(root * nfns + fn) * RC_PLOCK_PARAMS + i], NULL when no access holds

@@ -72,9 +72,18 @@
  *                 thread that does so and joins it in the function that starts it;
  *                 and the other holds m in another thread, or runs in a hold of m
  *                 by other creators
+ *   handshake     a start routine created at one site, after which its creator
+ *                 waits on a condition variable in a loop that reads a flag under
+ *                 a lock, which only the routine (directly, outside loops, under
+ *                 that lock) and the creator (outside that stretch) write: the
+ *                 routine's accesses up to its first write of the flag come before
+ *                 everything the creating function does outside the stretch from
+ *                 the creation to the end of the wait loop, and before the same
+ *                 accesses of the routine's later threads
  */
 #include "internal.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1976,6 +1985,145 @@ static int creation_excludes(const rc_program_t *p, const rc_inst_t *a, const rc
     return 0;
 }
 
+/* A creation handshake (rc_program_t.hs, per root): the creating function
+ * `fn` starts the root at `lb` and waits until `le` (the end of the wait loop)
+ * for the flag the routine first writes at offset `w` of its start function;
+ * `ok` 0 when the root has none. */
+struct rc_handshake {
+    int ok;
+    uint32_t fn;
+    unsigned lb, le, w;
+};
+
+/* The global lock of local lock reference r in function f. */
+static uint32_t global_lock(const rc_program_t *p, uint32_t f, uint32_t r)
+{
+    return p->lockmap[p->fns[f].tu][RC_LREF_LOCK(r)];
+}
+
+/* 1 when the two facts locksets of functions fa and fb share a lock that b holds
+ * exclusively. */
+static int share_lock(const rc_program_t *p, uint32_t fa, const rc_lset_t *a, uint32_t fb,
+                      const rc_lset_t *b)
+{
+    for (int i = 0; i < a->n; i++)
+        for (int j = 0; j < b->n; j++)
+            if (!RC_LREF_SHARED(b->v[j]) &&
+                global_lock(p, fa, a->v[i]) == global_lock(p, fb, b->v[j]))
+                return 1;
+    return 0;
+}
+
+static int is_write(const rc_access_t *a)
+{
+    return a->kind == RC_ACC_WRITE || a->kind == RC_ACC_RMW;
+}
+
+/* The handshake of root r, if it has one (see the file header). */
+static void find_handshake(const rc_program_t *p, uint32_t r, struct rc_handshake *out)
+{
+    const rc_root_t *rt = &p->roots[r];
+    memset(out, 0, sizeof *out);
+    if (rt->is_main || rt->unknown_start || rt->nci == 0)
+        return;
+    size_t s = rt->ci[0].site;
+    for (size_t i = 1; i < rt->nci; i++)
+        if (rt->ci[i].site != s)
+            return; /* several creation sites */
+    const rc_psite_t *site = &p->sites[s];
+    if (site->at_fn != site->fn)
+        return; /* through a wrapper */
+    uint32_t F = site->fn, R = rt->fn;
+    const rc_fn_facts_t *f = p->fns[F].f, *fr = p->fns[R].f;
+    const rc_pos_t *c = &site->c->pos;
+    for (size_t w = 0; w < f->nwaits; w++) {
+        const rc_pos_t *wp = &f->waits[w].pos;
+        if (!wp->iloop_le || wp->iloop_lb <= c->end)
+            continue; /* not in a loop of its own after the creation */
+        if (c->iloop_le && (wp->iloop_lb < c->iloop_lb || wp->iloop_le > c->iloop_le))
+            continue; /* the creation repeats without waiting each time */
+        /* The flag: read under a lock in the wait loop, first written by the
+         * routine under the same lock, outside any loop. */
+        for (size_t a = 0; a < f->nacc; a++) {
+            const rc_access_t *rd = &f->acc[a];
+            const char *key = p->keys[F][a];
+            if (!key || rd->kind != RC_ACC_READ || rd->pos.off < wp->iloop_lb ||
+                rd->pos.off > wp->iloop_le || rd->ls.n == 0)
+                continue;
+            unsigned first = UINT_MAX;
+            int bad = 0;
+            for (size_t b = 0; b < fr->nacc && !bad; b++) {
+                const rc_access_t *wr = &fr->acc[b];
+                if (!is_write(wr) || !p->keys[R][b] || !rc_keys_overlap(p->keys[R][b], key, 0))
+                    continue;
+                if (wr->pos.off < first) {
+                    first = wr->pos.off;
+                    bad = wr->pos.loop_le != 0 || !share_lock(p, F, &rd->ls, R, &wr->ls);
+                }
+            }
+            if (bad || first == UINT_MAX)
+                continue;
+            /* Nobody else sets the flag: no other function writes it, and the
+             * creating function not while it waits. */
+            for (size_t g = 0; g < p->nfns && !bad; g++) {
+                if (g == R)
+                    continue;
+                const rc_fn_facts_t *gf = p->fns[g].f;
+                for (size_t b = 0; b < gf->nacc && !bad; b++)
+                    if (is_write(&gf->acc[b]) && p->keys[g][b] &&
+                        rc_keys_overlap(p->keys[g][b], key, 0))
+                        bad = g != F ||
+                              (gf->acc[b].pos.off >= c->off && gf->acc[b].pos.off <= wp->iloop_le);
+            }
+            if (bad)
+                continue;
+            *out = (struct rc_handshake){1, F, c->off, wp->iloop_le, first};
+            return;
+        }
+    }
+}
+
+static void compute_handshakes(rc_program_t *p)
+{
+    struct rc_handshake *hs = rc_xcalloc(p->nroots ? p->nroots : 1, sizeof *hs);
+    int any = 0;
+    for (uint32_t r = 0; r < p->nroots; r++) {
+        find_handshake(p, r, &hs[r]);
+        any |= hs[r].ok;
+    }
+    if (any)
+        p->hs = hs;
+    else
+        free(hs);
+}
+
+/* 1 when a is in root r's start function up to its first write of the flag,
+ * outside loops that reach past it. */
+static int before_handshake(const rc_program_t *p, uint32_t r, const rc_inst_t *a)
+{
+    const struct rc_handshake *h = &p->hs[r];
+    return a->root == r && a->fn == p->roots[r].fn && a->pos && a->pos->off <= h->w &&
+           (!a->pos->loop_le || a->pos->loop_le < h->w);
+}
+
+/* 1 when root r's handshake orders a (of the routine) before b. */
+static int handshake_orders(const rc_program_t *p, uint32_t r, const rc_inst_t *a,
+                            const rc_inst_t *b)
+{
+    const struct rc_handshake *h = &p->hs[r];
+    if (!h->ok || !before_handshake(p, r, a))
+        return 0;
+    if (before_handshake(p, r, b))
+        return 1; /* two threads of the routine: the later one starts after the wait */
+    if (b->fn != h->fn || !b->pos || (b->pos->off >= h->lb && b->pos->off <= h->le))
+        return 0; /* (no position: anywhere in the function) */
+    const rc_root_t *rt = &p->roots[r];
+    for (size_t i = 0; i < rt->nci; i++)
+        if (rt->ci[i].root == b->root)
+            return 1;
+    return 0;
+}
+
 /* Step 10. */
 static void compute_order(rc_program_t *p)
 {
@@ -1991,6 +2139,7 @@ static void compute_order(rc_program_t *p)
         compute_once_guards(p);
     compute_barriers(p);
     compute_creation_locksets(p);
+    compute_handshakes(p);
 }
 
 uint32_t rc_program_once_guard(const rc_program_t *p, uint32_t root, uint32_t fn)
@@ -2044,6 +2193,9 @@ int rc_program_ordered(const rc_program_t *p, const rc_inst_t *a, const rc_inst_
     /* A thread run entirely while its creator holds a lock. */
     if (p->cl && (creation_excludes(p, a, b) || creation_excludes(p, b, a)))
         return 1;
+    /* A creator that waits until the thread has set a flag. */
+    if (p->hs && (handshake_orders(p, a->root, a, b) || handshake_orders(p, b->root, b, a)))
+        return 1;
     return 0;
 }
 
@@ -2066,6 +2218,7 @@ static void close_order(rc_program_t *p)
         free(p->cl_holders[r]);
     free(p->cl_holders);
     free(p->cl);
+    free(p->hs);
     rc_strtab_close(&p->once_objs);
     rc_strtab_close(&p->barriers);
 }
