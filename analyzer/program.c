@@ -53,7 +53,10 @@
  *                         running there)
  *   routine vs routine    one is running when the other is created, or their parents
  *                         overlap; a thread started by another without a join in the
- *                         same function has unknown timing and overlaps everything
+ *                         same function has unknown timing and overlaps everything;
+ *                         but an event of a single thread, in its start function
+ *                         before (and outside any loop around) the only creations of
+ *                         the other routine, or of the threads that create it, is not
  * Positions order by offset; an event inside the loop of a creation may follow it
  * (next iteration). A join counts only if its whole loop ends before the event.
  *
@@ -2543,6 +2546,44 @@ static int overlaps_main(const rc_program_t *p, const rc_inst_t *m, uint32_t roo
     return 0;
 }
 
+/* 1 when every thread of root r starts after event a of another thread: r is
+ * created only by a's root (a single instance), in a's start function after a
+ * and outside any loop around a; or only by threads that themselves start
+ * after a. */
+static int starts_after(const rc_program_t *p, const rc_inst_t *a, uint32_t r, int depth)
+{
+    const rc_root_t *rt = &p->roots[r], *ra = &p->roots[a->root];
+    if (!a->pos || ra->is_main || ra->multi || rt->nci == 0 || depth > MAX_NEST || a->fn != ra->fn)
+        return 0;
+    const rc_fn_facts_t *f = p->fns[a->fn].f;
+    for (size_t j = 0; j < f->njumps; j++)
+        if (f->jumps[j].target <= f->jumps[j].pos.off)
+            return 0; /* a backward goto: "before" is not textual */
+    /* Every creation of r is one of its instances (none in code no root reaches). */
+    for (size_t s = 0; s < p->nsites; s++) {
+        if (rc_strtab_lookup(&p->fn_usrs, p->sites[s].routine) != rt->fn)
+            continue;
+        size_t i = 0;
+        while (i < rt->nci && rt->ci[i].site != s)
+            i++;
+        if (i == rt->nci)
+            return 0;
+    }
+    for (size_t i = 0; i < rt->nci; i++) {
+        const rc_cinst_t *ci = &rt->ci[i];
+        const rc_psite_t *site = &p->sites[ci->site];
+        if (ci->root == a->root) {
+            const rc_pos_t *c = site->at;
+            if (site->at_fn != a->fn || c->off <= a->pos->end ||
+                (a->pos->loop_le && a->pos->loop_lb <= c->off && c->off <= a->pos->loop_le))
+                return 0;
+        } else if (p->roots[ci->root].is_main || !starts_after(p, a, ci->root, depth + 1)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 int rc_program_concurrent(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b)
 {
     const rc_root_t *ra = &p->roots[a->root], *rb = &p->roots[b->root];
@@ -2561,6 +2602,9 @@ int rc_program_concurrent(const rc_program_t *p, const rc_inst_t *a, const rc_in
         return overlaps_main(p, a, b->root);
     if (rb->is_main)
         return overlaps_main(p, b, a->root);
+    /* A thread's event before it starts the other (or the other's creator). */
+    if (starts_after(p, a, b->root, 0) || starts_after(p, b, a->root, 0))
+        return 0;
     return roots_overlap(p, a->root, b->root, 0);
 }
 
