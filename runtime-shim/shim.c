@@ -345,7 +345,8 @@ static int g_fork_ppid;          /* forked child whose log is not open yet: the 
 static pthread_key_t g_exit_key; /* its destructor records adopted threads' exits */
 static int g_exit_key_ok;
 static char g_dir[PATH_MAX];
-static char g_log_path[PATH_MAX];
+static char g_log_name[48];     /* "rc-<pid>[-<attempt>].log", in g_dir: names only, so that
+                                   one page of paths (g_dir's) is resident, not two */
 static uint64_t g_wd_ns;        /* the deadlock watchdog's timeout; 0: none (see wd_main) */
 static int g_summary;           /* summary mode asked for (RACECHECK_TRACE unset) */
 static rc_lock_stat_t *g_stats; /* its lock table in the mapped log; NULL: record everything */
@@ -426,6 +427,18 @@ static size_t str_append_uint(char *dst, size_t len, size_t cap, uint64_t v)
 }
 
 /* One line to stderr with write(2): usable at start-up and after fork. */
+static void warn(const char *a, const char *b, const char *c);
+
+/* A warning about this process's log file: what, its path, then tail. */
+static void warn_log(const char *what, const char *tail)
+{
+    char path[PATH_MAX + 64];
+    size_t n = str_append(path, 0, sizeof path, g_dir);
+    n = str_append(path, n, sizeof path, "/");
+    str_append(path, n, sizeof path, g_log_name);
+    warn(what, path, tail);
+}
+
 static void warn(const char *a, const char *b, const char *c)
 {
     char msg[PATH_MAX + 256];
@@ -501,10 +514,9 @@ static void __attribute__((noreturn)) missing(const char *name)
 static void write_maps(void)
 {
     char dst[64], tmp[64];
-    const char *base = strrchr(g_log_path, '/');
-    if (!base)
+    if (!g_log_name[0])
         return;
-    size_t n = str_append(dst, 0, sizeof dst, base + 1);
+    size_t n = str_append(dst, 0, sizeof dst, g_log_name);
     if (str_append(dst, n, sizeof dst, ".maps") != n + 5)
         return;
     n = str_append(tmp, 0, sizeof tmp, ".");
@@ -568,31 +580,30 @@ static int reserve(void *p, size_t len)
     return rc;
 }
 
-/* <dir>/rc-<pid>.log, or rc-<pid>-<attempt>.log for attempt > 0, into
- * path; returns its length (0 when it does not fit). */
-static size_t log_name(char *path, size_t cap, pid_t pid, unsigned attempt)
+/* rc-<pid>.log, or rc-<pid>-<attempt>.log for attempt > 0 (a name in g_dir),
+ * into name; returns its length (0 when it does not fit). */
+static size_t log_name(char *name, size_t cap, pid_t pid, unsigned attempt)
 {
-    size_t n = str_append(path, 0, cap, g_dir);
-    n = str_append(path, n, cap, "/rc-");
-    n = str_append_uint(path, n, cap, (uint64_t)pid);
+    size_t n = str_append(name, 0, cap, "rc-");
+    n = str_append_uint(name, n, cap, (uint64_t)pid);
     if (attempt) {
-        n = str_append(path, n, cap, "-");
-        n = str_append_uint(path, n, cap, attempt);
+        n = str_append(name, n, cap, "-");
+        n = str_append_uint(name, n, cap, attempt);
     }
-    n = str_append(path, n, cap, ".log");
-    return n + 16 >= cap ? 0 : n;
+    n = str_append(name, n, cap, ".log");
+    return n + 1 >= cap ? 0 : n;
 }
 
 /* This image took log name `attempt` of its pid: when an earlier name holds
  * the log of an image of this process that did not exit (it exec'd us), marks
  * that log REPLACED and returns 1 (see RC_LOG_F_EXEC). System calls only. */
-static int mark_previous_image(pid_t pid, unsigned attempt)
+static int mark_previous_image(int dir, pid_t pid, unsigned attempt)
 {
-    char path[PATH_MAX];
+    char name[sizeof g_log_name];
     for (unsigned k = attempt; k-- > 0;) {
-        if (!log_name(path, sizeof path, pid, k))
+        if (!log_name(name, sizeof name, pid, k))
             return 0;
-        int fd = sys_open(path, O_RDWR | O_CLOEXEC, 0);
+        int fd = sys_openat(dir, name, O_RDWR | O_CLOEXEC, 0);
         if (fd < 0)
             continue;
         rc_log_header_t h;
@@ -627,24 +638,28 @@ static int open_log(int ppid)
     uint64_t size = RC_LOG_HEADER_SIZE + nchunks * chunk_bytes;
     pid_t pid = sys_getpid();
 
+    int dir = sys_open(g_dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    if (dir < 0) {
+        warn("cannot open the log directory ", g_dir, NULL);
+        return -1;
+    }
     int fd = -1;
     unsigned attempt = 0;
     for (; attempt < 1000 && fd < 0; attempt++) {
-        if (!log_name(g_log_path, sizeof g_log_path, pid, attempt)) {
-            warn("log directory path too long: ", g_dir, NULL);
-            return -1;
-        }
-        fd = sys_open(g_log_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        log_name(g_log_name, sizeof g_log_name, pid, attempt); /* always fits */
+        fd = sys_openat(dir, g_log_name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         if (fd < 0 && errno != EEXIST) {
-            warn("cannot create ", g_log_path, errno == EACCES ? " (permission denied)" : NULL);
+            warn_log("cannot create ", errno == EACCES ? " (permission denied)" : NULL);
+            sys_close(dir);
             return -1;
         }
     }
     if (fd < 0) {
         warn("no free log name in ", g_dir, NULL);
+        sys_close(dir);
         return -1;
     }
-    int execed = attempt > 1 && mark_previous_image(pid, attempt - 1);
+    int execed = attempt > 1 && mark_previous_image(dir, pid, attempt - 1);
     /* Size and map the file; when the file system or the address-space limit
      * refuses the capacity asked for, halve it rather than record nothing. */
     void *map = MAP_FAILED;
@@ -668,19 +683,22 @@ static int open_log(int ppid)
     }
     sys_close(fd);
     if (map == MAP_FAILED) {
-        warn("cannot size or map ", g_log_path, NULL);
-        sys_unlink(g_log_path);
+        warn_log("cannot size or map ", NULL);
+        sys_unlinkat(dir, g_log_name, 0);
+        sys_close(dir);
         return -1;
     }
     if (RC_LOG_HEADER_SIZE + nchunks * chunk_bytes < (g_capacity_mb << 20) / 2)
-        warn("log capacity reduced (RACECHECK_LOG_MB too large here): ", g_log_path, NULL);
+        warn_log("log capacity reduced (RACECHECK_LOG_MB too large here): ", NULL);
 
     if (reserve(map, RC_LOG_HEADER_SIZE) != 0) {
-        warn("no room for ", g_log_path, " (file system full?)");
+        warn_log("no room for ", " (file system full?)");
         sys_munmap(map, size);
-        sys_unlink(g_log_path);
+        sys_unlinkat(dir, g_log_name, 0);
+        sys_close(dir);
         return -1;
     }
+    sys_close(dir);
     rc_log_header_t *h = map;
     h->version = RC_LOG_VERSION;
     h->record_size = sizeof(rc_event_t);
