@@ -53,7 +53,8 @@
  *                         running there)
  *   routine vs routine    one is running when the other is created, or their parents
  *                         overlap; a thread started by another without a join in the
- *                         same function has unknown timing and overlaps everything;
+ *                         same function has an unknown end and overlaps everything
+ *                         from its creator's start on;
  *                         but an event of a single thread, in its start function
  *                         before (and outside any loop around) the only creations of
  *                         the other routine, or of the threads that create it, is not
@@ -489,6 +490,23 @@ static int ordered_in_creator(const rc_program_t *p, const rc_cinst_t *ci, const
     return 0;
 }
 
+/* 1 when every creation site of root's routine is one of its instances (none
+ * lies in code no root reaches). */
+static int every_site_instanced(const rc_program_t *p, uint32_t root)
+{
+    const rc_root_t *rt = &p->roots[root];
+    for (size_t s = 0; s < p->nsites; s++) {
+        if (rc_strtab_lookup(&p->fn_usrs, p->sites[s].routine) != rt->fn)
+            continue;
+        size_t i = 0;
+        while (i < rt->nci && rt->ci[i].site != s)
+            i++;
+        if (i == rt->nci)
+            return 0;
+    }
+    return 1;
+}
+
 /* 1 when an instance of r started by creation instance ci may be running at t. */
 static int running_from(const rc_root_t *r, const rc_cinst_t *ci, const rc_mpos_t *t)
 {
@@ -508,16 +526,37 @@ static int running_from(const rc_root_t *r, const rc_cinst_t *ci, const rc_mpos_
 
 /* 1 when some instance of root may be running at main-level position t. A thread
  * started (and joined) inside another thread runs while that one does. */
+static int started_by(const rc_program_t *p, uint32_t root, const rc_mpos_t *t, int depth);
+
 static int running_at(const rc_program_t *p, uint32_t root, const rc_mpos_t *t, const rc_inst_t *m,
                       int depth)
 {
     const rc_root_t *r = &p->roots[root];
-    if (r->unknown_start || depth > MAX_NEST)
+    if (depth > MAX_NEST)
         return 1;
+    if (r->unknown_start)
+        return started_by(p, root, t, depth);
     for (size_t i = 0; i < r->nci; i++) {
         const rc_cinst_t *ci = &r->ci[i];
         if (p->roots[ci->root].is_main ? running_from(r, ci, t) && !ordered_in_creator(p, ci, t, m)
                                        : running_at(p, ci->root, t, NULL, depth + 1))
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when some instance of root may have started by main-level position t: a
+ * thread whose end is not known (started by another thread that does not join
+ * it) may run from its start on, and it starts after its creator does. */
+static int started_by(const rc_program_t *p, uint32_t root, const rc_mpos_t *t, int depth)
+{
+    const rc_root_t *r = &p->roots[root];
+    if (depth > MAX_NEST || r->nci == 0 || !every_site_instanced(p, root))
+        return 1;
+    for (size_t i = 0; i < r->nci; i++) {
+        const rc_cinst_t *ci = &r->ci[i];
+        if (p->roots[ci->root].is_main ? rc_mpos_may_precede(&ci->at, t)
+                                       : started_by(p, ci->root, t, depth + 1))
             return 1;
     }
     return 0;
@@ -1872,16 +1911,7 @@ static void compute_creation_locksets(rc_program_t *p)
         rc_lset_empty(&cl[r]);
         if (rt->is_main || rt->nci == 0)
             continue;
-        int all = 1; /* every creation of it has an instance */
-        for (size_t s = 0; s < p->nsites && all; s++) {
-            if (rc_strtab_lookup(&p->fn_usrs, p->sites[s].routine) != rt->fn)
-                continue;
-            size_t i = 0;
-            while (i < rt->nci && rt->ci[i].site != s)
-                i++;
-            all = i < rt->nci;
-        }
-        if (!all)
+        if (!every_site_instanced(p, r))
             continue;
         known[r] = 1;
         own[r] = rc_xcalloc(rt->nci, sizeof **own);
@@ -2559,16 +2589,8 @@ static int starts_after(const rc_program_t *p, const rc_inst_t *a, uint32_t r, i
     for (size_t j = 0; j < f->njumps; j++)
         if (f->jumps[j].target <= f->jumps[j].pos.off)
             return 0; /* a backward goto: "before" is not textual */
-    /* Every creation of r is one of its instances (none in code no root reaches). */
-    for (size_t s = 0; s < p->nsites; s++) {
-        if (rc_strtab_lookup(&p->fn_usrs, p->sites[s].routine) != rt->fn)
-            continue;
-        size_t i = 0;
-        while (i < rt->nci && rt->ci[i].site != s)
-            i++;
-        if (i == rt->nci)
-            return 0;
-    }
+    if (!every_site_instanced(p, r))
+        return 0;
     for (size_t i = 0; i < rt->nci; i++) {
         const rc_cinst_t *ci = &rt->ci[i];
         const rc_psite_t *site = &p->sites[ci->site];
