@@ -50,11 +50,11 @@
  *   main vs routine R     R is running at one of the main-level positions of the main
  *                         event: some creation of R may precede it and no join of R
  *                         must lie between the two (for a nested R: its parent is
- *                         running there)
+ *                         running there; for R started by a thread that does not
+ *                         join it: that thread may have started by then)
  *   routine vs routine    one is running when the other is created, or their parents
  *                         overlap; a thread started by another without a join in the
- *                         same function has an unknown end and overlaps everything
- *                         from its creator's start on;
+ *                         same function has unknown timing and overlaps everything;
  *                         but an event of a single thread, in its start function
  *                         before (and outside any loop around) the only creations of
  *                         the other routine, or of the threads that create it, is not
