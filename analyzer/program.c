@@ -1433,16 +1433,8 @@ static rc_lset_t start_marks(const rc_program_t *p, uint32_t r)
     const rc_root_t *rt = &p->roots[r];
     if (rt->is_main || rt->nci == 0)
         return out;
-    /* Every creation must be known: one in code no root reaches has no instance. */
-    for (size_t s = 0; s < p->nsites; s++) {
-        if (rc_strtab_lookup(&p->fn_usrs, p->sites[s].routine) != rt->fn)
-            continue;
-        size_t i = 0;
-        while (i < rt->nci && rt->ci[i].site != s)
-            i++;
-        if (i == rt->nci)
-            return out;
-    }
+    if (!every_site_instanced(p, r))
+        return out; /* a creation in code no root reaches has no instance */
     rc_lset_top(&out);
     for (size_t i = 0; i < rt->nci; i++) {
         const rc_cinst_t *ci = &rt->ci[i];
