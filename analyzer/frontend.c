@@ -523,6 +523,11 @@ typedef struct walker {
      * thread, thread_escaped). Computed on first need by scan_locals; locals_fn
      * is the function they belong to. */
     rc_strtab_t addr_locals, esc_locals;
+    /* Local pointers that only ever hold the address of one global object
+     * (`struct stats *s = &g_stats;`), and its key (NULL: assigned anything
+     * else too), by index in alias_locals; also from scan_locals. */
+    rc_strtab_t alias_locals;
+    char **alias_keys;
     CXCursor locals_fn;
     int summarizing; /* computing summaries: nothing is recorded */
     rc_lset_t ret;   /* meet of the states at the function's exits */
@@ -761,8 +766,124 @@ static CXCursor addr_of_local(walker_t *w, CXCursor e)
     return is_var(v) && !is_global_var(v) ? v : clang_getNullCursor();
 }
 
-/* Fills w->addr_locals and w->esc_locals for the current function, from its
- * tree, once per function. */
+/* The key of the global object whose address pointer value e is: `&g`,
+ * `&g.f.h` (fields of a global struct, not through pointers) or a global array
+ * decaying to its start, as lvalue would name it; NULL for anything else
+ * (thread-local globals too). */
+static char *global_address(walker_t *w, CXCursor e)
+{
+    e = strip(&w->tree, e, 1);
+    int addr = clang_getCursorKind(e) == CXCursor_UnaryOperator &&
+               clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf;
+    CXCursor x = addr ? strip(&w->tree, sole_expr_child(&w->tree, e), 0) : e;
+    rc_strbuf_t path;
+    rc_strbuf_init(&path);
+    while (addr && clang_getCursorKind(x) == CXCursor_MemberRefExpr) {
+        kids_t kk;
+        children(&w->tree, x, &kk);
+        CXCursor base = kk.n >= 1 ? kk.v[0] : clang_getNullCursor();
+        kids_free(&kk);
+        if (clang_Cursor_isNull(base) || type_is_pointer(clang_getCursorType(base))) {
+            rc_strbuf_close(&path);
+            return NULL;
+        }
+        char *field = take(clang_getCursorSpelling(x));
+        rc_strbuf_t b; /* prepend: the walk goes from the outermost field in */
+        rc_strbuf_init(&b);
+        rc_strbuf_append(&b, ".");
+        rc_strbuf_append(&b, field);
+        rc_strbuf_append(&b, path.s ? path.s : "");
+        rc_strbuf_close(&path);
+        path = b;
+        free(field);
+        x = strip(&w->tree, base, 0);
+    }
+    CXCursor d = clang_getCursorKind(x) == CXCursor_DeclRefExpr ? clang_getCursorReferenced(x)
+                                                                : clang_getNullCursor();
+    if (clang_Cursor_isNull(d) || !is_global_var(d) || clang_getCursorTLSKind(d) != CXTLS_None ||
+        (!addr && !type_is_array(clang_getCursorType(d)))) {
+        rc_strbuf_close(&path);
+        return NULL;
+    }
+    char *key = rc_xasprintf("%s%c%s", usr_cached(&w->usrs, d), RC_KEY_SEP, path.s ? path.s : "");
+    rc_strbuf_close(&path);
+    return key;
+}
+
+/* The local pointer variable e names (parentheses stripped), or a null cursor. */
+static CXCursor local_pointer(walker_t *w, CXCursor e)
+{
+    e = strip(&w->tree, e, 0);
+    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
+        return clang_getNullCursor();
+    CXCursor d = clang_getCursorReferenced(e);
+    return clang_getCursorKind(d) == CXCursor_VarDecl && !is_global_var(d) &&
+                   type_is_pointer(clang_getCursorType(d))
+               ? d
+               : clang_getNullCursor();
+}
+
+/* One value given to local pointer d: key is the global object's key, or NULL
+ * for any other value. A local keeps an alias only while every value agrees. */
+static void alias_note(walker_t *w, CXCursor d, char *key)
+{
+    uint32_t n = w->alias_locals.n;
+    uint32_t i = rc_strtab_intern(&w->alias_locals, usr_cached(&w->usrs, d));
+    if (i == n) {
+        w->alias_keys = rc_xrealloc(w->alias_keys, (i + 1) * sizeof *w->alias_keys);
+        w->alias_keys[i] = key;
+        return;
+    }
+    if (w->alias_keys[i] && (!key || strcmp(w->alias_keys[i], key) != 0)) {
+        free(w->alias_keys[i]);
+        w->alias_keys[i] = NULL;
+    }
+    free(key);
+}
+
+static void alias_reset(walker_t *w)
+{
+    for (uint32_t i = 0; i < w->alias_locals.n; i++)
+        free(w->alias_keys[i]);
+    free(w->alias_keys);
+    w->alias_keys = NULL;
+    rc_strtab_close(&w->alias_locals);
+    memset(&w->alias_locals, 0, sizeof w->alias_locals);
+}
+
+/* Every value the function gives a local pointer: initialisers, plain
+ * assignments (their key), and anything else that changes it (NULL). */
+static void scan_alias(walker_t *w, const tnode_t *nd)
+{
+    enum CXCursorKind k = nd->c.kind;
+    if (k == CXCursor_VarDecl) {
+        CXCursor d = nd->c;
+        if (is_global_var(d) || !type_is_pointer(clang_getCursorType(d)) || nd->nkids == 0)
+            return;
+        CXCursor init = w->tree.kids[nd->first + nd->nkids - 1];
+        if (clang_isExpression(clang_getCursorKind(init)))
+            alias_note(w, d, global_address(w, init));
+        return;
+    }
+    int assign = k == CXCursor_BinaryOperator && nd->nkids == 2 &&
+                 clang_getCursorBinaryOperatorKind(nd->c) == CXBinaryOperator_Assign;
+    enum CXUnaryOperatorKind u = k == CXCursor_UnaryOperator
+                                     ? clang_getCursorUnaryOperatorKind(nd->c)
+                                     : CXUnaryOperator_Invalid;
+    int changes = k == CXCursor_CompoundAssignOperator || u == CXUnaryOperator_PostInc ||
+                  u == CXUnaryOperator_PostDec || u == CXUnaryOperator_PreInc ||
+                  u == CXUnaryOperator_PreDec;
+    if ((!assign && !changes) || nd->nkids == 0)
+        return;
+    CXCursor d = local_pointer(w, w->tree.kids[nd->first]);
+    if (clang_Cursor_isNull(d))
+        return;
+    /* p = value; p += n, p++, --p (&p: addr_locals) */
+    alias_note(w, d, assign ? global_address(w, w->tree.kids[nd->first + 1]) : NULL);
+}
+
+/* Fills w->addr_locals, w->esc_locals and the aliases for the current
+ * function, from its tree, once per function. */
 static void scan_locals(walker_t *w)
 {
     if (cursor_eq(w->locals_fn, w->cur_fn))
@@ -771,8 +892,10 @@ static void scan_locals(walker_t *w)
     rc_strtab_close(&w->esc_locals);
     memset(&w->addr_locals, 0, sizeof w->addr_locals);
     memset(&w->esc_locals, 0, sizeof w->esc_locals);
+    alias_reset(w);
     for (uint32_t i = 0; i < w->tree.n; i++) {
         const tnode_t *nd = &w->tree.nodes[i];
+        scan_alias(w, nd);
         CXCursor v =
             nd->c.kind == CXCursor_UnaryOperator ? addr_of_local(w, nd->c) : clang_getNullCursor();
         if (!clang_Cursor_isNull(v))
@@ -1470,6 +1593,23 @@ static int global_pointee(walker_t *w, CXCursor e, lval_t *lv)
     if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
         return 0;
     CXCursor d = clang_getCursorReferenced(e);
+    if (clang_getCursorKind(d) == CXCursor_VarDecl && !is_global_var(d)) {
+        /* A local that only ever points to one global object: that object. */
+        scan_locals(w);
+        uint32_t i = w->alias_locals.n ? rc_strtab_lookup(&w->alias_locals, usr_cached(&w->usrs, d))
+                                       : UINT32_MAX;
+        if (i != UINT32_MAX && w->alias_keys[i] &&
+            rc_strtab_lookup(&w->addr_locals, usr_cached(&w->usrs, d)) == UINT32_MAX) {
+            char *name = take(clang_getCursorSpelling(d));
+            lv->flags = 0;
+            rc_strbuf_init(&lv->key);
+            rc_strbuf_init(&lv->name);
+            rc_strbuf_append(&lv->key, w->alias_keys[i]);
+            rc_strbuf_append(&lv->name, name);
+            free(name);
+            return 1;
+        }
+    }
     if ((!is_global_var(d) || clang_getCursorTLSKind(d) != CXTLS_None) && !shm_local(w, d))
         return 0;
     char *usr = usr_dup(w, d);
@@ -4713,6 +4853,7 @@ int rc_frontend_run(void *index, const rc_models_t *models, const rc_imports_t *
     rc_strtab_close(&w.sum_usrs);
     rc_strtab_close(&w.addr_locals);
     rc_strtab_close(&w.esc_locals);
+    alias_reset(&w);
     free(w.aliases);
     free(w.labels);
     inclusions_t in = {facts, {0}};
