@@ -2799,9 +2799,6 @@ static void record_switch_child(walker_t *w, int fork, CXCursor body)
 
 /* ---- signal handlers and library calls ---------------------------------------- */
 
-/* Records a direct call of a library function: its first declaration is in a
- * system header and the program gives it no body outside one. Compiler builtins
- * (implicit declarations without a file) are not library calls. */
 /* An `if` with a then-branch: the extents of its test and of that branch. */
 static void record_guard(walker_t *w, CXCursor cond, CXCursor then, const rc_lset_t *st)
 {
@@ -2823,6 +2820,9 @@ static int library_decl(CXCursor d)
     return file && clang_Location_isInSystemHeader(clang_getCursorLocation(first));
 }
 
+/* Records a direct call of a library function: its first declaration is in a
+ * system header and the program gives it no body outside one. Compiler builtins
+ * (implicit declarations without a file) are not library calls. */
 static void record_lcall(walker_t *w, CXCursor d, const char *name, CXCursor at,
                          const rc_lset_t *st)
 {
