@@ -585,6 +585,8 @@ typedef struct rc_root {
     int is_main;
     int multi;         /* several instances may run at once */
     int unknown_start; /* started by another thread: its timing is not tracked */
+    int all_sites;     /* every creation site of its routine is one of ci[] (none lies in
+                          code no root reaches) */
     rc_cinst_t *ci;    /* how it is started */
     size_t nci;
     rc_mpos_t *joins; /* main-level joins that may wait for it */

@@ -490,8 +490,17 @@ static int ordered_in_creator(const rc_program_t *p, const rc_cinst_t *ci, const
     return 0;
 }
 
+/* 1 when f has a backward goto: "before" and "after" in it are not textual. */
+static int backward_goto(const rc_fn_facts_t *f)
+{
+    for (size_t j = 0; j < f->njumps; j++)
+        if (f->jumps[j].target <= f->jumps[j].pos.off)
+            return 1;
+    return 0;
+}
+
 /* 1 when every creation site of root's routine is one of its instances (none
- * lies in code no root reaches). */
+ * lies in code no root reaches): rc_root_t.all_sites, set by step 6. */
 static int every_site_instanced(const rc_program_t *p, uint32_t root)
 {
     const rc_root_t *rt = &p->roots[root];
@@ -551,7 +560,7 @@ static int running_at(const rc_program_t *p, uint32_t root, const rc_mpos_t *t, 
 static int started_by(const rc_program_t *p, uint32_t root, const rc_mpos_t *t, int depth)
 {
     const rc_root_t *r = &p->roots[root];
-    if (depth > MAX_NEST || r->nci == 0 || !every_site_instanced(p, root))
+    if (depth > MAX_NEST || r->nci == 0 || !r->all_sites)
         return 1;
     for (size_t i = 0; i < r->nci; i++) {
         const rc_cinst_t *ci = &r->ci[i];
@@ -673,6 +682,8 @@ static void compute_starts(rc_program_t *p)
             }
         }
     }
+    for (uint32_t e = 0; e < p->nroots; e++)
+        p->roots[e].all_sites = every_site_instanced(p, e);
     /* multi: fixpoint, since a routine started by a multi thread is multi too. */
     for (int changed = 1; changed;) {
         changed = 0;
@@ -1433,7 +1444,7 @@ static rc_lset_t start_marks(const rc_program_t *p, uint32_t r)
     const rc_root_t *rt = &p->roots[r];
     if (rt->is_main || rt->nci == 0)
         return out;
-    if (!every_site_instanced(p, r))
+    if (!rt->all_sites)
         return out; /* a creation in code no root reaches has no instance */
     rc_lset_top(&out);
     for (size_t i = 0; i < rt->nci; i++) {
@@ -1623,9 +1634,8 @@ static uint32_t total_waits(const rc_program_t *p, struct rc_barrier_info *bi, u
             ev->v = rc_xrealloc(ev->v, (cap = cap ? cap * 2 : 4) * sizeof *ev->v);
         ev->v[ev->n++] = (wevent_t){&pf->f->calls[pf->edges[e].call].pos, w, pf->edges[e].call};
     }
-    for (size_t j = 0; ev->n && j < pf->f->njumps; j++)
-        if (pf->f->jumps[j].target <= pf->f->jumps[j].pos.off)
-            ev->back_goto = 1;
+    if (ev->n && backward_goto(pf->f))
+        ev->back_goto = 1;
     tot[f] = waits_before(ev, NULL, UINT32_MAX);
     state[f] = 2;
     return tot[f];
@@ -1828,9 +1838,8 @@ static void creation_held(const rc_program_t *p, const rc_psite_t *s, uint32_t r
         if (f->joins[j].handle && strcmp(f->joins[j].handle, s->handle) == 0 &&
             f->joins[j].pos.off <= c->end)
             return;
-    for (size_t j = 0; j < f->njumps; j++)
-        if (f->jumps[j].target <= f->jumps[j].pos.off)
-            return; /* a backward goto: "after the creation" is not textual */
+    if (backward_goto(f))
+        return; /* "after the creation" is not textual */
     for (size_t j = 0; j < f->nwaits; j++)
         if (f->waits[j].pos.off > c->end)
             return; /* releases its mutex while it waits */
@@ -1903,7 +1912,7 @@ static void compute_creation_locksets(rc_program_t *p)
         rc_lset_empty(&cl[r]);
         if (rt->is_main || rt->nci == 0)
             continue;
-        if (!every_site_instanced(p, r))
+        if (!rt->all_sites)
             continue;
         known[r] = 1;
         own[r] = rc_xcalloc(rt->nci, sizeof **own);
@@ -2577,11 +2586,7 @@ static int starts_after(const rc_program_t *p, const rc_inst_t *a, uint32_t r, i
     const rc_root_t *rt = &p->roots[r], *ra = &p->roots[a->root];
     if (!a->pos || ra->is_main || ra->multi || rt->nci == 0 || depth > MAX_NEST || a->fn != ra->fn)
         return 0;
-    const rc_fn_facts_t *f = p->fns[a->fn].f;
-    for (size_t j = 0; j < f->njumps; j++)
-        if (f->jumps[j].target <= f->jumps[j].pos.off)
-            return 0; /* a backward goto: "before" is not textual */
-    if (!every_site_instanced(p, r))
+    if (backward_goto(p->fns[a->fn].f) || !rt->all_sites)
         return 0;
     for (size_t i = 0; i < rt->nci; i++) {
         const rc_cinst_t *ci = &rt->ci[i];
