@@ -533,7 +533,8 @@ typedef struct walker {
     rc_strtab_t addr_locals, esc_locals;
     /* Local pointers that only ever hold the address of one global object
      * (`struct stats *s = &g_stats;`), and its key (NULL: assigned anything
-     * else too), by index in alias_locals; also from scan_locals. */
+     * else too, or its address is taken), by index in alias_locals; also from
+     * scan_locals. */
     rc_strtab_t alias_locals;
     char **alias_keys;
     CXCursor locals_fn;
@@ -924,6 +925,13 @@ static void scan_locals(walker_t *w)
         if (!cursor_null(v))
             rc_strtab_intern(&w->esc_locals, usr_cached(&w->usrs, v));
     }
+    /* A pointer whose address the function takes may change through it. */
+    for (uint32_t i = 0; i < w->alias_locals.n; i++)
+        if (w->alias_keys[i] &&
+            rc_strtab_lookup(&w->addr_locals, w->alias_locals.v[i]) != UINT32_MAX) {
+            free(w->alias_keys[i]);
+            w->alias_keys[i] = NULL;
+        }
     w->locals_fn = w->cur_fn;
 }
 
@@ -1606,8 +1614,7 @@ static int global_pointee(walker_t *w, CXCursor e, lval_t *lv)
         scan_locals(w);
         uint32_t i = w->alias_locals.n ? rc_strtab_lookup(&w->alias_locals, usr_cached(&w->usrs, d))
                                        : UINT32_MAX;
-        if (i != UINT32_MAX && w->alias_keys[i] &&
-            rc_strtab_lookup(&w->addr_locals, usr_cached(&w->usrs, d)) == UINT32_MAX) {
+        if (i != UINT32_MAX && w->alias_keys[i]) {
             char *name = take(clang_getCursorSpelling(d));
             lv->flags = 0;
             rc_strbuf_init(&lv->key);
