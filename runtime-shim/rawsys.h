@@ -132,11 +132,6 @@ static inline int sys_unlinkat(int dir, const char *path, int flags)
     return (int)RC_SYS(SYS_unlinkat, dir, path, flags, 0, 0, 0);
 }
 
-static inline int sys_unlink(const char *path)
-{
-    return sys_unlinkat(AT_FDCWD, path, 0);
-}
-
 static inline int sys_nanosleep(const struct timespec *req, struct timespec *rem)
 {
     return (int)RC_SYS(SYS_nanosleep, req, rem, 0, 0, 0, 0);

@@ -504,6 +504,14 @@ static void __attribute__((noreturn)) missing(const char *name)
 
 /* ---- The log file ------------------------------------------------------ */
 
+/* A descriptor of the log directory (g_dir), for names relative to it; -1 when
+ * it cannot be opened. The caller closes it: none is kept open, since the
+ * program may close every descriptor it did not open (daemons do). */
+static int open_log_dir(void)
+{
+    return sys_open(g_dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+}
+
 /* Copies /proc/self/maps to <log>.maps through a temporary file and a rename,
  * so a reader never sees half a copy. The temporary is a dot file
  * (<dir>/.rc-<pid>.log.maps.tmp) so that a copy cut short by a crash does not
@@ -523,7 +531,7 @@ static void write_maps(void)
     n = str_append(tmp, n, sizeof tmp, dst);
     if (str_append(tmp, n, sizeof tmp, ".tmp") != n + 4)
         return;
-    int dir = sys_open(g_dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    int dir = open_log_dir();
     if (dir < 0)
         return;
     int in = sys_open("/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
@@ -638,7 +646,7 @@ static int open_log(int ppid)
     uint64_t size = RC_LOG_HEADER_SIZE + nchunks * chunk_bytes;
     pid_t pid = sys_getpid();
 
-    int dir = sys_open(g_dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    int dir = open_log_dir();
     if (dir < 0) {
         warn("cannot open the log directory ", g_dir, NULL);
         return -1;
