@@ -18,6 +18,7 @@
  * word counts; the rest is for the reviewer.
  */
 #include <fnmatch.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -232,18 +233,24 @@ static void parse_one(const rc_policy_t *p, const char *s, suppression_t *sup)
  * starts with the keyword, after white space. */
 static const char sup_keyword[] = "racecheck-ignore";
 
-static void comment_line(const rc_policy_t *p, const char *c, const char *line_start, unsigned line,
-                         file_sups_t *out)
+/* The comment text [c, end) of the line starting at line_start, in the file's
+ * text: a suppression when, past leading blanks, it starts with the keyword. */
+static void comment_line(const rc_policy_t *p, const char *c, const char *end,
+                         const char *line_start, unsigned line, file_sups_t *out)
 {
-    c += strspn(c, " \t");
-    if (strncmp(c, sup_keyword, sizeof sup_keyword - 1) != 0)
+    while (c < end && (*c == ' ' || *c == '\t'))
+        c++;
+    const size_t kw = sizeof sup_keyword - 1;
+    if ((size_t)(end - c) < kw || memcmp(c, sup_keyword, kw) != 0)
         return;
     out->v = rc_xrealloc(out->v, (out->n + 1) * sizeof *out->v);
     suppression_t *sup = &out->v[out->n++];
     memset(sup, 0, sizeof *sup);
     sup->line = line;
     sup->col = (unsigned)(c - line_start) + 1;
-    parse_one(p, c + sizeof sup_keyword - 1, sup);
+    char *rest = rc_xasprintf("%.*s", (int)(end - c - (ptrdiff_t)kw), c + kw);
+    parse_one(p, rest, sup);
+    free(rest);
 }
 
 /* The suppressions of a file: comments (`// ...` or a block comment's first
@@ -285,15 +292,7 @@ static void load_sups(const rc_policy_t *p, const char *path, file_sups_t *out)
             while (end < len && text[end] != '\n' &&
                    !(block && text[end] == '*' && end + 1 < len && text[end + 1] == '/'))
                 end++;
-            size_t lead = start;
-            while (lead < end && (text[lead] == ' ' || text[lead] == '\t'))
-                lead++;
-            if (end - lead >= sizeof sup_keyword - 1 &&
-                memcmp(text + lead, sup_keyword, sizeof sup_keyword - 1) == 0) {
-                char *first = rc_xasprintf("%.*s", (int)(end - start), text + start);
-                comment_line(p, first, line_start, line, out);
-                free(first);
-            }
+            comment_line(p, text + start, text + end, line_start, line, out);
             if (!block) {
                 i = end - 1; /* the newline is counted by the loop */
                 continue;

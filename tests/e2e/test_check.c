@@ -104,6 +104,15 @@ Test(check, suppression_needs_a_known_rule_and_a_reason)
     cr_expect_eq(check(&out, "pool.c"), 1, "%s", out);
     cr_expect(strstr(out, "[suppress.invalid]") != NULL, "%s", out);
     cr_expect(strstr(out, "[race.unprotected-rmw]") != NULL, "no reason, no suppression: %s", out);
+    /* It is reported where its keyword stands: line and column in the file. */
+    const char *kw = strstr(noreason, "racecheck-ignore");
+    unsigned line = 1, col = 1;
+    for (const char *c = noreason; c < kw; c++, col++)
+        if (*c == '\n')
+            line++, col = 0;
+    char where[64];
+    snprintf(where, sizeof where, "pool.c:%u:%u: warning: invalid suppression", line, col);
+    cr_expect(strstr(out, where) != NULL, "want %s in: %s", where, out);
     free(out);
     char *unknown = program("", "// racecheck-ignore(race.no-such-rule): because", "");
     put("pool.c", unknown);
