@@ -85,27 +85,38 @@ uint64_t rc_hash_bytes(const void *p, size_t n)
     return hash_mix(h, (uint64_t)len);
 }
 
-int rc_hash_file(const char *path, uint64_t *out)
+/* The whole content of the file at path, appended to b. Returns 0, -1 when it
+ * cannot be opened, -2 when reading it failed; errno set either way (EIO when
+ * the read failed without saying why). */
+static int read_all(const char *path, rc_strbuf_t *b)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return -1;
-    rc_strbuf_t b;
-    rc_strbuf_init(&b);
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        rc_strbuf_appendn(&b, chunk, n);
+        rc_strbuf_appendn(b, chunk, n);
     int bad = ferror(f), saved = errno;
     fclose(f);
-    if (!bad)
-        *out = rc_hash_bytes(b.s, b.len);
-    rc_strbuf_close(&b);
     if (bad) {
         errno = saved ? saved : EIO;
-        return -1;
+        return -2;
     }
     return 0;
+}
+
+int rc_hash_file(const char *path, uint64_t *out)
+{
+    rc_strbuf_t b;
+    rc_strbuf_init(&b);
+    int rc = read_all(path, &b);
+    if (rc == 0)
+        *out = rc_hash_bytes(b.s, b.len);
+    int saved = errno;
+    rc_strbuf_close(&b);
+    errno = saved;
+    return rc == 0 ? 0 : -1;
 }
 
 char *rc_xasprintf(const char *fmt, ...)
@@ -192,20 +203,15 @@ void rc_strbuf_close(rc_strbuf_t *b)
 
 int rc_read_file(const char *path, char **out, size_t *len, rc_error_t *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return rc_error_set(err, errno == ENOENT ? RC_ENOENT : RC_EIO, "cannot open '%s': %s", path,
-                            strerror(errno));
     rc_strbuf_t b;
     rc_strbuf_init(&b);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        rc_strbuf_appendn(&b, chunk, n);
-    int failed = ferror(f);
-    fclose(f);
-    if (failed) {
+    int rc = read_all(path, &b);
+    if (rc != 0) {
+        int e = errno;
         rc_strbuf_close(&b);
+        if (rc == -1)
+            return rc_error_set(err, e == ENOENT ? RC_ENOENT : RC_EIO, "cannot open '%s': %s", path,
+                                strerror(e));
         return rc_error_set(err, RC_EIO, "cannot read '%s'", path);
     }
     if (len)
