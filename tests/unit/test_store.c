@@ -884,6 +884,20 @@ static const char *handoff_log(void)
     return path;
 }
 
+/* The store at dbpath, opened, with one finished shim run of handoff_log(). */
+static rc_store_t *store_with_handoff_run(void)
+{
+    rc_store_t *st;
+    rc_error_t err;
+    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
+    int64_t run;
+    cr_assert_eq(rc_store_run_begin(st, RC_RUN_SHIM, "handoff", "/tmp", &run, &err), RC_OK);
+    cr_assert_eq(rc_store_ingest_shim_log(st, run, handoff_log(), NULL, &err), RC_OK, "%s",
+                 err.msg);
+    cr_assert_eq(rc_store_run_end(st, run, 0, &err), RC_OK);
+    return st;
+}
+
 /* Renders the store's runtime summary in FORMAT; caller frees. */
 static char *render_summary(rc_store_t *st, rc_format_t format)
 {
@@ -903,14 +917,8 @@ static char *render_summary(rc_store_t *st, rc_format_t format)
  * older lock rows (NULL) show none rather than a made-up 0. */
 Test(store, owner_changes_are_stored_and_schema_7_stores_migrate, .timeout = 20)
 {
-    rc_store_t *st;
     rc_error_t err;
-    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
-    int64_t run;
-    cr_assert_eq(rc_store_run_begin(st, RC_RUN_SHIM, "handoff", "/tmp", &run, &err), RC_OK);
-    cr_assert_eq(rc_store_ingest_shim_log(st, run, handoff_log(), NULL, &err), RC_OK, "%s",
-                 err.msg);
-    cr_assert_eq(rc_store_run_end(st, run, 0, &err), RC_OK);
+    rc_store_t *st = store_with_handoff_run();
     cr_assert_eq(scalar(st, "SELECT owner_changes FROM locks WHERE addr = 0x7f0000001000"), 2);
     cr_assert_eq(scalar(st, "SELECT owner_changes FROM locks WHERE addr = 0x7f0000002000"), 0);
     char *text = render_summary(st, RC_FORMAT_TEXT);
@@ -946,14 +954,8 @@ Test(store, owner_changes_are_stored_and_schema_7_stores_migrate, .timeout = 20)
 /* `racecheck merge` copies each lock's owner changes with it. */
 Test(store, merged_store_keeps_owner_changes, .timeout = 20)
 {
-    rc_store_t *st;
     rc_error_t err;
-    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
-    int64_t run;
-    cr_assert_eq(rc_store_run_begin(st, RC_RUN_SHIM, "handoff", "/tmp", &run, &err), RC_OK);
-    cr_assert_eq(rc_store_ingest_shim_log(st, run, handoff_log(), NULL, &err), RC_OK, "%s",
-                 err.msg);
-    cr_assert_eq(rc_store_run_end(st, run, 0, &err), RC_OK);
+    rc_store_t *st = store_with_handoff_run();
     rc_store_close(st);
 
     char other[160];
@@ -1006,14 +1008,8 @@ Test(store, an_all_zero_log_is_a_process_that_never_started, .timeout = 20)
  * differently keeps its own line. */
 Test(store, alike_locks_share_one_profile_line, .timeout = 20)
 {
-    rc_store_t *st;
     rc_error_t err;
-    cr_assert_eq(rc_store_open(dbpath, &st, &err), RC_OK, "%s", err.msg);
-    int64_t run;
-    cr_assert_eq(rc_store_run_begin(st, RC_RUN_SHIM, "handoff", "/tmp", &run, &err), RC_OK);
-    cr_assert_eq(rc_store_ingest_shim_log(st, run, handoff_log(), NULL, &err), RC_OK, "%s",
-                 err.msg);
-    cr_assert_eq(rc_store_run_end(st, run, 0, &err), RC_OK);
+    rc_store_t *st = store_with_handoff_run();
     rc_store_close(st);
     sqlite3 *db;
     cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
