@@ -546,8 +546,6 @@ typedef struct walker {
     rc_strtab_t ext;             /* callees defined elsewhere (-> rc_tu_facts_t.ext_callees) */
     rc_strtab_t sum_usrs;        /* USR of each function defined in the TU -> index into sums */
     summary_t *sums;
-    uint32_t *callees; /* while summarising: TU functions called by the current one */
-    size_t ncallees, capcallees;
     const rc_models_t *models;
     rc_tu_facts_t *facts;
     rc_fn_facts_t *fn;
@@ -2197,10 +2195,6 @@ static void apply_targets(walker_t *w, const targets_t *tg, kids_t *kk, rc_lset_
                           : UINT32_MAX;
         if (si != UINT32_MAX) {
             apply_summary(w, &w->sums[si], kk, &t);
-            if (w->summarizing) {
-                GROW(w->callees, w->ncallees, w->capcallees);
-                w->callees[w->ncallees++] = si;
-            }
         } else if (ii != UINT32_MAX) {
             apply_import(w, &w->imports->v[ii], kk, &t);
         }
@@ -3244,10 +3238,6 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
             record_fork_wrapper(w, name, e, st);
         if (si != UINT32_MAX) {
             apply_summary(w, &w->sums[si], &kk, st);
-            if (w->summarizing) {
-                GROW(w->callees, w->ncallees, w->capcallees);
-                w->callees[w->ncallees++] = si;
-            }
         } else {
             rc_strtab_intern(&w->ext, usr);
             uint32_t ii = w->imports ? rc_strtab_lookup(&w->imports->usrs, usr) : UINT32_MAX;
@@ -4299,33 +4289,47 @@ static char *file_name(CXFile f)
 /* Walks one function definition. When summarising, computes its summary (what a
  * call to it does to the caller's locks) into w->sums[index] and returns 1 if that
  * changed; otherwise records its facts. */
-static int walk_function(walker_t *w, CXCursor fn, uint32_t index, int summarize)
+/* What a walk of a function computes (walk_function). */
+enum walk_mode {
+    WALK_SUMMARY = 1, /* its summary only */
+    WALK_FACTS = 2,   /* its facts, with the summary computed before */
+    WALK_BOTH = 3     /* both in one walk: every function it calls has its final summary */
+};
+
+/* The body of function definition fn, or a null cursor. */
+static CXCursor fn_body(CXCursor fn)
 {
     kids_t kk;
-    children(NULL, fn, &kk); /* fn is not in the tree (the previous function's) */
+    children(NULL, fn, &kk);
     CXCursor body = clang_getNullCursor();
     for (unsigned i = 0; i < kk.n; i++)
         if (clang_getCursorKind(kk.v[i]) == CXCursor_CompoundStmt)
             body = kk.v[i];
     kids_free(&kk);
-    if (cursor_null(body))
-        return 0;
+    return body;
+}
 
-    tree_build(&w->tree, body);
+/* Walks fn, whose body's tree is *t (lent to the walker for the walk), as summary
+ * `index`; the facts go to slot *slot of the TU's functions. Returns 1 when the
+ * summary changed. */
+static int walk_function(walker_t *w, CXCursor fn, tree_t *t, uint32_t index, rc_fn_facts_t *slot,
+                         enum walk_mode mode)
+{
+    CXCursor body = t->nodes[0].c;
+    int summarize = (mode & WALK_SUMMARY) != 0, facts = (mode & WALK_FACTS) != 0;
+    w->tree = *t;
     CXFile file = NULL;
     unsigned line, col;
     clang_getExpansionLocation(clang_getCursorLocation(fn), &file, &line, &col, NULL);
     rc_fn_facts_t *f = NULL;
-    if (!summarize) {
-        rc_tu_facts_t *tf = w->facts;
-        GROW(tf->fns, tf->nfns, tf->capfns);
-        f = &tf->fns[tf->nfns++];
+    if (facts) {
+        f = slot;
         memset(f, 0, sizeof *f);
         f->usr = usr_dup(w, fn);
         f->name = take(clang_getCursorSpelling(fn));
         f->line = line;
         f->col = col;
-        f->file = file ? file_name(file) : rc_xstrdup(tf->file);
+        f->file = file ? file_name(file) : rc_xstrdup(w->facts->file);
     }
 
     w->cur_fn = fn;
@@ -4335,7 +4339,7 @@ static int walk_function(walker_t *w, CXCursor fn, uint32_t index, int summarize
     size_t len = 0;
     w->text = file ? clang_getFileContents(w->tu, file, &len) : NULL;
     w->textlen = len;
-    w->record = !summarize;
+    w->record = facts;
     w->loop_lb = w->loop_le = w->iloop_lb = w->iloop_le = 0;
     for (int i = 0; i < 4; i++)
         w->for_parts[i] = w->for_next[i] = clang_getNullCursor();
@@ -4369,20 +4373,22 @@ static int walk_function(walker_t *w, CXCursor fn, uint32_t index, int summarize
         free(w->aliases[i].name);
     }
     w->naliases = 0;
-    if (!summarize) {
-        f->summary = w->sums[index];
-        return 0;
+    *t = w->tree; /* with the locations it cached */
+    memset(&w->tree, 0, sizeof w->tree);
+    int changed = 0;
+    if (summarize) {
+        summary_t sum;
+        memset(&sum, 0, sizeof sum);
+        sum.noreturn = w->ret.top;
+        if (!sum.noreturn)
+            sum.acq = lset_for_facts(w, &w->ret);
+        sum.rel = w->released;
+        sum.rel_all = w->releases_all;
+        changed = !summary_equal(&w->sums[index], &sum);
+        w->sums[index] = sum;
     }
-
-    summary_t sum;
-    memset(&sum, 0, sizeof sum);
-    sum.noreturn = w->ret.top;
-    if (!sum.noreturn)
-        sum.acq = lset_for_facts(w, &w->ret);
-    sum.rel = w->released;
-    sum.rel_all = w->releases_all;
-    int changed = !summary_equal(&w->sums[index], &sum);
-    w->sums[index] = sum;
+    if (facts)
+        f->summary = w->sums[index];
     return changed;
 }
 
@@ -4448,9 +4454,193 @@ static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientDa
     return CXChildVisit_Continue;
 }
 
-/* Summaries first, then the facts. Summaries are recomputed, for the functions
- * that call one whose summary changed, until nothing changes (at most a few
- * rounds: wrappers of wrappers, wrappers defined after their callers). */
+/* Frees what one function's facts own, and clears them. */
+static void fn_facts_free(rc_fn_facts_t *f)
+{
+    for (size_t j = 0; j < f->nacc; j++) {
+        free(f->acc[j].key);
+        free(f->acc[j].name);
+        free(f->acc[j].text);
+    }
+    for (size_t j = 0; j < f->ncalls; j++) {
+        free(f->calls[j].callee);
+        free(f->calls[j].callee_name);
+        free(f->calls[j].fn_type);
+        free(f->calls[j].fn_global);
+        free(f->calls[j].once);
+        for (int a = 0; a < f->calls[j].nargs; a++) {
+            free(f->calls[j].arg_keys[a]);
+            free(f->calls[j].arg_fns[a]);
+            free(f->calls[j].arg_handles[a]);
+        }
+        free(f->calls[j].arg_handles);
+        free(f->calls[j].arg_keys);
+        free(f->calls[j].arg_fns);
+    }
+    for (size_t j = 0; j < f->ncreates; j++) {
+        rc_create_t *c = &f->creates[j];
+        for (size_t k = 0; k < c->nroutines; k++) {
+            free(c->routines[k]);
+            free(c->routine_names[k]);
+        }
+        free(c->routines);
+        free(c->routine_names);
+        free(c->handle);
+        free(c->api);
+        free(c->arg_key);
+    }
+    for (size_t j = 0; j < f->njoins; j++)
+        free(f->joins[j].handle);
+    for (size_t j = 0; j < f->naddr; j++) {
+        free(f->addr_taken[j]);
+        free(f->addr_types[j]);
+    }
+    free(f->addr_types);
+    free(f->acc);
+    free(f->calls);
+    free(f->creates);
+    free(f->joins);
+    free(f->lockops);
+    free(f->exits);
+    free(f->jumps);
+    for (size_t j = 0; j < f->nucalls; j++) {
+        free(f->ucalls[j].name);
+        free(f->ucalls[j].state);
+        free(f->ucalls[j].alternative);
+    }
+    free(f->ucalls);
+    for (size_t j = 0; j < f->nwaits; j++)
+        free(f->waits[j].api);
+    free(f->waits);
+    for (size_t j = 0; j < f->nlcalls; j++)
+        free(f->lcalls[j].name);
+    free(f->lcalls);
+    free(f->guards);
+    for (size_t j = 0; j < f->nsighands; j++) {
+        free(f->sighands[j].handler);
+        free(f->sighands[j].handler_name);
+        free(f->sighands[j].api);
+    }
+    free(f->sighands);
+    for (size_t j = 0; j < f->npcalls; j++) {
+        free(f->pcalls[j].api);
+        free(f->pcalls[j].target);
+        free(f->pcalls[j].obj);
+        free(f->pcalls[j].attr);
+        free(f->pcalls[j].text);
+    }
+    free(f->pcalls);
+    free(f->children);
+    for (size_t j = 0; j < f->nyields; j++)
+        free(f->yields[j].api);
+    free(f->yields);
+    for (size_t j = 0; j < f->nlflows; j++) {
+        free(f->lflows[j].local);
+        free(f->lflows[j].name);
+    }
+    free(f->lflows);
+    free(f->addr_taken);
+    free(f->usr);
+    free(f->name);
+    free(f->file);
+    memset(f, 0, sizeof *f);
+}
+
+/* The summary indexes of the TU's functions that the body in tree t names
+ * (called, or taken as a value that a call through a local pointer may reach):
+ * what its walk needs the summaries of. Appended to *out (deduplicated). */
+static void named_functions(walker_t *w, const tree_t *t, uint32_t **out, size_t *n, size_t *cap)
+{
+    size_t from = *n;
+    for (uint32_t i = 1; i < t->n; i++) {
+        if (t->nodes[i].c.kind != CXCursor_DeclRefExpr)
+            continue;
+        CXCursor d = clang_getCursorReferenced(t->nodes[i].c);
+        if (d.kind != CXCursor_FunctionDecl)
+            continue;
+        uint32_t si = rc_strtab_lookup(&w->sum_usrs, usr_cached(&w->usrs, d));
+        if (si == UINT32_MAX)
+            continue;
+        int dup = 0;
+        for (size_t k = from; k < *n && !dup; k++)
+            dup = (*out)[k] == si;
+        if (!dup) {
+            GROW(*out, *n, *cap);
+            (*out)[(*n)++] = si;
+        }
+    }
+}
+
+/* Strongly connected components of the "names" graph over summary indexes
+ * (Tarjan's algorithm, iterative): comp[v] numbers v's component, components
+ * numbered callees first (a component's number is above those of every
+ * component it names). Returns how many. */
+static uint32_t components(uint32_t nv, const size_t *first, const uint32_t *edges, uint32_t *comp)
+{
+    uint32_t *index = rc_xmalloc((nv ? nv : 1) * sizeof *index);
+    uint32_t *low = rc_xmalloc((nv ? nv : 1) * sizeof *low);
+    uint32_t *stack = rc_xmalloc((nv ? nv : 1) * sizeof *stack);
+    uint8_t *on = rc_xcalloc(nv ? nv : 1, 1);
+    uint32_t *cv = rc_xmalloc((nv ? nv : 1) * sizeof *cv); /* call stack: vertex */
+    size_t *ce = rc_xmalloc((nv ? nv : 1) * sizeof *ce);   /* and its next edge */
+    for (uint32_t v = 0; v < nv; v++)
+        index[v] = UINT32_MAX;
+    uint32_t next = 0, ns = 0, ncomp = 0;
+    for (uint32_t root = 0; root < nv; root++) {
+        if (index[root] != UINT32_MAX)
+            continue;
+        uint32_t depth = 0;
+        cv[depth] = root;
+        ce[depth++] = first[root];
+        index[root] = low[root] = next++;
+        stack[ns++] = root;
+        on[root] = 1;
+        while (depth) {
+            uint32_t v = cv[depth - 1];
+            if (ce[depth - 1] < first[v + 1]) {
+                uint32_t u = edges[ce[depth - 1]++];
+                if (index[u] == UINT32_MAX) {
+                    index[u] = low[u] = next++;
+                    stack[ns++] = u;
+                    on[u] = 1;
+                    cv[depth] = u;
+                    ce[depth++] = first[u];
+                } else if (on[u] && index[u] < low[v]) {
+                    low[v] = index[u];
+                }
+                continue;
+            }
+            depth--;
+            if (depth && low[v] < low[cv[depth - 1]])
+                low[cv[depth - 1]] = low[v];
+            if (low[v] == index[v]) {
+                uint32_t u;
+                do {
+                    u = stack[--ns];
+                    on[u] = 0;
+                    comp[u] = ncomp;
+                } while (u != v);
+                ncomp++;
+            }
+        }
+    }
+    free(index);
+    free(low);
+    free(stack);
+    free(on);
+    free(cv);
+    free(ce);
+    return ncomp;
+}
+
+#define MAX_SUMMARY_ROUNDS 8
+
+/* Callees first: the functions of the TU are walked in an order where every
+ * function a body names has its final summary by then (components of the
+ * "names" graph, callees first), so that one walk gives a function's summary
+ * and its facts together. Only mutually recursive functions are walked more
+ * than once: their summaries until nothing changes (at most
+ * MAX_SUMMARY_ROUNDS), then their facts. Each body's tree is built once. */
 static void walk_tu(walker_t *w)
 {
     fnlist_t fns = {0};
@@ -4459,150 +4649,104 @@ static void walk_tu(walker_t *w)
     w->sums = rc_xcalloc(fns.n ? fns.n : 1, sizeof *w->sums);
     w->ret_shm = rc_xcalloc(fns.n ? fns.n : 1, 1);
     w->ret_fork = rc_xcalloc(fns.n ? fns.n : 1, 1);
+    /* fn[k]: the definition of summary index k (a second definition of the same
+     * function cannot compile and is left out). */
+    CXCursor *fn = rc_xmalloc((fns.n ? fns.n : 1) * sizeof *fn);
     for (size_t i = 0; i < fns.n; i++) {
         char *usr = usr_dup(w, fns.v[i]);
         uint32_t before = w->sum_usrs.n;
-        if (rc_strtab_intern(&w->sum_usrs, usr) != before)
-            fns.v[i] = clang_getNullCursor(); /* a second definition (cannot compile) */
-        else
+        if (rc_strtab_intern(&w->sum_usrs, usr) == before) {
             rc_lset_empty(&w->sums[before].acq);
+            fn[before] = fns.v[i];
+        }
         free(usr);
     }
-    /* Entry i of fns maps to summary index rank[i] (skipping null cursors). */
-    uint32_t *rank = rc_xcalloc(fns.n ? fns.n : 1, sizeof *rank);
-    for (size_t i = 0, k = 0; i < fns.n; i++)
-        rank[i] = cursor_null(fns.v[i]) ? UINT32_MAX : (uint32_t)k++;
-    uint8_t *changed = rc_xcalloc(w->sum_usrs.n + 1, 1), *next = rc_xcalloc(w->sum_usrs.n + 1, 1);
-    uint32_t **deps = rc_xcalloc(fns.n ? fns.n : 1, sizeof *deps);
-    size_t *ndeps = rc_xcalloc(fns.n ? fns.n : 1, sizeof *ndeps);
-    for (int round = 0; round < 4; round++) {
-        int any = 0;
-        for (size_t i = 0; i < fns.n; i++) {
-            if (rank[i] == UINT32_MAX)
-                continue;
-            int stale = round == 0;
-            for (size_t d = 0; d < ndeps[i] && !stale; d++)
-                stale = changed[deps[i][d]];
-            if (!stale)
-                continue;
-            w->ncallees = 0;
-            next[rank[i]] = (uint8_t)walk_function(w, fns.v[i], rank[i], 1);
-            any |= next[rank[i]];
-            free(deps[i]);
-            deps[i] = rc_xmalloc((w->ncallees ? w->ncallees : 1) * sizeof **deps);
-            if (w->ncallees)
-                memcpy(deps[i], w->callees, w->ncallees * sizeof **deps);
-            ndeps[i] = w->ncallees;
-        }
-        memcpy(changed, next, w->sum_usrs.n);
-        memset(next, 0, w->sum_usrs.n);
-        if (!any)
-            break;
-    }
-    for (size_t i = 0; i < fns.n; i++) {
-        if (rank[i] != UINT32_MAX)
-            walk_function(w, fns.v[i], rank[i], 0);
-        free(deps[i]);
-    }
-    free(deps);
-    free(ndeps);
-    free(changed);
-    free(next);
-    free(rank);
     free(fns.v);
+    uint32_t nv = w->sum_usrs.n;
+    tree_t *trees = rc_xcalloc(nv ? nv : 1, sizeof *trees);
+    size_t *first = rc_xmalloc((nv + 1) * sizeof *first);
+    uint32_t *edges = NULL;
+    size_t nedges = 0, capedges = 0;
+    for (uint32_t k = 0; k < nv; k++) {
+        first[k] = nedges;
+        CXCursor body = fn_body(fn[k]);
+        if (cursor_null(body))
+            continue;
+        tree_build(&trees[k], body);
+        named_functions(w, &trees[k], &edges, &nedges, &capedges);
+    }
+    first[nv] = nedges;
+    uint32_t *comp = rc_xmalloc((nv ? nv : 1) * sizeof *comp);
+    uint32_t ncomp = components(nv, first, edges, comp);
+    /* Members of each component, contiguous, components in walk order. */
+    uint32_t *cstart = rc_xcalloc(ncomp + 1, sizeof *cstart), *order = NULL;
+    for (uint32_t k = 0; k < nv; k++)
+        cstart[comp[k] + 1]++;
+    for (uint32_t c = 0; c < ncomp; c++)
+        cstart[c + 1] += cstart[c];
+    order = rc_xmalloc((nv ? nv : 1) * sizeof *order);
+    uint32_t *fill = rc_xmalloc((ncomp ? ncomp : 1) * sizeof *fill);
+    memcpy(fill, cstart, (ncomp ? ncomp : 1) * sizeof *fill);
+    for (uint32_t k = 0; k < nv; k++)
+        order[fill[comp[k]]++] = k;
+    free(fill);
+    /* Facts slots in the order of the definitions; those without a body are
+     * dropped at the end. */
+    rc_tu_facts_t *tf = w->facts;
+    tf->fns = rc_xcalloc(nv ? nv : 1, sizeof *tf->fns);
+    tf->capfns = nv ? nv : 1;
+    for (uint32_t c = 0; c < ncomp; c++) {
+        uint32_t lo = cstart[c], hi = cstart[c + 1];
+        int recursive = hi - lo > 1;
+        for (size_t e = first[order[lo]]; e < first[order[lo] + 1] && !recursive; e++)
+            recursive = edges[e] == order[lo];
+        if (!recursive) {
+            uint32_t k = order[lo];
+            if (trees[k].n)
+                walk_function(w, fn[k], &trees[k], k, &tf->fns[k], WALK_BOTH);
+        } else {
+            /* The first round records the facts as well: when no summary changes
+             * in it, every walk saw the final summaries and the facts hold
+             * (recursion that takes no lock, the usual case). */
+            int any = 0;
+            for (uint32_t i = lo; i < hi; i++)
+                if (trees[order[i]].n)
+                    any |= walk_function(w, fn[order[i]], &trees[order[i]], order[i],
+                                         &tf->fns[order[i]], WALK_BOTH);
+            int redo = any;
+            for (int round = 1; any && round < MAX_SUMMARY_ROUNDS; round++) {
+                any = 0;
+                for (uint32_t i = lo; i < hi; i++)
+                    if (trees[order[i]].n)
+                        any |= walk_function(w, fn[order[i]], &trees[order[i]], order[i], NULL,
+                                             WALK_SUMMARY);
+            }
+            for (uint32_t i = lo; i < hi && redo; i++)
+                if (trees[order[i]].n) {
+                    fn_facts_free(&tf->fns[order[i]]);
+                    walk_function(w, fn[order[i]], &trees[order[i]], order[i], &tf->fns[order[i]],
+                                  WALK_FACTS);
+                }
+        }
+        for (uint32_t i = lo; i < hi; i++)
+            tree_free(&trees[order[i]]);
+    }
+    for (uint32_t k = 0; k < nv; k++)
+        if (tf->fns[k].usr)
+            tf->fns[tf->nfns++] = tf->fns[k];
+    free(trees);
+    free(first);
+    free(edges);
+    free(comp);
+    free(cstart);
+    free(order);
+    free(fn);
 }
 
 void rc_tu_facts_close(rc_tu_facts_t *tf)
 {
-    for (size_t i = 0; i < tf->nfns; i++) {
-        rc_fn_facts_t *f = &tf->fns[i];
-        for (size_t j = 0; j < f->nacc; j++) {
-            free(f->acc[j].key);
-            free(f->acc[j].name);
-            free(f->acc[j].text);
-        }
-        for (size_t j = 0; j < f->ncalls; j++) {
-            free(f->calls[j].callee);
-            free(f->calls[j].callee_name);
-            free(f->calls[j].fn_type);
-            free(f->calls[j].fn_global);
-            free(f->calls[j].once);
-            for (int a = 0; a < f->calls[j].nargs; a++) {
-                free(f->calls[j].arg_keys[a]);
-                free(f->calls[j].arg_fns[a]);
-                free(f->calls[j].arg_handles[a]);
-            }
-            free(f->calls[j].arg_handles);
-            free(f->calls[j].arg_keys);
-            free(f->calls[j].arg_fns);
-        }
-        for (size_t j = 0; j < f->ncreates; j++) {
-            rc_create_t *c = &f->creates[j];
-            for (size_t k = 0; k < c->nroutines; k++) {
-                free(c->routines[k]);
-                free(c->routine_names[k]);
-            }
-            free(c->routines);
-            free(c->routine_names);
-            free(c->handle);
-            free(c->api);
-            free(c->arg_key);
-        }
-        for (size_t j = 0; j < f->njoins; j++)
-            free(f->joins[j].handle);
-        for (size_t j = 0; j < f->naddr; j++) {
-            free(f->addr_taken[j]);
-            free(f->addr_types[j]);
-        }
-        free(f->addr_types);
-        free(f->acc);
-        free(f->calls);
-        free(f->creates);
-        free(f->joins);
-        free(f->lockops);
-        free(f->exits);
-        free(f->jumps);
-        for (size_t j = 0; j < f->nucalls; j++) {
-            free(f->ucalls[j].name);
-            free(f->ucalls[j].state);
-            free(f->ucalls[j].alternative);
-        }
-        free(f->ucalls);
-        for (size_t j = 0; j < f->nwaits; j++)
-            free(f->waits[j].api);
-        free(f->waits);
-        for (size_t j = 0; j < f->nlcalls; j++)
-            free(f->lcalls[j].name);
-        free(f->lcalls);
-        free(f->guards);
-        for (size_t j = 0; j < f->nsighands; j++) {
-            free(f->sighands[j].handler);
-            free(f->sighands[j].handler_name);
-            free(f->sighands[j].api);
-        }
-        free(f->sighands);
-        for (size_t j = 0; j < f->npcalls; j++) {
-            free(f->pcalls[j].api);
-            free(f->pcalls[j].target);
-            free(f->pcalls[j].obj);
-            free(f->pcalls[j].attr);
-            free(f->pcalls[j].text);
-        }
-        free(f->pcalls);
-        free(f->children);
-        for (size_t j = 0; j < f->nyields; j++)
-            free(f->yields[j].api);
-        free(f->yields);
-        for (size_t j = 0; j < f->nlflows; j++) {
-            free(f->lflows[j].local);
-            free(f->lflows[j].name);
-        }
-        free(f->lflows);
-        free(f->addr_taken);
-        free(f->usr);
-        free(f->name);
-        free(f->file);
-    }
+    for (size_t i = 0; i < tf->nfns; i++)
+        fn_facts_free(&tf->fns[i]);
     free(tf->fns);
     free(tf->file);
     for (size_t i = 0; i < tf->nesc; i++) {
@@ -4857,7 +5001,6 @@ int rc_frontend_run(void *index, const rc_models_t *models, const rc_imports_t *
     free(w.ret_shm);
     free(w.ret_fork);
     rc_strtab_close(&w.shm_locals);
-    free(w.callees);
     for (uint32_t i = 0; i < w.ext.n; i++)
         if (rc_strtab_lookup(&w.sum_usrs, w.ext.v[i]) == UINT32_MAX) {
             GROW(facts->ext_callees, facts->next, facts->capext);
