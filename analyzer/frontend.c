@@ -54,10 +54,11 @@
  *                        the locks f returns holding (a lock passed as a parameter
  *                        stands for the argument); unreachable if f never returns
  *
- * Summaries come first, over all functions of the TU, recomputed for callers of
- * changed summaries until stable (walk_tu); then the facts pass. Summaries of
- * functions defined in other TUs come from rc_imports_t on a second scan
- * (summaries.c); every summary is exported in the facts for that purpose.
+ * Functions are walked callees first (walk_tu), so that one walk gives a
+ * function's summary and its facts; mutually recursive functions iterate their
+ * summaries until stable. Summaries of functions defined in other TUs come from
+ * rc_imports_t on a second scan (summaries.c); every summary is exported in the
+ * facts for that purpose.
  *
  * Shared memory: a local pointer assigned a shared mapping (mmap with MAP_SHARED,
  * shmat, or a function of the TU returning one) names its pointee like a global
@@ -74,11 +75,9 @@
  * from parameter 0 is "hits[p0]", a slot that is per thread when every thread
  * gets a distinct argument.
  *
- * Speed: each walk of a function reads its body once into a tree (tree_t); the
- * walker never asks libclang for the same children twice, and the prescan reads
- * the tree, not the AST. (Keeping the summary pass's trees for the facts pass
- * saved no time on the SQLite amalgamation, the trees being cold in the cache
- * by then, and cost 13 MB.) USRs are computed once per declaration
+ * Speed: each function's body is read once into a tree (tree_t); the walker
+ * never asks libclang for the same children twice, and the prescan reads the
+ * tree, not the AST. USRs are computed once per declaration
  * (usr_cache_t, interned: equal USRs are equal pointers), extents' locations
  * once per node (tloc_t); cursors are compared and hashed inline (cursor_eq,
  * as clang_equalCursors). Passes that only need locksets skip location naming.
