@@ -14,6 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+int rc_race_excludes_updaters(const rc_program_t *p, const rc_lset_t *ls)
+{
+    for (int i = 0; i < ls->n; i++)
+        if (!RC_LREF_SHARED(ls->v[i]) || RC_LREF_LOCK(ls->v[i]) == p->unknown_lock)
+            return 1;
+    return 0;
+}
+
 const char *rc_race_kind_word(rc_acc_kind_t k)
 {
     return k == RC_ACC_READ ? "read" : k == RC_ACC_WRITE ? "write" : "update";

@@ -83,6 +83,13 @@ void rc_race_describe_start(const rc_program_t *p, const rc_root_t *r, rc_strbuf
 /* Adds the creation site of root r as a related location. */
 void rc_race_add_start_related(const rc_program_t *p, rc_finding_t *f, const rc_root_t *r);
 
+/* 1 when a lockset excludes other updaters: some lock held exclusively, or an
+ * unidentified lock (given the benefit of the doubt). A reader lock does not:
+ * two threads may hold it and update at the same time. race.unprotected-rmw
+ * reports an update only when its lockset does not; race.read-write reports the
+ * reads that race with the updates whose lockset does. */
+int rc_race_excludes_updaters(const rc_program_t *p, const rc_lset_t *ls);
+
 /* Appends "without a lock" or "holding 'm', 'n'". */
 void rc_race_append_held(const rc_program_t *p, const rc_lset_t *ls, rc_strbuf_t *m);
 

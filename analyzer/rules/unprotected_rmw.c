@@ -21,8 +21,8 @@
  *   - and, when the update itself holds a lock, the other side is a write or an
  *     update holding other locks (inconsistent locking) or an unlocked plain write.
  *     Against an unlocked update, only that update is reported (it is the one to
- *     fix); against a read, nothing (the read may see a stale value, but no update
- *     is lost).
+ *     fix); against a read, nothing: no update is lost, and the read, which races
+ *     with it all the same, is race.read-write's finding.
  *
  * One finding per site. When several conflicts exist, the reported one is chosen
  * deterministically: the site racing with itself first, then writes before reads,
@@ -57,17 +57,6 @@ static int excluded(unsigned flags)
     return (flags & RC_LOC_ATOMIC) && !(flags & RC_ACC_SPLIT);
 }
 
-/* 1 when a lockset excludes other updaters: some lock held exclusively, or an
- * unidentified lock (given the benefit of the doubt). A reader lock does not:
- * two threads may hold it and update at the same time. */
-static int excludes_updaters(const rc_program_t *p, const rc_lset_t *ls)
-{
-    for (int i = 0; i < ls->n; i++)
-        if (!RC_LREF_SHARED(ls->v[i]) || RC_LREF_LOCK(ls->v[i]) == p->unknown_lock)
-            return 1;
-    return 0;
-}
-
 /* The pair filter. An update under a lock is reported against a write or
  * update that holds other locks (inconsistent locking) or an unlocked plain
  * write (which it may undo); an unlocked update on the other side gets the
@@ -81,7 +70,7 @@ static int accept(void *ud, const rc_program_t *p, const rc_access_t *a, const r
         return 1;
     if ((a->flags & RC_LOC_ATOMIC) && b->kind == RC_ACC_READ)
         return 0;
-    if (excludes_updaters(p, &mine->ls) &&
+    if (rc_race_excludes_updaters(p, &mine->ls) &&
         (b->kind == RC_ACC_READ || (b->kind == RC_ACC_RMW && other->ls.n == 0)))
         return 0;
     return 1;

@@ -62,7 +62,7 @@ static void *released_while_true(void *arg)
         pthread_mutex_lock(&m);
         d++;
         pthread_mutex_unlock(&m);
-        if (done(d))
+        if (done(d)) // expect: race.read-write
             break;
     }
     d--; // expect: race.unprotected-rmw
@@ -89,7 +89,7 @@ static void *released_do_while_one(void *arg)
         pthread_mutex_lock(&m);
         f++;
         pthread_mutex_unlock(&m);
-        if (done(f))
+        if (done(f)) // expect: race.read-write
             break;
     } while (1);
     f--; // expect: race.unprotected-rmw

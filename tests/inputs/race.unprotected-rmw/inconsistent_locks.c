@@ -1,5 +1,6 @@
 /* Each side holds a lock, but not the same one: the updates still interleave.
- * A reset without the lock can undo a locked update; an unlocked read cannot. */
+ * A reset without the lock can undo a locked update. An unlocked read cannot
+ * undo it, but races with it all the same: the read is the finding. */
 #include <pthread.h>
 #include <stdio.h>
 
@@ -26,7 +27,7 @@ int main(void)
     total = total + 1; // expect: race.unprotected-rmw
     pthread_mutex_unlock(&main_lock);
     level = 0;
-    printf("%ld\n", seen);
+    printf("%ld\n", seen); // expect: race.read-write
     pthread_join(t, NULL);
     printf("%ld %ld\n", total, level);
     return 0;
