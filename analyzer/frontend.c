@@ -48,7 +48,8 @@
  *   label                fall-through ∩ forward gotos; ∅ when a backward or computed
  *                        goto may reach it
  *   lock(l) / unlock(l)  add / remove l; unlock of an unidentified lock empties the set
- *   trylock(l)           adds l only on the branch where it returned 0
+ *   trylock(l)           adds l only on the branch where it returned 0 (tested
+ *                        directly, or through the local it was stored in)
  *   noreturn call        unreachable
  *   call of f in the TU  f's summary: remove the caller's locks f may release, add
  *                        the locks f returns holding (a lock passed as a parameter
@@ -689,10 +690,12 @@ static uint32_t intern_lock(walker_t *w, const char *id, const char *name)
  * runs with it held. The join keeps that as an implication, a pseudo-lock in
  * the lockset (so it flows through joins and loops like the locks it speaks
  * of): "locking true => m held". A later test of the same local adds m to the
- * branch its value selects. An assignment to the local, or a release of m,
- * drops the implication. Only plain tests of a local (`x`, `!x`) whose address
- * the function never takes count. Implications never leave the walker: facts,
- * summaries and accesses get the lockset without them (lset_for_facts).
+ * branch its value selects. Storing a trylock's result makes one too: after
+ * `status = pthread_mutex_trylock(&m)`, "status false => m held". An assignment
+ * to the local, or a release of m, drops the implication. Only tests of a local
+ * whose address the function never takes count: `x`, `!x`, `x == 0`, `x != 0`.
+ * Implications never leave the walker: facts, summaries and accesses get the
+ * lockset without them (lset_for_facts).
  *
  * Pseudo-lock id: IMP_PREFIX, '1' or '0' (the value of the test), '1' or '0'
  * (held shared), the local's USR, IMP_SEP, the TU lock index. */
@@ -932,17 +935,36 @@ static void scan_locals(walker_t *w)
     w->locals_fn = w->cur_fn;
 }
 
-/* The local a branch condition tests, plain or negated: its USR, and in *truth
- * the value the then-branch sees (1 for `x`, 0 for `!x`); NULL for anything
- * else, or for a local whose address the function takes. */
+/* The local a branch condition tests, plain, negated or compared with 0: its
+ * USR, and in *truth the value the then-branch sees (1 for `x` and `x != 0`, 0
+ * for `!x` and `x == 0`); NULL for anything else, or for a local whose address
+ * the function takes. */
 static const char *cond_local(walker_t *w, CXCursor c, int *truth)
 {
     *truth = 1;
     c = strip(&w->tree, c, 1);
-    while (clang_getCursorKind(c) == CXCursor_UnaryOperator &&
-           clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot) {
-        *truth = !*truth;
-        c = strip(&w->tree, sole_expr_child(&w->tree, c), 1);
+    for (;;) {
+        if (clang_getCursorKind(c) == CXCursor_UnaryOperator &&
+            clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot) {
+            *truth = !*truth;
+            c = strip(&w->tree, sole_expr_child(&w->tree, c), 1);
+            continue;
+        }
+        if (clang_getCursorKind(c) != CXCursor_BinaryOperator)
+            break;
+        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+        if (op != CXBinaryOperator_EQ && op != CXBinaryOperator_NE)
+            return NULL;
+        kids_t kk;
+        children(&w->tree, c, &kk);
+        int side = kk.n != 2 ? -1 : is_zero(kk.v[1]) ? 0 : is_zero(kk.v[0]) ? 1 : -1;
+        CXCursor x = side >= 0 ? kk.v[side] : clang_getNullCursor();
+        kids_free(&kk);
+        if (side < 0)
+            return NULL;
+        if (op == CXBinaryOperator_EQ)
+            *truth = !*truth;
+        c = strip(&w->tree, x, 1);
     }
     if (clang_getCursorKind(c) != CXCursor_DeclRefExpr)
         return NULL;
@@ -3294,6 +3316,26 @@ static const rc_api_fn_t *tested_lock_call(walker_t *w, CXCursor c)
     return api && (api->kind == RC_API_TRYLOCK || api->kind == RC_API_LOCK) ? api : NULL;
 }
 
+/* `x = pthread_mutex_trylock(&m)` (or the declaration of x with it): x == 0
+ * means m was taken, "x false => m held", for the tests of x that follow. */
+static void imp_trylock(walker_t *w, const char *xusr, CXCursor value, rc_lset_t *st)
+{
+    const rc_api_fn_t *api = tested_lock_call(w, value);
+    if (!api || api->kind != RC_API_TRYLOCK || st->top || st->n >= RC_LS_MAX - IMP_ROOM ||
+        rc_strtab_lookup(&w->addr_locals, xusr) != UINT32_MAX)
+        return;
+    kids_t kk;
+    children(&w->tree, strip(&w->tree, value, 1), &kk);
+    uint32_t m =
+        (unsigned)api->lock_arg + 1 < kk.n ? lock_of(w, kk.v[1 + api->lock_arg]) : w->unknown_lock;
+    kids_free(&kk);
+    if (m == w->unknown_lock)
+        return;
+    char *id = rc_xasprintf("%c0%c%s%c%u", IMP_PREFIX, api->shared ? '1' : '0', xusr, IMP_SEP, m);
+    rc_lset_add(st, intern_lock(w, id, ""), 0);
+    free(id);
+}
+
 /* A lock or trylock call c whose result is tested (0: acquired). s is the
  * state after evaluating the call; *ok receives the state when it succeeded,
  * *failed when it did not. A blocking lock that fails (EINVAL, EDEADLK, an
@@ -3504,9 +3546,12 @@ static void eval_assign(walker_t *w, CXCursor e, kids_t *kk, int compound, rc_ls
         eval_expr(w, kk->v[1], st);
         if (!compound)
             note_result(w, kk->v[0], kk->v[1]); /* pid = fork(), pids[i] = fork() */
-        if (local)
+        if (local) {
             record_local_assign(w, clang_getCursorReferenced(lhs), kk->v[1], e, nacc0, compound,
                                 st);
+            if (!compound)
+                imp_trylock(w, usr_cached(&w->usrs, clang_getCursorReferenced(lhs)), kk->v[1], st);
+        }
         return;
     }
     CXCursor lhs = strip(&w->tree, kk->v[0], 0);
@@ -4120,6 +4165,7 @@ static void walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
                 eval_expr(w, init, st);
                 note_result(w, d, init);
                 record_local_assign(w, d, init, d, nacc0, 0, st);
+                imp_trylock(w, usr_cached(&w->usrs, d), init, st);
             }
         }
         kids_free(&kk);
