@@ -47,7 +47,8 @@
  *   return/break/...     the point becomes unreachable (top, the identity of ∩)
  *   label                fall-through ∩ forward gotos; ∅ when a backward or computed
  *                        goto may reach it
- *   lock(l) / unlock(l)  add / remove l; unlock of an unidentified lock empties the set
+ *   lock(l) / unlock(l)  add / remove l; unlock of an unidentified lock empties the set;
+ *                        a lock already held is held once more, until one more unlock
  *   trylock(l)           adds l only on the branch where it returned 0 (tested
  *                        directly, or through the local it was stored in)
  *   noreturn call        unreachable
@@ -703,20 +704,97 @@ static uint32_t intern_lock(walker_t *w, const char *id, const char *name)
 #define IMP_SEP '\x1f'
 #define IMP_ROOM 6 /* lockset entries left free for locks: implications use no more */
 
+/* The other pseudo-lock: "held once more". Locking a lock the path already
+ * holds (a recursive mutex, a counting semaphore, a reader lock taken twice)
+ * adds one, and the next release of that lock removes it instead of the lock:
+ * `lock(&m); lock(&m); unlock(&m); n++;` updates n with m still held. (A plain
+ * mutex locked twice deadlocks there: lock.double-lock reports it, and what
+ * follows never runs.) Id: HOLD_PREFIX, the depth (1, 2, ...) as a character,
+ * the TU lock index. */
+#define HOLD_PREFIX '\x03'
+#define MAX_HOLD_DEPTH 8
+
 static int is_imp(const walker_t *w, uint32_t l)
 {
     return w->facts->locks.v[l][0] == IMP_PREFIX;
 }
 
-/* The lockset without implications: what facts and summaries record. */
+/* 1 for an implication or a "held once more". */
+static int is_pseudo(const walker_t *w, uint32_t l)
+{
+    char c = w->facts->locks.v[l][0];
+    return c == IMP_PREFIX || c == HOLD_PREFIX;
+}
+
+/* The lockset without pseudo-locks: what facts and summaries record. */
 static rc_lset_t lset_for_facts(const walker_t *w, const rc_lset_t *st)
 {
     rc_lset_t out = *st;
     out.n = 0;
     for (int i = 0; i < st->n; i++)
-        if (!is_imp(w, RC_LREF_LOCK(st->v[i])))
+        if (!is_pseudo(w, RC_LREF_LOCK(st->v[i])))
             out.v[out.n++] = st->v[i];
     return out;
+}
+
+/* The "held once more" pseudo-lock of l at depth d (interned). */
+static uint32_t hold_lock(walker_t *w, uint32_t l, int d)
+{
+    char id[32];
+    snprintf(id, sizeof id, "%c%c%u", HOLD_PREFIX, '0' + d, l);
+    return intern_lock(w, id, "");
+}
+
+static size_t lock_family(const char *id, int *wild);
+
+/* Takes lock l: adds it, or, when st holds it already, one more hold of it
+ * (not for an element of a lock array with an unknown index). */
+static void acquire(walker_t *w, uint32_t l, int shared, rc_lset_t *st)
+{
+    if (st->top)
+        return;
+    int wild = 0;
+    if (l == w->unknown_lock || !rc_lset_has(st, l) ||
+        (lock_family(w->facts->locks.v[l], &wild) && wild)) {
+        rc_lset_add(st, l, shared); /* `m[i]` then `m[j]`: maybe two elements */
+        return;
+    }
+    for (int d = 1; d <= MAX_HOLD_DEPTH; d++) {
+        uint32_t h = hold_lock(w, l, d);
+        if (!rc_lset_has(st, h)) {
+            if (st->n < RC_LS_MAX)
+                rc_lset_add(st, h, 0);
+            return;
+        }
+    }
+}
+
+/* Drops the "held once more" entries of locks st no longer holds (released
+ * through an alias, or all at once). */
+static void purge_holds(walker_t *w, rc_lset_t *st)
+{
+    for (int i = st->n; i-- > 0;) {
+        uint32_t h = RC_LREF_LOCK(st->v[i]);
+        const char *id = w->facts->locks.v[h];
+        if (id[0] == HOLD_PREFIX && !rc_lset_has(st, (uint32_t)strtoul(id + 2, NULL, 10)))
+            rc_lset_remove(st, h);
+    }
+}
+
+/* Drops the deepest "held once more" of l from st: 1 when there was one (l
+ * stays held), 0 when l is held once. */
+static int drop_hold(walker_t *w, uint32_t l, rc_lset_t *st)
+{
+    for (int d = MAX_HOLD_DEPTH; d >= 1; d--) {
+        char id[32];
+        snprintf(id, sizeof id, "%c%c%u", HOLD_PREFIX, '0' + d, l);
+        uint32_t h = rc_strtab_lookup(&w->facts->locks, id);
+        if (h != UINT32_MAX && rc_lset_has(st, h)) {
+            rc_lset_remove(st, h);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* Implication e (a TU lock index): 1 when it is one, with the value of the test
@@ -1010,7 +1088,7 @@ static void imp_join(walker_t *w, const char *xusr, int truth, const rc_lset_t *
         for (int i = 0; i < b->n && joined->n < RC_LS_MAX - IMP_ROOM; i++) {
             uint32_t m = RC_LREF_LOCK(b->v[i]);
             const char *mid = w->facts->locks.v[m];
-            if (rc_lset_has(joined, m) || is_imp(w, m) || strncmp(mid, "once:", 5) == 0 ||
+            if (rc_lset_has(joined, m) || is_pseudo(w, m) || strncmp(mid, "once:", 5) == 0 ||
                 strncmp(mid, "bar:", 4) == 0 || strncmp(mid, "join:", 5) == 0)
                 continue;
             char *id = rc_xasprintf("%c%c%c%s%c%u", IMP_PREFIX, side ? '0' + !truth : '0' + truth,
@@ -1067,7 +1145,7 @@ static rc_lset_t recorded(const walker_t *w, const rc_lset_t *st)
     out.top = st->top;
     for (int i = 0; i < st->n; i++) {
         uint32_t l = RC_LREF_LOCK(st->v[i]);
-        if (!is_imp(w, l))
+        if (!is_pseudo(w, l))
             rc_lset_add(&out, param_index(w, l) >= 0 ? w->unknown_lock : l,
                         RC_LREF_SHARED(st->v[i]));
     }
@@ -2156,9 +2234,13 @@ static void release(walker_t *w, uint32_t l, rc_lset_t *st)
         w->releases_all |= w->summarizing;
         return;
     }
+    int wild = 0;
+    if (!(lock_family(w->facts->locks.v[l], &wild) && wild) && drop_hold(w, l, st))
+        return;                   /* taken twice: still held */
     int own = rc_lset_has(st, l); /* taken by this function on every path */
     rc_lset_remove(st, l);
     remove_aliases(w, l, st);
+    purge_holds(w, st);
     imp_drop(w, NULL, l, st);
     if (w->summarizing && !own) {
         if (w->released.n == RC_LS_MAX && !rc_lset_has(&w->released, l))
@@ -2193,8 +2275,7 @@ static void apply_summary(walker_t *w, const summary_t *s, kids_t *kk, rc_lset_t
     for (int i = 0; i < s->rel.n && !s->rel_all; i++)
         release(w, summary_lock(w, RC_LREF_LOCK(s->rel.v[i]), kk), st);
     for (int i = 0; i < s->acq.n; i++)
-        rc_lset_add(st, summary_lock(w, RC_LREF_LOCK(s->acq.v[i]), kk),
-                    RC_LREF_SHARED(s->acq.v[i]));
+        acquire(w, summary_lock(w, RC_LREF_LOCK(s->acq.v[i]), kk), RC_LREF_SHARED(s->acq.v[i]), st);
 }
 
 /* A call through a pointer whose possible targets are known (a local set to
@@ -2245,7 +2326,7 @@ static void apply_import(walker_t *w, const rc_import_t *im, kids_t *kk, rc_lset
     for (size_t i = 0; i < im->nrel && !im->rel_all; i++)
         release(w, import_lock(w, im->rel[i], im->rel_names[i], kk), st);
     for (size_t i = 0; i < im->nacq; i++)
-        rc_lset_add(st, import_lock(w, im->acq[i], im->acq_names[i], kk), im->acq_shared[i]);
+        acquire(w, import_lock(w, im->acq[i], im->acq_names[i], kk), im->acq_shared[i], st);
 }
 
 /* The parameter whose pointee holds the lock named by arg (`&p->lock`, `&p->locks[i]`),
@@ -3138,7 +3219,7 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
             if (api->lock_global || (unsigned)api->lock_arg < nargs) {
                 uint32_t l = model_lock(w, api, &kk);
                 record_lockop(w, api, l, e, st);
-                rc_lset_add(st, l, api->shared);
+                acquire(w, l, api->shared, st);
             }
             break;
         case RC_API_TRYLOCK: /* held only on a branch: see eval_cond */
@@ -3350,7 +3431,7 @@ static void lock_outcomes(walker_t *w, const rc_api_fn_t *api, CXCursor c, const
     if ((unsigned)api->lock_arg + 1 < kk.n) {
         uint32_t l = lock_of(w, kk.v[1 + api->lock_arg]);
         if (api->kind == RC_API_TRYLOCK)
-            rc_lset_add(ok, l, api->shared);
+            acquire(w, l, api->shared, ok);
         else if (l != w->unknown_lock)
             rc_lset_remove(failed, l);
     }

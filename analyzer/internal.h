@@ -824,6 +824,10 @@ int rc_keys_overlap(const char *a, const char *b, int distinct_slots);
  * of fields and constant indexes only. */
 int rc_key_definite(const char *k);
 
+/* 1 when some pthread_mutex_init-like call initialises global lock l with
+ * attributes (which may make it recursive or error-checking). */
+int rc_program_lock_has_attributes(const rc_program_t *p, uint32_t l);
+
 /* The last lock or trylock of global lock l in function f before offset off,
  * or NULL. */
 const rc_lockop_t *rc_program_last_acquire(const rc_program_t *p, uint32_t f, uint32_t l,

@@ -2779,6 +2779,24 @@ size_t rc_program_installs(const rc_program_t *p, rc_install_t **out)
     return n;
 }
 
+int rc_program_lock_has_attributes(const rc_program_t *p, uint32_t l)
+{
+    for (uint32_t f = 0; f < p->nfns; f++) {
+        const rc_fn_facts_t *fn = p->fns[f].f;
+        for (size_t i = 0; i < fn->npcalls; i++) {
+            const rc_pcall_t *c = &fn->pcalls[i];
+            if (c->kind != RC_API_SYNC_INIT || !c->attr || !c->obj)
+                continue;
+            char *id = rc_key_lock_id(c->obj); /* obj is an access key */
+            int same = id && strcmp(id, p->locks.v[l]) == 0;
+            free(id);
+            if (same)
+                return 1;
+        }
+    }
+    return 0;
+}
+
 const rc_lockop_t *rc_program_last_acquire(const rc_program_t *p, uint32_t f, uint32_t l,
                                            unsigned off)
 {

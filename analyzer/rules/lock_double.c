@@ -32,25 +32,6 @@
 
 #define RULE_ID "lock.double-lock"
 
-/* 1 when some pthread_mutex_init-like call initialises lock l with attributes. */
-static int has_attributes(const rc_program_t *p, uint32_t l)
-{
-    for (uint32_t f = 0; f < p->nfns; f++) {
-        const rc_fn_facts_t *fn = p->fns[f].f;
-        for (size_t i = 0; i < fn->npcalls; i++) {
-            const rc_pcall_t *c = &fn->pcalls[i];
-            if (c->kind != RC_API_SYNC_INIT || !c->attr || !c->obj)
-                continue;
-            char *id = rc_key_lock_id(c->obj); /* obj is an access key */
-            int same = id && strcmp(id, p->locks.v[l]) == 0;
-            free(id);
-            if (same)
-                return 1;
-        }
-    }
-    return 0;
-}
-
 /* The entry of lock l in lockset s, or -1. */
 static int find_ref(const rc_lset_t *s, uint32_t l)
 {
@@ -133,7 +114,7 @@ int rc_rule_lock_double(const rc_program_t *p, rc_findings_t *out, rc_error_t *e
                 if (o->shared && held_shared)
                     continue; /* two read locks */
                 if (!attrs[l])
-                    attrs[l] = has_attributes(p, l) ? 2 : 1;
+                    attrs[l] = rc_program_lock_has_attributes(p, l) ? 2 : 1;
                 if (attrs[l] == 2)
                     break;
                 report(p, f, o, l, r, li >= 0, out);

@@ -13,7 +13,11 @@
  *   - no caller of f releases L after calling it (f is then a conditional lock
  *     wrapper, `if (lookup(k) == 0) { ...; unlock(m); }`, returning the lock on
  *     its success paths);
- *   - f is not `main` (the process ends with it).
+ *   - f is not `main` (the process ends with it);
+ *   - f does not lock L while already holding it, L being a plain mutex (no
+ *     attributes at its initialisation): that is lock.double-lock's finding, and
+ *     the thread never gets past it. A mutex initialised with attributes may be
+ *     recursive: taken twice and released once, it is still held at the exit.
  *
  * A must-hold lockset forgets a lock at a label reached both holding it (a goto)
  * and not (the fall-through after the unlock). So a forward goto holding L is
@@ -86,6 +90,28 @@ static int releases_in(const rc_program_t *p, uint32_t f, uint32_t l, unsigned l
     return 0;
 }
 
+/* 1 when f locks global lock l (a blocking lock) while already holding it, and
+ * l is never initialised with attributes: lock.double-lock reports that, and a
+ * plain mutex never gets past it (a leak after it would be a second finding of
+ * the same bug). A mutex that may be recursive is not reported there: taken
+ * twice and released once, it is leaked, and reported here. */
+static int relocked(const rc_program_t *p, uint32_t f, uint32_t l)
+{
+    if (rc_program_lock_has_attributes(p, l))
+        return 0;
+    const rc_pfn_t *pf = &p->fns[f];
+    for (size_t o = 0; o < pf->f->nlockops; o++) {
+        const rc_lockop_t *op = &pf->f->lockops[o];
+        if (op->kind != RC_API_LOCK || p->lockmap[pf->tu][op->lock] != l)
+            continue;
+        rc_lset_t held;
+        rc_program_lset(p, pf->tu, &op->held, &held);
+        if (rc_lset_has(&held, l))
+            return 1;
+    }
+    return 0;
+}
+
 static int is_thread_entry(const rc_program_t *p, uint32_t f)
 {
     for (size_t r = 0; r < p->nroots; r++)
@@ -117,7 +143,7 @@ int rc_rule_lock_leak(const rc_program_t *p, rc_findings_t *out, rc_error_t *err
                     (!entry && !fn->summary.acq.top && rc_lset_has(&wrap, l)))
                     continue;
                 const rc_lockop_t *op = rc_program_last_acquire(p, f, l, ex->pos.off);
-                if (!op || caller_releases(p, f, l))
+                if (!op || caller_releases(p, f, l) || relocked(p, f, l))
                     continue;
                 rc_strbuf_t m;
                 rc_strbuf_init(&m);
@@ -156,7 +182,8 @@ int rc_rule_lock_leak(const rc_program_t *p, rc_findings_t *out, rc_error_t *err
                     continue;
                 const rc_lockop_t *op = rc_program_last_acquire(p, f, l, jp->pos.off);
                 if (!op || !releases_in(p, f, l, jp->pos.off, jp->target, &un) || !un ||
-                    releases_in(p, f, l, jp->target, UINT32_MAX, NULL) || caller_releases(p, f, l))
+                    releases_in(p, f, l, jp->target, UINT32_MAX, NULL) ||
+                    caller_releases(p, f, l) || relocked(p, f, l))
                     continue;
                 rc_finding_t *fd = rc_rule_finding(out, RULE_ID, RC_SEV_WARNING);
                 fd->message = rc_xasprintf("goto in '%s' jumps past the unlock of '%s' (%s:%u): "
