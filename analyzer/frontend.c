@@ -709,7 +709,9 @@ static uint32_t intern_lock(walker_t *w, const char *id, const char *name)
  * adds one, and the next release of that lock removes it instead of the lock:
  * `lock(&m); lock(&m); unlock(&m); n++;` updates n with m still held. (A plain
  * mutex locked twice deadlocks there: lock.double-lock reports it, and what
- * follows never runs.) Id: HOLD_PREFIX, the depth (1, 2, ...) as a character,
+ * follows never runs. An error-checking one fails with EDEADLK and is not
+ * taken again: a lock call whose result the program keeps, `rc = lock(&m)`, does
+ * not count twice, see result_stored.) Id: HOLD_PREFIX, the depth (1, 2, ...) as a character,
  * the TU lock index. */
 #define HOLD_PREFIX '\x03'
 #define MAX_HOLD_DEPTH 8
@@ -767,6 +769,30 @@ static void acquire(walker_t *w, uint32_t l, int shared, rc_lset_t *st)
             return;
         }
     }
+}
+
+/* 1 when the value of call e is kept (`rc = pthread_mutex_lock(&m)`, `int rc =
+ * ...`) rather than dropped or tested at once. Locking a mutex the thread holds
+ * is then taken as not holding it once more: the program expects it may fail
+ * (an error-checking mutex returns EDEADLK). */
+static int result_stored(walker_t *w, CXCursor e)
+{
+    const tnode_t *n = tree_find(&w->tree, e);
+    while (n && n->parent != UINT32_MAX) {
+        const tnode_t *p = &w->tree.nodes[n->parent];
+        enum CXCursorKind k = p->c.kind;
+        if (k == CXCursor_UnexposedExpr || k == CXCursor_ParenExpr ||
+            k == CXCursor_CStyleCastExpr) {
+            n = p;
+            continue;
+        }
+        if (k == CXCursor_VarDecl)
+            return 1;
+        return k == CXCursor_BinaryOperator &&
+               clang_getCursorBinaryOperatorKind(p->c) == CXBinaryOperator_Assign &&
+               p->nkids == 2 && cursor_eq(w->tree.kids[p->first + 1], n->c);
+    }
+    return 0;
 }
 
 /* Drops the "held once more" entries of locks st no longer holds (released
@@ -3219,7 +3245,10 @@ static void handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
             if (api->lock_global || (unsigned)api->lock_arg < nargs) {
                 uint32_t l = model_lock(w, api, &kk);
                 record_lockop(w, api, l, e, st);
-                acquire(w, l, api->shared, st);
+                if (result_stored(w, e))
+                    rc_lset_add(st, l, api->shared);
+                else
+                    acquire(w, l, api->shared, st);
             }
             break;
         case RC_API_TRYLOCK: /* held only on a branch: see eval_cond */
@@ -3432,7 +3461,7 @@ static void lock_outcomes(walker_t *w, const rc_api_fn_t *api, CXCursor c, const
         uint32_t l = lock_of(w, kk.v[1 + api->lock_arg]);
         if (api->kind == RC_API_TRYLOCK)
             acquire(w, l, api->shared, ok);
-        else if (l != w->unknown_lock)
+        else if (l != w->unknown_lock && !drop_hold(w, l, failed))
             rc_lset_remove(failed, l);
     }
     kids_free(&kk);
