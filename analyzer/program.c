@@ -420,9 +420,12 @@ static unsigned serial_join(const rc_program_t *p, const rc_psite_t *s)
  * or after it is joined: t is the creation's own main-level call, not in a loop
  * of main unless the creating function joins the thread before returning, and
  * m's function either creates the thread itself or leads to
- * the creation through calls (at most ORDER_DEPTH deep) that all come after m;
- * or m follows a join of the handle in the creating function. No loop of the
- * function may repeat one around the other. */
+ * the creation through calls (at most ORDER_DEPTH deep) that all come after m,
+ * no loop of the function repeating one around the other; or m follows a join
+ * of the handle in the creating function, which follows the creation (each
+ * with the loops around it: a creation loop, then a join loop, then m).
+ * (ordered_in_creator, below.) */
+
 /* 1 when function f may reach function target through at most depth calls. */
 static int calls_into(const rc_program_t *p, uint32_t f, uint32_t target, int depth)
 {
@@ -478,13 +481,19 @@ static int ordered_in_creator(const rc_program_t *p, const rc_cinst_t *ci, const
     const rc_pos_t *a = m->pos, *c = s->at;
     if (before_creation(p, m->fn, a, s->at_fn, c))
         return 1;
-    if (m->fn != s->at_fn || !s->handle || s->fn != s->at_fn || c->loop_le)
+    if (m->fn != s->at_fn || !s->handle || s->fn != s->at_fn)
         return 0;
+    /* After a join of the handle that follows the creation: both taken with the
+     * loops around them, as main's are (rc_mpos_of): `for (...) create(&t[i]);
+     * for (...) join(t[i]); use;` in a function main calls. */
     const rc_fn_facts_t *f = p->fns[s->at_fn].f;
+    rc_mpos_t mc = rc_mpos_of(c), ma = rc_mpos_of(a);
     for (size_t j = 0; j < f->njoins; j++) {
         const rc_join_t *jn = &f->joins[j];
-        if (jn->handle && strcmp(jn->handle, s->handle) == 0 && jn->pos.off > c->end &&
-            jn->pos.end <= a->off && !jn->pos.loop_le)
+        if (!jn->handle || strcmp(jn->handle, s->handle) != 0)
+            continue;
+        rc_mpos_t mj = rc_mpos_of(&jn->pos);
+        if (rc_mpos_must_precede(&mc, &mj) && rc_mpos_must_precede(&mj, &ma))
             return 1;
     }
     return 0;
