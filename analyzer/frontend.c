@@ -141,6 +141,8 @@ typedef struct tnode {
     uint32_t first; /* index of the first child in tree_t.kids */
     uint32_t nkids;
     int may_change_locks; /* the subtree holds a call or a label */
+    int8_t calls_neutral; /* loops: -1 not known yet, 1 when no call in the subtree can
+                             change the lockset (loop_converged) */
 } tnode_t;
 
 /* Where a node is: the expansion locations of its extent's ends (pos_of and
@@ -204,8 +206,8 @@ static enum CXChildVisitResult tree_visit(CXCursor c, CXCursor parent, CXClientD
         t->nstack--;
     GROW(t->nodes, t->n, t->cap);
     enum CXCursorKind k = clang_getCursorKind(c);
-    t->nodes[t->n] = (tnode_t){c, t->stack[t->nstack - 1], 0, 0,
-                               k == CXCursor_CallExpr || k == CXCursor_LabelStmt};
+    t->nodes[t->n] = (tnode_t){
+        c, t->stack[t->nstack - 1], 0, 0, k == CXCursor_CallExpr || k == CXCursor_LabelStmt, -1};
     GROW(t->stack, t->nstack, t->capstack);
     t->stack[t->nstack++] = t->n++;
     return CXChildVisit_Recurse;
@@ -218,7 +220,7 @@ static void tree_build(tree_t *t, CXCursor root)
     t->n = 0;
     t->nstack = 0;
     GROW(t->nodes, t->n, t->cap);
-    t->nodes[t->n++] = (tnode_t){root, UINT32_MAX, 0, 0, 0};
+    t->nodes[t->n++] = (tnode_t){root, UINT32_MAX, 0, 0, 0, -1};
     GROW(t->stack, t->nstack, t->capstack);
     t->stack[t->nstack++] = 0;
     clang_visitChildren(root, tree_visit, t);
@@ -578,6 +580,7 @@ typedef struct walker {
     rc_strtab_t shm_locals; /* locals holding memory shared between processes (USRs) */
     uint8_t *ret_shm;       /* per summary index: the function returns such memory */
     uint8_t *ret_fork;      /* per summary index: the function returns a fork's result */
+    uint8_t *sum_final;     /* per summary index: the summary will not change any more */
     uint32_t cur_index;     /* summary index of the function being walked */
     /* Inside the child branch of a fork made in a loop: the branch's extent and
      * the fork's innermost loop (all 0 elsewhere), for per-child slots. */
@@ -3896,6 +3899,74 @@ static void loop_pass(walker_t *w, CXCursor cond, CXCursor body, CXCursor inc, i
     w->nframes--;
 }
 
+/* 1 when call e cannot change the caller's lockset: a direct call of a function
+ * that no API model names and whose final summary (or imported one) is empty,
+ * or a call through a pointer that is not a local (only a local's targets are
+ * known and applied, apply_targets). */
+static int call_neutral(walker_t *w, CXCursor e)
+{
+    CXCursor d = clang_getCursorReferenced(e);
+    if (d.kind != CXCursor_FunctionDecl) {
+        const tnode_t *n = tree_find(&w->tree, e);
+        if (!n || !n->nkids)
+            return 0;
+        CXCursor callee = strip(&w->tree, w->tree.kids[n->first], 1);
+        if (callee.kind != CXCursor_DeclRefExpr)
+            return 1;
+        CXCursor v = clang_getCursorReferenced(callee);
+        return !is_var(v) || is_global_var(v);
+    }
+    CXString cs = clang_getCursorSpelling(d);
+    const rc_api_fn_t *api = rc_models_find(w->models, clang_getCString(cs));
+    clang_disposeString(cs);
+    if (api)
+        return 0;
+    const char *usr = usr_cached(&w->usrs, d);
+    uint32_t si = rc_strtab_lookup(&w->sum_usrs, usr);
+    if (si != UINT32_MAX) {
+        const summary_t *sm = &w->sums[si];
+        return w->sum_final[si] && !sm->noreturn && !sm->rel_all && !sm->acq.n && !sm->rel.n;
+    }
+    uint32_t ii = w->imports ? rc_strtab_lookup(&w->imports->usrs, usr) : UINT32_MAX;
+    if (ii != UINT32_MAX) {
+        const rc_import_t *im = &w->imports->v[ii];
+        return !im->noreturn && !im->rel_all && !im->nacq && !im->nrel;
+    }
+    return 1;
+}
+
+/* 1 when the body of loop cannot change the lockset, so that its head state is
+ * the entry state: no label in it, and no call that can change it
+ * (call_neutral). Not when the entry state carries pseudo-locks, which plain
+ * assignments may drop. Cached per loop node. */
+static int loop_converged(walker_t *w, CXCursor loop, const rc_lset_t *entry)
+{
+    const tnode_t *cn = tree_find(&w->tree, loop);
+    if (!cn)
+        return 0;
+    for (int i = 0; i < entry->n; i++)
+        if (is_pseudo(w, RC_LREF_LOCK(entry->v[i])))
+            return 0;
+    if (!cn->may_change_locks)
+        return 1;
+    uint32_t i = (uint32_t)(cn - w->tree.nodes);
+    tnode_t *node = &w->tree.nodes[i];
+    if (node->calls_neutral < 0) {
+        int neutral = 1;
+        for (uint32_t k = i + 1; neutral && k < w->tree.n && w->tree.nodes[k].parent >= i &&
+                                 w->tree.nodes[k].parent != UINT32_MAX;
+             k++) {
+            enum CXCursorKind kk = w->tree.nodes[k].c.kind;
+            if (kk == CXCursor_LabelStmt)
+                neutral = 0;
+            else if (kk == CXCursor_CallExpr)
+                neutral = call_neutral(w, w->tree.nodes[k].c);
+        }
+        node->calls_neutral = (int8_t)neutral;
+    }
+    return node->calls_neutral;
+}
+
 static void walk_loop(walker_t *w, CXCursor loop, CXCursor init, CXCursor cond, CXCursor body,
                       CXCursor inc, int is_do, rc_lset_t *st)
 {
@@ -3931,10 +4002,9 @@ static void walk_loop(walker_t *w, CXCursor loop, CXCursor init, CXCursor cond, 
     rc_lset_t entry = *st, head = *st, exit, next;
     int saved_record = w->record;
     w->record = 0;
-    /* Without calls or labels inside, the body cannot change the lockset: the
-     * head state is the entry state and one pass suffices. */
-    const tnode_t *node = tree_find(&w->tree, loop);
-    int converged = node && !node->may_change_locks;
+    /* Without labels and calls that can change the lockset inside, the head
+     * state is the entry state and one pass suffices. */
+    int converged = loop_converged(w, loop, &entry);
     w->fix_depth++;
     for (int i = 0; i < MAX_LOOP_ITERS && !entry.top && !converged && w->fix_depth <= MAX_FIX_DEPTH;
          i++) {
@@ -4804,6 +4874,7 @@ static void walk_tu(walker_t *w)
     w->sums = rc_xcalloc(fns.n ? fns.n : 1, sizeof *w->sums);
     w->ret_shm = rc_xcalloc(fns.n ? fns.n : 1, 1);
     w->ret_fork = rc_xcalloc(fns.n ? fns.n : 1, 1);
+    w->sum_final = rc_xcalloc(fns.n ? fns.n : 1, 1);
     /* fn[k]: the definition of summary index k (a second definition of the same
      * function cannot compile and is left out). */
     CXCursor *fn = rc_xmalloc((fns.n ? fns.n : 1) * sizeof *fn);
@@ -4859,6 +4930,7 @@ static void walk_tu(walker_t *w)
             uint32_t k = order[lo];
             if (trees[k].n)
                 walk_function(w, fn[k], &trees[k], k, &tf->fns[k], WALK_BOTH);
+            w->sum_final[k] = 1;
         } else {
             /* The first round records the facts as well: when no summary changes
              * in it, every walk saw the final summaries and the facts hold
@@ -4876,6 +4948,8 @@ static void walk_tu(walker_t *w)
                         any |= walk_function(w, fn[order[i]], &trees[order[i]], order[i], NULL,
                                              WALK_SUMMARY);
             }
+            for (uint32_t i = lo; i < hi; i++)
+                w->sum_final[order[i]] = 1;
             for (uint32_t i = lo; i < hi && redo; i++)
                 if (trees[order[i]].n) {
                     fn_facts_free(&tf->fns[order[i]]);
@@ -5155,6 +5229,7 @@ int rc_frontend_run(void *index, const rc_models_t *models, const rc_imports_t *
     free(w.sums);
     free(w.ret_shm);
     free(w.ret_fork);
+    free(w.sum_final);
     rc_strtab_close(&w.shm_locals);
     for (uint32_t i = 0; i < w.ext.n; i++)
         if (rc_strtab_lookup(&w.sum_usrs, w.ext.v[i]) == UINT32_MAX) {
