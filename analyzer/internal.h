@@ -4,9 +4,10 @@
  * rules query. Nothing here mentions libclang: facts are plain data, so a TU's
  * CXTranslationUnit is disposed as soon as its facts are extracted.
  *
- * Layers (one file each):
+ * Layers (one file each, except the front end):
  *   models.c    rules/api/ *.json -> rc_models_t (which calls lock, unlock, create threads)
- *   frontend.c  one TU -> rc_tu_facts_t (flow-sensitive must-hold locksets per event)
+ *   frontend.c  one TU -> rc_tu_facts_t (flow-sensitive must-hold locksets per event),
+ *               with walk*.c behind the private walk.h
  *   program.c   all facts -> rc_program_t (join by USR, call graph, thread roots,
  *               per-root entry locksets, may-happen-in-parallel)
  *   rules/      one file per rule, listed in rules/registry.c
@@ -156,7 +157,7 @@ void rc_lset_join(rc_lset_t *a, const rc_lset_t *b);
 int rc_lset_equal(const rc_lset_t *a, const rc_lset_t *b);
 int rc_lset_has(const rc_lset_t *s, uint32_t lock);
 
-/* ---- Facts (frontend.c) ---------------------------------------------------- */
+/* ---- Facts (frontend.c, walk*.c) --------------------------------------------- */
 
 /* A program point inside a function. loop_lb..loop_le is the extent of the
  * outermost loop around it, iloop_lb..iloop_le of the innermost (all 0 when it is

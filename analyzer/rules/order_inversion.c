@@ -9,7 +9,7 @@
  * (locks its callers hold on every path), so nesting across calls counts. The
  * unidentified lock is neither a node nor a gate (it names nothing).
  *
- * Lock classes. Locks are named by expression (frontend.c): `&from->lock` and
+ * Lock classes. Locks are named by expression (walk_locks.c): `&from->lock` and
  * `&to->lock` are both the class "account::lock", and `&m[i]` is the class of
  * every element of m. Nesting two locks of one class (H == L for a class) is a
  * cycle of length one, as in the kernel's lockdep: which instance is outer depends

@@ -1,0 +1,514 @@
+/*
+ * walk_locals.c - what the walker knows of a function's locals: the pointers
+ * that only hold one global object's address (aliases), the locals whose
+ * address is taken or handed to a thread, the function and lock pointers they
+ * are assigned, dependency masks over the parameters (prescan, fe_compute_masks),
+ * and the values that flow between locals and shared locations (rc_lflow_t).
+ */
+
+#include "walk.h"
+
+/* The local variable `&x` takes the address of (casts and parentheses
+ * stripped), or a null cursor. */
+static CXCursor addr_of_local(walker_t *w, CXCursor e)
+{
+    e = fe_strip(&w->tree, e, 1);
+    if (clang_getCursorKind(e) != CXCursor_UnaryOperator ||
+        clang_getCursorUnaryOperatorKind(e) != CXUnaryOperator_AddrOf)
+        return clang_getNullCursor();
+    CXCursor x = fe_strip(&w->tree, fe_sole_expr_child(&w->tree, e), 1);
+    if (clang_getCursorKind(x) != CXCursor_DeclRefExpr) /* &a[i], &s.f: left out */
+        return clang_getNullCursor();
+    CXCursor v = clang_getCursorReferenced(x);
+    return fe_is_var(v) && !fe_is_global_var(v) ? v : clang_getNullCursor();
+}
+
+/* The key of the global object whose address pointer value e is: `&g`,
+ * `&g.f.h` (fields of a global struct, not through pointers) or a global array
+ * decaying to its start, as lvalue would name it; NULL for anything else
+ * (thread-local globals too). */
+static char *global_address(walker_t *w, CXCursor e)
+{
+    e = fe_strip(&w->tree, e, 1);
+    int addr = clang_getCursorKind(e) == CXCursor_UnaryOperator &&
+               clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf;
+    CXCursor x = addr ? fe_strip(&w->tree, fe_sole_expr_child(&w->tree, e), 0) : e;
+    rc_strbuf_t path;
+    rc_strbuf_init(&path);
+    while (addr && clang_getCursorKind(x) == CXCursor_MemberRefExpr) {
+        kids_t kk;
+        fe_children(&w->tree, x, &kk);
+        CXCursor base = kk.n >= 1 ? kk.v[0] : clang_getNullCursor();
+        kids_free(&kk);
+        if (cursor_null(base) || fe_type_is_pointer(clang_getCursorType(base))) {
+            rc_strbuf_close(&path);
+            return NULL;
+        }
+        char *field = fe_take(clang_getCursorSpelling(x));
+        rc_strbuf_t b; /* prepend: the walk goes from the outermost field in */
+        rc_strbuf_init(&b);
+        rc_strbuf_append(&b, ".");
+        rc_strbuf_append(&b, field);
+        rc_strbuf_append(&b, path.s ? path.s : "");
+        rc_strbuf_close(&path);
+        path = b;
+        free(field);
+        x = fe_strip(&w->tree, base, 0);
+    }
+    CXCursor d = clang_getCursorKind(x) == CXCursor_DeclRefExpr ? clang_getCursorReferenced(x)
+                                                                : clang_getNullCursor();
+    if (cursor_null(d) || !fe_is_global_var(d) || clang_getCursorTLSKind(d) != CXTLS_None ||
+        (!addr && !fe_type_is_array(clang_getCursorType(d)))) {
+        rc_strbuf_close(&path);
+        return NULL;
+    }
+    char *key =
+        rc_xasprintf("%s%c%s", fe_usr_cached(&w->usrs, d), RC_KEY_SEP, path.s ? path.s : "");
+    rc_strbuf_close(&path);
+    return key;
+}
+
+/* The local pointer variable e names (parentheses stripped), or a null cursor. */
+static CXCursor local_pointer(walker_t *w, CXCursor e)
+{
+    e = fe_strip(&w->tree, e, 0);
+    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
+        return clang_getNullCursor();
+    CXCursor d = clang_getCursorReferenced(e);
+    return clang_getCursorKind(d) == CXCursor_VarDecl && !fe_is_global_var(d) &&
+                   fe_type_is_pointer(clang_getCursorType(d))
+               ? d
+               : clang_getNullCursor();
+}
+
+/* One value given to local pointer d: key is the global object's key, or NULL
+ * for any other value. A local keeps an alias only while every value agrees. */
+static void alias_note(walker_t *w, CXCursor d, char *key)
+{
+    uint32_t n = w->alias_locals.n;
+    uint32_t i = rc_strtab_intern(&w->alias_locals, fe_usr_cached(&w->usrs, d));
+    if (i == n) {
+        w->alias_keys = rc_xrealloc(w->alias_keys, (i + 1) * sizeof *w->alias_keys);
+        w->alias_keys[i] = key;
+        return;
+    }
+    if (w->alias_keys[i] && (!key || strcmp(w->alias_keys[i], key) != 0)) {
+        free(w->alias_keys[i]);
+        w->alias_keys[i] = NULL;
+    }
+    free(key);
+}
+
+void fe_alias_reset(walker_t *w)
+{
+    for (uint32_t i = 0; i < w->alias_locals.n; i++)
+        free(w->alias_keys[i]);
+    free(w->alias_keys);
+    w->alias_keys = NULL;
+    rc_strtab_close(&w->alias_locals);
+    memset(&w->alias_locals, 0, sizeof w->alias_locals);
+}
+
+/* Every value the function gives a local pointer: initialisers, plain
+ * assignments (their key), and anything else that changes it (NULL). */
+static void scan_alias(walker_t *w, const tnode_t *nd)
+{
+    enum CXCursorKind k = nd->c.kind;
+    if (k == CXCursor_VarDecl) {
+        CXCursor d = nd->c;
+        if (fe_is_global_var(d) || !fe_type_is_pointer(clang_getCursorType(d)) || nd->nkids == 0)
+            return;
+        CXCursor init = w->tree.kids[nd->first + nd->nkids - 1];
+        if (clang_isExpression(clang_getCursorKind(init)))
+            alias_note(w, d, global_address(w, init));
+        return;
+    }
+    int assign = k == CXCursor_BinaryOperator && nd->nkids == 2 &&
+                 clang_getCursorBinaryOperatorKind(nd->c) == CXBinaryOperator_Assign;
+    enum CXUnaryOperatorKind u = k == CXCursor_UnaryOperator
+                                     ? clang_getCursorUnaryOperatorKind(nd->c)
+                                     : CXUnaryOperator_Invalid;
+    int changes = k == CXCursor_CompoundAssignOperator || u == CXUnaryOperator_PostInc ||
+                  u == CXUnaryOperator_PostDec || u == CXUnaryOperator_PreInc ||
+                  u == CXUnaryOperator_PreDec;
+    if ((!assign && !changes) || nd->nkids == 0)
+        return;
+    CXCursor d = local_pointer(w, w->tree.kids[nd->first]);
+    if (cursor_null(d))
+        return;
+    /* p = value; p += n, p++, --p (&p: addr_locals) */
+    alias_note(w, d, assign ? global_address(w, w->tree.kids[nd->first + 1]) : NULL);
+}
+
+/* Fills w->addr_locals, w->esc_locals and the aliases for the current
+ * function, from its tree, once per function. */
+void fe_scan_locals(walker_t *w)
+{
+    if (cursor_eq(w->locals_fn, w->cur_fn))
+        return;
+    rc_strtab_close(&w->addr_locals);
+    rc_strtab_close(&w->esc_locals);
+    memset(&w->addr_locals, 0, sizeof w->addr_locals);
+    memset(&w->esc_locals, 0, sizeof w->esc_locals);
+    fe_alias_reset(w);
+    for (uint32_t i = 0; i < w->tree.n; i++) {
+        const tnode_t *nd = &w->tree.nodes[i];
+        scan_alias(w, nd);
+        CXCursor v =
+            nd->c.kind == CXCursor_UnaryOperator ? addr_of_local(w, nd->c) : clang_getNullCursor();
+        if (!cursor_null(v))
+            rc_strtab_intern(&w->addr_locals, fe_usr_cached(&w->usrs, v));
+        if (nd->c.kind != CXCursor_CallExpr || nd->nkids < 2)
+            continue;
+        /* A thread creation's argument (the create model's arg_arg). */
+        CXCursor callee = fe_strip(&w->tree, w->tree.kids[nd->first], 1);
+        if (clang_getCursorKind(callee) != CXCursor_DeclRefExpr)
+            continue;
+        CXString cs = clang_getCursorSpelling(clang_getCursorReferenced(callee));
+        const rc_api_fn_t *api = rc_models_find(w->models, clang_getCString(cs));
+        clang_disposeString(cs);
+        if (!api || api->kind != RC_API_THREAD_CREATE || api->arg_arg < 0 ||
+            (uint32_t)api->arg_arg + 1 >= nd->nkids)
+            continue;
+        v = addr_of_local(w, w->tree.kids[nd->first + 1 + (uint32_t)api->arg_arg]);
+        if (!cursor_null(v))
+            rc_strtab_intern(&w->esc_locals, fe_usr_cached(&w->usrs, v));
+    }
+    /* A pointer whose address the function takes may change through it. */
+    for (uint32_t i = 0; i < w->alias_locals.n; i++)
+        if (w->alias_keys[i] &&
+            rc_strtab_lookup(&w->addr_locals, w->alias_locals.v[i]) != UINT32_MAX) {
+            free(w->alias_keys[i]);
+            w->alias_keys[i] = NULL;
+        }
+    w->locals_fn = w->cur_fn;
+}
+
+const alias_t *fe_find_alias(walker_t *w, const char *var, int want_fn, size_t *from)
+{
+    for (size_t i = from ? *from : 0; i < w->naliases; i++) {
+        if (strcmp(w->aliases[i].var, var) == 0 && (w->aliases[i].usr != NULL) == want_fn) {
+            if (from)
+                *from = i + 1;
+            return &w->aliases[i];
+        }
+    }
+    return NULL;
+}
+
+int fe_is_int_const(CXCursor c, long long *v)
+{
+    CXEvalResult r = clang_Cursor_Evaluate(c);
+    if (!r)
+        return 0;
+    int ok = clang_EvalResult_getKind(r) == CXEval_Int;
+    if (ok && v)
+        *v = clang_EvalResult_getAsLongLong(r);
+    clang_EvalResult_dispose(r);
+    return ok;
+}
+
+/* usr: interned (fe_usr_cached). */
+static uint32_t local_mask(walker_t *w, const char *usr)
+{
+    for (size_t i = 0; i < w->nasgs; i++)
+        if (w->asgs[i].var == usr)
+            return w->asgs[i].mask;
+    return 0;
+}
+
+/* What the value of e depends on (see local_asg_t). */
+uint32_t fe_mask_of(walker_t *w, CXCursor e)
+{
+    e = fe_strip(&w->tree, e, 1);
+    enum CXCursorKind k = clang_getCursorKind(e);
+    switch (k) {
+    case CXCursor_IntegerLiteral:
+    case CXCursor_CharacterLiteral:
+    case CXCursor_FloatingLiteral:
+    case CXCursor_UnaryExpr:
+        return 0;
+    case CXCursor_DeclRefExpr: {
+        CXCursor d = clang_getCursorReferenced(e);
+        enum CXCursorKind dk = clang_getCursorKind(d);
+        if (dk == CXCursor_EnumConstantDecl)
+            return 0;
+        if (dk == CXCursor_ParmDecl) {
+            int i = fe_param_no(w, d);
+            return i >= 0 && i < 30 ? 1u << i : DEP_OTHER;
+        }
+        if (dk == CXCursor_VarDecl && !fe_is_global_var(d)) {
+            return local_mask(w, fe_usr_cached(&w->usrs, d));
+        }
+        return DEP_OTHER;
+    }
+    case CXCursor_UnaryOperator: {
+        CXCursor in = fe_sole_expr_child(&w->tree, e);
+        if (cursor_null(in))
+            return DEP_OTHER;
+        uint32_t m = fe_mask_of(w, in);
+        return clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_LNot ? m | DEP_NONINJ : m;
+    }
+    case CXCursor_MemberRefExpr: {
+        CXCursor in = fe_sole_expr_child(&w->tree, e);
+        return cursor_null(in) ? DEP_OTHER : fe_mask_of(w, in);
+    }
+    case CXCursor_ArraySubscriptExpr:
+    case CXCursor_BinaryOperator:
+    case CXCursor_ConditionalOperator: {
+        kids_t kk;
+        fe_children(&w->tree, e, &kk);
+        uint32_t m = 0;
+        if (k == CXCursor_BinaryOperator && kk.n == 2) {
+            enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(e);
+            if (op == CXBinaryOperator_Comma || op == CXBinaryOperator_Assign) {
+                m = fe_mask_of(w, kk.v[1]);
+            } else if (op == CXBinaryOperator_Add || op == CXBinaryOperator_Sub ||
+                       op == CXBinaryOperator_Mul) {
+                /* v + c, v - c, c * v are one-to-one in v */
+                if (fe_is_int_const(kk.v[0], NULL))
+                    m = fe_mask_of(w, kk.v[1]);
+                else if (fe_is_int_const(kk.v[1], NULL))
+                    m = fe_mask_of(w, kk.v[0]);
+                else
+                    m = fe_mask_of(w, kk.v[0]) | fe_mask_of(w, kk.v[1]) | DEP_NONINJ;
+            } else {
+                m = fe_mask_of(w, kk.v[0]) | fe_mask_of(w, kk.v[1]) | DEP_NONINJ;
+            }
+        } else {
+            for (unsigned i = 0; i < kk.n; i++)
+                m |= fe_mask_of(w, kk.v[i]);
+            if (k != CXCursor_ArraySubscriptExpr)
+                m |= DEP_NONINJ;
+        }
+        kids_free(&kk);
+        return m;
+    }
+    default:
+        return DEP_OTHER;
+    }
+}
+
+/* The single parameter e is derived from one-to-one (a per-thread value when the
+ * parameter is a start routine's argument), or -1. */
+int fe_param_derived(walker_t *w, CXCursor e)
+{
+    uint32_t m = fe_mask_of(w, e);
+    if (!m || (m & (DEP_OTHER | DEP_NONINJ)) || (m & (m - 1)))
+        return -1;
+    return __builtin_ctz(m);
+}
+
+/* Remembers what a local variable is assigned: functions (for calls and thread
+ * creation through it) and lock addresses (for lock calls through it). */
+void fe_note_local_assign(walker_t *w, CXCursor var, CXCursor value)
+{
+    if (!fe_is_var(var) || fe_is_global_var(var) || cursor_null(value))
+        return;
+    CXType t = clang_getCanonicalType(clang_getCursorType(var));
+    if (t.kind != CXType_Pointer)
+        return;
+    CXType pt = clang_getCanonicalType(clang_getPointeeType(t));
+    const char *vusr = fe_usr_cached(&w->usrs, var);
+    if (pt.kind == CXType_FunctionProto || pt.kind == CXType_FunctionNoProto) {
+        targets_t tg = {0};
+        fe_resolve_fn(w, value, &tg);
+        for (size_t i = 0; i < tg.n; i++) {
+            size_t from = 0;
+            const alias_t *a;
+            int dup = 0;
+            while ((a = fe_find_alias(w, vusr, 1, &from)))
+                dup |= strcmp(a->usr, tg.usr[i]) == 0;
+            if (dup)
+                continue;
+            GROW(w->aliases, w->naliases, w->capaliases);
+            w->aliases[w->naliases++] =
+                (alias_t){rc_xstrdup(vusr), rc_xstrdup(tg.usr[i]), rc_xstrdup(tg.name[i]), 0};
+        }
+        fe_targets_free(&tg);
+    } else {
+        /* A pointer to a lock object: `pthread_mutex_t *lk = &s->lock;`. */
+        CXCursor v = fe_strip(&w->tree, value, 1);
+        if (clang_getCursorKind(v) == CXCursor_UnaryOperator &&
+            clang_getCursorUnaryOperatorKind(v) == CXUnaryOperator_AddrOf) {
+            uint32_t id = fe_lock_of(w, v);
+            alias_t *prev = NULL;
+            for (size_t i = 0; i < w->naliases; i++)
+                if (!w->aliases[i].usr && strcmp(w->aliases[i].var, vusr) == 0)
+                    prev = &w->aliases[i];
+            if (prev) {
+                if (prev->lock != id)
+                    prev->lock = w->unknown_lock; /* assigned two different locks */
+            } else {
+                GROW(w->aliases, w->naliases, w->capaliases);
+                w->aliases[w->naliases++] = (alias_t){rc_xstrdup(vusr), NULL, NULL, id};
+            }
+        }
+    }
+}
+
+static int is_local_var(CXCursor d)
+{
+    return fe_is_var(d) && !fe_is_global_var(d);
+}
+
+/* The locals and parameters e refers to (USR and name, each once). */
+static void local_refs(walker_t *w, CXCursor e, targets_t *out, int depth)
+{
+    if (depth > 64)
+        return;
+    if (clang_getCursorKind(e) == CXCursor_DeclRefExpr) {
+        CXCursor d = clang_getCursorReferenced(e);
+        if (is_local_var(d)) {
+            const char *usr = fe_usr_cached(&w->usrs, d);
+            char *name = fe_take(clang_getCursorSpelling(d));
+            fe_targets_add(out, usr, name);
+            free(name);
+        }
+        return;
+    }
+    kids_t kk;
+    fe_children(&w->tree, e, &kk);
+    for (unsigned i = 0; i < kk.n; i++)
+        local_refs(w, kk.v[i], out, depth + 1);
+    kids_free(&kk);
+}
+
+static void push_lflow(walker_t *w, const char *usr, const char *name, int32_t acc, int to_local,
+                       int keeps, CXCursor at)
+{
+    rc_fn_facts_t *fn = w->fn;
+    GROW(fn->lflows, fn->nlflows, fn->caplflows);
+    rc_lflow_t *l = &fn->lflows[fn->nlflows++];
+    l->local = rc_xstrdup(usr);
+    l->name = rc_xstrdup(name);
+    l->acc = acc;
+    l->to_local = (uint8_t)to_local;
+    l->keeps = (uint8_t)keeps;
+    l->pos = fe_pos_of(w, at);
+}
+
+/* An assignment of local var at `at` whose value was just evaluated: the shared
+ * reads recorded since nacc0 are where it comes from. keeps: computed from the
+ * local's own old value (also when value refers to var). */
+void fe_record_local_assign(walker_t *w, CXCursor var, CXCursor value, CXCursor at, size_t nacc0,
+                            int keeps, const rc_lset_t *st)
+{
+    if (!w->record || st->top || !is_local_var(var))
+        return;
+    char *usr = fe_usr_dup(w, var);
+    char *name = fe_take(clang_getCursorSpelling(var));
+    if (!keeps && !cursor_null(value)) {
+        targets_t refs = {0};
+        local_refs(w, value, &refs, 0);
+        for (size_t i = 0; i < refs.n && !keeps; i++)
+            keeps = strcmp(refs.usr[i], usr) == 0;
+        fe_targets_free(&refs);
+    }
+    int any = 0;
+    for (size_t i = nacc0; i < w->fn->nacc; i++)
+        if (w->fn->acc[i].kind == RC_ACC_READ) {
+            push_lflow(w, usr, name, (int32_t)i, 1, keeps, at);
+            any = 1;
+        }
+    if (!any)
+        push_lflow(w, usr, name, -1, 1, keeps, at);
+    free(usr);
+    free(name);
+}
+
+/* A write of a shared location (access index acc) storing value: records the
+ * locals the value is computed from. */
+void fe_record_store_from(walker_t *w, size_t acc, CXCursor value, CXCursor at)
+{
+    targets_t refs = {0};
+    local_refs(w, value, &refs, 0);
+    for (size_t i = 0; i < refs.n; i++)
+        push_lflow(w, refs.usr[i], refs.name[i], (int32_t)acc, 0, 0, at);
+    fe_targets_free(&refs);
+}
+
+static void add_asg(walker_t *w, CXCursor var, CXCursor rhs, CXCursor at)
+{
+    if (!fe_is_var(var) || fe_is_global_var(var))
+        return;
+    GROW(w->asgs, w->nasgs, w->capasgs);
+    local_asg_t *a = &w->asgs[w->nasgs++];
+    a->var = fe_usr_cached(&w->usrs, var);
+    a->rhs = rhs;
+    clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(at)), NULL, NULL, NULL,
+                               &a->off);
+    a->mask = 0;
+}
+
+/* One look at each node of the body (w->tree, in visit order) before the walk:
+ * gotos that jump backwards, computed gotos, and every assignment of a local (for
+ * dependency masks and for telling whether a pointer handed to a thread changes
+ * per loop iteration). */
+void fe_prescan(walker_t *w, CXCursor c)
+{
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_GotoStmt) {
+        unsigned target = fe_goto_target(&w->tree, c), here;
+        clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(c)), NULL, NULL, NULL,
+                                   &here);
+        if (target != UINT_MAX && target <= here)
+            fe_label_for(w, target)->backward = 1;
+    } else if (k == CXCursor_IndirectGotoStmt) {
+        w->indirect_goto = 1;
+    } else if (k == CXCursor_VarDecl) {
+        kids_t kk;
+        fe_children(&w->tree, c, &kk);
+        CXCursor init = clang_getNullCursor();
+        for (unsigned i = 0; i < kk.n; i++)
+            if (is_expr(kk.v[i]))
+                init = kk.v[i];
+        kids_free(&kk);
+        if (!cursor_null(init))
+            add_asg(w, c, init, c);
+    } else if (k == CXCursor_BinaryOperator || k == CXCursor_CompoundAssignOperator) {
+        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+        if (op >= CXBinaryOperator_Assign && op <= CXBinaryOperator_OrAssign) {
+            kids_t kk;
+            fe_children(&w->tree, c, &kk);
+            if (kk.n == 2) {
+                CXCursor lhs = fe_strip(&w->tree, kk.v[0], 0);
+                if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr)
+                    add_asg(w, clang_getCursorReferenced(lhs), kk.v[1], c);
+            }
+            kids_free(&kk);
+        }
+    } else if (k == CXCursor_UnaryOperator) {
+        enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(c);
+        if (op >= CXUnaryOperator_PostInc && op <= CXUnaryOperator_PreDec) {
+            CXCursor in = fe_strip(&w->tree, fe_sole_expr_child(&w->tree, c), 0);
+            if (clang_getCursorKind(in) == CXCursor_DeclRefExpr)
+                add_asg(w, clang_getCursorReferenced(in), clang_getNullCursor(), c);
+        }
+    }
+}
+
+/* Dependency masks of the locals: a fixpoint over their assignments (flow-
+ * insensitive: a local depends on what any of its assignments depends on). */
+void fe_compute_masks(walker_t *w)
+{
+    for (int round = 0; round < 8; round++) {
+        int changed = 0;
+        for (size_t i = 0; i < w->nasgs; i++) {
+            if (cursor_null(w->asgs[i].rhs))
+                continue;
+            uint32_t m = fe_mask_of(w, w->asgs[i].rhs);
+            uint32_t old = local_mask(w, w->asgs[i].var);
+            if ((old | m) != old) {
+                for (size_t j = 0; j < w->nasgs; j++)
+                    if (w->asgs[j].var == w->asgs[i].var) /* interned */
+                        w->asgs[j].mask |= m;
+                changed = 1;
+            }
+        }
+        if (!changed)
+            return;
+    }
+    for (size_t i = 0; i < w->nasgs; i++)
+        w->asgs[i].mask |= DEP_OTHER; /* no fixpoint: give up on precision */
+}
