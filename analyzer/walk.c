@@ -125,6 +125,20 @@ CXCursor fe_sole_expr_child(const tree_t *t, CXCursor c)
     return ne == 1 ? r : clang_getNullCursor();
 }
 
+/* The initialiser of variable declaration d (its last expression child), or a
+ * null cursor. */
+CXCursor fe_var_init(const tree_t *t, CXCursor d)
+{
+    kids_t kk;
+    fe_children(t, d, &kk);
+    CXCursor init = clang_getNullCursor();
+    for (unsigned i = 0; i < kk.n; i++)
+        if (is_expr(kk.v[i]))
+            init = kk.v[i];
+    kids_free(&kk);
+    return init;
+}
+
 /* Strips parentheses, implicit conversions and (when casts) explicit casts. */
 CXCursor fe_strip(const tree_t *t, CXCursor c, int casts)
 {

@@ -457,13 +457,7 @@ void fe_prescan(walker_t *w, CXCursor c)
     } else if (k == CXCursor_IndirectGotoStmt) {
         w->indirect_goto = 1;
     } else if (k == CXCursor_VarDecl) {
-        kids_t kk;
-        fe_children(&w->tree, c, &kk);
-        CXCursor init = clang_getNullCursor();
-        for (unsigned i = 0; i < kk.n; i++)
-            if (is_expr(kk.v[i]))
-                init = kk.v[i];
-        kids_free(&kk);
+        CXCursor init = fe_var_init(&w->tree, c);
         if (!cursor_null(init))
             add_asg(w, c, init, c);
     } else if (k == CXCursor_BinaryOperator || k == CXCursor_CompoundAssignOperator) {

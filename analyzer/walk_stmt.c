@@ -433,13 +433,7 @@ void fe_walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
             CXCursor d = kk.v[i];
             if (clang_getCursorKind(d) != CXCursor_VarDecl || fe_is_global_var(d))
                 continue; /* static locals are initialised before the program runs */
-            kids_t vk;
-            fe_children(&w->tree, d, &vk);
-            CXCursor init = clang_getNullCursor();
-            for (unsigned j = 0; j < vk.n; j++)
-                if (is_expr(vk.v[j]))
-                    init = vk.v[j];
-            kids_free(&vk);
+            CXCursor init = fe_var_init(&w->tree, d);
             if (!cursor_null(init)) {
                 fe_imp_drop(w, fe_usr_cached(&w->usrs, d), 0, st);
                 fe_note_local_assign(w, d, init);
