@@ -363,7 +363,7 @@ int rc_models_load(const char *rules_dir, const char *const *extra, size_t nextr
         names[nnames++] = rc_xstrdup(de->d_name);
     }
     closedir(d);
-    qsort(names, nnames, sizeof *names, cmp_str);
+    rc_sort(names, nnames, sizeof *names, cmp_str);
     int rc = RC_OK;
     size_t cap = 0;
     for (size_t i = 0; i < nnames; i++) {
@@ -388,7 +388,7 @@ int rc_models_load(const char *rules_dir, const char *const *extra, size_t nextr
     free(dir);
     if (!rc) {
         if (out->nsafe)
-            qsort(out->safe, out->nsafe, sizeof *out->safe, cmp_str);
+            rc_sort(out->safe, out->nsafe, sizeof *out->safe, cmp_str);
         for (size_t i = 1; i < out->nsafe; i++)
             if (strcmp(out->safe[i - 1], out->safe[i]) == 0) {
                 rc = rc_error_set(err, RC_EPARSE, "'%s' is listed twice as async-signal-safe",
@@ -397,7 +397,7 @@ int rc_models_load(const char *rules_dir, const char *const *extra, size_t nextr
             }
     }
     if (!rc && out->nsafe_types) {
-        qsort(out->safe_types, out->nsafe_types, sizeof *out->safe_types, cmp_str);
+        rc_sort(out->safe_types, out->nsafe_types, sizeof *out->safe_types, cmp_str);
         for (size_t i = 1; i < out->nsafe_types; i++)
             if (strcmp(out->safe_types[i - 1], out->safe_types[i]) == 0) {
                 rc = rc_error_set(err, RC_EPARSE,
@@ -407,7 +407,7 @@ int rc_models_load(const char *rules_dir, const char *const *extra, size_t nextr
             }
     }
     if (!rc) {
-        qsort(out->v, out->n, sizeof *out->v, cmp_fn);
+        rc_sort(out->v, out->n, sizeof *out->v, cmp_fn);
         for (size_t i = 1; i < out->n; i++)
             if (strcmp(out->v[i - 1].name, out->v[i].name) == 0) {
                 rc = rc_error_set(err, RC_EPARSE, "API model '%s' is defined twice (%s, %s)",

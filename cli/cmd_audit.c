@@ -136,7 +136,7 @@ static size_t find_samples(const char *dir, sample_t **out)
         names[n++] = rc_xstrdup(de->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    rc_sort(names, n, sizeof *names, cmp_str);
     sample_t *v = NULL;
     size_t nv = 0;
     for (size_t i = 0; i < n; i++) {
@@ -161,7 +161,7 @@ static size_t find_samples(const char *dir, sample_t **out)
             if (sd)
                 closedir(sd);
             if (s.nsrcs) {
-                qsort(s.srcs, s.nsrcs, sizeof *s.srcs, cmp_str);
+                rc_sort(s.srcs, s.nsrcs, sizeof *s.srcs, cmp_str);
                 s.name = rc_xstrdup(names[i]);
             }
         }

@@ -174,7 +174,7 @@ static int ingest_all(rc_store_t *st, int64_t run_id, const char *logdir, int ke
         }
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_names);
+    rc_sort(names, n, sizeof *names, cmp_names);
     int failed = 0;
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(names[i]);

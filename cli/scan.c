@@ -115,7 +115,7 @@ static int cmp_job(const void *a, const void *b)
 
 static void filter_jobs(const rc_scan_req_t *req, rc_tu_jobs_t *jobs)
 {
-    qsort(jobs->v, jobs->n, sizeof *jobs->v, cmp_job);
+    rc_sort(jobs->v, jobs->n, sizeof *jobs->v, cmp_job);
     rc_tu_jobs_t kept = {0};
     for (size_t i = 0; i < jobs->n; i++) {
         int keep = !(req->policy && rc_policy_excludes_path(req->policy, jobs->v[i].file));

@@ -56,6 +56,9 @@ void *rc_xmalloc(size_t n);
 void *rc_xcalloc(size_t n, size_t size);
 void *rc_xrealloc(void *p, size_t n);
 char *rc_xstrdup(const char *s); /* NULL in, NULL out */
+/* qsort that accepts an empty array given as NULL (qsort's base must not be
+ * NULL, even for n == 0). */
+void rc_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 char *rc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The last component of path ("a.c" for "/src/a.c"); "?" for NULL. Points into path. */
 const char *rc_base_name(const char *path);

@@ -126,7 +126,7 @@ static int cmp_finding(const void *a, const void *b)
 void rc_findings_sort(rc_findings_t *fs, size_t from)
 {
     if (from < fs->n)
-        qsort(fs->v + from, fs->n - from, sizeof *fs->v, cmp_finding);
+        rc_sort(fs->v + from, fs->n - from, sizeof *fs->v, cmp_finding);
 }
 
 void rc_findings_close(rc_findings_t *fs)

@@ -37,6 +37,12 @@ void *rc_xrealloc(void *p, size_t n)
     return q;
 }
 
+void rc_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
+
 char *rc_xstrdup(const char *s)
 {
     if (!s)

@@ -561,7 +561,7 @@ static void cycle_finding(ingest_t *in, const rc_lg_cycle_t *c, rc_findings_t *o
                                      "waiting for its lock when the program ended"
                                    : "; if these threads run together each can wait forever "
                                      "for the other");
-    qsort(names, c->n, sizeof *names, cmp_name);
+    rc_sort(names, c->n, sizeof *names, cmp_name);
     for (size_t i = 0; i < c->n; i++)
         rc_strbuf_appendf(&subject, "%s%s", i ? "," : "", names[i]);
 

@@ -138,7 +138,7 @@ int rc_policy_load_baseline(rc_policy_t *p, const char *path, rc_error_t *err)
         p->baseline[p->nbaseline++] = rc_xasprintf("%.*s", (int)n, line);
     }
     free(text);
-    qsort(p->baseline, p->nbaseline, sizeof *p->baseline, cmp_str);
+    rc_sort(p->baseline, p->nbaseline, sizeof *p->baseline, cmp_str);
     return rc;
 }
 
@@ -410,7 +410,7 @@ int rc_policy_write_baseline(const rc_findings_t *fs, FILE *out)
         free(fps[0]);
         free(fps[1]);
     }
-    qsort(lines, n, sizeof *lines, cmp_str);
+    rc_sort(lines, n, sizeof *lines, cmp_str);
     fputs("# racecheck baseline: findings accepted as they are. One per line:\n"
           "# <fingerprint> <rule> <file>:<line> <subject>; only the fingerprint counts.\n",
           out);

@@ -452,7 +452,7 @@ static void summary(page_t *pg, const rc_findings_t *fs, size_t nfixed)
     t = (tallies_t){0};
     for (size_t i = 0; i < fs->n; i++)
         tally(&t, fs->v[i].rule ? fs->v[i].rule : "", 1);
-    qsort(t.v, t.n, sizeof *t.v, tally_cmp);
+    rc_sort(t.v, t.n, sizeof *t.v, tally_cmp);
     if (t.n) {
         put(pg, "<table id=\"by-rule\"><caption>By rule</caption>\n"
                 "<tr><th>Rule</th><th>Description</th><th>Model</th><th>Findings</th></tr>\n");

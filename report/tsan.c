@@ -1606,7 +1606,7 @@ static void convert_lock_order(rc_finding_t *f, const rc_tsan_report_t *r)
             }
         }
     }
-    qsort(ids, n, sizeof *ids, cmp_mutex_id);
+    rc_sort(ids, n, sizeof *ids, cmp_mutex_id);
     rc_strbuf_t s = {0};
     for (size_t i = 0; i < n; i++)
         rc_strbuf_appendf(&s, "%s%s", i ? "," : "", ids[i]);

@@ -214,7 +214,8 @@ static int read_chunks(rc_eventlog_t *log, int fd, const rc_log_header_t *h, uin
         add_runs(&runs, &nruns, &cap, v, i);
         n += i;
     }
-    qsort(runs, nruns, sizeof *runs, run_start_cmp);
+    if (nruns > 1)
+        qsort(runs, nruns, sizeof *runs, run_start_cmp);
     log->map = map;
     log->map_len = (size_t)fsize;
     log->runs = runs;

@@ -368,7 +368,7 @@ static void report(const rc_program_t *p, const search_t *s, rc_findings_t *out)
     const char *names[MAX_CYCLE];
     for (int i = 0; i < k; i++)
         names[i] = p->lock_names[s->cyc[i]];
-    qsort(names, (size_t)k, sizeof names[0], cmp_names);
+    rc_sort(names, (size_t)k, sizeof names[0], cmp_names);
     rc_strbuf_t subj;
     rc_strbuf_init(&subj);
     for (int i = 0; i < k; i++)
