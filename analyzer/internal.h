@@ -668,10 +668,11 @@ typedef struct rc_program {
     size_t nforks;
     uint32_t *fn_proc;
     char ***pkeys; /* per function and pcall: the effective key of rc_pcall_t.obj, or NULL */
-    /* Order marks (RC_ONCE_PREFIX, RC_BARRIER_PREFIX, RC_JOIN_PREFIX), step 10.
-     * mark_kind per lock: 0 a lock, else RC_MARK_ONCE, _BARRIER or _JOIN; mark_obj:
-     * the index of its object in once_objs / barriers; mark_k: a barrier mark's
-     * count. */
+    /* Order marks (RC_ONCE_PREFIX, RC_BARRIER_PREFIX, RC_JOIN_PREFIX,
+     * RC_ACQ_PREFIX), step 10. mark_kind per lock: 0 a lock, else RC_MARK_ONCE,
+     * _BARRIER, _JOIN or _ACQ; mark_obj: the index of its object in once_objs /
+     * barriers, or for an acquisition mark the lock's (UINT32_MAX: not a lock
+     * of the program); mark_k: a barrier mark's count. */
     uint8_t *mark_kind;
     uint32_t *mark_obj;
     uint8_t *mark_k;
@@ -719,6 +720,7 @@ typedef struct rc_program {
 #define RC_MARK_ONCE 1
 #define RC_MARK_BARRIER 2
 #define RC_MARK_JOIN 3
+#define RC_MARK_ACQ 4
 #define RC_ONCE_NONE UINT32_MAX
 #define RC_WAITS_MANY 0xffffu
 
@@ -749,10 +751,14 @@ uint32_t rc_program_proc(const rc_program_t *p, uint32_t fn, const rc_pos_t *pos
  *                     (k = 1..RC_BARRIER_MAX_MARK)
  *   "join:<USR>"      the thread whose handle is the plain variable <USR> has
  *                     been joined
+ *   "acq:<lock id>"   this thread has taken the lock <lock id> (a lock or a
+ *                     successful trylock of it) since it started: it has waited
+ *                     for whoever held it before (program.c, lock hand-off)
  * Once and barrier keys are access keys of one definite object (rc_key_definite). */
 #define RC_ONCE_PREFIX "once:"
 #define RC_BARRIER_PREFIX "bar:"
 #define RC_JOIN_PREFIX "join:"
+#define RC_ACQ_PREFIX "acq:"
 #define RC_BARRIER_MAX_MARK 4
 
 /* Builds the linked view of one program made of tus (which must outlive it). */

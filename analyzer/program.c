@@ -1358,6 +1358,9 @@ static void classify_marks(rc_program_t *p)
             p->mark_obj[i] = rc_strtab_intern(&p->once_objs, id + no);
         } else if (strncmp(id, RC_JOIN_PREFIX, strlen(RC_JOIN_PREFIX)) == 0) {
             p->mark_kind[i] = RC_MARK_JOIN;
+        } else if (strncmp(id, RC_ACQ_PREFIX, strlen(RC_ACQ_PREFIX)) == 0) {
+            p->mark_kind[i] = RC_MARK_ACQ;
+            p->mark_obj[i] = rc_strtab_lookup(&p->locks, id + strlen(RC_ACQ_PREFIX));
         } else if (strncmp(id, RC_BARRIER_PREFIX, nb) == 0 && strrchr(id, '#')) {
             const char *hash = strrchr(id, '#');
             char *key = rc_xasprintf("%.*s", (int)(hash - id - nb), id + nb);
@@ -2219,6 +2222,89 @@ static int barrier_before(const rc_program_t *p, uint32_t bar, const rc_inst_t *
     return hi < lo;
 }
 
+/* 1 when instance a has taken global lock m since its thread started (the
+ * acquisition mark, internal.h). */
+static int has_acq_mark(const rc_program_t *p, const rc_lset_t *marks, uint32_t m)
+{
+    for (int i = 0; i < marks->n; i++) {
+        uint32_t l = RC_LREF_LOCK(marks->v[i]);
+        if (p->mark_kind[l] == RC_MARK_ACQ && p->mark_obj[l] == m)
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when creating function f holds global lock m without a break from creation
+ * site c to event b after it: no unlock of m, no condition wait, no call that
+ * may release m in between, and no backward goto. */
+static int held_from_creation(const rc_program_t *p, uint32_t f, const rc_pos_t *c,
+                              const rc_pos_t *b, uint32_t m, const uint8_t *cw)
+{
+    const rc_pfn_t *pf = &p->fns[f];
+    const rc_fn_facts_t *fn = pf->f;
+    if (backward_goto(fn) || b->off <= c->end ||
+        (c->loop_le && c->loop_lb <= b->off && b->off < c->loop_le))
+        return 0;
+    for (size_t o = 0; o < fn->nlockops; o++) {
+        const rc_lockop_t *op = &fn->lockops[o];
+        if (op->kind == RC_API_UNLOCK && op->pos.off > c->end && op->pos.off < b->off &&
+            releases(p, p->lockmap[pf->tu][op->lock], m))
+            return 0;
+    }
+    for (size_t j = 0; j < fn->nwaits; j++)
+        if (fn->waits[j].pos.off > c->end && fn->waits[j].pos.off < b->off)
+            return 0;
+    for (size_t e = 0; e < pf->nedges; e++) {
+        const rc_call_t *call = &fn->calls[pf->edges[e].call];
+        uint32_t t = pf->edges[e].target;
+        const rc_fn_facts_t *tf = p->fns[t].f;
+        if (call->pos.off <= c->end || call->pos.off >= b->off)
+            continue;
+        int rel = (cw && cw[t]) || tf->summary.rel_all;
+        for (int k = 0; !rel && k < tf->summary.rel.n; k++)
+            rel = releases(p, p->lockmap[p->fns[t].tu][RC_LREF_LOCK(tf->summary.rel.v[k])], m);
+        if (rel)
+            return 0;
+    }
+    return 1;
+}
+
+/* Lock hand-off: 1 when b happens before a because b's thread created a's while
+ * holding a lock m and keeps holding it through b, and a's thread has taken m
+ * since it started (so after b's thread let it go). Every creation of a's root
+ * must be such a creation by b's root, in b's function, before b; b's root runs
+ * once (main, or a thread created once), and m is one exclusively held lock. */
+static int handoff_orders(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b)
+{
+    const rc_root_t *ra = &p->roots[a->root], *rb = &p->roots[b->root];
+    if (ra->is_main || a->root == b->root || ra->nci == 0 || !ra->all_sites || !b->pos ||
+        (!rb->is_main && rb->multi))
+        return 0;
+    for (int i = 0; i < b->ls.n; i++) {
+        uint32_t m = RC_LREF_LOCK(b->ls.v[i]);
+        if (RC_LREF_SHARED(b->ls.v[i]) || m == p->unknown_lock || p->lock_wild[m] ||
+            p->lock_sem[m] || p->lock_param[m] >= 0 || !has_acq_mark(p, &a->marks, m))
+            continue;
+        int all = 1;
+        for (size_t k = 0; all && k < ra->nci; k++) {
+            const rc_cinst_t *ci = &ra->ci[k];
+            const rc_psite_t *s = &p->sites[ci->site];
+            rc_lset_t at;
+            rc_program_lset(p, p->fns[s->fn].tu, &s->c->ls, &at);
+            int ri = -1;
+            for (int j = 0; j < at.n && ri < 0; j++)
+                if (RC_LREF_LOCK(at.v[j]) == m)
+                    ri = j;
+            all = ci->root == b->root && s->at_fn == s->fn && s->fn == b->fn && ri >= 0 &&
+                  !RC_LREF_SHARED(at.v[ri]) &&
+                  held_from_creation(p, b->fn, &s->c->pos, b->pos, m, NULL);
+        }
+        if (all)
+            return 1;
+    }
+    return 0;
+}
+
 int rc_program_ordered(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b)
 {
     uint32_t ga = rc_program_once_guard(p, a->root, a->fn);
@@ -2238,6 +2324,9 @@ int rc_program_ordered(const rc_program_t *p, const rc_inst_t *a, const rc_inst_
         return 1;
     /* A creator that waits until the thread has set a flag. */
     if (p->hs && (handshake_orders(p, a->root, a, b) || handshake_orders(p, b->root, b, a)))
+        return 1;
+    /* A creator that holds a lock the thread takes before the access. */
+    if (p->mark_kind && (handoff_orders(p, a, b) || handoff_orders(p, b, a)))
         return 1;
     return 0;
 }

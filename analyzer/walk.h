@@ -32,6 +32,10 @@
 
 #define RC_HIDDEN __attribute__((visibility("hidden")))
 
+/* Slots of a lockset that order marks leave to locks: a mark is dropped (it only
+ * orders less) rather than crowd out a lock acquired later. */
+#define MARK_ROOM 4
+
 #define GROW(arr, n, cap)                                                                          \
     do {                                                                                           \
         if ((n) == (cap)) {                                                                        \
@@ -216,6 +220,16 @@ static inline int is_decl_kind(enum CXCursorKind k)
            (k >= CXCursor_FirstExtraDecl && k <= CXCursor_LastExtraDecl);
 }
 
+/* 1 when lock id is an order mark (internal.h): once, barrier, join or
+ * acquisition. */
+static inline int fe_is_mark_id(const char *id)
+{
+    return strncmp(id, RC_ONCE_PREFIX, strlen(RC_ONCE_PREFIX)) == 0 ||
+           strncmp(id, RC_BARRIER_PREFIX, strlen(RC_BARRIER_PREFIX)) == 0 ||
+           strncmp(id, RC_JOIN_PREFIX, strlen(RC_JOIN_PREFIX)) == 0 ||
+           strncmp(id, RC_ACQ_PREFIX, strlen(RC_ACQ_PREFIX)) == 0;
+}
+
 static inline int cursor_eq(CXCursor a, CXCursor b)
 {
     return a.kind == b.kind && a.data[0] == b.data[0] && a.data[2] == b.data[2] &&
@@ -294,6 +308,10 @@ RC_HIDDEN uint32_t fe_intern_lock(walker_t *w, const char *id, const char *name)
 RC_HIDDEN int fe_is_pseudo(const walker_t *w, uint32_t l);
 RC_HIDDEN rc_lset_t fe_lset_for_facts(const walker_t *w, const rc_lset_t *st);
 RC_HIDDEN void fe_acquire(walker_t *w, uint32_t l, int shared, rc_lset_t *st);
+/* Lock l has been taken on this path: adds the order mark RC_ACQ_PREFIX<its id>
+ * (internal.h), which its release leaves. Not for parameter, unidentified,
+ * semaphore or wild array locks, nor when the lockset has no room for marks. */
+RC_HIDDEN void fe_note_acquired(walker_t *w, uint32_t l, rc_lset_t *st);
 RC_HIDDEN int fe_result_stored(walker_t *w, CXCursor e);
 RC_HIDDEN void fe_imp_drop(walker_t *w, const char *xusr, uint32_t l, rc_lset_t *st);
 RC_HIDDEN const char *fe_cond_local(walker_t *w, CXCursor c, int *truth);

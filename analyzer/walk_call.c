@@ -17,10 +17,6 @@ typedef struct action_scan {
     fnrefs_t fns;
 } action_scan_t;
 
-/* Slots of a lockset that order marks leave to locks: a mark is dropped (it only
- * orders less) rather than crowd out a lock acquired later. */
-#define MARK_ROOM 4
-
 void fe_targets_add(targets_t *t, const char *usr, const char *name)
 {
     for (size_t i = 0; i < t->n; i++)
@@ -301,13 +297,6 @@ static void record_callbacks(walker_t *w, const rc_api_fn_t *api, CXCursor call,
     }
 }
 
-static int is_mark_id(const char *id)
-{
-    return strncmp(id, RC_ONCE_PREFIX, strlen(RC_ONCE_PREFIX)) == 0 ||
-           strncmp(id, RC_BARRIER_PREFIX, strlen(RC_BARRIER_PREFIX)) == 0 ||
-           strncmp(id, RC_JOIN_PREFIX, strlen(RC_JOIN_PREFIX)) == 0;
-}
-
 /* Adds the order mark id to st (internal.h), room permitting. */
 static void add_mark(walker_t *w, const char *id, const char *name, rc_lset_t *st)
 {
@@ -349,7 +338,7 @@ static void mark_join(walker_t *w, CXCursor h, rc_lset_t *st)
     CXCursor e = fe_strip(&w->tree, h, 1);
     int locked = 0;
     for (int i = 0; !st->top && i < st->n && !locked; i++)
-        locked = !is_mark_id(w->facts->locks.v[RC_LREF_LOCK(st->v[i])]);
+        locked = !fe_is_mark_id(w->facts->locks.v[RC_LREF_LOCK(st->v[i])]);
     if (!locked || clang_getCursorKind(e) != CXCursor_DeclRefExpr)
         return;
     CXCursor d = clang_getCursorReferenced(e);
@@ -426,6 +415,7 @@ void fe_handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
                     rc_lset_add(st, l, api->shared);
                 else
                     fe_acquire(w, l, api->shared, st);
+                fe_note_acquired(w, l, st);
             }
             break;
         case RC_API_TRYLOCK: /* held only on a branch: see fe_eval_cond */

@@ -111,6 +111,19 @@ void fe_acquire(walker_t *w, uint32_t l, int shared, rc_lset_t *st)
     }
 }
 
+void fe_note_acquired(walker_t *w, uint32_t l, rc_lset_t *st)
+{
+    const char *id = w->facts->locks.v[l];
+    int wild = 0;
+    if (st->top || l == w->unknown_lock || id[0] < ' ' || fe_is_mark_id(id) ||
+        strncmp(id, RC_SEM_PREFIX, strlen(RC_SEM_PREFIX)) == 0 ||
+        (lock_family(id, &wild) && wild) || st->n >= RC_LS_MAX - MARK_ROOM)
+        return;
+    char *mid = rc_xasprintf("%s%s", RC_ACQ_PREFIX, id);
+    rc_lset_add(st, fe_intern_lock(w, mid, w->facts->lock_names[l]), 0);
+    free(mid);
+}
+
 /* 1 when the value of call e is kept (`rc = pthread_mutex_lock(&m)`, `int rc =
  * ...`) rather than dropped or tested at once. Locking a mutex the thread holds
  * is then taken as not holding it once more: the program expects it may fail
@@ -279,8 +292,7 @@ void fe_imp_join(walker_t *w, const char *xusr, int truth, const rc_lset_t *t, c
         for (int i = 0; i < b->n && joined->n < RC_LS_MAX - IMP_ROOM; i++) {
             uint32_t m = RC_LREF_LOCK(b->v[i]);
             const char *mid = w->facts->locks.v[m];
-            if (rc_lset_has(joined, m) || fe_is_pseudo(w, m) || strncmp(mid, "once:", 5) == 0 ||
-                strncmp(mid, "bar:", 4) == 0 || strncmp(mid, "join:", 5) == 0)
+            if (rc_lset_has(joined, m) || fe_is_pseudo(w, m) || fe_is_mark_id(mid))
                 continue;
             char *id = rc_xasprintf("%c%c%c%s%c%u", IMP_PREFIX, side ? '0' + !truth : '0' + truth,
                                     RC_LREF_SHARED(b->v[i]) ? '1' : '0', xusr, IMP_SEP, m);
@@ -682,9 +694,10 @@ static void lock_outcomes(walker_t *w, const rc_api_fn_t *api, CXCursor c, const
     fe_children(&w->tree, fe_strip(&w->tree, c, 1), &kk);
     if ((unsigned)api->lock_arg + 1 < kk.n) {
         uint32_t l = fe_lock_of(w, kk.v[1 + api->lock_arg]);
-        if (api->kind == RC_API_TRYLOCK)
+        if (api->kind == RC_API_TRYLOCK) {
             fe_acquire(w, l, api->shared, ok);
-        else if (l != w->unknown_lock && !drop_hold(w, l, failed))
+            fe_note_acquired(w, l, ok);
+        } else if (l != w->unknown_lock && !drop_hold(w, l, failed))
             rc_lset_remove(failed, l);
     }
     kids_free(&kk);

@@ -1,0 +1,44 @@
+/* main holds a start gate while it starts the workers and fills the table;
+ * each worker passes the gate (locks and unlocks it) before reading: its reads
+ * come after main let the gate go, so after main's writes. What main writes
+ * after opening the gate, and what a thread reads without passing it, race. */
+#include <pthread.h>
+
+#define NWORKERS 4
+#define NSLOTS 16
+
+static pthread_mutex_t gate = PTHREAD_MUTEX_INITIALIZER;
+static int table[NSLOTS];
+static long generation;
+
+static void *worker(void *arg)
+{
+    pthread_mutex_lock(&gate);
+    pthread_mutex_unlock(&gate);
+    long sum = 0;
+    for (int i = 0; i < NSLOTS; i++)
+        sum += table[i];
+    return (void *)(sum + generation); // expect: race.read-write
+}
+
+static void *peeker(void *arg)
+{
+    return (void *)(long)table[0] + (long)arg; // expect: race.read-write
+}
+
+int main(void)
+{
+    pthread_t t[NWORKERS], p;
+    pthread_mutex_lock(&gate);
+    for (int i = 0; i < NWORKERS; i++)
+        pthread_create(&t[i], NULL, worker, NULL);
+    pthread_create(&p, NULL, peeker, NULL);
+    for (int i = 0; i < NSLOTS; i++)
+        table[i] = i * i;
+    pthread_mutex_unlock(&gate);
+    generation = 1;
+    for (int i = 0; i < NWORKERS; i++)
+        pthread_join(t[i], NULL);
+    pthread_join(p, NULL);
+    return 0;
+}
