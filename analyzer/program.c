@@ -2269,36 +2269,83 @@ static int held_from_creation(const rc_program_t *p, uint32_t f, const rc_pos_t 
     return 1;
 }
 
-/* Lock hand-off: 1 when b happens before a because b's thread created a's while
- * holding a lock m and keeps holding it through b, and a's thread has taken m
- * since it started (so after b's thread let it go). Every creation of a's root
- * must be such a creation by b's root, in b's function, before b; b's root runs
- * once (main, or a thread created once), and m is one exclusively held lock. */
+/* 1 when every creation of root r is made directly by root c, in function f,
+ * holding global lock m exclusively. */
+static int created_holding(const rc_program_t *p, uint32_t r, uint32_t c, uint32_t f, uint32_t m)
+{
+    const rc_root_t *rt = &p->roots[r];
+    if (rt->nci == 0 || !rt->all_sites)
+        return 0;
+    for (size_t k = 0; k < rt->nci; k++) {
+        const rc_psite_t *s = &p->sites[rt->ci[k].site];
+        if (rt->ci[k].root != c || s->at_fn != s->fn || s->fn != f)
+            return 0;
+        rc_lset_t at;
+        rc_program_lset(p, p->fns[s->fn].tu, &s->c->ls, &at);
+        int ri = -1;
+        for (int j = 0; j < at.n && ri < 0; j++)
+            if (RC_LREF_LOCK(at.v[j]) == m)
+                ri = j;
+        if (ri < 0 || RC_LREF_SHARED(at.v[ri]))
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 when m is a lock that can order a hand-off: one exclusively held object. */
+static int handoff_lock(const rc_program_t *p, uint32_t m)
+{
+    return m != p->unknown_lock && !p->lock_wild[m] && !p->lock_sem[m] && p->lock_param[m] < 0 &&
+           !p->mark_kind[m];
+}
+
+/* Lock hand-off (the start gate): 1 when b happens before a because a's thread
+ * has taken a lock m since it started (its acquisition mark), and every
+ * creation of a's thread was made by a thread that runs once (main, or a thread
+ * created once) holding m, which it kept holding until
+ *   - b, an event of its own in the creating function: no unlock of m,
+ *     condition wait or call that may release it between the creation and b;
+ *   - or the end of b's thread: one whose whole run lies inside that creator's
+ *     hold of m (its creation lockset), created in the same function, the hold
+ *     unbroken between the two creations.
+ * a's thread can take m only after the creator lets it go. */
 static int handoff_orders(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b)
 {
-    const rc_root_t *ra = &p->roots[a->root], *rb = &p->roots[b->root];
-    if (ra->is_main || a->root == b->root || ra->nci == 0 || !ra->all_sites || !b->pos ||
-        (!rb->is_main && rb->multi))
+    const rc_root_t *ra = &p->roots[a->root];
+    if (ra->is_main || a->root == b->root || ra->nci == 0 || !ra->all_sites || !b->pos)
         return 0;
-    for (int i = 0; i < b->ls.n; i++) {
+    uint32_t c = ra->ci[0].root, f = p->sites[ra->ci[0].site].fn;
+    if (!p->roots[c].is_main && p->roots[c].multi)
+        return 0;
+    /* b in the creator, holding m since every creation. */
+    for (int i = 0; b->root == c && b->fn == f && i < b->ls.n; i++) {
         uint32_t m = RC_LREF_LOCK(b->ls.v[i]);
-        if (RC_LREF_SHARED(b->ls.v[i]) || m == p->unknown_lock || p->lock_wild[m] ||
-            p->lock_sem[m] || p->lock_param[m] >= 0 || !has_acq_mark(p, &a->marks, m))
+        if (RC_LREF_SHARED(b->ls.v[i]) || !handoff_lock(p, m) || !has_acq_mark(p, &a->marks, m) ||
+            !created_holding(p, a->root, c, f, m))
             continue;
         int all = 1;
-        for (size_t k = 0; all && k < ra->nci; k++) {
-            const rc_cinst_t *ci = &ra->ci[k];
-            const rc_psite_t *s = &p->sites[ci->site];
-            rc_lset_t at;
-            rc_program_lset(p, p->fns[s->fn].tu, &s->c->ls, &at);
-            int ri = -1;
-            for (int j = 0; j < at.n && ri < 0; j++)
-                if (RC_LREF_LOCK(at.v[j]) == m)
-                    ri = j;
-            all = ci->root == b->root && s->at_fn == s->fn && s->fn == b->fn && ri >= 0 &&
-                  !RC_LREF_SHARED(at.v[ri]) &&
-                  held_from_creation(p, b->fn, &s->c->pos, b->pos, m, NULL);
-        }
+        for (size_t k = 0; all && k < ra->nci; k++)
+            all = held_from_creation(p, f, &p->sites[ra->ci[k].site].c->pos, b->pos, m, NULL);
+        if (all)
+            return 1;
+    }
+    /* b in a thread run entirely inside the creator's hold of m. */
+    const rc_root_t *rb = &p->roots[b->root];
+    if (!p->cl || rb->is_main)
+        return 0;
+    for (int i = 0; i < p->cl[b->root].n; i++) {
+        uint32_t m = RC_LREF_LOCK(p->cl[b->root].v[i]);
+        if (!handoff_lock(p, m) || !has_acq_mark(p, &a->marks, m) ||
+            !created_holding(p, a->root, c, f, m) || !created_holding(p, b->root, c, f, m))
+            continue;
+        int all = 1;
+        for (size_t k = 0; all && k < ra->nci; k++)
+            for (size_t l = 0; all && l < rb->nci; l++) {
+                const rc_pos_t *x = &p->sites[ra->ci[k].site].c->pos;
+                const rc_pos_t *y = &p->sites[rb->ci[l].site].c->pos;
+                all = x->off < y->off ? held_from_creation(p, f, x, y, m, NULL)
+                                      : held_from_creation(p, f, y, x, m, NULL);
+            }
         if (all)
             return 1;
     }

@@ -1,14 +1,16 @@
-/* main holds a start gate while it starts the workers and fills the table;
- * each worker passes the gate (locks and unlocks it) before reading: its reads
- * come after main let the gate go, so after main's writes. What main writes
- * after opening the gate, and what a thread reads without passing it, race. */
+/* main holds a start gate while it starts the workers and fills the tables
+ * (one with the help of a thread it joins before opening the gate); each
+ * worker passes the gate (locks and unlocks it) before reading: its reads come
+ * after main let the gate go, so after main's writes and the helper's. What
+ * main writes after opening the gate, and what a thread reads without passing
+ * it, race. */
 #include <pthread.h>
 
 #define NWORKERS 4
 #define NSLOTS 16
 
 static pthread_mutex_t gate = PTHREAD_MUTEX_INITIALIZER;
-static int table[NSLOTS];
+static int table[NSLOTS], squares[NSLOTS];
 static long generation;
 
 static void *worker(void *arg)
@@ -17,8 +19,15 @@ static void *worker(void *arg)
     pthread_mutex_unlock(&gate);
     long sum = 0;
     for (int i = 0; i < NSLOTS; i++)
-        sum += table[i];
+        sum += table[i] + squares[i];
     return (void *)(sum + generation); // expect: race.read-write
+}
+
+static void *filler(void *arg)
+{
+    for (int i = 0; i < NSLOTS; i++)
+        squares[i] = i * i;
+    return arg;
 }
 
 static void *peeker(void *arg)
@@ -28,13 +37,15 @@ static void *peeker(void *arg)
 
 int main(void)
 {
-    pthread_t t[NWORKERS], p;
+    pthread_t t[NWORKERS], p, h;
     pthread_mutex_lock(&gate);
     for (int i = 0; i < NWORKERS; i++)
         pthread_create(&t[i], NULL, worker, NULL);
     pthread_create(&p, NULL, peeker, NULL);
     for (int i = 0; i < NSLOTS; i++)
-        table[i] = i * i;
+        table[i] = i;
+    pthread_create(&h, NULL, filler, NULL);
+    pthread_join(h, NULL);
     pthread_mutex_unlock(&gate);
     generation = 1;
     for (int i = 0; i < NWORKERS; i++)
