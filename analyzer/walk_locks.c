@@ -90,14 +90,16 @@ static uint32_t hold_lock(walker_t *w, uint32_t l, int d)
 }
 
 /* Takes lock l: adds it, or, when st holds it already, one more hold of it
- * (not for an element of a lock array with an unknown index). */
+ * (not for an element of a lock array with an unknown index, nor for an order
+ * mark a summary brings). */
 void fe_acquire(walker_t *w, uint32_t l, int shared, rc_lset_t *st)
 {
     if (st->top)
         return;
     int wild = 0;
-    if (l == w->unknown_lock || !rc_lset_has(st, l) ||
-        (lock_family(w->facts->locks.v[l], &wild) && wild)) {
+    const char *id = w->facts->locks.v[l];
+    if (l == w->unknown_lock || !rc_lset_has(st, l) || fe_is_mark_id(id) ||
+        (lock_family(id, &wild) && wild)) {
         rc_lset_add(st, l, shared); /* `m[i]` then `m[j]`: maybe two elements */
         return;
     }
