@@ -2308,9 +2308,17 @@ static int handoff_lock(const rc_program_t *p, uint32_t m)
  *   - or the end of b's thread: one whose whole run lies inside that creator's
  *     hold of m (its creation lockset), created in the same function, the hold
  *     unbroken between the two creations.
- * a's thread can take m only after the creator lets it go. */
-static int handoff_orders(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b)
+ * a's thread can take m only after the creator lets it go. Also when b comes so
+ * before every creation of a's thread (made by a thread that took m first, or
+ * further up, at most MAX_NEST creations), see creations_after. */
+static int creations_after(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b,
+                           int depth);
+
+static int handoff_orders_at(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b,
+                             int depth)
 {
+    if (creations_after(p, a, b, depth))
+        return 1;
     const rc_root_t *ra = &p->roots[a->root];
     if (ra->is_main || a->root == b->root || ra->nci == 0 || !ra->all_sites || !b->pos)
         return 0;
@@ -2350,6 +2358,33 @@ static int handoff_orders(const rc_program_t *p, const rc_inst_t *a, const rc_in
             return 1;
     }
     return 0;
+}
+
+/* 1 when b comes before every creation of a's thread by the hand-off (each
+ * creation, a direct one, taken as an event of its creating thread): a thread
+ * that passes the gate and then starts others starts them after the creator's
+ * hold. */
+static int creations_after(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b, int depth)
+{
+    const rc_root_t *ra = &p->roots[a->root];
+    if (depth >= MAX_NEST || ra->is_main || ra->nci == 0 || !ra->all_sites)
+        return 0;
+    for (size_t k = 0; k < ra->nci; k++) {
+        const rc_cinst_t *ci = &ra->ci[k];
+        const rc_psite_t *s = &p->sites[ci->site];
+        if (s->at_fn != s->fn || ci->root == b->root || p->roots[ci->root].is_main)
+            return 0;
+        rc_inst_t at;
+        rc_program_inst(p, ci->root, s->fn, &s->c->pos, &s->c->ls, &at);
+        if (!handoff_orders_at(p, &at, b, depth + 1))
+            return 0;
+    }
+    return 1;
+}
+
+static int handoff_orders(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b)
+{
+    return handoff_orders_at(p, a, b, 0);
 }
 
 int rc_program_ordered(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b)

@@ -3,7 +3,8 @@
  * worker passes the gate (locks and unlocks it) before reading: its reads come
  * after main let the gate go, so after main's writes and the helper's. What
  * main writes after opening the gate, and what a thread reads without passing
- * it, race. */
+ * it, race. A dispatcher that passes the gate and then starts a reader starts
+ * it after main's writes; one that starts its reader first does not. */
 #include <pthread.h>
 
 #define NWORKERS 4
@@ -30,6 +31,28 @@ static void *filler(void *arg)
     return arg;
 }
 
+static void *reader(void *arg)
+{
+    return (void *)(long)table[NSLOTS - 1] + (long)arg;
+}
+
+static void *early_reader(void *arg)
+{
+    return (void *)(long)squares[1] + (long)arg; // expect: race.read-write
+}
+
+static void *dispatcher(void *arg)
+{
+    pthread_t r, e;
+    pthread_create(&e, NULL, early_reader, arg);
+    pthread_mutex_lock(&gate);
+    pthread_mutex_unlock(&gate);
+    pthread_create(&r, NULL, reader, arg);
+    pthread_join(r, NULL);
+    pthread_join(e, NULL);
+    return arg;
+}
+
 static void *peeker(void *arg)
 {
     return (void *)(long)table[0] + (long)arg; // expect: race.read-write
@@ -37,11 +60,12 @@ static void *peeker(void *arg)
 
 int main(void)
 {
-    pthread_t t[NWORKERS], p, h;
+    pthread_t t[NWORKERS], p, h, d;
     pthread_mutex_lock(&gate);
     for (int i = 0; i < NWORKERS; i++)
         pthread_create(&t[i], NULL, worker, NULL);
     pthread_create(&p, NULL, peeker, NULL);
+    pthread_create(&d, NULL, dispatcher, NULL);
     for (int i = 0; i < NSLOTS; i++)
         table[i] = i;
     pthread_create(&h, NULL, filler, NULL);
@@ -51,5 +75,6 @@ int main(void)
     for (int i = 0; i < NWORKERS; i++)
         pthread_join(t[i], NULL);
     pthread_join(p, NULL);
+    pthread_join(d, NULL);
     return 0;
 }
