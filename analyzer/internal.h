@@ -697,6 +697,9 @@ typedef struct rc_program {
      * inside that hold. */
     rc_lset_t *cl;
     uint32_t **cl_holders; /* per root: the creating roots, UINT32_MAX-terminated */
+    /* Per function: it may wait on a condition variable (releasing the mutex),
+     * itself or through the functions it calls (step 10). */
+    uint8_t *cond_waits;
     /* Per root, NULL when no root has one: its creation handshake (program.c,
      * "handshake"), the creator waiting until the thread has set a flag. */
     struct rc_handshake *hs;

@@ -1911,7 +1911,7 @@ static int holder_of_list(const uint32_t *v, uint32_t h)
  * contain (at most one pass per nesting level). */
 static void compute_creation_locksets(rc_program_t *p)
 {
-    uint8_t *cw = cond_waiters(p);
+    const uint8_t *cw = p->cond_waits;
     int any = 0;
     size_t nr = p->nroots ? p->nroots : 1;
     rc_lset_t *cl = rc_xcalloc(nr, sizeof *cl);
@@ -1931,7 +1931,6 @@ static void compute_creation_locksets(rc_program_t *p)
         for (size_t i = 0; i < rt->nci; i++)
             creation_held(p, &p->sites[rt->ci[i].site], rt->ci[i].root, cw, &own[r][i]);
     }
-    free(cw);
     for (int changed = 1, pass = 0; changed && pass <= MAX_NEST; pass++) {
         changed = 0;
         for (uint32_t r = 0; r < p->nroots; r++) {
@@ -2184,6 +2183,7 @@ static void compute_order(rc_program_t *p)
     if (onces)
         compute_once_guards(p);
     compute_barriers(p);
+    p->cond_waits = cond_waiters(p);
     compute_creation_locksets(p);
     compute_handshakes(p);
 }
@@ -2238,7 +2238,7 @@ static int has_acq_mark(const rc_program_t *p, const rc_lset_t *marks, uint32_t 
  * site c to event b after it: no unlock of m, no condition wait, no call that
  * may release m in between, and no backward goto. */
 static int held_from_creation(const rc_program_t *p, uint32_t f, const rc_pos_t *c,
-                              const rc_pos_t *b, uint32_t m, const uint8_t *cw)
+                              const rc_pos_t *b, uint32_t m)
 {
     const rc_pfn_t *pf = &p->fns[f];
     const rc_fn_facts_t *fn = pf->f;
@@ -2260,7 +2260,7 @@ static int held_from_creation(const rc_program_t *p, uint32_t f, const rc_pos_t 
         const rc_fn_facts_t *tf = p->fns[t].f;
         if (call->pos.off <= c->end || call->pos.off >= b->off)
             continue;
-        int rel = (cw && cw[t]) || tf->summary.rel_all;
+        int rel = (p->cond_waits && p->cond_waits[t]) || tf->summary.rel_all;
         for (int k = 0; !rel && k < tf->summary.rel.n; k++)
             rel = releases(p, p->lockmap[p->fns[t].tu][RC_LREF_LOCK(tf->summary.rel.v[k])], m);
         if (rel)
@@ -2333,7 +2333,7 @@ static int handoff_orders_at(const rc_program_t *p, const rc_inst_t *a, const rc
             continue;
         int all = 1;
         for (size_t k = 0; all && k < ra->nci; k++)
-            all = held_from_creation(p, f, &p->sites[ra->ci[k].site].c->pos, b->pos, m, NULL);
+            all = held_from_creation(p, f, &p->sites[ra->ci[k].site].c->pos, b->pos, m);
         if (all)
             return 1;
     }
@@ -2351,8 +2351,8 @@ static int handoff_orders_at(const rc_program_t *p, const rc_inst_t *a, const rc
             for (size_t l = 0; all && l < rb->nci; l++) {
                 const rc_pos_t *x = &p->sites[ra->ci[k].site].c->pos;
                 const rc_pos_t *y = &p->sites[rb->ci[l].site].c->pos;
-                all = x->off < y->off ? held_from_creation(p, f, x, y, m, NULL)
-                                      : held_from_creation(p, f, y, x, m, NULL);
+                all = x->off < y->off ? held_from_creation(p, f, x, y, m)
+                                      : held_from_creation(p, f, y, x, m);
             }
         if (all)
             return 1;
@@ -2428,6 +2428,7 @@ static void close_order(rc_program_t *p)
     free(p->mark_k);
     free(p->mark_entry);
     free(p->once_guard);
+    free(p->cond_waits);
     for (size_t r = 0; p->cl_holders && r < p->nroots; r++)
         free(p->cl_holders[r]);
     free(p->cl_holders);
