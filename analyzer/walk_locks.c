@@ -668,8 +668,10 @@ static const rc_api_fn_t *tested_lock_call(walker_t *w, CXCursor c)
 void fe_imp_trylock(walker_t *w, const char *xusr, CXCursor value, rc_lset_t *st)
 {
     const rc_api_fn_t *api = tested_lock_call(w, value);
-    if (!api || api->kind != RC_API_TRYLOCK || st->top || st->n >= RC_LS_MAX - IMP_ROOM ||
-        rc_strtab_lookup(&w->addr_locals, xusr) != UINT32_MAX)
+    if (!api || api->kind != RC_API_TRYLOCK || st->top || st->n >= RC_LS_MAX - IMP_ROOM)
+        return;
+    fe_scan_locals(w); /* addr_locals of this function */
+    if (rc_strtab_lookup(&w->addr_locals, xusr) != UINT32_MAX)
         return;
     kids_t kk;
     fe_children(&w->tree, fe_strip(&w->tree, value, 1), &kk);
