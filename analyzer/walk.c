@@ -125,6 +125,16 @@ CXCursor fe_sole_expr_child(const tree_t *t, CXCursor c)
     return ne == 1 ? r : clang_getNullCursor();
 }
 
+const rc_api_fn_t *fe_model_of(walker_t *w, CXCursor d)
+{
+    if (clang_getCursorKind(d) != CXCursor_FunctionDecl)
+        return NULL;
+    CXString cs = clang_getCursorSpelling(d);
+    const rc_api_fn_t *api = rc_models_find(w->models, clang_getCString(cs));
+    clang_disposeString(cs);
+    return api;
+}
+
 /* The initialiser of variable declaration d (its last expression child), or a
  * null cursor. */
 CXCursor fe_var_init(const tree_t *t, CXCursor d)

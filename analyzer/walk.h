@@ -290,6 +290,9 @@ RC_HIDDEN void fe_tree_free(tree_t *t);
 RC_HIDDEN void fe_children(const tree_t *t, CXCursor c, kids_t *k);
 RC_HIDDEN CXCursor fe_sole_expr_child(const tree_t *t, CXCursor c);
 RC_HIDDEN CXCursor fe_var_init(const tree_t *t, CXCursor d);
+/* The API model (rules/api/) that function declaration d is, or NULL (also for
+ * anything but a function declaration). */
+RC_HIDDEN const rc_api_fn_t *fe_model_of(walker_t *w, CXCursor d);
 RC_HIDDEN CXCursor fe_strip(const tree_t *t, CXCursor c, int casts);
 RC_HIDDEN int fe_is_var(CXCursor d);
 RC_HIDDEN int fe_is_global_var(CXCursor d);

@@ -164,9 +164,7 @@ void fe_scan_locals(walker_t *w)
         CXCursor callee = fe_strip(&w->tree, w->tree.kids[nd->first], 1);
         if (clang_getCursorKind(callee) != CXCursor_DeclRefExpr)
             continue;
-        CXString cs = clang_getCursorSpelling(clang_getCursorReferenced(callee));
-        const rc_api_fn_t *api = rc_models_find(w->models, clang_getCString(cs));
-        clang_disposeString(cs);
+        const rc_api_fn_t *api = fe_model_of(w, clang_getCursorReferenced(callee));
         if (!api || api->kind != RC_API_THREAD_CREATE || api->arg_arg < 0 ||
             (uint32_t)api->arg_arg + 1 >= nd->nkids)
             continue;

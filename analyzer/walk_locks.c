@@ -654,12 +654,7 @@ static const rc_api_fn_t *tested_lock_call(walker_t *w, CXCursor c)
     c = fe_strip(&w->tree, c, 1);
     if (clang_getCursorKind(c) != CXCursor_CallExpr)
         return NULL;
-    CXCursor d = clang_getCursorReferenced(c);
-    if (clang_getCursorKind(d) != CXCursor_FunctionDecl)
-        return NULL;
-    char *name = fe_take(clang_getCursorSpelling(d));
-    const rc_api_fn_t *api = rc_models_find(w->models, name);
-    free(name);
+    const rc_api_fn_t *api = fe_model_of(w, clang_getCursorReferenced(c));
     return api && (api->kind == RC_API_TRYLOCK || api->kind == RC_API_LOCK) ? api : NULL;
 }
 

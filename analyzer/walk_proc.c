@@ -33,9 +33,7 @@ static int shm_source(walker_t *w, CXCursor e)
     CXCursor d = clang_getCursorReferenced(e);
     if (clang_getCursorKind(d) != CXCursor_FunctionDecl)
         return 0;
-    char *name = fe_take(clang_getCursorSpelling(d));
-    const rc_api_fn_t *api = rc_models_find(w->models, name);
-    free(name);
+    const rc_api_fn_t *api = fe_model_of(w, d);
     int shared = 0;
     if (api && api->kind == RC_API_SHARED_MAP) {
         kids_t kk;
@@ -183,9 +181,7 @@ int fe_fork_source(walker_t *w, CXCursor e, int depth)
         CXCursor d = clang_getCursorReferenced(e);
         if (clang_getCursorKind(d) != CXCursor_FunctionDecl)
             return 0;
-        char *name = fe_take(clang_getCursorSpelling(d));
-        const rc_api_fn_t *api = rc_models_find(w->models, name);
-        free(name);
+        const rc_api_fn_t *api = fe_model_of(w, d);
         if (api)
             return api->kind == RC_API_FORK;
         char *usr = fe_usr_dup(w, d);

@@ -103,10 +103,7 @@ static int call_neutral(walker_t *w, CXCursor e)
         CXCursor v = clang_getCursorReferenced(callee);
         return !fe_is_var(v) || fe_is_global_var(v);
     }
-    CXString cs = clang_getCursorSpelling(d);
-    const rc_api_fn_t *api = rc_models_find(w->models, clang_getCString(cs));
-    clang_disposeString(cs);
-    if (api)
+    if (fe_model_of(w, d))
         return 0;
     const char *usr = fe_usr_cached(&w->usrs, d);
     uint32_t si = rc_strtab_lookup(&w->sum_usrs, usr);
