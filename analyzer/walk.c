@@ -41,6 +41,13 @@ void fe_tree_build(tree_t *t, CXCursor root)
     GROW(t->stack, t->nstack, t->capstack);
     t->stack[t->nstack++] = 0;
     clang_visitChildren(root, tree_visit, t);
+    /* The trees of a whole TU are kept until their functions are walked: no
+     * spare room, no build stack. */
+    t->nodes = rc_xrealloc(t->nodes, t->n * sizeof *t->nodes);
+    t->cap = t->n;
+    free(t->stack);
+    t->stack = NULL;
+    t->nstack = t->capstack = 0;
     /* Children lists, contiguous and in order (the visit is pre-order, so a node's
      * descendants follow it and a reverse sweep sees children before parents). */
     for (uint32_t i = t->n; i-- > 1;) {
