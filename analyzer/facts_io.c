@@ -23,7 +23,9 @@
  * Every struct of internal.h's facts section is written field by field in
  * declaration order. RC_FACTS_FORMAT changes whenever a fact changes shape or
  * meaning (3: accesses' locksets keep parameter locks; 4: library callees
- * marked, RC_LIBCALL_MARK; 5: the checksum is rc_hash_bytes);
+ * marked, RC_LIBCALL_MARK; 5: the checksum is rc_hash_bytes; 6: locksets carry
+ * acquisition marks, "acq:<lock>", and a lock taken twice stays held after one
+ * release);
  * a byte string of another format, or a truncated or damaged one, is refused
  * (RC_EPARSE) and the caller parses the TU again: the cache only saves work.
  */
@@ -32,7 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RC_FACTS_FORMAT 5
+#define RC_FACTS_FORMAT 6
 
 /* Adding a field to a fact struct without encoding it here would make reused
  * facts silently differ from parsed ones: these sizes break the build first.
