@@ -25,7 +25,7 @@
  * meaning (3: accesses' locksets keep parameter locks; 4: library callees
  * marked, RC_LIBCALL_MARK; 5: the checksum is rc_hash_bytes; 6: locksets carry
  * acquisition marks, "acq:<lock>", and a lock taken twice stays held after one
- * release);
+ * release; typed_locks);
  * a byte string of another format, or a truncated or damaged one, is refused
  * (RC_EPARSE) and the caller parses the TU again: the cache only saves work.
  */
@@ -59,7 +59,7 @@ _Static_assert(sizeof(rc_yield_t) == 48, "rc_yield_t changed: update facts_io.c"
 _Static_assert(sizeof(rc_lflow_t) == 56, "rc_lflow_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_summary_t) == 136, "rc_summary_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_fn_facts_t) == 584, "rc_fn_facts_t changed: update facts_io.c");
-_Static_assert(sizeof(rc_tu_facts_t) == 192, "rc_tu_facts_t changed: update facts_io.c");
+_Static_assert(sizeof(rc_tu_facts_t) == 216, "rc_tu_facts_t changed: update facts_io.c");
 #endif
 
 /* ---- writing ------------------------------------------------------------ */
@@ -328,6 +328,7 @@ void rc_facts_encode(const rc_tu_facts_t *tf, unsigned char **out, size_t *len)
     put_strs(&b, tf->gfp_var, tf->ngfp);
     for (size_t i = 0; i < tf->ngfp; i++)
         put_s(&b, tf->gfp_fn[i]);
+    put_strs(&b, tf->typed_locks, tf->ntyped);
     put_strs(&b, tf->ext_callees, tf->next);
     put_strs(&b, tf->deps, tf->ndeps);
     put_u64(&b, tf->imports_digest);
@@ -741,6 +742,8 @@ int rc_facts_decode(const void *data, size_t len, rc_tu_facts_t *tf)
     tf->gfp_var = get_strs(&r, &tf->ngfp);
     tf->capgfp = tf->ngfp;
     tf->gfp_fn = get_parallel(&r, tf->ngfp);
+    tf->typed_locks = get_strs(&r, &tf->ntyped);
+    tf->captyped = tf->ntyped;
     tf->ext_callees = get_strs(&r, &tf->next);
     tf->capext = tf->next;
     tf->deps = get_strs(&r, &tf->ndeps);

@@ -259,6 +259,43 @@ static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientDa
     return CXChildVisit_Recurse;
 }
 
+/* A global mutex (or array of them) whose initialiser is written with a typed
+ * static initialiser, PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP or
+ * PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP (any identifier of the initialiser's
+ * tokens naming RECURSIVE or ERRORCHECK): recorded in tf->typed_locks by USR. */
+static void note_typed_lock(rc_tu_facts_t *tf, CXCursor var)
+{
+    char *type = fe_take(clang_getTypeSpelling(clang_getCursorType(var)));
+    int mutex = strstr(type, "pthread_mutex_t") != NULL;
+    free(type);
+    if (!mutex)
+        return;
+    CXTranslationUnit tu = clang_Cursor_getTranslationUnit(var);
+    CXToken *toks = NULL;
+    unsigned n = 0;
+    clang_tokenize(tu, clang_getCursorExtent(var), &toks, &n);
+    int typed = 0, init = 0;
+    for (unsigned i = 0; i < n && !typed; i++) {
+        CXTokenKind k = clang_getTokenKind(toks[i]);
+        if (k != CXToken_Punctuation && k != CXToken_Identifier)
+            continue;
+        CXString sp = clang_getTokenSpelling(tu, toks[i]);
+        const char *t = clang_getCString(sp);
+        if (k == CXToken_Punctuation && strcmp(t, "=") == 0)
+            init = 1;
+        else if (init && k == CXToken_Identifier &&
+                 (strstr(t, "RECURSIVE") || strstr(t, "ERRORCHECK")))
+            typed = 1;
+        clang_disposeString(sp);
+    }
+    if (toks)
+        clang_disposeTokens(tu, toks, n);
+    if (!typed)
+        return;
+    GROW(tf->typed_locks, tf->ntyped, tf->captyped);
+    tf->typed_locks[tf->ntyped++] = fe_take(clang_getCursorUSR(var));
+}
+
 static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientData d)
 {
     (void)parent;
@@ -269,6 +306,7 @@ static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientDa
     if (clang_Location_isInSystemHeader(clang_getCursorLocation(c)))
         return CXChildVisit_Continue;
     if (k == CXCursor_VarDecl) {
+        note_typed_lock(ts->tf, c);
         char *type = fe_fn_type_of(clang_getCursorType(c));
         init_scan_t is = {ts->tf, type ? fe_take(clang_getCursorUSR(c)) : NULL};
         free(type);
@@ -589,6 +627,9 @@ void rc_tu_facts_close(rc_tu_facts_t *tf)
         free(tf->gfp_var[i]);
         free(tf->gfp_fn[i]);
     }
+    for (size_t i = 0; i < tf->ntyped; i++)
+        free(tf->typed_locks[i]);
+    free(tf->typed_locks);
     free(tf->gfp_var);
     free(tf->gfp_fn);
     for (size_t i = 0; i < tf->next; i++)

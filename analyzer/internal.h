@@ -469,6 +469,11 @@ typedef struct rc_tu_facts {
      * gfp_var[i] (USR of the pointer) may hold gfp_fn[i] (USR of the function). */
     char **gfp_var, **gfp_fn;
     size_t ngfp, capgfp;
+    /* Global mutexes (USRs; arrays of them too) whose static initialiser gives
+     * them a type: recursive or error-checking (glibc's
+     * PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP, PTHREAD_ERRORCHECK_..._NP). */
+    char **typed_locks;
+    size_t ntyped, captyped;
     /* Functions called here, defined elsewhere and not modelled (USRs, unique). */
     char **ext_callees;
     size_t next, capext;
@@ -835,7 +840,8 @@ int rc_keys_overlap(const char *a, const char *b, int distinct_slots);
 int rc_key_definite(const char *k);
 
 /* 1 when some pthread_mutex_init-like call initialises global lock l with
- * attributes (which may make it recursive or error-checking). */
+ * attributes, or a typed static initialiser does (rc_tu_facts_t.typed_locks):
+ * it may be recursive or error-checking. */
 int rc_program_lock_has_attributes(const rc_program_t *p, uint32_t l);
 
 /* The last lock or trylock of global lock l in function f before offset off,

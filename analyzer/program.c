@@ -2975,6 +2975,15 @@ int rc_program_lock_has_attributes(const rc_program_t *p, uint32_t l)
                 return 1;
         }
     }
+    /* A typed static initialiser: the mutex itself, or an element of an array. */
+    const char *id = p->locks.v[l];
+    for (size_t t = 0; t < p->ntus; t++)
+        for (size_t i = 0; i < p->tus[t]->ntyped; i++) {
+            const char *u = p->tus[t]->typed_locks[i];
+            size_t n = strlen(u);
+            if (strncmp(id, u, n) == 0 && (id[n] == '\0' || id[n] == '['))
+                return 1;
+        }
     return 0;
 }
 

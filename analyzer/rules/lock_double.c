@@ -14,8 +14,9 @@
  *   - the new acquisition or the held one is exclusive (two read locks of an
  *     rwlock are allowed);
  *   - L is never initialised with attributes (`pthread_mutex_init(&m, &attr)`
- *     may make it recursive or error-checking); a static initializer is taken
- *     as a normal mutex.
+ *     may make it recursive or error-checking), nor with a typed static
+ *     initializer (PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP: rc_tu_facts_t's
+ *     typed_locks); any other static initializer is taken as a normal mutex.
  * One finding per operation; the cited acquisition is the last one of L before
  * o in f, else the call through which f is entered holding it.
  *
