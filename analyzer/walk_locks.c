@@ -696,8 +696,17 @@ static void lock_outcomes(walker_t *w, const rc_api_fn_t *api, CXCursor c, const
         if (api->kind == RC_API_TRYLOCK) {
             fe_acquire(w, l, api->shared, ok);
             fe_note_acquired(w, l, ok);
-        } else if (l != w->unknown_lock && !drop_hold(w, l, failed))
-            rc_lset_remove(failed, l);
+        } else if (l != w->unknown_lock) {
+            if (!drop_hold(w, l, failed))
+                rc_lset_remove(failed, l);
+            /* Not taken on this branch: no acquisition mark from this call (one
+             * from an earlier lock of l goes too, which only orders less). */
+            char *mid = rc_xasprintf("%s%s", RC_ACQ_PREFIX, w->facts->locks.v[l]);
+            uint32_t mk = rc_strtab_lookup(&w->facts->locks, mid);
+            free(mid);
+            if (mk != UINT32_MAX)
+                rc_lset_remove(failed, mk);
+        }
     }
     kids_free(&kk);
 }

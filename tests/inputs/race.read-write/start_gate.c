@@ -4,7 +4,8 @@
  * after main let the gate go, so after main's writes and the helper's. What
  * main writes after opening the gate, and what a thread reads without passing
  * it, race. A dispatcher that passes the gate and then starts a reader starts
- * it after main's writes; one that starts its reader first does not. */
+ * it after main's writes; one that starts its reader first does not. A worker
+ * whose lock of the gate failed has not passed it. */
 #include <pthread.h>
 
 #define NWORKERS 4
@@ -53,6 +54,14 @@ static void *dispatcher(void *arg)
     return arg;
 }
 
+static void *careful_worker(void *arg)
+{
+    if (pthread_mutex_lock(&gate) != 0)
+        return (void *)(long)squares[2]; // expect: race.read-write
+    pthread_mutex_unlock(&gate);
+    return (void *)(long)squares[3];
+}
+
 static void *peeker(void *arg)
 {
     return (void *)(long)table[0] + (long)arg; // expect: race.read-write
@@ -60,12 +69,13 @@ static void *peeker(void *arg)
 
 int main(void)
 {
-    pthread_t t[NWORKERS], p, h, d;
+    pthread_t t[NWORKERS], p, h, d, c;
     pthread_mutex_lock(&gate);
     for (int i = 0; i < NWORKERS; i++)
         pthread_create(&t[i], NULL, worker, NULL);
     pthread_create(&p, NULL, peeker, NULL);
     pthread_create(&d, NULL, dispatcher, NULL);
+    pthread_create(&c, NULL, careful_worker, NULL);
     for (int i = 0; i < NSLOTS; i++)
         table[i] = i;
     pthread_create(&h, NULL, filler, NULL);
@@ -76,5 +86,6 @@ int main(void)
         pthread_join(t[i], NULL);
     pthread_join(p, NULL);
     pthread_join(d, NULL);
+    pthread_join(c, NULL);
     return 0;
 }
