@@ -25,7 +25,7 @@
  * meaning (3: accesses' locksets keep parameter locks; 4: library callees
  * marked, RC_LIBCALL_MARK; 5: the checksum is rc_hash_bytes; 6: locksets carry
  * acquisition marks, "acq:<lock>", and a lock taken twice stays held after one
- * release; typed_locks);
+ * release; typed_locks, self_vars);
  * a byte string of another format, or a truncated or damaged one, is refused
  * (RC_EPARSE) and the caller parses the TU again: the cache only saves work.
  */
@@ -59,7 +59,7 @@ _Static_assert(sizeof(rc_yield_t) == 48, "rc_yield_t changed: update facts_io.c"
 _Static_assert(sizeof(rc_lflow_t) == 56, "rc_lflow_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_summary_t) == 136, "rc_summary_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_fn_facts_t) == 584, "rc_fn_facts_t changed: update facts_io.c");
-_Static_assert(sizeof(rc_tu_facts_t) == 216, "rc_tu_facts_t changed: update facts_io.c");
+_Static_assert(sizeof(rc_tu_facts_t) == 248, "rc_tu_facts_t changed: update facts_io.c");
 #endif
 
 /* ---- writing ------------------------------------------------------------ */
@@ -329,6 +329,9 @@ void rc_facts_encode(const rc_tu_facts_t *tf, unsigned char **out, size_t *len)
     for (size_t i = 0; i < tf->ngfp; i++)
         put_s(&b, tf->gfp_fn[i]);
     put_strs(&b, tf->typed_locks, tf->ntyped);
+    put_strs(&b, tf->self_vars, tf->nself);
+    for (size_t i = 0; i < tf->nself; i++)
+        put_s(&b, tf->self_fns[i]);
     put_strs(&b, tf->ext_callees, tf->next);
     put_strs(&b, tf->deps, tf->ndeps);
     put_u64(&b, tf->imports_digest);
@@ -744,6 +747,9 @@ int rc_facts_decode(const void *data, size_t len, rc_tu_facts_t *tf)
     tf->gfp_fn = get_parallel(&r, tf->ngfp);
     tf->typed_locks = get_strs(&r, &tf->ntyped);
     tf->captyped = tf->ntyped;
+    tf->self_vars = get_strs(&r, &tf->nself);
+    tf->capself = tf->nself;
+    tf->self_fns = get_parallel(&r, tf->nself);
     tf->ext_callees = get_strs(&r, &tf->next);
     tf->capext = tf->next;
     tf->deps = get_strs(&r, &tf->ndeps);

@@ -630,6 +630,12 @@ void rc_tu_facts_close(rc_tu_facts_t *tf)
     for (size_t i = 0; i < tf->ntyped; i++)
         free(tf->typed_locks[i]);
     free(tf->typed_locks);
+    for (size_t i = 0; i < tf->nself; i++) {
+        free(tf->self_vars[i]);
+        free(tf->self_fns[i]);
+    }
+    free(tf->self_vars);
+    free(tf->self_fns);
     free(tf->gfp_var);
     free(tf->gfp_fn);
     for (size_t i = 0; i < tf->next; i++)

@@ -60,6 +60,7 @@ typedef enum rc_api_kind {
     RC_API_ONCE,           /* calls routine_arg once per once object lock_arg, over all
                               threads; returns when it has run (pthread_once, call_once) */
     RC_API_BARRIER_WAIT,   /* waits until the barrier lock_arg's count of threads wait */
+    RC_API_THREAD_SELF,    /* returns the calling thread's handle (pthread_self) */
 } rc_api_kind_t;
 
 typedef struct rc_api_fn {
@@ -474,6 +475,10 @@ typedef struct rc_tu_facts {
      * PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP, PTHREAD_ERRORCHECK_..._NP). */
     char **typed_locks;
     size_t ntyped, captyped;
+    /* Globals assigned the calling thread's handle (`mainid = pthread_self()`,
+     * a thread_self model): self_vars[i] (USR) in function self_fns[i] (USR). */
+    char **self_vars, **self_fns;
+    size_t nself, capself;
     /* Functions called here, defined elsewhere and not modelled (USRs, unique). */
     char **ext_callees;
     size_t next, capext;

@@ -93,6 +93,7 @@ static const struct {
     {"sem_init", RC_API_SEM_INIT},
     {"once", RC_API_ONCE},
     {"barrier_wait", RC_API_BARRIER_WAIT},
+    {"thread_self", RC_API_THREAD_SELF},
 };
 
 static int cmp_fn(const void *a, const void *b)
@@ -186,6 +187,7 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
             missing = "handler_arg\" or \"action_arg";
         break;
     case RC_API_NORETURN:
+    case RC_API_THREAD_SELF:
     case RC_API_MT_UNSAFE:
     case RC_API_COND_WAIT:
     case RC_API_CALLBACK: /* callback_args: checked below */

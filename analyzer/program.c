@@ -2387,6 +2387,45 @@ static int handoff_orders(const rc_program_t *p, const rc_inst_t *a, const rc_in
     return handoff_orders_at(p, a, b, 0);
 }
 
+/* 1 when global var (USR) names the main thread: main assigns it the calling
+ * thread's handle (rc_tu_facts_t.self_vars) and no other function writes it. */
+static int names_main_thread(const rc_program_t *p, const char *var)
+{
+    const char *main_usr = p->fns[p->main_fn].f->usr;
+    int in_main = 0;
+    for (size_t t = 0; t < p->ntus; t++)
+        for (size_t k = 0; k < p->tus[t]->nself; k++)
+            if (strcmp(p->tus[t]->self_vars[k], var) == 0) {
+                if (strcmp(p->tus[t]->self_fns[k], main_usr) != 0)
+                    return 0;
+                in_main = 1;
+            }
+    for (uint32_t f = 0; in_main && f < p->nfns; f++) {
+        const rc_fn_facts_t *fn = p->fns[f].f;
+        for (size_t i = 0; f != p->main_fn && i < fn->nacc; i++)
+            if (fn->acc[i].kind != RC_ACC_READ && fn->acc[i].key &&
+                strcmp(fn->acc[i].key, var) == 0)
+                return 0;
+    }
+    return in_main;
+}
+
+/* 1 when a's thread has joined the main thread before a (a join mark of a
+ * handle naming it) and b is an event of main: main has finished by then (it
+ * ended with pthread_exit; had it returned, the process would have ended). */
+static int main_joined(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b)
+{
+    if (!p->roots[b->root].is_main || p->roots[a->root].is_main || p->main_fn == UINT32_MAX)
+        return 0;
+    size_t np = strlen(RC_JOIN_PREFIX);
+    for (int i = 0; i < a->marks.n; i++) {
+        uint32_t l = RC_LREF_LOCK(a->marks.v[i]);
+        if (p->mark_kind[l] == RC_MARK_JOIN && names_main_thread(p, p->locks.v[l] + np))
+            return 1;
+    }
+    return 0;
+}
+
 int rc_program_ordered(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b)
 {
     uint32_t ga = rc_program_once_guard(p, a->root, a->fn);
@@ -2409,6 +2448,9 @@ int rc_program_ordered(const rc_program_t *p, const rc_inst_t *a, const rc_inst_
         return 1;
     /* A creator that holds a lock the thread takes before the access. */
     if (p->mark_kind && (handoff_orders(p, a, b) || handoff_orders(p, b, a)))
+        return 1;
+    /* A thread that has joined the main thread. */
+    if (p->mark_kind && (main_joined(p, a, b) || main_joined(p, b, a)))
         return 1;
     return 0;
 }

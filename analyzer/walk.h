@@ -375,6 +375,9 @@ RC_HIDDEN void fe_record_guard(walker_t *w, CXCursor cond, CXCursor then, const 
 RC_HIDDEN void fe_handle_call(walker_t *w, CXCursor e, rc_lset_t *st);
 RC_HIDDEN void fe_add_gfp(rc_tu_facts_t *tf, const char *var, const char *fn);
 RC_HIDDEN void fe_note_global_fnptr(walker_t *w, CXCursor var, CXCursor value);
+/* `g = pthread_self();` (a thread_self model) with g a global: records g and the
+ * function assigning it in rc_tu_facts_t.self_vars / self_fns. */
+RC_HIDDEN void fe_note_self_handle(walker_t *w, CXCursor var, CXCursor value);
 
 /* walk_proc.c */
 RC_HIDDEN int fe_shm_value(walker_t *w, CXCursor e, int depth);

@@ -330,20 +330,21 @@ static void record_once(walker_t *w, const rc_api_fn_t *api, CXCursor call, cons
 }
 
 /* A join of the thread whose handle is the plain variable h (`pthread_join(t, 0)`,
- * not an array element or a field), with a lock held: the mark
+ * not an array element or a field), with a lock held or h a global: the mark
  * RC_JOIN_PREFIX<USR of h> is held from here on (internal.h, order marks). Only
- * a lock held across the join needs it (program.c, creation locksets). */
+ * a lock held across the join (program.c, creation locksets) or a global that
+ * may name the main thread (rc_tu_facts_t.self_vars) needs it. */
 static void mark_join(walker_t *w, CXCursor h, rc_lset_t *st)
 {
     CXCursor e = fe_strip(&w->tree, h, 1);
     int locked = 0;
     for (int i = 0; !st->top && i < st->n && !locked; i++)
         locked = !fe_is_mark_id(w->facts->locks.v[RC_LREF_LOCK(st->v[i])]);
-    if (!locked || clang_getCursorKind(e) != CXCursor_DeclRefExpr)
+    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
         return;
     CXCursor d = clang_getCursorReferenced(e);
     if (!fe_is_var(d) || fe_type_is_array(clang_getCursorType(d)) ||
-        fe_type_is_pointer(clang_getCursorType(d)))
+        fe_type_is_pointer(clang_getCursorType(d)) || (!locked && !fe_is_global_var(d)))
         return;
     char *usr = fe_take(clang_getCursorUSR(d));
     char *id = rc_xasprintf("%s%s", RC_JOIN_PREFIX, usr);
@@ -505,6 +506,8 @@ void fe_handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
             fe_record_pcall(w, api, e, &kk, st);
             pass_barrier(w, api, &kk, st);
             break;
+        case RC_API_THREAD_SELF: /* its result: fe_note_self_handle */
+            break;
         case RC_API_YIELD:
         case RC_API_EVENT_WAIT:
             if (w->record && !st->top) {
@@ -590,6 +593,28 @@ void fe_add_gfp(rc_tu_facts_t *tf, const char *var, const char *fn)
     }
     tf->gfp_var[tf->ngfp] = rc_xstrdup(var);
     tf->gfp_fn[tf->ngfp++] = rc_xstrdup(fn);
+}
+
+void fe_note_self_handle(walker_t *w, CXCursor var, CXCursor value)
+{
+    CXCursor v = fe_strip(&w->tree, value, 1);
+    if (!w->fn || !fe_is_global_var(var) || clang_getCursorKind(v) != CXCursor_CallExpr)
+        return;
+    const rc_api_fn_t *api = fe_model_of(w, clang_getCursorReferenced(v));
+    if (!api || api->kind != RC_API_THREAD_SELF)
+        return;
+    rc_tu_facts_t *tf = w->facts;
+    const char *usr = fe_usr_cached(&w->usrs, var);
+    for (size_t i = 0; i < tf->nself; i++)
+        if (strcmp(tf->self_vars[i], usr) == 0 && strcmp(tf->self_fns[i], w->fn->usr) == 0)
+            return;
+    if (tf->nself == tf->capself) {
+        tf->capself = tf->capself ? tf->capself * 2 : 4;
+        tf->self_vars = rc_xrealloc(tf->self_vars, tf->capself * sizeof *tf->self_vars);
+        tf->self_fns = rc_xrealloc(tf->self_fns, tf->capself * sizeof *tf->self_fns);
+    }
+    tf->self_vars[tf->nself] = rc_xstrdup(usr);
+    tf->self_fns[tf->nself++] = rc_xstrdup(w->fn->usr);
 }
 
 /* `gfp = f;` with gfp a global function pointer: remember that gfp may hold f. */

@@ -712,8 +712,10 @@ static void eval_assign(walker_t *w, CXCursor e, kids_t *kk, int compound, rc_ls
         return;
     }
     CXCursor lhs = fe_strip(&w->tree, kk->v[0], 0);
-    if (w->record && !compound && clang_getCursorKind(lhs) == CXCursor_DeclRefExpr)
+    if (w->record && !compound && clang_getCursorKind(lhs) == CXCursor_DeclRefExpr) {
         fe_note_global_fnptr(w, clang_getCursorReferenced(lhs), kk->v[1]);
+        fe_note_self_handle(w, clang_getCursorReferenced(lhs), kk->v[1]);
+    }
     const char *saved_key = w->watch_key;
     int saved_hit = w->watch_hit;
     w->watch_key = compound ? NULL : lv.key.s;
