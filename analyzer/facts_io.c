@@ -25,7 +25,7 @@
  * meaning (3: accesses' locksets keep parameter locks; 4: library callees
  * marked, RC_LIBCALL_MARK; 5: the checksum is rc_hash_bytes; 6: locksets carry
  * acquisition marks, "acq:<lock>", and a lock taken twice stays held after one
- * release; typed_locks, self_vars);
+ * release (rc_lockop_t.keeps); typed_locks, self_vars);
  * a byte string of another format, or a truncated or damaged one, is refused
  * (RC_EPARSE) and the caller parses the TU again: the cache only saves work.
  */
@@ -45,7 +45,7 @@ _Static_assert(sizeof(rc_lset_t) == 64, "rc_lset_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_access_t) == 128, "rc_access_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_call_t) == 176, "rc_call_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_create_t) == 168, "rc_create_t changed: update facts_io.c");
-_Static_assert(sizeof(rc_lockop_t) == 112, "rc_lockop_t changed: update facts_io.c");
+_Static_assert(sizeof(rc_lockop_t) == 116, "rc_lockop_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_exit_t) == 104, "rc_exit_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_ucall_t) == 128, "rc_ucall_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_lcall_t) == 48, "rc_lcall_t changed: update facts_io.c");
@@ -228,6 +228,7 @@ static void put_fn(wbuf_t *b, const rc_fn_facts_t *f)
         put_u(b, o->lock);
         put_i(b, o->shared);
         put_i(b, o->base_param);
+        put_i(b, o->keeps);
         put_pos(b, &o->pos);
         put_ls(b, &o->held);
     }
@@ -560,6 +561,7 @@ static void get_fn(rbuf_t *r, rc_fn_facts_t *f)
         o->lock = get_un(r);
         o->shared = get_i(r);
         o->base_param = get_i(r);
+        o->keeps = get_i(r);
         get_pos(r, &o->pos);
         get_ls(r, &o->held);
     }

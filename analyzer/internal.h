@@ -284,6 +284,7 @@ typedef struct rc_lockop {
     uint32_t lock;
     int shared;
     int base_param; /* `&p->f` with p the function's parameter base_param; else -1 */
+    int keeps;      /* an unlock after which the lock is still held (taken twice) */
     rc_pos_t pos;
     rc_lset_t held;
 } rc_lockop_t;

@@ -1866,7 +1866,7 @@ static void creation_held(const rc_program_t *p, const rc_psite_t *s, uint32_t r
         int ok = 1;
         for (size_t o = 0; ok && o < f->nlockops; o++) {
             const rc_lockop_t *op = &f->lockops[o];
-            if (op->kind == RC_API_UNLOCK && op->pos.off > c->end &&
+            if (op->kind == RC_API_UNLOCK && !op->keeps && op->pos.off > c->end &&
                 releases(p, p->lockmap[pf->tu][op->lock], m) &&
                 (jm == UINT32_MAX || !holds_global(p, s->fn, &op->held, jm)))
                 ok = 0;
@@ -2247,8 +2247,8 @@ static int held_from_creation(const rc_program_t *p, uint32_t f, const rc_pos_t 
         return 0;
     for (size_t o = 0; o < fn->nlockops; o++) {
         const rc_lockop_t *op = &fn->lockops[o];
-        if (op->kind == RC_API_UNLOCK && op->pos.off > c->end && op->pos.off < b->off &&
-            releases(p, p->lockmap[pf->tu][op->lock], m))
+        if (op->kind == RC_API_UNLOCK && !op->keeps && op->pos.off > c->end &&
+            op->pos.off < b->off && releases(p, p->lockmap[pf->tu][op->lock], m))
             return 0;
     }
     for (size_t j = 0; j < fn->nwaits; j++)

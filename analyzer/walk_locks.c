@@ -646,6 +646,14 @@ void fe_record_lockop(walker_t *w, const rc_api_fn_t *api, uint32_t lock, CXCurs
     kids_free(&kk);
     op->pos = fe_pos_of(w, at);
     op->held = fe_recorded(w, st);
+    op->keeps = 0;
+    int wild = 0;
+    if (api->kind == RC_API_UNLOCK && !(lock_family(w->facts->locks.v[lock], &wild) && wild)) {
+        char id[32];
+        snprintf(id, sizeof id, "%c%c%u", HOLD_PREFIX, '1', lock);
+        uint32_t h = rc_strtab_lookup(&w->facts->locks, id);
+        op->keeps = h != UINT32_MAX && rc_lset_has(st, h);
+    }
 }
 
 /* The trylock model call that c is (after stripping), or NULL. */

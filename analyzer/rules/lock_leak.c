@@ -51,7 +51,7 @@ static int caller_releases(const rc_program_t *p, uint32_t f, uint32_t l)
             const rc_call_t *call = &pg->f->calls[pg->edges[k].call];
             for (size_t o = 0; o < pg->f->nlockops; o++) {
                 const rc_lockop_t *op = &pg->f->lockops[o];
-                if (op->kind == RC_API_UNLOCK && op->pos.off > call->pos.off &&
+                if (op->kind == RC_API_UNLOCK && !op->keeps && op->pos.off > call->pos.off &&
                     p->lockmap[pg->tu][op->lock] == l)
                     return 1;
             }
@@ -68,7 +68,7 @@ static int releases_in(const rc_program_t *p, uint32_t f, uint32_t l, unsigned l
     const rc_pfn_t *pf = &p->fns[f];
     for (size_t o = 0; o < pf->f->nlockops; o++) {
         const rc_lockop_t *op = &pf->f->lockops[o];
-        if (op->kind == RC_API_UNLOCK && op->pos.off >= lo && op->pos.off < hi &&
+        if (op->kind == RC_API_UNLOCK && !op->keeps && op->pos.off >= lo && op->pos.off < hi &&
             p->lockmap[pf->tu][op->lock] == l) {
             if (at)
                 *at = op;

@@ -59,7 +59,7 @@ static const rc_lockop_t *released_between(const rc_fn_facts_t *fn, const rc_lse
 {
     for (size_t o = 0; o < fn->nlockops; o++) {
         const rc_lockop_t *op = &fn->lockops[o];
-        if (op->kind == RC_API_UNLOCK && op->pos.off > from && op->pos.off < to &&
+        if (op->kind == RC_API_UNLOCK && !op->keeps && op->pos.off > from && op->pos.off < to &&
             rc_lset_has(ls, op->lock))
             return op;
     }
