@@ -81,12 +81,32 @@ rc_lset_t fe_lset_for_facts(const walker_t *w, const rc_lset_t *st)
     return out;
 }
 
-/* The "held once more" pseudo-lock of l at depth d (interned). */
-static uint32_t hold_lock(walker_t *w, uint32_t l, int d)
+/* The "held once more" pseudo-lock of l at depth d: interned when intern is
+ * set, else looked up (UINT32_MAX when it was never made). */
+static uint32_t hold_lock(walker_t *w, uint32_t l, int d, int intern)
 {
     char id[32];
     snprintf(id, sizeof id, "%c%c%u", HOLD_PREFIX, '0' + d, l);
-    return fe_intern_lock(w, id, "");
+    return intern ? fe_intern_lock(w, id, "") : rc_strtab_lookup(&w->facts->locks, id);
+}
+
+/* The acquisition mark of l (RC_ACQ_PREFIX<its id>, internal.h): interned when
+ * intern is set, else looked up (UINT32_MAX when it was never made). */
+static uint32_t acq_mark(walker_t *w, uint32_t l, int intern)
+{
+    char *id = rc_xasprintf("%s%s", RC_ACQ_PREFIX, w->facts->locks.v[l]);
+    uint32_t m = intern ? fe_intern_lock(w, id, w->facts->lock_names[l])
+                        : rc_strtab_lookup(&w->facts->locks, id);
+    free(id);
+    return m;
+}
+
+/* 1 when l is an element of a lock array with an unknown index (`m[i]`): two
+ * takings of it may be two elements. */
+static int wild_lock(const walker_t *w, uint32_t l)
+{
+    int wild = 0;
+    return lock_family(w->facts->locks.v[l], &wild) && wild;
 }
 
 /* Takes lock l: adds it, or, when st holds it already, one more hold of it
@@ -96,15 +116,13 @@ void fe_acquire(walker_t *w, uint32_t l, int shared, rc_lset_t *st)
 {
     if (st->top)
         return;
-    int wild = 0;
-    const char *id = w->facts->locks.v[l];
-    if (l == w->unknown_lock || !rc_lset_has(st, l) || fe_is_mark_id(id) ||
-        (lock_family(id, &wild) && wild)) {
+    if (l == w->unknown_lock || !rc_lset_has(st, l) || fe_is_mark_id(w->facts->locks.v[l]) ||
+        wild_lock(w, l)) {
         rc_lset_add(st, l, shared); /* `m[i]` then `m[j]`: maybe two elements */
         return;
     }
     for (int d = 1; d <= MAX_HOLD_DEPTH; d++) {
-        uint32_t h = hold_lock(w, l, d);
+        uint32_t h = hold_lock(w, l, d, 1);
         if (!rc_lset_has(st, h)) {
             if (st->n < RC_LS_MAX)
                 rc_lset_add(st, h, 0);
@@ -116,14 +134,11 @@ void fe_acquire(walker_t *w, uint32_t l, int shared, rc_lset_t *st)
 void fe_note_acquired(walker_t *w, uint32_t l, rc_lset_t *st)
 {
     const char *id = w->facts->locks.v[l];
-    int wild = 0;
     if (st->top || l == w->unknown_lock || id[0] < ' ' || fe_is_mark_id(id) ||
-        strncmp(id, RC_SEM_PREFIX, strlen(RC_SEM_PREFIX)) == 0 ||
-        (lock_family(id, &wild) && wild) || st->n >= RC_LS_MAX - MARK_ROOM)
+        strncmp(id, RC_SEM_PREFIX, strlen(RC_SEM_PREFIX)) == 0 || wild_lock(w, l) ||
+        st->n >= RC_LS_MAX - MARK_ROOM)
         return;
-    char *mid = rc_xasprintf("%s%s", RC_ACQ_PREFIX, id);
-    rc_lset_add(st, fe_intern_lock(w, mid, w->facts->lock_names[l]), 0);
-    free(mid);
+    rc_lset_add(st, acq_mark(w, l, 1), 0);
 }
 
 /* 1 when the value of call e is kept (`rc = pthread_mutex_lock(&m)`, `int rc =
@@ -167,9 +182,7 @@ static void purge_holds(walker_t *w, rc_lset_t *st)
 static int drop_hold(walker_t *w, uint32_t l, rc_lset_t *st)
 {
     for (int d = MAX_HOLD_DEPTH; d >= 1; d--) {
-        char id[32];
-        snprintf(id, sizeof id, "%c%c%u", HOLD_PREFIX, '0' + d, l);
-        uint32_t h = rc_strtab_lookup(&w->facts->locks, id);
+        uint32_t h = hold_lock(w, l, d, 0);
         if (h != UINT32_MAX && rc_lset_has(st, h)) {
             rc_lset_remove(st, h);
             return 1;
@@ -510,8 +523,7 @@ void fe_release(walker_t *w, uint32_t l, rc_lset_t *st)
         w->releases_all |= w->summarizing;
         return;
     }
-    int wild = 0;
-    if (!(lock_family(w->facts->locks.v[l], &wild) && wild) && drop_hold(w, l, st))
+    if (!wild_lock(w, l) && drop_hold(w, l, st))
         return;                   /* taken twice: still held */
     int own = rc_lset_has(st, l); /* taken by this function on every path */
     rc_lset_remove(st, l);
@@ -646,14 +658,9 @@ void fe_record_lockop(walker_t *w, const rc_api_fn_t *api, uint32_t lock, CXCurs
     kids_free(&kk);
     op->pos = fe_pos_of(w, at);
     op->held = fe_recorded(w, st);
-    op->keeps = 0;
-    int wild = 0;
-    if (api->kind == RC_API_UNLOCK && !(lock_family(w->facts->locks.v[lock], &wild) && wild)) {
-        char id[32];
-        snprintf(id, sizeof id, "%c%c%u", HOLD_PREFIX, '1', lock);
-        uint32_t h = rc_strtab_lookup(&w->facts->locks, id);
-        op->keeps = h != UINT32_MAX && rc_lset_has(st, h);
-    }
+    uint32_t h =
+        api->kind == RC_API_UNLOCK && !wild_lock(w, lock) ? hold_lock(w, lock, 1, 0) : UINT32_MAX;
+    op->keeps = h != UINT32_MAX && rc_lset_has(st, h);
 }
 
 /* The trylock model call that c is (after stripping), or NULL. */
@@ -709,9 +716,7 @@ static void lock_outcomes(walker_t *w, const rc_api_fn_t *api, CXCursor c, const
                 rc_lset_remove(failed, l);
             /* Not taken on this branch: no acquisition mark from this call (one
              * from an earlier lock of l goes too, which only orders less). */
-            char *mid = rc_xasprintf("%s%s", RC_ACQ_PREFIX, w->facts->locks.v[l]);
-            uint32_t mk = rc_strtab_lookup(&w->facts->locks, mid);
-            free(mid);
+            uint32_t mk = acq_mark(w, l, 0);
             if (mk != UINT32_MAX)
                 rc_lset_remove(failed, mk);
         }
