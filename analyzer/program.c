@@ -1829,12 +1829,32 @@ static uint8_t *cond_waiters(const rc_program_t *p)
     return cw;
 }
 
+/* 1 when lock operation op of function f is an unlock that releases global lock
+ * m (an unlock that leaves it held, the second of two holds, does not). */
+static int unlock_releases(const rc_program_t *p, uint32_t f, const rc_lockop_t *op, uint32_t m)
+{
+    return op->kind == RC_API_UNLOCK && !op->keeps &&
+           releases(p, p->lockmap[p->fns[f].tu][op->lock], m);
+}
+
+/* 1 when a call of function t may release global lock m: its summary releases
+ * m (or every lock), or it may wait on a condition variable (p->cond_waits). */
+static int call_releases(const rc_program_t *p, uint32_t t, uint32_t m)
+{
+    const rc_fn_facts_t *tf = p->fns[t].f;
+    if ((p->cond_waits && p->cond_waits[t]) || tf->summary.rel_all)
+        return 1;
+    for (int k = 0; k < tf->summary.rel.n; k++)
+        if (releases(p, p->lockmap[p->fns[t].tu][RC_LREF_LOCK(tf->summary.rel.v[k])], m))
+            return 1;
+    return 0;
+}
+
 /* The locks that the thread of root r holds exclusively from creation site s
  * (in r's own start function, outside loops, the only creation through its
  * handle) until every release of them, which the join of that handle precedes
  * on every path (the join mark), or for ever. out: global indexes. */
-static void creation_held(const rc_program_t *p, const rc_psite_t *s, uint32_t r, const uint8_t *cw,
-                          rc_lset_t *out)
+static void creation_held(const rc_program_t *p, const rc_psite_t *s, uint32_t r, rc_lset_t *out)
 {
     rc_lset_empty(out);
     const rc_pfn_t *pf = &p->fns[s->fn];
@@ -1866,23 +1886,18 @@ static void creation_held(const rc_program_t *p, const rc_psite_t *s, uint32_t r
         int ok = 1;
         for (size_t o = 0; ok && o < f->nlockops; o++) {
             const rc_lockop_t *op = &f->lockops[o];
-            if (op->kind == RC_API_UNLOCK && !op->keeps && op->pos.off > c->end &&
-                releases(p, p->lockmap[pf->tu][op->lock], m) &&
+            if (op->pos.off > c->end && unlock_releases(p, s->fn, op, m) &&
                 (jm == UINT32_MAX || !holds_global(p, s->fn, &op->held, jm)))
                 ok = 0;
         }
         for (size_t e = 0; ok && e < pf->nedges; e++) {
             const rc_call_t *call = &f->calls[pf->edges[e].call];
-            uint32_t t = pf->edges[e].target;
-            const rc_fn_facts_t *tf = p->fns[t].f;
             /* Calls before the creation (its arguments too) do not matter; one
              * around it runs its rest after. */
             if (call->pos.off <= c->end && !(call->pos.off <= c->off && call->pos.end >= c->end))
                 continue;
-            int rel = cw[t] || tf->summary.rel_all;
-            for (int k = 0; !rel && k < tf->summary.rel.n; k++)
-                rel = releases(p, p->lockmap[p->fns[t].tu][RC_LREF_LOCK(tf->summary.rel.v[k])], m);
-            if (rel && (jm == UINT32_MAX || !holds_global(p, s->fn, &call->ls, jm)))
+            if (call_releases(p, pf->edges[e].target, m) &&
+                (jm == UINT32_MAX || !holds_global(p, s->fn, &call->ls, jm)))
                 ok = 0;
         }
         if (ok)
@@ -1911,7 +1926,6 @@ static int holder_of_list(const uint32_t *v, uint32_t h)
  * contain (at most one pass per nesting level). */
 static void compute_creation_locksets(rc_program_t *p)
 {
-    const uint8_t *cw = p->cond_waits;
     int any = 0;
     size_t nr = p->nroots ? p->nroots : 1;
     rc_lset_t *cl = rc_xcalloc(nr, sizeof *cl);
@@ -1929,7 +1943,7 @@ static void compute_creation_locksets(rc_program_t *p)
         known[r] = 1;
         own[r] = rc_xcalloc(rt->nci, sizeof **own);
         for (size_t i = 0; i < rt->nci; i++)
-            creation_held(p, &p->sites[rt->ci[i].site], rt->ci[i].root, cw, &own[r][i]);
+            creation_held(p, &p->sites[rt->ci[i].site], rt->ci[i].root, &own[r][i]);
     }
     for (int changed = 1, pass = 0; changed && pass <= MAX_NEST; pass++) {
         changed = 0;
@@ -2247,8 +2261,7 @@ static int held_from_creation(const rc_program_t *p, uint32_t f, const rc_pos_t 
         return 0;
     for (size_t o = 0; o < fn->nlockops; o++) {
         const rc_lockop_t *op = &fn->lockops[o];
-        if (op->kind == RC_API_UNLOCK && !op->keeps && op->pos.off > c->end &&
-            op->pos.off < b->off && releases(p, p->lockmap[pf->tu][op->lock], m))
+        if (op->pos.off > c->end && op->pos.off < b->off && unlock_releases(p, f, op, m))
             return 0;
     }
     for (size_t j = 0; j < fn->nwaits; j++)
@@ -2256,14 +2269,8 @@ static int held_from_creation(const rc_program_t *p, uint32_t f, const rc_pos_t 
             return 0;
     for (size_t e = 0; e < pf->nedges; e++) {
         const rc_call_t *call = &fn->calls[pf->edges[e].call];
-        uint32_t t = pf->edges[e].target;
-        const rc_fn_facts_t *tf = p->fns[t].f;
-        if (call->pos.off <= c->end || call->pos.off >= b->off)
-            continue;
-        int rel = (p->cond_waits && p->cond_waits[t]) || tf->summary.rel_all;
-        for (int k = 0; !rel && k < tf->summary.rel.n; k++)
-            rel = releases(p, p->lockmap[p->fns[t].tu][RC_LREF_LOCK(tf->summary.rel.v[k])], m);
-        if (rel)
+        if (call->pos.off > c->end && call->pos.off < b->off &&
+            call_releases(p, pf->edges[e].target, m))
             return 0;
     }
     return 1;
