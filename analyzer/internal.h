@@ -711,6 +711,9 @@ typedef struct rc_program {
     /* Per function: it may wait on a condition variable (releasing the mutex),
      * itself or through the functions it calls (step 10). */
     uint8_t *cond_waits;
+    /* Per global lock, NULL when none: a join mark of a handle naming the main
+     * thread (a global main alone sets to pthread_self(); step 10). */
+    uint8_t *joins_main;
     /* Per root, NULL when no root has one: its creation handshake (program.c,
      * "handshake"), the creator waiting until the thread has set a flag. */
     struct rc_handshake *hs;

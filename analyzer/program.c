@@ -2183,6 +2183,8 @@ static int handshake_orders(const rc_program_t *p, uint32_t r, const rc_inst_t *
     return 0;
 }
 
+static void compute_main_joins(rc_program_t *p);
+
 /* Step 10. */
 static void compute_order(rc_program_t *p)
 {
@@ -2200,6 +2202,8 @@ static void compute_order(rc_program_t *p)
     p->cond_waits = cond_waiters(p);
     compute_creation_locksets(p);
     compute_handshakes(p);
+    if (marks)
+        compute_main_joins(p);
 }
 
 uint32_t rc_program_once_guard(const rc_program_t *p, uint32_t root, uint32_t fn)
@@ -2417,19 +2421,30 @@ static int names_main_thread(const rc_program_t *p, const char *var)
     return in_main;
 }
 
+/* rc_program_t.joins_main: the join marks of handles naming the main thread. */
+static void compute_main_joins(rc_program_t *p)
+{
+    if (p->main_fn == UINT32_MAX)
+        return;
+    size_t np = strlen(RC_JOIN_PREFIX);
+    for (uint32_t l = 0; l < p->locks.n; l++)
+        if (p->mark_kind[l] == RC_MARK_JOIN && names_main_thread(p, p->locks.v[l] + np)) {
+            if (!p->joins_main)
+                p->joins_main = rc_xcalloc(p->locks.n, 1);
+            p->joins_main[l] = 1;
+        }
+}
+
 /* 1 when a's thread has joined the main thread before a (a join mark of a
  * handle naming it) and b is an event of main: main has finished by then (it
  * ended with pthread_exit; had it returned, the process would have ended). */
 static int main_joined(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b)
 {
-    if (!p->roots[b->root].is_main || p->roots[a->root].is_main || p->main_fn == UINT32_MAX)
+    if (!p->roots[b->root].is_main || p->roots[a->root].is_main)
         return 0;
-    size_t np = strlen(RC_JOIN_PREFIX);
-    for (int i = 0; i < a->marks.n; i++) {
-        uint32_t l = RC_LREF_LOCK(a->marks.v[i]);
-        if (p->mark_kind[l] == RC_MARK_JOIN && names_main_thread(p, p->locks.v[l] + np))
+    for (int i = 0; i < a->marks.n; i++)
+        if (p->joins_main[RC_LREF_LOCK(a->marks.v[i])])
             return 1;
-    }
     return 0;
 }
 
@@ -2457,7 +2472,7 @@ int rc_program_ordered(const rc_program_t *p, const rc_inst_t *a, const rc_inst_
     if (p->mark_kind && (handoff_orders(p, a, b) || handoff_orders(p, b, a)))
         return 1;
     /* A thread that has joined the main thread. */
-    if (p->mark_kind && (main_joined(p, a, b) || main_joined(p, b, a)))
+    if (p->joins_main && (main_joined(p, a, b) || main_joined(p, b, a)))
         return 1;
     return 0;
 }
@@ -2478,6 +2493,7 @@ static void close_order(rc_program_t *p)
     free(p->mark_entry);
     free(p->once_guard);
     free(p->cond_waits);
+    free(p->joins_main);
     for (size_t r = 0; p->cl_holders && r < p->nroots; r++)
         free(p->cl_holders[r]);
     free(p->cl_holders);
