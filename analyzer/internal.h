@@ -250,7 +250,9 @@ typedef struct rc_call {
 typedef enum rc_arg_kind {
     RC_ARG_NONE,     /* NULL */
     RC_ARG_UNKNOWN,  /* anything not classified below */
-    RC_ARG_GLOBAL,   /* &g, &g.f, &g[3]: arg_key is the location's access key */
+    RC_ARG_GLOBAL,   /* a location with an access key, the same for every execution: &g,
+                        &g.f, &g[3], gp (a global pointer's object), &local or p (a local,
+                        or a local pointer's object, handed to the thread) */
     RC_ARG_SAME,     /* one object for every execution of the site (&local, p): arg_key names it */
     RC_ARG_DISTINCT, /* a different object or value per execution (&a[i], i, malloc'd in the loop)
                       */

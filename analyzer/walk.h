@@ -152,6 +152,16 @@ typedef struct walker {
      * thread, thread_escaped). Computed on first need by fe_scan_locals; locals_fn
      * is the function they belong to. */
     rc_strtab_t addr_locals, esc_locals;
+    /* Local pointers given one value only, which the function hands to a thread
+     * it starts, outside any loop that gives them that value (`struct job *j =
+     * malloc(..); pthread_create(&t, 0, worker, j);`): from the creation on (or
+     * from the start of the outermost loop around it, escp_from by index), the
+     * object they point to is shared with that thread, keyed "*<USR>" like a
+     * global pointer's (global_pointee). Before, it is the function's own: each
+     * run of the function may give the pointer a new object. Also from
+     * fe_scan_locals. */
+    rc_strtab_t escp_locals;
+    unsigned *escp_from;
     /* Local pointers that only ever hold the address of one global object
      * (`struct stats *s = &g_stats;`), and its key (NULL: assigned anything
      * else too, or its address is taken), by index in alias_locals; also from

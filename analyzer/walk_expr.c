@@ -204,9 +204,22 @@ static void param_object(walker_t *w, int pi, CXCursor base, lval_t *lv)
     free(bt);
 }
 
+/* 1 when local pointer d, used at e, holds the object the function hands to a
+ * thread (w->escp_locals) and e comes after the hand-over. */
+static int escaped_pointer(walker_t *w, CXCursor d, CXCursor e)
+{
+    if (clang_getCursorKind(d) != CXCursor_VarDecl || fe_is_global_var(d))
+        return 0;
+    fe_scan_locals(w);
+    uint32_t i = w->escp_locals.n ? rc_strtab_lookup(&w->escp_locals, fe_usr_cached(&w->usrs, d))
+                                  : UINT32_MAX;
+    return i != UINT32_MAX && fe_pos_of(w, e).off >= w->escp_from[i];
+}
+
 /* When e (a pointer expression) is a global pointer variable, or a local one
- * holding memory shared between processes (w->shm_locals), starts lv as the
- * object it points to: key "*<USR>" + RC_KEY_SEP, name as written. */
+ * holding memory shared between processes (w->shm_locals) or handed to a thread
+ * (w->escp_locals), starts lv as the object it points to: key "*<USR>" +
+ * RC_KEY_SEP, name as written. */
 static int global_pointee(walker_t *w, CXCursor e, lval_t *lv)
 {
     e = fe_strip(&w->tree, e, 1);
@@ -230,7 +243,8 @@ static int global_pointee(walker_t *w, CXCursor e, lval_t *lv)
             return 1;
         }
     }
-    if ((!fe_is_global_var(d) || clang_getCursorTLSKind(d) != CXTLS_None) && !fe_shm_local(w, d))
+    if ((!fe_is_global_var(d) || clang_getCursorTLSKind(d) != CXTLS_None) && !fe_shm_local(w, d) &&
+        !escaped_pointer(w, d, e))
         return 0;
     char *usr = fe_usr_dup(w, d);
     char *name = fe_take(clang_getCursorSpelling(d));
@@ -255,6 +269,57 @@ static int thread_escaped(walker_t *w, CXCursor d)
     /* Most functions start no thread with a local's address: no USR lookup. */
     return w->esc_locals.n &&
            rc_strtab_lookup(&w->esc_locals, fe_usr_cached(&w->usrs, d)) != UINT32_MAX;
+}
+
+static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv);
+
+/* lvalue for the key alone: nothing is recorded (w->need_keys). */
+static int lvalue_key(walker_t *w, CXCursor e, lval_t *lv)
+{
+    int saved = w->record, saved_keys = w->need_keys;
+    w->record = 0;
+    w->need_keys = 1;
+    rc_lset_t scratch;
+    rc_lset_empty(&scratch);
+    int tracked = lvalue(w, e, &scratch, lv);
+    w->record = saved;
+    w->need_keys = saved_keys;
+    return tracked;
+}
+
+/* When pointer expression e is a pointer field (`s->f`, `s.f`) of a location
+ * lvalue tracks, and f points to another type than the struct holding it,
+ * starts lv as the object f points to: the field's key + ">", name as written.
+ * That object is not its holder (`ctx->queue[i]` is no field of *ctx); a field
+ * pointing to its holder's own type (a list's `next`) may point back to it, and
+ * is left to the caller. */
+static int field_pointee(walker_t *w, CXCursor e, lval_t *lv)
+{
+    CXCursor m = fe_strip(&w->tree, e, 1);
+    if (clang_getCursorKind(m) != CXCursor_MemberRefExpr)
+        return 0;
+    CXType ft = clang_getCanonicalType(clang_getCursorType(m));
+    if (ft.kind != CXType_Pointer)
+        return 0; /* an array field: its elements are inside the holder */
+    kids_t kk;
+    fe_children(&w->tree, m, &kk);
+    CXType holder = kk.n >= 1 ? clang_getCanonicalType(clang_getCursorType(kk.v[0]))
+                              : (CXType){CXType_Invalid, {0}};
+    kids_free(&kk);
+    if (holder.kind == CXType_Pointer)
+        holder = clang_getCanonicalType(clang_getPointeeType(holder));
+    CXType pointee = clang_getCanonicalType(clang_getPointeeType(ft));
+    if (holder.kind == CXType_Invalid || clang_equalTypes(pointee, holder) || !lvalue_key(w, m, lv))
+        return 0;
+    rc_strbuf_append(&lv->key, ">");
+    rc_strbuf_reset(&lv->name);
+    if (w->record) {
+        char *t = fe_text_of(w, e);
+        rc_strbuf_append(&lv->name, t ? t : "(pointer)");
+        free(t);
+    }
+    lv->flags = 0;
+    return 1;
 }
 
 /* Resolves e as a location that outlives the function (global/static variable,
@@ -305,9 +370,10 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
             CXCursor base = kk.v[0];
             if (fe_type_is_pointer(clang_getCursorType(base))) {
                 fe_eval_expr(w, base, st);
-                int pi = fe_param_derived(w, base);
-                if (pi < 0 && global_pointee(w, base, lv)) {
-                    /* gp->f where gp is a global pointer: the object it points to */
+                int pi = -1;
+                if (field_pointee(w, base, lv) ||
+                    ((pi = fe_param_derived(w, base)) < 0 && global_pointee(w, base, lv))) {
+                    /* x->f->g, gp->f (gp a global pointer): the object pointed to */
                     char *field = fe_take(clang_getCursorSpelling(e));
                     append2(&lv->key, ".", field);
                     append2(&lv->name, "->", field);
@@ -348,8 +414,9 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
             int tracked =
                 fe_type_is_array(clang_getCursorType(arr))
                     ? lvalue(w, arr, st, lv)
-                    : (fe_eval_expr(w, base, st),
-                       (pbase = fe_param_derived(w, base)) >= 0 || global_pointee(w, base, lv));
+                    : (fe_eval_expr(w, base, st), field_pointee(w, base, lv) ||
+                                                      (pbase = fe_param_derived(w, base)) >= 0 ||
+                                                      global_pointee(w, base, lv));
             if (tracked) {
                 if (pbase >= 0) {
                     param_object(w, pbase, base, lv); /* p[i] where p comes from a parameter */
@@ -390,8 +457,9 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
         CXCursor p = fe_sole_expr_child(&w->tree, e);
         if (!cursor_null(p)) {
             fe_eval_expr(w, p, st);
-            int pi = fe_param_derived(w, p);
-            if (pi >= 0 || global_pointee(w, p, lv)) {
+            int fp = field_pointee(w, p, lv);
+            int pi = fp ? -1 : fe_param_derived(w, p);
+            if (fp || pi >= 0 || global_pointee(w, p, lv)) {
                 if (pi >= 0)
                     param_object(w, pi, p, lv); /* *p where p comes from a parameter */
                 rc_strbuf_reset(&lv->name);
@@ -452,16 +520,8 @@ rc_arg_kind_t fe_classify_arg(walker_t *w, CXCursor arg, char **key)
         CXCursor x = fe_strip(&w->tree, fe_sole_expr_child(&w->tree, e), 0);
         if (cursor_null(x))
             return RC_ARG_UNKNOWN;
-        int saved = w->record;
-        w->record = 0;
-        w->need_keys = 1;
-        rc_lset_t scratch;
-        rc_lset_empty(&scratch);
         lval_t lv;
-        int tracked = lvalue(w, x, &scratch, &lv);
-        w->record = saved;
-        w->need_keys = 0;
-        if (tracked) {
+        if (lvalue_key(w, x, &lv)) {
             rc_arg_kind_t kind = RC_ARG_GLOBAL;
             if (strstr(lv.key.s, "[*]") || strchr(lv.key.s, RC_PARAM_MARK))
                 kind = in_loop ? RC_ARG_DISTINCT : RC_ARG_UNKNOWN;
@@ -489,7 +549,8 @@ rc_arg_kind_t fe_classify_arg(walker_t *w, CXCursor arg, char **key)
         if (!fe_is_var(d))
             return RC_ARG_UNKNOWN;
         char *usr = fe_usr_dup(w, d);
-        if (fe_type_is_pointer(clang_getCursorType(d)) && fe_is_global_var(d)) {
+        if (fe_type_is_pointer(clang_getCursorType(d)) &&
+            (fe_is_global_var(d) || escaped_pointer(w, d, e))) {
             *key = rc_xasprintf("*%s%c", usr, RC_KEY_SEP); /* what gp points to, as gp->f */
             free(usr);
             return RC_ARG_GLOBAL;
@@ -531,6 +592,8 @@ char *fe_call_arg_key(walker_t *w, CXCursor arg)
         tracked = !cursor_null(x) && lvalue(w, x, &scratch, &lv);
     } else if (fe_type_is_array(clang_getCursorType(e))) {
         tracked = lvalue(w, e, &scratch, &lv); /* a global array decays to its start */
+    } else if (field_pointee(w, e, &lv)) {
+        tracked = 1;
     } else {
         int pi = fe_param_derived(w, e);
         if (pi >= 0) {

@@ -140,17 +140,64 @@ static void scan_alias(walker_t *w, const tnode_t *nd)
     alias_note(w, d, assign ? global_address(w, w->tree.kids[nd->first + 1]) : NULL);
 }
 
-/* Fills w->addr_locals, w->esc_locals and the aliases for the current
- * function, from its tree, once per function. */
+/* 1 when tree node i is a loop statement. */
+static int is_loop_node(const tree_t *t, uint32_t i)
+{
+    enum CXCursorKind k = t->nodes[i].c.kind;
+    return k == CXCursor_ForStmt || k == CXCursor_WhileStmt || k == CXCursor_DoStmt;
+}
+
+/* Local pointer d, whose value the thread creation at tree node at hands to the
+ * new thread: added to w->escp_locals when the function gives it one value only
+ * (its initialiser or one assignment), outside the loops around the creation,
+ * and never takes its address: then every `*d`, `d->f`, `d[i]` of the function
+ * is the object the thread gets. */
+static void note_escaped_pointer(walker_t *w, CXCursor d, uint32_t at)
+{
+    const char *usr = fe_usr_cached(&w->usrs, d);
+    const local_asg_t *one = NULL;
+    for (size_t i = 0; i < w->nasgs; i++) {
+        if (strcmp(w->asgs[i].var, usr) != 0)
+            continue;
+        if (one)
+            return;
+        one = &w->asgs[i];
+    }
+    if (!one || rc_strtab_lookup(&w->addr_locals, usr) != UINT32_MAX)
+        return;
+    unsigned from = fe_pos_of(w, w->tree.nodes[at].c).off;
+    for (uint32_t a = w->tree.nodes[at].parent; a != UINT32_MAX; a = w->tree.nodes[a].parent) {
+        if (!is_loop_node(&w->tree, a))
+            continue;
+        rc_pos_t lp = fe_pos_of(w, w->tree.nodes[a].c);
+        if (one->off >= lp.off && one->off <= lp.end)
+            return; /* a fresh value per iteration: a different object per thread */
+        from = lp.off < from ? lp.off : from;
+    }
+    uint32_t n = w->escp_locals.n, i = rc_strtab_intern(&w->escp_locals, usr);
+    if (i == n) {
+        w->escp_from = rc_xrealloc(w->escp_from, (n + 1) * sizeof *w->escp_from);
+        w->escp_from[i] = from;
+    } else if (from < w->escp_from[i]) {
+        w->escp_from[i] = from;
+    }
+}
+
+/* Fills w->addr_locals, w->esc_locals, w->escp_locals and the aliases for the
+ * current function, from its tree, once per function. */
 void fe_scan_locals(walker_t *w)
 {
     if (cursor_eq(w->locals_fn, w->cur_fn))
         return;
     rc_strtab_close(&w->addr_locals);
     rc_strtab_close(&w->esc_locals);
+    rc_strtab_close(&w->escp_locals);
     memset(&w->addr_locals, 0, sizeof w->addr_locals);
     memset(&w->esc_locals, 0, sizeof w->esc_locals);
+    memset(&w->escp_locals, 0, sizeof w->escp_locals);
     fe_alias_reset(w);
+    uint32_t *ptr_args = NULL; /* tree nodes of creations passing a local pointer */
+    size_t nptr = 0, capptr = 0;
     for (uint32_t i = 0; i < w->tree.n; i++) {
         const tnode_t *nd = &w->tree.nodes[i];
         scan_alias(w, nd);
@@ -168,10 +215,24 @@ void fe_scan_locals(walker_t *w)
         if (!api || api->kind != RC_API_THREAD_CREATE || api->arg_arg < 0 ||
             (uint32_t)api->arg_arg + 1 >= nd->nkids)
             continue;
-        v = addr_of_local(w, w->tree.kids[nd->first + 1 + (uint32_t)api->arg_arg]);
-        if (!cursor_null(v))
+        CXCursor arg = w->tree.kids[nd->first + 1 + (uint32_t)api->arg_arg];
+        v = addr_of_local(w, arg);
+        if (!cursor_null(v)) {
             rc_strtab_intern(&w->esc_locals, fe_usr_cached(&w->usrs, v));
+        } else if (!cursor_null(local_pointer(w, fe_strip(&w->tree, arg, 1)))) {
+            GROW(ptr_args, nptr, capptr);
+            ptr_args[nptr++] = i;
+        }
     }
+    /* After the whole tree: addr_locals is complete. */
+    for (size_t j = 0; j < nptr; j++) {
+        const tnode_t *nd = &w->tree.nodes[ptr_args[j]];
+        CXCursor callee = fe_strip(&w->tree, w->tree.kids[nd->first], 1);
+        const rc_api_fn_t *api = fe_model_of(w, clang_getCursorReferenced(callee));
+        CXCursor arg = w->tree.kids[nd->first + 1 + (uint32_t)api->arg_arg];
+        note_escaped_pointer(w, local_pointer(w, fe_strip(&w->tree, arg, 1)), ptr_args[j]);
+    }
+    free(ptr_args);
     /* A pointer whose address the function takes may change through it. */
     for (uint32_t i = 0; i < w->alias_locals.n; i++)
         if (w->alias_keys[i] &&
