@@ -25,7 +25,9 @@
  * meaning (3: accesses' locksets keep parameter locks; 4: library callees
  * marked, RC_LIBCALL_MARK; 5: the checksum is rc_hash_bytes; 6: locksets carry
  * acquisition marks, "acq:<lock>", and a lock taken twice stays held after one
- * release (rc_lockop_t.keeps); typed_locks, self_vars);
+ * release (rc_lockop_t.keeps); typed_locks, self_vars; 7: accesses through a
+ * local pointer handed to a thread are keyed "*<USR>", what a pointer field
+ * points to "<field key>>");
  * a byte string of another format, or a truncated or damaged one, is refused
  * (RC_EPARSE) and the caller parses the TU again: the cache only saves work.
  */
@@ -34,7 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RC_FACTS_FORMAT 6
+#define RC_FACTS_FORMAT 7
 
 /* Adding a field to a fact struct without encoding it here would make reused
  * facts silently differ from parsed ones: these sizes break the build first.
