@@ -61,6 +61,8 @@ typedef enum rc_api_kind {
                               threads; returns when it has run (pthread_once, call_once) */
     RC_API_BARRIER_WAIT,   /* waits until the barrier lock_arg's count of threads wait */
     RC_API_THREAD_SELF,    /* returns the calling thread's handle (pthread_self) */
+    RC_API_MEMORY,         /* only reads and writes what its arguments point to (memset,
+                              strcpy, scanf): writes / reads, otherwise a plain library call */
 } rc_api_kind_t;
 
 typedef struct rc_api_fn {
@@ -88,7 +90,18 @@ typedef struct rc_api_fn {
     int value_arg;          /* attr_pshared, sem_init, sync_init: index of the value
                                argument (sync_init: a barrier's count; -1: none) */
     long shared_value;      /* attr_pshared: the value that means process-shared */
+    /* Any kind: the objects the function writes / reads through its pointer
+     * arguments: bit i for argument i; *_from: every argument from that index on
+     * (variadic: scanf's targets, printf's strings), -1 none. */
+    uint64_t writes, reads;
+    int writes_from, reads_from;
 } rc_api_fn_t;
+
+/* 1 when the model says the function reads or writes through its arguments. */
+static inline int rc_api_touches_memory(const rc_api_fn_t *a)
+{
+    return a->writes || a->reads || a->writes_from >= 0 || a->reads_from >= 0;
+}
 
 typedef struct rc_models {
     rc_api_fn_t *v; /* sorted by name */

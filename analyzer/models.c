@@ -41,9 +41,12 @@
  *   once           lock_arg (the once object), routine_arg (called at most once per
  *                  object over all threads, in the thread that gets there first)
  *   barrier_wait   lock_arg (the barrier)
+ *   memory         writes, reads, writes_from or reads_from (below)
  * Any kind may list "callback_args": [i, ...], the arguments that are callbacks
  * an event loop calls later on the registering thread (uv_queue_work's
- * after_work_cb next to its thread-pool work_cb).
+ * after_work_cb next to its thread-pool work_cb); "writes" / "reads": [i, ...],
+ * the arguments through which it writes / reads memory, and "writes_from" /
+ * "reads_from": i, every argument from i on (scanf's targets, printf's strings).
  *
  * Optional top-level list, in any file: "async_signal_safe": ["_exit", "write", ...],
  * the functions a signal handler may call (signal-safety(7)); a name listed twice
@@ -94,6 +97,7 @@ static const struct {
     {"once", RC_API_ONCE},
     {"barrier_wait", RC_API_BARRIER_WAIT},
     {"thread_self", RC_API_THREAD_SELF},
+    {"memory", RC_API_MEMORY},
 };
 
 static int cmp_fn(const void *a, const void *b)
@@ -118,6 +122,28 @@ static int int_field(json_t *obj, const char *key, int *out)
     return 1;
 }
 
+/* Reads the optional list of argument indexes `key` into the bit set *out. */
+static int arg_list(json_t *e, const char *key, const char *path, const char *name, uint64_t *out,
+                    rc_error_t *err)
+{
+    json_t *v = json_object_get(e, key);
+    if (!v)
+        return RC_OK;
+    if (!json_is_array(v) || json_array_size(v) == 0)
+        return rc_error_set(err, RC_EPARSE, "%s: '%s': \"%s\" must be a non-empty array", path,
+                            name, key);
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x)
+    {
+        if (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) > 63)
+            return rc_error_set(err, RC_EPARSE, "%s: '%s': \"%s\" holds argument indexes 0..63",
+                                path, name, key);
+        *out |= UINT64_C(1) << json_integer_value(x);
+    }
+    return RC_OK;
+}
+
 static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn, rc_error_t *err)
 {
     const char *name = json_string_value(json_object_get(e, "name"));
@@ -129,6 +155,7 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
     fn->lock_arg = fn->handle_arg = fn->routine_arg = fn->arg_arg = -1;
     fn->handler_arg = fn->action_arg = -1;
     fn->attr_arg = fn->flags_arg = fn->value_arg = -1;
+    fn->writes_from = fn->reads_from = -1;
     size_t k;
     for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
         if (strcmp(kinds[k].name, kind) == 0)
@@ -149,7 +176,9 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
               int_field(e, "action_arg", &fn->action_arg) < 0 ||
               int_field(e, "attr_arg", &fn->attr_arg) < 0 ||
               int_field(e, "flags_arg", &fn->flags_arg) < 0 ||
-              int_field(e, "value_arg", &fn->value_arg) < 0;
+              int_field(e, "value_arg", &fn->value_arg) < 0 ||
+              int_field(e, "writes_from", &fn->writes_from) < 0 ||
+              int_field(e, "reads_from", &fn->reads_from) < 0;
     if (bad)
         return rc_error_set(err, RC_EPARSE, "%s: '%s': argument indexes must be integers 0..64",
                             path, name);
@@ -186,6 +215,7 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
         if (fn->handler_arg < 0 && fn->action_arg < 0)
             missing = "handler_arg\" or \"action_arg";
         break;
+    case RC_API_MEMORY: /* writes, reads: checked below */
     case RC_API_NORETURN:
     case RC_API_THREAD_SELF:
     case RC_API_MT_UNSAFE:
@@ -227,25 +257,17 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
             missing = "attr_arg\", \"value_arg\" and \"shared_value";
         break;
     }
-    json_t *cbs = json_object_get(e, "callback_args");
-    if (cbs) {
-        size_t ci;
-        json_t *ce;
-        if (!json_is_array(cbs) || json_array_size(cbs) == 0)
-            return rc_error_set(err, RC_EPARSE,
-                                "%s: '%s': \"callback_args\" must be a non-empty array", path,
-                                name);
-        json_array_foreach(cbs, ci, ce)
-        {
-            if (!json_is_integer(ce) || json_integer_value(ce) < 0 || json_integer_value(ce) > 63)
-                return rc_error_set(err, RC_EPARSE,
-                                    "%s: '%s': \"callback_args\" holds argument indexes 0..63",
-                                    path, name);
-            fn->callback_args |= UINT64_C(1) << json_integer_value(ce);
-        }
-    } else if (fn->kind == RC_API_CALLBACK) {
-        missing = "callback_args";
+    static const char *const lists[] = {"callback_args", "writes", "reads"};
+    uint64_t *list_out[] = {&fn->callback_args, &fn->writes, &fn->reads};
+    for (int l = 0; l < 3; l++) {
+        int rc = arg_list(e, lists[l], path, name, list_out[l], err);
+        if (rc != RC_OK)
+            return rc;
     }
+    if (fn->kind == RC_API_CALLBACK && !fn->callback_args)
+        missing = "callback_args";
+    if (fn->kind == RC_API_MEMORY && !rc_api_touches_memory(fn))
+        missing = "writes\", \"reads\", \"writes_from\" or \"reads_from";
     json_t *st = json_object_get(e, "state"), *alt = json_object_get(e, "alternative");
     if ((st && (!json_is_string(st) || !*json_string_value(st))) ||
         (alt && (!json_is_string(alt) || !*json_string_value(alt))))

@@ -371,6 +371,10 @@ RC_HIDDEN char *fe_handle_key(walker_t *w, CXCursor e);
 RC_HIDDEN void fe_eval_children(walker_t *w, CXCursor e, rc_lset_t *st);
 RC_HIDDEN rc_arg_kind_t fe_classify_arg(walker_t *w, CXCursor arg, char **key);
 RC_HIDDEN char *fe_call_arg_key(walker_t *w, CXCursor arg);
+/* Records the accesses a call of a function the models say reads or writes
+ * through its arguments (api->writes, ...) makes to the objects they point to. */
+RC_HIDDEN void fe_record_arg_accesses(walker_t *w, const rc_api_fn_t *api, CXCursor call,
+                                      const kids_t *kk, const rc_lset_t *st);
 RC_HIDDEN int fe_parm_of(walker_t *w, CXCursor e);
 RC_HIDDEN int fe_for_trip(walker_t *w);
 RC_HIDDEN void fe_record_exit(walker_t *w, CXCursor at, int fallthrough, const rc_lset_t *st);

@@ -391,6 +391,9 @@ void fe_handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
     int direct = clang_getCursorKind(d) == CXCursor_FunctionDecl;
     char *name = direct ? fe_take(clang_getCursorSpelling(d)) : NULL;
     const rc_api_fn_t *api = name ? rc_models_find(w->models, name) : NULL;
+    const rc_api_fn_t *mem = api && rc_api_touches_memory(api) ? api : NULL;
+    if (api && api->kind == RC_API_MEMORY)
+        api = NULL; /* otherwise a plain library call */
     if (direct)
         record_lcall(w, d, name, e, st);
     else
@@ -406,6 +409,8 @@ void fe_handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
         fe_eval_expr(w, kk.v[i], st);
     }
     unsigned nargs = kk.n - 1;
+    if (mem)
+        fe_record_arg_accesses(w, mem, e, &kk, st);
     if (api) {
         switch (api->kind) {
         case RC_API_LOCK:
@@ -507,6 +512,7 @@ void fe_handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
             pass_barrier(w, api, &kk, st);
             break;
         case RC_API_THREAD_SELF: /* its result: fe_note_self_handle */
+        case RC_API_MEMORY:      /* not here: a plain library call (mem, above) */
             break;
         case RC_API_YIELD:
         case RC_API_EVENT_WAIT:

@@ -574,42 +574,75 @@ rc_arg_kind_t fe_classify_arg(walker_t *w, CXCursor arg, char **key)
 /* The object a call argument points to, as an access key (see rc_call_t), or NULL.
  * Index parts chosen by the caller's parameters ("[p0]") stay: the link step reads
  * them in the caller's context. */
-char *fe_call_arg_key(walker_t *w, CXCursor arg)
+/* The object pointer argument arg points to, keyed as lvalue would key it; 0
+ * when it is nothing tracked. Nothing is recorded. With named, lv->name is as
+ * written: `&x` -> "x", an array `buf` -> "buf", a pointer `p` -> "*p". */
+static int arg_object(walker_t *w, CXCursor arg, lval_t *lv, int named)
 {
     CXCursor e = fe_strip(&w->tree, arg, 1);
     if (!fe_type_is_pointer(clang_getCursorType(e)) && !fe_type_is_array(clang_getCursorType(e)))
-        return NULL;
-    int saved = w->record;
+        return 0;
+    int saved = w->record, saved_keys = w->need_keys;
     w->record = 0;
     w->need_keys = 1;
     rc_lset_t scratch;
     rc_lset_empty(&scratch);
-    lval_t lv;
-    int tracked = 0;
+    int tracked = 0, addr = 0;
+    CXCursor x = e;
     if (clang_getCursorKind(e) == CXCursor_UnaryOperator &&
         clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf) {
-        CXCursor x = fe_sole_expr_child(&w->tree, e);
-        tracked = !cursor_null(x) && lvalue(w, x, &scratch, &lv);
+        x = fe_sole_expr_child(&w->tree, e);
+        addr = 1;
+        tracked = !cursor_null(x) && lvalue(w, x, &scratch, lv);
     } else if (fe_type_is_array(clang_getCursorType(e))) {
-        tracked = lvalue(w, e, &scratch, &lv); /* a global array decays to its start */
-    } else if (field_pointee(w, e, &lv)) {
+        addr = 1;
+        tracked = lvalue(w, e, &scratch, lv); /* a global array decays to its start */
+    } else if (field_pointee(w, e, lv)) {
         tracked = 1;
     } else {
         int pi = fe_param_derived(w, e);
         if (pi >= 0) {
-            param_object(w, pi, e, &lv);
+            param_object(w, pi, e, lv);
             tracked = 1;
         } else {
-            tracked = global_pointee(w, e, &lv);
+            tracked = global_pointee(w, e, lv);
         }
     }
     w->record = saved;
-    w->need_keys = 0;
-    if (!tracked)
+    w->need_keys = saved_keys;
+    if (tracked && named) {
+        char *t = fe_text_of(w, x);
+        rc_strbuf_reset(&lv->name);
+        rc_strbuf_appendf(&lv->name, "%s%s", addr ? "" : "*", t ? t : "(argument)");
+        free(t);
+    }
+    return tracked;
+}
+
+char *fe_call_arg_key(walker_t *w, CXCursor arg)
+{
+    lval_t lv;
+    if (!arg_object(w, arg, &lv, 0))
         return NULL;
     char *key = rc_strbuf_take(&lv.key);
     lval_close(&lv);
     return key;
+}
+
+void fe_record_arg_accesses(walker_t *w, const rc_api_fn_t *api, CXCursor call, const kids_t *kk,
+                            const rc_lset_t *st)
+{
+    if (!w->record || st->top)
+        return;
+    for (unsigned i = 0; i + 1 < kk->n && i < 64; i++) {
+        int wr = ((api->writes >> i) & 1) || (api->writes_from >= 0 && (int)i >= api->writes_from);
+        int rd = ((api->reads >> i) & 1) || (api->reads_from >= 0 && (int)i >= api->reads_from);
+        lval_t lv;
+        if ((!wr && !rd) || !arg_object(w, kk->v[1 + i], &lv, 1))
+            continue;
+        record_access(w, &lv, wr ? RC_ACC_WRITE : RC_ACC_READ, call, st);
+        lval_close(&lv);
+    }
 }
 
 /* The index of the current function's parameter that e names, or -1. */

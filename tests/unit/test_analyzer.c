@@ -1133,6 +1133,43 @@ Test(analyzer, signal_unsafe_call_names_the_handler_the_path_and_the_installatio
     rc_tu_jobs_close(&jobs);
 }
 
+Test(analyzer, memory_models_reject_bad_entries)
+{
+    make_tmpdir();
+    char *api = tmp_path("api");
+    mkdir(api, 0755);
+    char *f = tmp_path("api/mem.json");
+    rc_analyzer_opts_t opts = {.rules_dir = tmpdir};
+    rc_analyzer_t *an = NULL;
+    rc_error_t err;
+    write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"fill\", \"kind\": \"memory\"}]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    cr_assert(strstr(err.msg, "writes") != NULL, "%s", err.msg);
+    write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"fill\", \"kind\": \"memory\", "
+                  "\"writes\": [64]}]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    cr_assert(strstr(err.msg, "0..63") != NULL, "%s", err.msg);
+    write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"fill\", \"kind\": \"memory\", "
+                  "\"writes_from\": -1}]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"fill\", \"kind\": \"memory\", "
+                  "\"writes\": [0], \"reads\": [1, 2]}, {\"name\": \"scan\", \"kind\": "
+                  "\"memory\", \"writes_from\": 1}, {\"name\": \"tok\", \"kind\": "
+                  "\"mt_unsafe\", \"writes\": [0]}]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_OK, "%s", err.msg);
+    const rc_api_fn_t *fill = rc_models_find(&an->models, "fill");
+    cr_assert_eq(fill->kind, RC_API_MEMORY);
+    cr_assert_eq(fill->writes, 1u);
+    cr_assert_eq(fill->reads, 6u);
+    cr_assert_eq(fill->writes_from, -1);
+    cr_assert_eq(rc_models_find(&an->models, "scan")->writes_from, 1);
+    cr_assert(rc_api_touches_memory(rc_models_find(&an->models, "tok")));
+    rc_analyzer_free(an);
+    free(f);
+    free(api);
+    remove_tmpdir();
+}
+
 Test(analyzer, event_loop_models_reject_bad_entries)
 {
     make_tmpdir();
