@@ -27,7 +27,8 @@
  * acquisition marks, "acq:<lock>", and a lock taken twice stays held after one
  * release (rc_lockop_t.keeps); typed_locks, self_vars; 7: accesses through a
  * local pointer handed to a thread are keyed "*<USR>", what a pointer field
- * points to "<field key>>");
+ * points to "<field key>>"; 8: creations' and joins' handle elements, joins'
+ * loop trips);
  * a byte string of another format, or a truncated or damaged one, is refused
  * (RC_EPARSE) and the caller parses the TU again: the cache only saves work.
  */
@@ -36,7 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RC_FACTS_FORMAT 7
+#define RC_FACTS_FORMAT 8
 
 /* Adding a field to a fact struct without encoding it here would make reused
  * facts silently differ from parsed ones: these sizes break the build first.
@@ -46,14 +47,14 @@ _Static_assert(sizeof(rc_pos_t) == 32, "rc_pos_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_lset_t) == 64, "rc_lset_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_access_t) == 128, "rc_access_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_call_t) == 176, "rc_call_t changed: update facts_io.c");
-_Static_assert(sizeof(rc_create_t) == 168, "rc_create_t changed: update facts_io.c");
+_Static_assert(sizeof(rc_create_t) == 176, "rc_create_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_lockop_t) == 116, "rc_lockop_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_exit_t) == 104, "rc_exit_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_ucall_t) == 128, "rc_ucall_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_lcall_t) == 48, "rc_lcall_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_sighand_t) == 56, "rc_sighand_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_wait_t) == 40, "rc_wait_t changed: update facts_io.c");
-_Static_assert(sizeof(rc_join_t) == 40, "rc_join_t changed: update facts_io.c");
+_Static_assert(sizeof(rc_join_t) == 48, "rc_join_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_guard_t) == 16, "rc_guard_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_pcall_t) == 152, "rc_pcall_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_child_t) == 12, "rc_child_t changed: update facts_io.c");
@@ -217,11 +218,14 @@ static void put_fn(wbuf_t *b, const rc_fn_facts_t *f)
         put_pos(b, &c->pos);
         put_ls(b, &c->ls);
         put_i(b, c->trip);
+        put_i(b, c->elem);
     }
     put_u(b, f->njoins);
     for (size_t i = 0; i < f->njoins; i++) {
         put_s(b, f->joins[i].handle);
         put_pos(b, &f->joins[i].pos);
+        put_i(b, f->joins[i].elem);
+        put_i(b, f->joins[i].trip);
     }
     put_u(b, f->nlockops);
     for (size_t i = 0; i < f->nlockops; i++) {
@@ -548,12 +552,15 @@ static void get_fn(rbuf_t *r, rc_fn_facts_t *f)
         get_pos(r, &c->pos);
         get_ls(r, &c->ls);
         c->trip = get_i(r);
+        c->elem = get_i(r);
     }
     f->njoins = f->capjoins = get_count(r);
     f->joins = array(f->njoins, sizeof *f->joins);
     for (size_t i = 0; i < f->njoins; i++) {
         f->joins[i].handle = get_s(r);
         get_pos(r, &f->joins[i].pos);
+        f->joins[i].elem = get_i(r);
+        f->joins[i].trip = get_i(r);
     }
     f->nlockops = f->caplockops = get_count(r);
     f->lockops = array(f->nlockops, sizeof *f->lockops);

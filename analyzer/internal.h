@@ -289,7 +289,11 @@ typedef struct rc_create {
      * constants (`for (i = 0; i < 4; i++)`, i not changed in the body): how many
      * times it runs at most; else -1. */
     int trip;
+    int elem; /* the handle is element elem (>= 0) of an array, RC_ELEM_ANY: an element
+                 chosen at run time, -1: not an array element (or unknown) */
 } rc_create_t;
+
+#define RC_ELEM_ANY (-2)
 
 /* A lock operation as written: lock, trylock (whatever its outcome) or unlock
  * of `lock` (TU lock index), with the locks held just before it. The material
@@ -384,6 +388,8 @@ typedef struct rc_guard {
 typedef struct rc_join {
     char *handle; /* USR of the joined handle's root variable, NULL when unknown */
     rc_pos_t pos;
+    int elem; /* as rc_create_t.elem: `join(t[2])` waits for one element only */
+    int trip; /* as rc_create_t.trip: the joins of `for (i = 0; i < 9; i++)` */
 } rc_join_t;
 
 /* A call of a process-model function (RC_API_FORK, _PROC_WAIT, _EXEC, _SHARED_MAP,

@@ -123,6 +123,24 @@ static int handles_match(const char *a, const char *b)
     return !a || !b || strcmp(a, b) == 0;
 }
 
+/* 1 when join j waits for the threads site s starts (as far as the facts tell):
+ * the handles match, a join of one element (`join(t[2])`) waits only for the
+ * creation of that element, and a join loop counting fewer rounds than the
+ * creation loop (`for (i = 0; i < 9; i++) join(t[i])` after 10 creations)
+ * leaves some running. A wrapper's creation takes its handle from the caller:
+ * its element is not known. */
+static int join_covers(const rc_psite_t *s, const rc_join_t *j)
+{
+    if (!handles_match(s->handle, j->handle))
+        return 0;
+    int se = s->c->handle_param < 0 && s->at_fn == s->fn ? s->c->elem : -1;
+    if (j->elem >= 0)
+        return se == -1 || se == j->elem;
+    if (j->elem == RC_ELEM_ANY && se == RC_ELEM_ANY && j->trip >= 0 && s->c->trip >= 0)
+        return j->trip >= s->c->trip;
+    return 1;
+}
+
 int rc_program_one_object(const rc_program_t *p, uint32_t l)
 {
     const char *id = p->locks.v[l];
@@ -391,7 +409,7 @@ static int contained(const rc_program_t *p, const rc_psite_t *s)
     rc_mpos_t c = rc_mpos_of(&s->c->pos);
     for (size_t j = 0; j < f->njoins; j++) {
         rc_mpos_t jp = rc_mpos_of(&f->joins[j].pos);
-        if (handles_match(s->handle, f->joins[j].handle) && rc_mpos_must_precede(&c, &jp))
+        if (join_covers(s, &f->joins[j]) && rc_mpos_must_precede(&c, &jp))
             return 1;
     }
     return 0;
@@ -408,8 +426,9 @@ static unsigned serial_join(const rc_program_t *p, const rc_psite_t *s)
     const rc_fn_facts_t *f = p->fns[s->fn].f;
     for (size_t j = 0; j < f->njoins; j++) {
         const rc_join_t *jn = &f->joins[j];
-        if (jn->handle && strcmp(jn->handle, s->handle) == 0 && jn->pos.off > c->end &&
-            jn->pos.iloop_lb == c->iloop_lb && jn->pos.iloop_le == c->iloop_le)
+        if (jn->handle && strcmp(jn->handle, s->handle) == 0 && join_covers(s, jn) &&
+            jn->pos.off > c->end && jn->pos.iloop_lb == c->iloop_lb &&
+            jn->pos.iloop_le == c->iloop_le)
             return jn->pos.end > jn->pos.off ? jn->pos.end : jn->pos.off;
     }
     return 0;
@@ -490,7 +509,7 @@ static int ordered_in_creator(const rc_program_t *p, const rc_cinst_t *ci, const
     rc_mpos_t mc = rc_mpos_of(c), ma = rc_mpos_of(a);
     for (size_t j = 0; j < f->njoins; j++) {
         const rc_join_t *jn = &f->joins[j];
-        if (!jn->handle || strcmp(jn->handle, s->handle) != 0)
+        if (!jn->handle || strcmp(jn->handle, s->handle) != 0 || !join_covers(s, jn))
             continue;
         rc_mpos_t mj = rc_mpos_of(&jn->pos);
         if (rc_mpos_must_precede(&mc, &mj) && rc_mpos_must_precede(&mj, &ma))
@@ -609,6 +628,34 @@ static int roots_overlap(const rc_program_t *p, uint32_t a, uint32_t b, int dept
 
 static int many_in_child(const rc_program_t *p, uint32_t k, const rc_psite_t *s);
 
+/* 1 when, once join j of f has returned, the threads of root er started through
+ * that handle have all been joined: j waits for some of er's creation sites,
+ * and each other site with a matching handle is waited for by a join of f that
+ * must come before j (`join(t[0]); join(t[1]);`). */
+static int joins_all(const rc_program_t *p, const rc_root_t *er, const rc_fn_facts_t *f, size_t j)
+{
+    const rc_join_t *jn = &f->joins[j];
+    rc_mpos_t mj = rc_mpos_of(&jn->pos);
+    int any = 0;
+    for (size_t i = 0; i < er->nci; i++) {
+        const rc_psite_t *s = &p->sites[er->ci[i].site];
+        if (!handles_match(s->handle, jn->handle))
+            continue;
+        if (join_covers(s, jn)) {
+            any = 1;
+            continue;
+        }
+        int before = 0;
+        for (size_t k = 0; k < f->njoins && !before; k++) {
+            rc_mpos_t mk = rc_mpos_of(&f->joins[k].pos);
+            before = k != j && join_covers(s, &f->joins[k]) && rc_mpos_must_precede(&mk, &mj);
+        }
+        if (!before)
+            return 0;
+    }
+    return any;
+}
+
 /* Step 6. */
 static void compute_starts(rc_program_t *p)
 {
@@ -682,9 +729,7 @@ static void compute_starts(rc_program_t *p)
                 const rc_mpos_t *ts = main_times(p, (uint32_t)g, &f->joins[j].pos, &own, &nt);
                 for (size_t e = 0; e < p->nroots; e++) {
                     rc_root_t *er = &p->roots[e];
-                    int match = 0;
-                    for (size_t i = 0; i < er->nci && !match; i++)
-                        match = handles_match(p->sites[er->ci[i].site].handle, f->joins[j].handle);
+                    int match = joins_all(p, er, f, j);
                     for (size_t t = 0; match && t < nt; t++)
                         push_mpos(&er->joins, &er->njoins, &ts[t]);
                 }

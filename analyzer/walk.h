@@ -368,6 +368,7 @@ RC_HIDDEN void fe_record_call(walker_t *w, const char *usr, const char *name, CX
 RC_HIDDEN char *fe_fn_type_of(CXType t);
 RC_HIDDEN char *fe_handle_root(walker_t *w, CXCursor e);
 RC_HIDDEN char *fe_handle_key(walker_t *w, CXCursor e);
+RC_HIDDEN int fe_handle_elem(walker_t *w, CXCursor e);
 RC_HIDDEN void fe_eval_children(walker_t *w, CXCursor e, rc_lset_t *st);
 RC_HIDDEN rc_arg_kind_t fe_classify_arg(walker_t *w, CXCursor arg, char **key);
 RC_HIDDEN char *fe_call_arg_key(walker_t *w, CXCursor arg);

@@ -111,6 +111,9 @@ static void record_create(walker_t *w, const rc_api_fn_t *api, CXCursor call, ki
         c->pos = fe_pos_of(w, call);
         c->ls = fe_recorded(w, st);
         c->trip = w->loop_le && w->loop_lb == w->iloop_lb ? fe_for_trip(w) : -1;
+        c->elem = api->handle_arg >= 0 && (unsigned)api->handle_arg < nargs
+                      ? fe_handle_elem(w, kk->v[1 + api->handle_arg])
+                      : -1;
     }
     fe_targets_free(&tg);
 }
@@ -446,6 +449,10 @@ void fe_handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
                 j->handle = (unsigned)api->handle_arg < nargs
                                 ? fe_handle_key(w, kk.v[1 + api->handle_arg])
                                 : NULL;
+                j->elem = (unsigned)api->handle_arg < nargs
+                              ? fe_handle_elem(w, kk.v[1 + api->handle_arg])
+                              : -1;
+                j->trip = w->loop_le && w->loop_lb == w->iloop_lb ? fe_for_trip(w) : -1;
                 j->pos = fe_pos_of(w, e);
             }
             if ((unsigned)api->handle_arg < nargs)

@@ -185,6 +185,25 @@ char *fe_handle_key(walker_t *w, CXCursor e)
     return NULL;
 }
 
+/* Which element of an array the handle expression e (`&t[2]`, `t[i]`) names:
+ * the constant index, RC_ELEM_ANY for one chosen at run time, -1 when e is no
+ * array element. */
+int fe_handle_elem(walker_t *w, CXCursor e)
+{
+    e = fe_strip(&w->tree, e, 1);
+    if (clang_getCursorKind(e) == CXCursor_UnaryOperator &&
+        clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf)
+        e = fe_strip(&w->tree, fe_sole_expr_child(&w->tree, e), 1);
+    if (clang_getCursorKind(e) != CXCursor_ArraySubscriptExpr)
+        return -1;
+    kids_t kk;
+    fe_children(&w->tree, e, &kk);
+    long long v = -1;
+    int cst = kk.n == 2 && fe_is_int_const(kk.v[1], &v) && v >= 0 && v <= INT32_MAX;
+    kids_free(&kk);
+    return cst ? (int)v : RC_ELEM_ANY;
+}
+
 /* Starts lv as the object parameter pi points to (through `base`, as written):
  * key "<function USR>\x1dp<pi>" + RC_KEY_SEP. What it is depends on the callers;
  * the link step resolves it for start routines (program.c). */
