@@ -28,7 +28,8 @@
  * release (rc_lockop_t.keeps); typed_locks, self_vars; 7: accesses through a
  * local pointer handed to a thread are keyed "*<USR>", what a pointer field
  * points to "<field key>>"; 8: creations' and joins' handle elements, joins'
- * loop trips);
+ * loop trips; 9: rc_call_t.passed_to,
+ * rc_fn_facts_t.addr_passed);
  * a byte string of another format, or a truncated or damaged one, is refused
  * (RC_EPARSE) and the caller parses the TU again: the cache only saves work.
  */
@@ -37,7 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RC_FACTS_FORMAT 8
+#define RC_FACTS_FORMAT 9
 
 /* Adding a field to a fact struct without encoding it here would make reused
  * facts silently differ from parsed ones: these sizes break the build first.
@@ -46,7 +47,7 @@
 _Static_assert(sizeof(rc_pos_t) == 32, "rc_pos_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_lset_t) == 64, "rc_lset_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_access_t) == 128, "rc_access_t changed: update facts_io.c");
-_Static_assert(sizeof(rc_call_t) == 176, "rc_call_t changed: update facts_io.c");
+_Static_assert(sizeof(rc_call_t) == 184, "rc_call_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_create_t) == 176, "rc_create_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_lockop_t) == 116, "rc_lockop_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_exit_t) == 104, "rc_exit_t changed: update facts_io.c");
@@ -61,7 +62,7 @@ _Static_assert(sizeof(rc_child_t) == 12, "rc_child_t changed: update facts_io.c"
 _Static_assert(sizeof(rc_yield_t) == 48, "rc_yield_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_lflow_t) == 56, "rc_lflow_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_summary_t) == 136, "rc_summary_t changed: update facts_io.c");
-_Static_assert(sizeof(rc_fn_facts_t) == 584, "rc_fn_facts_t changed: update facts_io.c");
+_Static_assert(sizeof(rc_fn_facts_t) == 592, "rc_fn_facts_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_tu_facts_t) == 248, "rc_tu_facts_t changed: update facts_io.c");
 #endif
 
@@ -201,6 +202,7 @@ static void put_fn(wbuf_t *b, const rc_fn_facts_t *f)
         }
         put_i(b, c->callback);
         put_s(b, c->once);
+        put_s(b, c->passed_to);
     }
     put_u(b, f->ncreates);
     for (size_t i = 0; i < f->ncreates; i++) {
@@ -271,6 +273,8 @@ static void put_fn(wbuf_t *b, const rc_fn_facts_t *f)
     put_strs(b, f->addr_taken, f->naddr);
     for (size_t i = 0; i < f->naddr; i++)
         put_s(b, f->addr_types[i]);
+    for (size_t i = 0; i < f->naddr; i++)
+        put_u(b, f->addr_passed[i]);
     put_u(b, f->nguards);
     for (size_t i = 0; i < f->nguards; i++) {
         const rc_guard_t *g = &f->guards[i];
@@ -535,6 +539,7 @@ static void get_fn(rbuf_t *r, rc_fn_facts_t *f)
         }
         c->callback = get_i(r);
         c->once = get_s(r);
+        c->passed_to = get_s(r);
     }
     f->ncreates = f->capcreates = get_count(r);
     f->creates = array(f->ncreates, sizeof *f->creates);
@@ -611,6 +616,9 @@ static void get_fn(rbuf_t *r, rc_fn_facts_t *f)
     f->addr_taken = get_strs(r, &f->naddr);
     f->capaddr = f->naddr;
     f->addr_types = get_parallel(r, f->naddr);
+    f->addr_passed = array(f->naddr, sizeof *f->addr_passed);
+    for (size_t i = 0; i < f->naddr; i++)
+        f->addr_passed[i] = get_u(r) != 0;
     f->nguards = f->capguards = get_count(r);
     f->guards = array(f->nguards, sizeof *f->guards);
     for (size_t i = 0; i < f->nguards; i++) {

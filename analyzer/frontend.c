@@ -334,6 +334,7 @@ static void fn_facts_free(rc_fn_facts_t *f)
         free(f->calls[j].fn_type);
         free(f->calls[j].fn_global);
         free(f->calls[j].once);
+        free(f->calls[j].passed_to);
         for (int a = 0; a < f->calls[j].nargs; a++) {
             free(f->calls[j].arg_keys[a]);
             free(f->calls[j].arg_fns[a]);
@@ -362,6 +363,7 @@ static void fn_facts_free(rc_fn_facts_t *f)
         free(f->addr_types[j]);
     }
     free(f->addr_types);
+    free(f->addr_passed);
     free(f->acc);
     free(f->calls);
     free(f->creates);

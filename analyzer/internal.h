@@ -257,6 +257,11 @@ typedef struct rc_call {
                      makecontext) and runs later, when the loop runs (RC_API_CALLBACK) */
     char *once;   /* a once routine run here (RC_API_ONCE): the access key of the once
                      object, "" when it cannot be named; NULL for any other call */
+    /* Not a call written here: the callee's address is passed to the function
+     * passed_to (USR; a library function, or one this TU does not define), which
+     * may call it here (`qsort(.., cmp)`). The link step keeps it when passed_to
+     * is defined nowhere in the program. NULL for any other call. */
+    char *passed_to;
 } rc_call_t;
 
 /* What a creation passes as the start routine's argument, as far as sharing goes. */
@@ -473,8 +478,10 @@ typedef struct rc_fn_facts {
     size_t nyields, capyields;
     rc_lflow_t *lflows; /* values between locals and shared locations (rc_lflow_t) */
     size_t nlflows, caplflows;
-    char **addr_taken; /* functions whose address escapes here other than as a start routine */
-    char **addr_types; /* parallel: their function types, as spelled for rc_call_t.fn_type */
+    char **addr_taken;    /* functions whose address escapes here other than as a start routine */
+    char **addr_types;    /* parallel: their function types, as spelled for rc_call_t.fn_type */
+    uint8_t *addr_passed; /* parallel: 1 when every take here passes the address to a
+                             function the TU does not define (rc_call_t.passed_to) */
     size_t naddr, capaddr;
 } rc_fn_facts_t;
 

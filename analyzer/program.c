@@ -1031,6 +1031,20 @@ static void add_wrapper_sites(rc_program_t *p)
     }
 }
 
+/* 1 when function fn (facts f) takes the address of function usr only to pass it
+ * to functions defined nowhere in the program, which are taken to call it there
+ * (rc_call_t.passed_to): it escapes nowhere else. */
+static int only_passed(const rc_program_t *p, const rc_fn_facts_t *f, size_t a)
+{
+    if (!f->addr_passed[a])
+        return 0;
+    for (size_t c = 0; c < f->ncalls; c++)
+        if (f->calls[c].passed_to && strcmp(f->calls[c].callee, f->addr_taken[a]) == 0 &&
+            rc_strtab_lookup(&p->fn_usrs, f->calls[c].passed_to) != UINT32_MAX)
+            return 0; /* its definition may store it anywhere */
+    return 1;
+}
+
 /* The defined functions whose address escapes, in functions or in initialisers of
  * globals, each once (rc_program_t.escaped). */
 static void collect_escaped(rc_program_t *p)
@@ -1044,7 +1058,7 @@ static void collect_escaped(rc_program_t *p)
             char *const *types = pass == 0 ? p->fns[s].f->addr_types : p->tus[s]->esc_types;
             for (size_t a = 0; a < n; a++) {
                 uint32_t t = rc_strtab_lookup(&p->fn_usrs, usrs[a]);
-                if (t == UINT32_MAX || seen[t])
+                if (t == UINT32_MAX || seen[t] || (pass == 0 && only_passed(p, p->fns[s].f, a)))
                     continue;
                 seen[t] = 1;
                 p->escaped = rc_xrealloc(p->escaped, (p->nescaped + 1) * sizeof *p->escaped);
@@ -2740,6 +2754,9 @@ void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t n
     for (size_t i = 0; i < p->nfns; i++) {
         const rc_fn_facts_t *f = p->fns[i].f;
         for (size_t c = 0; c < f->ncalls; c++) {
+            const char *to = f->calls[c].passed_to;
+            if (to && rc_strtab_lookup(&p->fn_usrs, to) != UINT32_MAX)
+                continue; /* its definition says what it does with the function */
             uint32_t t = rc_strtab_lookup(&p->fn_usrs, f->calls[c].callee);
             if (t != UINT32_MAX)
                 add_edge(&p->fns[i], (uint32_t)c, t);

@@ -169,6 +169,8 @@ typedef struct walker {
     rc_strtab_t alias_locals;
     char **alias_keys;
     CXCursor locals_fn;
+    int passing_fn;  /* evaluating an argument of a call to a function the TU does not
+                        define: a function's address taken there is passed to it */
     int summarizing; /* computing summaries: nothing is recorded */
     rc_lset_t ret;   /* meet of the states at the function's exits */
     rc_lset_t released;

@@ -300,6 +300,42 @@ static void record_callbacks(walker_t *w, const rc_api_fn_t *api, CXCursor call,
     }
 }
 
+/* 1 when e is a function designator: `f` or `&f`, casts aside. */
+static int names_function(walker_t *w, CXCursor e)
+{
+    e = fe_strip(&w->tree, e, 1);
+    if (clang_getCursorKind(e) == CXCursor_UnaryOperator &&
+        clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf)
+        e = fe_strip(&w->tree, fe_sole_expr_child(&w->tree, e), 1);
+    return clang_getCursorKind(e) == CXCursor_DeclRefExpr &&
+           clang_getCursorKind(clang_getCursorReferenced(e)) == CXCursor_FunctionDecl;
+}
+
+/* The call just recorded (w->fn->calls' last) goes to callee, a function this
+ * TU does not define: each function whose address it passes (`qsort(.., cmp)`,
+ * `register(on_event)`) may be called there. A call of it is recorded, without
+ * arguments, marked passed_to (the link step keeps it only when callee is
+ * defined nowhere in the program). */
+static void record_passed_fns(walker_t *w, const char *callee, CXCursor call, const kids_t *kk,
+                              const rc_lset_t *st)
+{
+    if (!w->record || st->top || !w->fn->ncalls)
+        return;
+    kids_t callee_only = {kk->v, 1, 1, 0};
+    size_t at = w->fn->ncalls - 1; /* w->fn->calls moves as calls are added */
+    for (size_t i = 0; i < (size_t)w->fn->calls[at].nargs; i++) {
+        if (!w->fn->calls[at].arg_fns[i])
+            continue; /* not exactly one function */
+        targets_t tg = {0};
+        fe_resolve_fn(w, kk->v[1 + i], &tg);
+        for (size_t t = 0; t < tg.n; t++) {
+            fe_record_call(w, tg.usr[t], tg.name[t], call, &callee_only, st);
+            w->fn->calls[w->fn->ncalls - 1].passed_to = rc_xstrdup(callee);
+        }
+        fe_targets_free(&tg);
+    }
+}
+
 /* Adds the order mark id to st (internal.h), room permitting. */
 static void add_mark(walker_t *w, const char *id, const char *name, rc_lset_t *st)
 {
@@ -404,12 +440,18 @@ void fe_handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
     targets_t once_tg = {0};          /* RC_API_ONCE: the routines it may run */
     if (api && api->kind == RC_API_ONCE && (unsigned)api->routine_arg < kk.n - 1)
         fe_resolve_fn(w, kk.v[1 + api->routine_arg], &once_tg);
+    /* A function this TU does not define may call the functions passed to it
+     * (record_passed_fns): their addresses go there and nowhere else. */
+    int passing =
+        direct && !api && rc_strtab_lookup(&w->sum_usrs, fe_usr_cached(&w->usrs, d)) == UINT32_MAX;
     for (unsigned i = 1; i < kk.n; i++) {
         if (api && api->kind == RC_API_THREAD_CREATE && (int)i - 1 == api->routine_arg)
             continue; /* the start routine is not an escaping address */
         if (once_tg.n && (int)i - 1 == api->routine_arg)
             continue; /* nor is a once routine named here: it is called here */
+        w->passing_fn = passing && names_function(w, kk.v[i]);
         fe_eval_expr(w, kk.v[i], st);
+        w->passing_fn = 0;
     }
     unsigned nargs = kk.n - 1;
     if (mem)
@@ -544,10 +586,13 @@ void fe_handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
              * project (an LD_PRELOAD library in the same compile database). */
             char *lib = rc_xasprintf("%c%s", RC_LIBCALL_MARK, usr);
             fe_record_call(w, lib, name, e, &kk, st);
+            record_passed_fns(w, lib, e, &kk, st);
             free(lib);
             goto done;
         }
         fe_record_call(w, usr, name, e, &kk, st);
+        if (si == UINT32_MAX)
+            record_passed_fns(w, usr, e, &kk, st);
         if (si != UINT32_MAX && w->ret_fork[si])
             fe_record_fork_wrapper(w, name, e, st);
         if (si != UINT32_MAX) {

@@ -118,6 +118,7 @@ static void record_addr_taken(walker_t *w, CXCursor fdecl)
     rc_fn_facts_t *fn = w->fn;
     for (size_t i = 0; i < fn->naddr; i++)
         if (strcmp(fn->addr_taken[i], usr) == 0) {
+            fn->addr_passed[i] &= (uint8_t)w->passing_fn;
             free(usr);
             return;
         }
@@ -125,8 +126,10 @@ static void record_addr_taken(walker_t *w, CXCursor fdecl)
         fn->capaddr = fn->capaddr ? fn->capaddr * 2 : 8;
         fn->addr_taken = rc_xrealloc(fn->addr_taken, fn->capaddr * sizeof *fn->addr_taken);
         fn->addr_types = rc_xrealloc(fn->addr_types, fn->capaddr * sizeof *fn->addr_types);
+        fn->addr_passed = rc_xrealloc(fn->addr_passed, fn->capaddr * sizeof *fn->addr_passed);
     }
     fn->addr_types[fn->naddr] = fe_fn_type_of(clang_getCursorType(fdecl));
+    fn->addr_passed[fn->naddr] = (uint8_t)w->passing_fn;
     fn->addr_taken[fn->naddr++] = usr;
 }
 
