@@ -24,9 +24,9 @@ static CXCursor addr_of_local(walker_t *w, CXCursor e)
 }
 
 /* The key of the global object whose address pointer value e is: `&g`,
- * `&g.f.h` (fields of a global struct, not through pointers) or a global array
- * decaying to its start, as lvalue would name it; NULL for anything else
- * (thread-local globals too). */
+ * `&g.f.h`, `&g.a[2]` (fields and constant elements of a global, not through
+ * pointers) or a global array decaying to its start, as lvalue would name it;
+ * NULL for anything else (thread-local globals too). */
 static char *global_address(walker_t *w, CXCursor e)
 {
     e = fe_strip(&w->tree, e, 1);
@@ -35,21 +35,26 @@ static char *global_address(walker_t *w, CXCursor e)
     CXCursor x = addr ? fe_strip(&w->tree, fe_sole_expr_child(&w->tree, e), 0) : e;
     rc_strbuf_t path;
     rc_strbuf_init(&path);
-    while (addr && clang_getCursorKind(x) == CXCursor_MemberRefExpr) {
+    while (addr && (clang_getCursorKind(x) == CXCursor_MemberRefExpr ||
+                    clang_getCursorKind(x) == CXCursor_ArraySubscriptExpr)) {
+        int member = clang_getCursorKind(x) == CXCursor_MemberRefExpr;
         kids_t kk;
         fe_children(&w->tree, x, &kk);
         CXCursor base = kk.n >= 1 ? kk.v[0] : clang_getNullCursor();
+        long long k = -1;
+        int cst = !member && kk.n == 2 && fe_is_int_const(kk.v[1], &k) && k >= 0;
         kids_free(&kk);
-        if (cursor_null(base) || fe_type_is_pointer(clang_getCursorType(base))) {
-            rc_strbuf_close(&path);
+        if (cursor_null(base) ||
+            (member
+                 ? fe_type_is_pointer(clang_getCursorType(base))
+                 : !cst || !fe_type_is_array(clang_getCursorType(fe_strip(&w->tree, base, 0))))) {
+            rc_strbuf_close(&path); /* through a pointer, or an element chosen at run time */
             return NULL;
         }
-        char *field = fe_take(clang_getCursorSpelling(x));
-        rc_strbuf_t b; /* prepend: the walk goes from the outermost field in */
+        char *field = member ? fe_take(clang_getCursorSpelling(x)) : rc_xasprintf("%lld", k);
+        rc_strbuf_t b; /* prepend: the walk goes from the outermost part in */
         rc_strbuf_init(&b);
-        rc_strbuf_append(&b, ".");
-        rc_strbuf_append(&b, field);
-        rc_strbuf_append(&b, path.s ? path.s : "");
+        rc_strbuf_appendf(&b, member ? ".%s%s" : "[%s]%s", field, path.s ? path.s : "");
         rc_strbuf_close(&path);
         path = b;
         free(field);
@@ -81,8 +86,30 @@ static CXCursor local_pointer(walker_t *w, CXCursor e)
                : clang_getNullCursor();
 }
 
+/* The length of the longest common start of keys a and b that ends at a whole
+ * path component ("g\x1e.f" of "g\x1e.f.x" and "g\x1e.f[2]"), 0 when their
+ * variables differ. */
+static size_t common_object(const char *a, const char *b)
+{
+    const char *sep = strchr(a, RC_KEY_SEP);
+    if (!sep)
+        return 0;
+    size_t root = (size_t)(sep - a) + 1, n = 0;
+    while (a[n] && a[n] == b[n])
+        n++;
+    if (n < root)
+        return 0;
+    if ((!a[n] || a[n] == '.' || a[n] == '[') && (!b[n] || b[n] == '.' || b[n] == '['))
+        return n; /* both end or go on with a new component here */
+    while (n > root && a[n - 1] != '.' && a[n - 1] != '[')
+        n--;
+    return n > root ? n - 1 : root; /* before the component they differ in */
+}
+
 /* One value given to local pointer d: key is the global object's key, or NULL
- * for any other value. A local keeps an alias only while every value agrees. */
+ * for any other value. A local keeps an alias while every value names a part of
+ * one global variable: the smallest part that holds them all (`p = &cfg.a` or
+ * `p = &cfg.b`: p points into cfg). */
 static void alias_note(walker_t *w, CXCursor d, char *key)
 {
     uint32_t n = w->alias_locals.n;
@@ -92,9 +119,13 @@ static void alias_note(walker_t *w, CXCursor d, char *key)
         w->alias_keys[i] = key;
         return;
     }
-    if (w->alias_keys[i] && (!key || strcmp(w->alias_keys[i], key) != 0)) {
-        free(w->alias_keys[i]);
+    char *old = w->alias_keys[i];
+    size_t common = old && key ? common_object(old, key) : 0;
+    if (old && !common) {
+        free(old);
         w->alias_keys[i] = NULL;
+    } else if (old) {
+        old[common] = '\0';
     }
     free(key);
 }
