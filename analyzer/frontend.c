@@ -206,9 +206,24 @@ static int walk_function(walker_t *w, CXCursor fn, tree_t *t, uint32_t index, rc
 
     rc_lset_t st;
     rc_lset_empty(&st);
+    /* A function that runs as a whole holding a program-wide lock (models'
+     * atomic_function_prefixes): held from its entry to its exits, as if its
+     * callers took and released it around the call. */
+    uint32_t atomic = UINT32_MAX;
+    if (w->models->natomic) {
+        char *name = fe_take(clang_getCursorSpelling(fn));
+        const char *lock = rc_models_atomic_lock(w->models, name);
+        if (lock)
+            atomic = fe_global_lock(w, lock);
+        free(name);
+    }
+    if (atomic != UINT32_MAX)
+        rc_lset_add(&st, atomic, 0);
     fe_walk_stmt(w, body, &st);
     fe_record_exit(w, body, 1, &st);
     rc_lset_meet(&w->ret, &st);
+    if (atomic != UINT32_MAX && !w->ret.top)
+        rc_lset_remove(&w->ret, atomic);
 
     for (size_t i = 0; i < w->naliases; i++) {
         free(w->aliases[i].var);

@@ -113,6 +113,11 @@ typedef struct rc_models {
     char **safe_types; /* "async_signal_safe_types": typedef names a handler may share
                           (sig_atomic_t), sorted, unique */
     size_t nsafe_types;
+    /* "atomic_function_prefixes": a function whose name starts with
+     * atomic_prefixes[i] runs as a whole holding the program-wide lock
+     * atomic_locks[i] (SV-COMP's __VERIFIER_atomic_ functions). */
+    char **atomic_prefixes, **atomic_locks;
+    size_t natomic;
     uint64_t digest; /* of the bytes of every file loaded, in load order */
 } rc_models_t;
 
@@ -126,6 +131,9 @@ void rc_models_close(rc_models_t *m);
 const rc_api_fn_t *rc_models_find(const rc_models_t *m, const char *name);
 /* 1 when name is listed as async-signal-safe, or starts with a listed prefix. */
 int rc_models_signal_safe(const rc_models_t *m, const char *name);
+/* The program-wide lock a function of that name runs holding as a whole
+ * (rc_models_t.atomic_prefixes), or NULL. */
+const char *rc_models_atomic_lock(const rc_models_t *m, const char *name);
 /* 1 when typedef name is listed in "async_signal_safe_types". */
 int rc_models_signal_safe_type(const rc_models_t *m, const char *name);
 

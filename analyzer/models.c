@@ -54,6 +54,8 @@
  * every function whose name starts so (compiler builtins) as safe.
  * "async_signal_safe_types": ["sig_atomic_t"] names the typedefs whose objects
  * a handler may share with the code it interrupts (when also volatile).
+ * "atomic_function_prefixes": {"__VERIFIER_atomic_": "__VERIFIER_atomic"}: a
+ * function whose name starts so runs as a whole holding that program-wide lock.
  *
  * Files load in this order: <rules_dir>/api/ *.json sorted by name, then the
  * caller's extra files (rc_analyzer_opts_t.extra_models) in the order given.
@@ -345,6 +347,29 @@ static int load_file(const char *path, rc_models_t *m, size_t *cap, rc_error_t *
             (*v)[(*n)++] = rc_xstrdup(json_string_value(e));
         }
     }
+    json_t *atomic = json_object_get(root, "atomic_function_prefixes");
+    if (atomic && !json_is_object(atomic)) {
+        rc = rc_error_set(err, RC_EPARSE,
+                          "%s: \"atomic_function_prefixes\" must map prefixes to lock names", path);
+        goto out;
+    }
+    const char *prefix;
+    json_t *lock;
+    json_object_foreach(atomic, prefix, lock)
+    {
+        if (!*prefix || !json_is_string(lock) || !*json_string_value(lock)) {
+            rc = rc_error_set(err, RC_EPARSE,
+                              "%s: atomic_function_prefixes: '%s' needs a non-empty prefix and "
+                              "lock name",
+                              path, prefix);
+            goto out;
+        }
+        m->atomic_prefixes =
+            rc_xrealloc(m->atomic_prefixes, (m->natomic + 1) * sizeof *m->atomic_prefixes);
+        m->atomic_locks = rc_xrealloc(m->atomic_locks, (m->natomic + 1) * sizeof *m->atomic_locks);
+        m->atomic_prefixes[m->natomic] = rc_xstrdup(prefix);
+        m->atomic_locks[m->natomic++] = rc_xstrdup(json_string_value(lock));
+    }
     json_array_foreach(fns, i, e)
     {
         if (m->n == *cap) {
@@ -460,6 +485,12 @@ void rc_models_close(rc_models_t *m)
     for (size_t i = 0; i < m->nsafe_prefixes; i++)
         free(m->safe_prefixes[i]);
     free(m->safe_prefixes);
+    for (size_t i = 0; i < m->natomic; i++) {
+        free(m->atomic_prefixes[i]);
+        free(m->atomic_locks[i]);
+    }
+    free(m->atomic_prefixes);
+    free(m->atomic_locks);
     for (size_t i = 0; i < m->nsafe_types; i++)
         free(m->safe_types[i]);
     free(m->safe_types);
@@ -470,6 +501,14 @@ const rc_api_fn_t *rc_models_find(const rc_models_t *m, const char *name)
 {
     rc_api_fn_t key = {.name = (char *)name};
     return m->n ? bsearch(&key, m->v, m->n, sizeof *m->v, cmp_fn) : NULL;
+}
+
+const char *rc_models_atomic_lock(const rc_models_t *m, const char *name)
+{
+    for (size_t i = 0; i < m->natomic; i++)
+        if (strncmp(name, m->atomic_prefixes[i], strlen(m->atomic_prefixes[i])) == 0)
+            return m->atomic_locks[i];
+    return NULL;
 }
 
 int rc_models_signal_safe(const rc_models_t *m, const char *name)

@@ -338,6 +338,7 @@ RC_HIDDEN rc_lset_t fe_recorded(const walker_t *w, const rc_lset_t *st);
 RC_HIDDEN int fe_param_no(walker_t *w, CXCursor parm);
 RC_HIDDEN uint32_t fe_lock_of(walker_t *w, CXCursor arg);
 RC_HIDDEN uint32_t fe_model_lock(walker_t *w, const rc_api_fn_t *api, const kids_t *kk);
+RC_HIDDEN uint32_t fe_global_lock(walker_t *w, const char *name);
 RC_HIDDEN uint32_t fe_sem_lock_of(walker_t *w, CXCursor arg);
 RC_HIDDEN void fe_release(walker_t *w, uint32_t l, rc_lset_t *st);
 RC_HIDDEN int fe_summary_equal(const summary_t *a, const summary_t *b);

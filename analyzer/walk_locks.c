@@ -457,10 +457,15 @@ uint32_t fe_lock_of(walker_t *w, CXCursor arg)
  * __VERIFIER_atomic_begin). The caller checks that one of them is there. */
 uint32_t fe_model_lock(walker_t *w, const rc_api_fn_t *api, const kids_t *kk)
 {
-    if (!api->lock_global)
-        return fe_lock_of(w, kk->v[1 + api->lock_arg]);
-    char *id = rc_xasprintf("global:%s", api->lock_global);
-    uint32_t l = fe_intern_lock(w, id, api->lock_global);
+    return api->lock_global ? fe_global_lock(w, api->lock_global)
+                            : fe_lock_of(w, kk->v[1 + api->lock_arg]);
+}
+
+/* The program-wide lock of that name (a model's lock_global). */
+uint32_t fe_global_lock(walker_t *w, const char *name)
+{
+    char *id = rc_xasprintf("global:%s", name);
+    uint32_t l = fe_intern_lock(w, id, name);
     free(id);
     return l;
 }

@@ -1170,6 +1170,33 @@ Test(analyzer, memory_models_reject_bad_entries)
     remove_tmpdir();
 }
 
+Test(analyzer, atomic_function_prefixes_are_read_and_checked)
+{
+    make_tmpdir();
+    char *api = tmp_path("api");
+    mkdir(api, 0755);
+    char *f = tmp_path("api/atomic.json");
+    rc_analyzer_opts_t opts = {.rules_dir = tmpdir};
+    rc_analyzer_t *an = NULL;
+    rc_error_t err;
+    write_file(f, "{\"version\": 1, \"functions\": [], \"atomic_function_prefixes\": "
+                  "[\"atomic_\"]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    cr_assert(strstr(err.msg, "atomic_function_prefixes") != NULL, "%s", err.msg);
+    write_file(f, "{\"version\": 1, \"functions\": [], \"atomic_function_prefixes\": "
+                  "{\"atomic_\": \"\"}}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"stop\", \"kind\": "
+                  "\"noreturn\"}], \"atomic_function_prefixes\": {\"atomic_\": \"big_lock\"}}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_OK, "%s", err.msg);
+    cr_assert_str_eq(rc_models_atomic_lock(&an->models, "atomic_inc"), "big_lock");
+    cr_assert_null(rc_models_atomic_lock(&an->models, "inc_atomic"));
+    rc_analyzer_free(an);
+    free(f);
+    free(api);
+    remove_tmpdir();
+}
+
 Test(analyzer, event_loop_models_reject_bad_entries)
 {
     make_tmpdir();
