@@ -900,6 +900,7 @@ int rc_frontend_run(void *index, const rc_models_t *models, const rc_imports_t *
     rc_strtab_close(&w.esc_locals);
     rc_strtab_close(&w.escp_locals);
     free(w.escp_from);
+    free(w.escp_fresh);
     fe_alias_reset(&w);
     free(w.aliases);
     free(w.labels);

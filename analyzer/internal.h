@@ -95,6 +95,7 @@ typedef struct rc_api_fn {
      * (variadic: scanf's targets, printf's strings), -1 none. */
     uint64_t writes, reads;
     int writes_from, reads_from;
+    int returns_new; /* any kind: returns a new object at every call (malloc, strdup) */
 } rc_api_fn_t;
 
 /* 1 when the model says the function reads or writes through its arguments. */

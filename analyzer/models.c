@@ -41,12 +41,13 @@
  *   once           lock_arg (the once object), routine_arg (called at most once per
  *                  object over all threads, in the thread that gets there first)
  *   barrier_wait   lock_arg (the barrier)
- *   memory         writes, reads, writes_from or reads_from (below)
+ *   memory         writes, reads, writes_from, reads_from or returns_new (below)
  * Any kind may list "callback_args": [i, ...], the arguments that are callbacks
  * an event loop calls later on the registering thread (uv_queue_work's
  * after_work_cb next to its thread-pool work_cb); "writes" / "reads": [i, ...],
  * the arguments through which it writes / reads memory, and "writes_from" /
- * "reads_from": i, every argument from i on (scanf's targets, printf's strings).
+ * "reads_from": i, every argument from i on (scanf's targets, printf's strings);
+ * "returns_new": true, its result is a new object at every call (malloc).
  *
  * Optional top-level list, in any file: "async_signal_safe": ["_exit", "write", ...],
  * the functions a signal handler may call (signal-safety(7)); a name listed twice
@@ -268,8 +269,13 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
     }
     if (fn->kind == RC_API_CALLBACK && !fn->callback_args)
         missing = "callback_args";
-    if (fn->kind == RC_API_MEMORY && !rc_api_touches_memory(fn))
-        missing = "writes\", \"reads\", \"writes_from\" or \"reads_from";
+    json_t *fresh = json_object_get(e, "returns_new");
+    if (fresh && !json_is_boolean(fresh))
+        return rc_error_set(err, RC_EPARSE, "%s: '%s': \"returns_new\" must be true or false", path,
+                            name);
+    fn->returns_new = fresh && json_is_true(fresh);
+    if (fn->kind == RC_API_MEMORY && !rc_api_touches_memory(fn) && !fn->returns_new)
+        missing = "writes\", \"reads\", \"writes_from\", \"reads_from\" or \"returns_new";
     json_t *st = json_object_get(e, "state"), *alt = json_object_get(e, "alternative");
     if ((st && (!json_is_string(st) || !*json_string_value(st))) ||
         (alt && (!json_is_string(alt) || !*json_string_value(alt))))

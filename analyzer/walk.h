@@ -162,6 +162,9 @@ typedef struct walker {
      * fe_scan_locals. */
     rc_strtab_t escp_locals;
     unsigned *escp_from;
+    uint8_t *escp_fresh; /* by index: its value is a new object (a call the models
+                            say returns_new) handed to one thread per run of the
+                            function (one creation, outside loops) */
     /* Local pointers that only ever hold the address of one global object
      * (`struct stats *s = &g_stats;`), and its key (NULL: assigned anything
      * else too, or its address is taken), by index in alias_locals; also from

@@ -226,8 +226,9 @@ static void param_object(walker_t *w, int pi, CXCursor base, lval_t *lv)
     free(bt);
 }
 
-/* 1 when local pointer d, used at e, holds the object the function hands to a
- * thread (w->escp_locals) and e comes after the hand-over. */
+/* When local pointer d, used at e, holds the object the function hands to a
+ * thread (w->escp_locals) and e comes after the hand-over: 1, or 2 when that
+ * object is new at every run of the function (w->escp_fresh); else 0. */
 static int escaped_pointer(walker_t *w, CXCursor d, CXCursor e)
 {
     if (clang_getCursorKind(d) != CXCursor_VarDecl || fe_is_global_var(d))
@@ -235,7 +236,18 @@ static int escaped_pointer(walker_t *w, CXCursor d, CXCursor e)
     fe_scan_locals(w);
     uint32_t i = w->escp_locals.n ? rc_strtab_lookup(&w->escp_locals, fe_usr_cached(&w->usrs, d))
                                   : UINT32_MAX;
-    return i != UINT32_MAX && fe_pos_of(w, e).off >= w->escp_from[i];
+    if (i == UINT32_MAX || fe_pos_of(w, e).off < w->escp_from[i])
+        return 0;
+    return w->escp_fresh[i] ? 2 : 1;
+}
+
+/* The key of the object escaped pointer d points to (escaped_pointer's answer
+ * how): "*<USR>" + RC_KEY_SEP, and "[#]" for a new object per run: the
+ * creator's run and its thread share it, two threads started by two runs do
+ * not (as a per-thread slot). */
+static char *escaped_key(walker_t *w, CXCursor d, int how)
+{
+    return rc_xasprintf("*%s%c%s", fe_usr_cached(&w->usrs, d), RC_KEY_SEP, how == 2 ? "[#]" : "");
 }
 
 /* When e (a pointer expression) is a global pointer variable, or a local one
@@ -265,8 +277,19 @@ static int global_pointee(walker_t *w, CXCursor e, lval_t *lv)
             return 1;
         }
     }
-    if ((!fe_is_global_var(d) || clang_getCursorTLSKind(d) != CXTLS_None) && !fe_shm_local(w, d) &&
-        !escaped_pointer(w, d, e))
+    int esc = escaped_pointer(w, d, e);
+    if (esc) {
+        char *key = escaped_key(w, d, esc), *name = fe_take(clang_getCursorSpelling(d));
+        lv->flags = 0;
+        rc_strbuf_init(&lv->key);
+        rc_strbuf_init(&lv->name);
+        rc_strbuf_append(&lv->key, key);
+        rc_strbuf_append(&lv->name, name);
+        free(key);
+        free(name);
+        return 1;
+    }
+    if ((!fe_is_global_var(d) || clang_getCursorTLSKind(d) != CXTLS_None) && !fe_shm_local(w, d))
         return 0;
     char *usr = fe_usr_dup(w, d);
     char *name = fe_take(clang_getCursorSpelling(d));
@@ -571,9 +594,10 @@ rc_arg_kind_t fe_classify_arg(walker_t *w, CXCursor arg, char **key)
         if (!fe_is_var(d))
             return RC_ARG_UNKNOWN;
         char *usr = fe_usr_dup(w, d);
-        if (fe_type_is_pointer(clang_getCursorType(d)) &&
-            (fe_is_global_var(d) || escaped_pointer(w, d, e))) {
-            *key = rc_xasprintf("*%s%c", usr, RC_KEY_SEP); /* what gp points to, as gp->f */
+        int esc = fe_type_is_pointer(clang_getCursorType(d)) ? escaped_pointer(w, d, e) : 0;
+        if (esc || (fe_type_is_pointer(clang_getCursorType(d)) && fe_is_global_var(d))) {
+            /* what gp (or the escaped local) points to, as gp->f */
+            *key = esc ? escaped_key(w, d, esc) : rc_xasprintf("*%s%c", usr, RC_KEY_SEP);
             free(usr);
             return RC_ARG_GLOBAL;
         }

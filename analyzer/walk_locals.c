@@ -178,6 +178,19 @@ static int is_loop_node(const tree_t *t, uint32_t i)
     return k == CXCursor_ForStmt || k == CXCursor_WhileStmt || k == CXCursor_DoStmt;
 }
 
+/* 1 when value e (casts aside) is a call of a function the models say returns a
+ * new object (malloc, calloc, strdup). */
+static int new_object(walker_t *w, CXCursor e)
+{
+    if (cursor_null(e))
+        return 0;
+    e = fe_strip(&w->tree, e, 1);
+    if (clang_getCursorKind(e) != CXCursor_CallExpr)
+        return 0;
+    const rc_api_fn_t *api = fe_model_of(w, clang_getCursorReferenced(e));
+    return api && api->returns_new;
+}
+
 /* Local pointer d, whose value the thread creation at tree node at hands to the
  * new thread: added to w->escp_locals when the function gives it one value only
  * (its initialiser or one assignment), outside the loops around the creation,
@@ -197,6 +210,7 @@ static void note_escaped_pointer(walker_t *w, CXCursor d, uint32_t at)
     if (!one || rc_strtab_lookup(&w->addr_locals, usr) != UINT32_MAX)
         return;
     unsigned from = fe_pos_of(w, w->tree.nodes[at].c).off;
+    int looped = 0;
     for (uint32_t a = w->tree.nodes[at].parent; a != UINT32_MAX; a = w->tree.nodes[a].parent) {
         if (!is_loop_node(&w->tree, a))
             continue;
@@ -204,13 +218,18 @@ static void note_escaped_pointer(walker_t *w, CXCursor d, uint32_t at)
         if (one->off >= lp.off && one->off <= lp.end)
             return; /* a fresh value per iteration: a different object per thread */
         from = lp.off < from ? lp.off : from;
+        looped = 1;
     }
     uint32_t n = w->escp_locals.n, i = rc_strtab_intern(&w->escp_locals, usr);
     if (i == n) {
         w->escp_from = rc_xrealloc(w->escp_from, (n + 1) * sizeof *w->escp_from);
+        w->escp_fresh = rc_xrealloc(w->escp_fresh, (n + 1) * sizeof *w->escp_fresh);
         w->escp_from[i] = from;
-    } else if (from < w->escp_from[i]) {
-        w->escp_from[i] = from;
+        /* New at every run and handed to one thread per run: a thread's own. */
+        w->escp_fresh[i] = !looped && new_object(w, one->rhs);
+    } else {
+        w->escp_from[i] = from < w->escp_from[i] ? from : w->escp_from[i];
+        w->escp_fresh[i] = 0; /* handed over twice in a run */
     }
 }
 

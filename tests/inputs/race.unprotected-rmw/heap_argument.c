@@ -1,7 +1,8 @@
 /* A heap object handed to a thread through a local pointer: the creator's
  * accesses through that pointer after the creation are concurrent with the
- * thread's; objects allocated per thread, or used only before the creation or
- * after the join, are not shared. */
+ * thread's; objects allocated per thread (in the creation loop, or by a helper
+ * that starts one thread per call), or used only before the creation or after
+ * the join, are not shared. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,10 +99,57 @@ static void pointer_moves_on(void)
     free(p);
 }
 
+struct task {
+    int id;
+    long out;
+    long seen;
+};
+
+static pthread_t task_threads[4], crew[3];
+
+static void *run_task(void *arg)
+{
+    struct task *t = arg;
+    t->out = t->id * 2;
+    return NULL;
+}
+
+/* A new object at every call, for the one thread it starts: called in a loop,
+ * it starts threads that share nothing. */
+static void spawn_task(int i)
+{
+    struct task *t = malloc(sizeof *t);
+    t->id = i;
+    t->out = 0;
+    pthread_create(&task_threads[i], NULL, run_task, t);
+}
+
+static void *visit(void *arg)
+{
+    struct task *t = arg;
+    t->seen++; // expect: race.unprotected-rmw
+    return NULL;
+}
+
+/* One new object for the three threads of a loop: shared between them. */
+static void start_crew(void)
+{
+    struct task *t = calloc(1, sizeof *t);
+    for (int i = 0; i < 3; i++)
+        pthread_create(&crew[i], NULL, visit, t);
+}
+
 int main(void)
 {
     shared_with_creator();
     one_per_thread();
     pointer_moves_on();
+    for (int i = 0; i < 4; i++)
+        spawn_task(i);
+    for (int i = 0; i < 4; i++)
+        pthread_join(task_threads[i], NULL);
+    start_crew();
+    for (int i = 0; i < 3; i++)
+        pthread_join(crew[i], NULL);
     return 0;
 }
