@@ -1164,6 +1164,16 @@ Test(analyzer, memory_models_reject_bad_entries)
     cr_assert_eq(fill->writes_from, -1);
     cr_assert_eq(rc_models_find(&an->models, "scan")->writes_from, 1);
     cr_assert(rc_api_touches_memory(rc_models_find(&an->models, "tok")));
+    cr_assert(!fill->returns_new);
+    rc_analyzer_free(an);
+    write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"mk\", \"kind\": \"memory\", "
+                  "\"returns_new\": 1}]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    cr_assert(strstr(err.msg, "returns_new") != NULL, "%s", err.msg);
+    write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"mk\", \"kind\": \"memory\", "
+                  "\"returns_new\": true}]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_OK, "%s", err.msg);
+    cr_assert(rc_models_find(&an->models, "mk")->returns_new);
     rc_analyzer_free(an);
     free(f);
     free(api);
