@@ -878,7 +878,9 @@ size_t rc_key_root_len(const char *key);
  * one path a prefix of the other component by component, where "[*]" matches
  * any element. "[#]" is the slot of the running thread (or child): with
  * distinct_slots (two threads of one routine, two children of one fork), two
- * "[#]" differ; otherwise it matches any element. */
+ * "[#]" differ; otherwise it matches any element. A component ending in '>'
+ * (".buf>", "[2]>", ">") is the object the pointer stored there points to: it
+ * overlaps neither that pointer nor any other part of the pointer's holder. */
 int rc_keys_overlap(const char *a, const char *b, int distinct_slots);
 /* 1 when facts key k names one object for the whole run: a global or static
  * variable (not what a pointer points to, not a parameter's object), with a path

@@ -3016,7 +3016,7 @@ static size_t key_component(const char *s)
 
 static int key_wild(const char *c, size_t n)
 {
-    return n == 3 && (c[1] == '*' || c[1] == '#');
+    return (n == 3 || (n == 4 && c[3] == '>')) && (c[1] == '*' || c[1] == '#');
 }
 
 int rc_key_definite(const char *k)
@@ -3045,8 +3045,12 @@ int rc_keys_overlap(const char *a, const char *b, int distinct_slots)
     b += rb;
     for (;;) {
         size_t na = key_component(a), nb = key_component(b);
-        if (!na || !nb)
-            return 1;
+        /* "x>": the object pointer x points to, never x itself nor a part of it */
+        int pa = na && a[na - 1] == '>', pb = nb && b[nb - 1] == '>';
+        if (!na || !nb) /* one is the other's part, unless the rest leaves it */
+            return !strchr(a, '>') && !strchr(b, '>');
+        if (pa != pb)
+            return 0;
         if (a[0] == '[' && b[0] == '[') {
             if (distinct_slots && key_wild(a, na) && key_wild(b, nb) && a[1] == '#' && b[1] == '#')
                 return 0;

@@ -378,6 +378,10 @@ RC_HIDDEN int fe_handle_elem(walker_t *w, CXCursor e);
 RC_HIDDEN void fe_eval_children(walker_t *w, CXCursor e, rc_lset_t *st);
 RC_HIDDEN rc_arg_kind_t fe_classify_arg(walker_t *w, CXCursor arg, char **key);
 RC_HIDDEN char *fe_call_arg_key(walker_t *w, CXCursor arg);
+/* The key of the object pointer value e points to when e is loaded from a
+ * tracked location (`s->buf` of another type than *s, `*pp`, `tab[i]`): the
+ * location's key + ">"; owned, or NULL. */
+RC_HIDDEN char *fe_loaded_key(walker_t *w, CXCursor value);
 /* Records the accesses a call of a function the models say reads or writes
  * through its arguments (api->writes, ...) makes to the objects they point to. */
 RC_HIDDEN void fe_record_arg_accesses(walker_t *w, const rc_api_fn_t *api, CXCursor call,

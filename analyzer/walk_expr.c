@@ -250,33 +250,44 @@ static char *escaped_key(walker_t *w, CXCursor d, int how)
     return rc_xasprintf("*%s%c%s", fe_usr_cached(&w->usrs, d), RC_KEY_SEP, how == 2 ? "[#]" : "");
 }
 
+/* When e (a pointer expression) is a local pointer that only ever points to one
+ * object with a key (w->alias_keys: a global, a part of one, or what a pointer
+ * loaded from a tracked location points to), starts lv as that object. */
+static int alias_pointee(walker_t *w, CXCursor e, lval_t *lv)
+{
+    e = fe_strip(&w->tree, e, 1);
+    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
+        return 0;
+    CXCursor d = clang_getCursorReferenced(e);
+    if (clang_getCursorKind(d) != CXCursor_VarDecl || fe_is_global_var(d))
+        return 0;
+    fe_scan_locals(w);
+    uint32_t i = w->alias_locals.n ? rc_strtab_lookup(&w->alias_locals, fe_usr_cached(&w->usrs, d))
+                                   : UINT32_MAX;
+    if (i == UINT32_MAX || !w->alias_keys[i])
+        return 0;
+    char *name = fe_take(clang_getCursorSpelling(d));
+    lv->flags = 0;
+    rc_strbuf_init(&lv->key);
+    rc_strbuf_init(&lv->name);
+    rc_strbuf_append(&lv->key, w->alias_keys[i]);
+    rc_strbuf_append(&lv->name, name);
+    free(name);
+    return 1;
+}
+
 /* When e (a pointer expression) is a global pointer variable, or a local one
  * holding memory shared between processes (w->shm_locals) or handed to a thread
  * (w->escp_locals), starts lv as the object it points to: key "*<USR>" +
  * RC_KEY_SEP, name as written. */
 static int global_pointee(walker_t *w, CXCursor e, lval_t *lv)
 {
+    if (alias_pointee(w, e, lv))
+        return 1;
     e = fe_strip(&w->tree, e, 1);
     if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
         return 0;
     CXCursor d = clang_getCursorReferenced(e);
-    if (clang_getCursorKind(d) == CXCursor_VarDecl && !fe_is_global_var(d)) {
-        /* A local that only ever points to one global object: that object. */
-        fe_scan_locals(w);
-        uint32_t i = w->alias_locals.n
-                         ? rc_strtab_lookup(&w->alias_locals, fe_usr_cached(&w->usrs, d))
-                         : UINT32_MAX;
-        if (i != UINT32_MAX && w->alias_keys[i]) {
-            char *name = fe_take(clang_getCursorSpelling(d));
-            lv->flags = 0;
-            rc_strbuf_init(&lv->key);
-            rc_strbuf_init(&lv->name);
-            rc_strbuf_append(&lv->key, w->alias_keys[i]);
-            rc_strbuf_append(&lv->name, name);
-            free(name);
-            return 1;
-        }
-    }
     int esc = escaped_pointer(w, d, e);
     if (esc) {
         char *key = escaped_key(w, d, esc), *name = fe_take(clang_getCursorSpelling(d));
@@ -367,6 +378,29 @@ static int field_pointee(walker_t *w, CXCursor e, lval_t *lv)
     return 1;
 }
 
+char *fe_loaded_key(walker_t *w, CXCursor value)
+{
+    CXCursor v = fe_strip(&w->tree, value, 1);
+    enum CXCursorKind k = clang_getCursorKind(v);
+    lval_t lv;
+    if (k == CXCursor_MemberRefExpr) {
+        if (!field_pointee(w, v, &lv))
+            return NULL;
+    } else if ((k == CXCursor_ArraySubscriptExpr ||
+                (k == CXCursor_UnaryOperator &&
+                 clang_getCursorUnaryOperatorKind(v) == CXUnaryOperator_Deref)) &&
+               fe_type_is_pointer(clang_getCursorType(v))) {
+        if (!lvalue_key(w, v, &lv))
+            return NULL;
+        rc_strbuf_append(&lv.key, ">");
+    } else {
+        return NULL;
+    }
+    char *key = rc_strbuf_take(&lv.key);
+    lval_close(&lv);
+    return key;
+}
+
 /* Resolves e as a location that outlives the function (global/static variable,
  * its fields and array elements). Returns 1 and fills lv when it is one.
  * Sub-expressions that are evaluated on the way (indexes, pointer bases) are
@@ -416,7 +450,7 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
             if (fe_type_is_pointer(clang_getCursorType(base))) {
                 fe_eval_expr(w, base, st);
                 int pi = -1;
-                if (field_pointee(w, base, lv) ||
+                if (alias_pointee(w, base, lv) || field_pointee(w, base, lv) ||
                     ((pi = fe_param_derived(w, base)) < 0 && global_pointee(w, base, lv))) {
                     /* x->f->g, gp->f (gp a global pointer): the object pointed to */
                     char *field = fe_take(clang_getCursorSpelling(e));
@@ -459,9 +493,9 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
             int tracked =
                 fe_type_is_array(clang_getCursorType(arr))
                     ? lvalue(w, arr, st, lv)
-                    : (fe_eval_expr(w, base, st), field_pointee(w, base, lv) ||
-                                                      (pbase = fe_param_derived(w, base)) >= 0 ||
-                                                      global_pointee(w, base, lv));
+                    : (fe_eval_expr(w, base, st),
+                       alias_pointee(w, base, lv) || field_pointee(w, base, lv) ||
+                           (pbase = fe_param_derived(w, base)) >= 0 || global_pointee(w, base, lv));
             if (tracked) {
                 if (pbase >= 0) {
                     param_object(w, pbase, base, lv); /* p[i] where p comes from a parameter */
@@ -502,7 +536,7 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
         CXCursor p = fe_sole_expr_child(&w->tree, e);
         if (!cursor_null(p)) {
             fe_eval_expr(w, p, st);
-            int fp = field_pointee(w, p, lv);
+            int fp = alias_pointee(w, p, lv) || field_pointee(w, p, lv);
             int pi = fp ? -1 : fe_param_derived(w, p);
             if (fp || pi >= 0 || global_pointee(w, p, lv)) {
                 if (pi >= 0)
@@ -643,7 +677,7 @@ static int arg_object(walker_t *w, CXCursor arg, lval_t *lv, int named)
     } else if (fe_type_is_array(clang_getCursorType(e))) {
         addr = 1;
         tracked = lvalue(w, e, &scratch, lv); /* a global array decays to its start */
-    } else if (field_pointee(w, e, lv)) {
+    } else if (alias_pointee(w, e, lv) || field_pointee(w, e, lv)) {
         tracked = 1;
     } else {
         int pi = fe_param_derived(w, e);

@@ -106,7 +106,16 @@ static size_t common_object(const char *a, const char *b)
     return n > root ? n - 1 : root; /* before the component they differ in */
 }
 
-/* One value given to local pointer d: key is the global object's key, or NULL
+/* The key of the object pointer value e points to, as far as a local alias
+ * goes: a global object's (global_address), or what a pointer loaded from a
+ * tracked location points to (fe_loaded_key); NULL otherwise. */
+static char *pointee_key(walker_t *w, CXCursor e)
+{
+    char *key = global_address(w, e);
+    return key ? key : fe_loaded_key(w, e);
+}
+
+/* One value given to local pointer d: key is the object's key, or NULL
  * for any other value. A local keeps an alias while every value names a part of
  * one global variable: the smallest part that holds them all (`p = &cfg.a` or
  * `p = &cfg.b`: p points into cfg). */
@@ -151,7 +160,7 @@ static void scan_alias(walker_t *w, const tnode_t *nd)
             return;
         CXCursor init = w->tree.kids[nd->first + nd->nkids - 1];
         if (clang_isExpression(clang_getCursorKind(init)))
-            alias_note(w, d, global_address(w, init));
+            alias_note(w, d, pointee_key(w, init));
         return;
     }
     int assign = k == CXCursor_BinaryOperator && nd->nkids == 2 &&
@@ -168,7 +177,7 @@ static void scan_alias(walker_t *w, const tnode_t *nd)
     if (cursor_null(d))
         return;
     /* p = value; p += n, p++, --p (&p: addr_locals) */
-    alias_note(w, d, assign ? global_address(w, w->tree.kids[nd->first + 1]) : NULL);
+    alias_note(w, d, assign ? pointee_key(w, w->tree.kids[nd->first + 1]) : NULL);
 }
 
 /* 1 when tree node i is a loop statement. */
@@ -239,6 +248,9 @@ void fe_scan_locals(walker_t *w)
 {
     if (cursor_eq(w->locals_fn, w->cur_fn))
         return;
+    /* Keys computed on the way (fe_loaded_key) may ask for the locals again:
+     * they see the tables as far as they are built. */
+    w->locals_fn = w->cur_fn;
     rc_strtab_close(&w->addr_locals);
     rc_strtab_close(&w->esc_locals);
     rc_strtab_close(&w->escp_locals);

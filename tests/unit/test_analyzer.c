@@ -1207,6 +1207,21 @@ Test(analyzer, atomic_function_prefixes_are_read_and_checked)
     remove_tmpdir();
 }
 
+Test(analyzer, keys_of_pointed_to_objects_do_not_overlap_their_pointers)
+{
+    /* "x>" is the object pointer x points to: not x, not its holder's parts */
+    cr_assert(rc_keys_overlap("g\x1e.p>.n", "g\x1e.p>.n", 0));
+    cr_assert(rc_keys_overlap("g\x1e.p>", "g\x1e.p>.n", 0));
+    cr_assert(!rc_keys_overlap("g\x1e.p", "g\x1e.p>.n", 0));
+    cr_assert(!rc_keys_overlap("g\x1e", "g\x1e.p>", 0));
+    cr_assert(!rc_keys_overlap("g\x1e", "g\x1e.s.p>", 0));
+    cr_assert(!rc_keys_overlap("g\x1e", "g\x1e>", 0));
+    cr_assert(rc_keys_overlap("g\x1e[*]>", "g\x1e[3]>", 0));
+    cr_assert(!rc_keys_overlap("g\x1e[*]", "g\x1e[3]>", 0));
+    cr_assert(rc_keys_overlap("g\x1e", "g\x1e.s.q", 0)); /* a part of g */
+    cr_assert(!rc_keys_overlap("g\x1e[#]", "g\x1e[#]", 1));
+}
+
 Test(analyzer, event_loop_models_reject_bad_entries)
 {
     make_tmpdir();
