@@ -884,11 +884,14 @@ static int merge_key(char **acc, char *k)
     }
     size_t ra = strcspn(*acc, (const char[]){RC_KEY_SEP, 0});
     size_t rk = strcspn(k, (const char[]){RC_KEY_SEP, 0});
-    int same_root = ra == rk && memcmp(*acc, k, ra) == 0;
-    if (same_root && strcmp(*acc, k) != 0)
+    int same_root = ra == rk && memcmp(*acc, k, ra) == 0, differ = strcmp(*acc, k) != 0;
+    /* Different parts of one variable: the whole variable; but what a pointer
+     * in it points to is not part of it ("x>"): no object covers both then. */
+    int ok = same_root && (!differ || (!strchr(*acc, '>') && !strchr(k, '>')));
+    if (ok && differ)
         (*acc)[ra + 1 < strlen(*acc) ? ra + 1 : strlen(*acc)] = '\0'; /* the whole variable */
     free(k);
-    return same_root;
+    return ok;
 }
 
 static char *resolve_param(resolver_t *rs, uint32_t fn, int pi)

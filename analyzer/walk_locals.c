@@ -89,7 +89,7 @@ static CXCursor local_pointer(walker_t *w, CXCursor e)
 /* The length of the longest common start of keys a and b that ends at a whole
  * path component ("g\x1e.f" of "g\x1e.f.x" and "g\x1e.f[2]"), 0 when their
  * variables differ. */
-static size_t common_object(const char *a, const char *b)
+static size_t common_part(const char *a, const char *b)
 {
     const char *sep = strchr(a, RC_KEY_SEP);
     if (!sep)
@@ -106,6 +106,14 @@ static size_t common_object(const char *a, const char *b)
     return n > root ? n - 1 : root; /* before the component they differ in */
 }
 
+/* common_part, unless cutting there leaves out what a pointer points to
+ * ("x>": no part of the pointer's holder): then 0. */
+static size_t common_object(const char *a, const char *b)
+{
+    size_t n = common_part(a, b);
+    return n && !strchr(a + n, '>') && !strchr(b + n, '>') ? n : 0;
+}
+
 /* The key of the object pointer value e points to, as far as a local alias
  * goes: a global object's (global_address), or what a pointer loaded from a
  * tracked location points to (fe_loaded_key); NULL otherwise. */
@@ -117,7 +125,7 @@ static char *pointee_key(walker_t *w, CXCursor e)
 
 /* One value given to local pointer d: key is the object's key, or NULL
  * for any other value. A local keeps an alias while every value names a part of
- * one global variable: the smallest part that holds them all (`p = &cfg.a` or
+ * one object: the smallest part that holds them all (`p = &cfg.a` or
  * `p = &cfg.b`: p points into cfg). */
 static void alias_note(walker_t *w, CXCursor d, char *key)
 {
