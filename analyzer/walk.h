@@ -171,6 +171,7 @@ typedef struct walker {
      * fe_scan_locals. */
     rc_strtab_t alias_locals;
     char **alias_keys;
+    uint32_t alias_live; /* how many alias_keys are not NULL */
     CXCursor locals_fn;
     int passing_fn;  /* evaluating an argument of a call to a function the TU does not
                         define: a function's address taken there is passed to it */

@@ -255,6 +255,9 @@ static char *escaped_key(walker_t *w, CXCursor d, int how)
  * loaded from a tracked location points to), starts lv as that object. */
 static int alias_pointee(walker_t *w, CXCursor e, lval_t *lv)
 {
+    fe_scan_locals(w);
+    if (!w->alias_live)
+        return 0; /* most functions: no local aliases anything */
     e = fe_strip(&w->tree, e, 1);
     if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
         return 0;

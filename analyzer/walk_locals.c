@@ -134,6 +134,7 @@ static void alias_note(walker_t *w, CXCursor d, char *key)
     if (i == n) {
         w->alias_keys = rc_xrealloc(w->alias_keys, (i + 1) * sizeof *w->alias_keys);
         w->alias_keys[i] = key;
+        w->alias_live += key != NULL;
         return;
     }
     char *old = w->alias_keys[i];
@@ -141,6 +142,7 @@ static void alias_note(walker_t *w, CXCursor d, char *key)
     if (old && !common) {
         free(old);
         w->alias_keys[i] = NULL;
+        w->alias_live--;
     } else if (old) {
         old[common] = '\0';
     }
@@ -155,6 +157,7 @@ void fe_alias_reset(walker_t *w)
     w->alias_keys = NULL;
     rc_strtab_close(&w->alias_locals);
     memset(&w->alias_locals, 0, sizeof w->alias_locals);
+    w->alias_live = 0;
 }
 
 /* Every value the function gives a local pointer: initialisers, plain
@@ -309,6 +312,7 @@ void fe_scan_locals(walker_t *w)
             rc_strtab_lookup(&w->addr_locals, w->alias_locals.v[i]) != UINT32_MAX) {
             free(w->alias_keys[i]);
             w->alias_keys[i] = NULL;
+            w->alias_live--;
         }
     w->locals_fn = w->cur_fn;
 }
