@@ -104,7 +104,7 @@ static void report(const rc_program_t *p, rc_race_idx_t *ix, uint32_t f, uint32_
                           rc_base_name(fn->file), unlock->pos.line);
     }
     size_t before = out->n;
-    rc_race_report(p, ix, (rc_race_ref_t){f, wi}, c, RULE_ID, &m, out);
+    rc_race_report(p, ix, (rc_race_ref_t){f, wi}, c, NULL, RULE_ID, &m, out);
     if (out->n == before)
         return;
     rc_finding_t *fd = &out->v[out->n - 1];

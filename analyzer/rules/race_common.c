@@ -332,6 +332,46 @@ const rc_race_group_t *rc_race_group(const rc_race_idx_t *ix, uint32_t f, uint32
     return &ix->groups[group_index(ix, f, i)];
 }
 
+/* The best conflicts found so far, best first, each access (or the site
+ * against itself) once. */
+typedef struct top {
+    rc_race_conflict_t v[RC_RACE_ALSO + 1];
+    size_t n;
+} top_t;
+
+/* The same other side: the site against itself, or the same other access
+ * (whichever roots). */
+static int same_side(const rc_race_conflict_t *a, const rc_race_conflict_t *b)
+{
+    return a->self == b->self &&
+           (a->self || (a->oref.fn == b->oref.fn && a->oref.acc == b->oref.acc));
+}
+
+static void offer(const rc_program_t *p, top_t *t, const rc_race_conflict_t *c)
+{
+    for (size_t k = 0; k < t->n; k++) {
+        if (!same_side(&t->v[k], c))
+            continue;
+        if (!better(p, c, &t->v[k]))
+            return;
+        memmove(&t->v[k], &t->v[k + 1], (t->n - k - 1) * sizeof *t->v); /* re-placed below */
+        t->n--;
+        break;
+    }
+    size_t at = 0;
+    while (at < t->n && !better(p, c, &t->v[at]))
+        at++;
+    if (at > RC_RACE_ALSO)
+        return;
+    size_t keep = t->n < RC_RACE_ALSO + 1 ? t->n : RC_RACE_ALSO;
+    memmove(&t->v[at + 1], &t->v[at], (keep - at) * sizeof *t->v);
+    t->v[at] = *c;
+    t->n = keep + 1;
+}
+
+static void find(rc_race_idx_t *ix, uint32_t f, uint32_t i, rc_race_accept_fn accept, void *ud,
+                 int ignore_locks, top_t *top);
+
 void rc_race_find(rc_race_idx_t *ix, uint32_t f, uint32_t i, rc_race_accept_fn accept, void *ud,
                   rc_race_conflict_t *best)
 {
@@ -341,10 +381,33 @@ void rc_race_find(rc_race_idx_t *ix, uint32_t f, uint32_t i, rc_race_accept_fn a
 void rc_race_find_ex(rc_race_idx_t *ix, uint32_t f, uint32_t i, rc_race_accept_fn accept, void *ud,
                      int ignore_locks, rc_race_conflict_t *best)
 {
+    top_t top = {0};
+    find(ix, f, i, accept, ud, ignore_locks, &top);
+    memset(best, 0, sizeof *best);
+    if (top.n)
+        *best = top.v[0];
+}
+
+void rc_race_find_also(rc_race_idx_t *ix, uint32_t f, uint32_t i, rc_race_accept_fn accept,
+                       void *ud, rc_race_conflict_t *best, rc_race_also_t *also)
+{
+    top_t top = {0};
+    find(ix, f, i, accept, ud, 0, &top);
+    memset(best, 0, sizeof *best);
+    also->n = 0;
+    if (top.n)
+        *best = top.v[0];
+    for (size_t k = 1; k < top.n; k++) /* not the site itself, met from another root */
+        if (!top.v[k].self && !(top.v[k].oref.fn == f && top.v[k].oref.acc == i))
+            also->v[also->n++] = top.v[k];
+}
+
+static void find(rc_race_idx_t *ix, uint32_t f, uint32_t i, rc_race_accept_fn accept, void *ud,
+                 int ignore_locks, top_t *top)
+{
     const rc_program_t *p = ix->p;
     const rc_access_t *a = &p->fns[f].f->acc[i];
     const char *akey = p->keys[f][i];
-    memset(best, 0, sizeof *best);
     uint32_t g = group_index(ix, f, i);
     rc_race_gdata_t *gd = &ix->gds[g];
     if (!gd->insts)
@@ -365,8 +428,7 @@ void rc_race_find_ex(rc_race_idx_t *ix, uint32_t f, uint32_t i, rc_race_accept_f
             c.self = 1;
             c.other = c.mine;
             c.oref = (rc_race_ref_t){f, i};
-            if (better(p, &c, best))
-                *best = c;
+            offer(p, top, &c);
         }
         c.self = 0;
         for (size_t k = 0; k < gd->nbuckets; k++) {
@@ -390,8 +452,7 @@ void rc_race_find_ex(rc_race_idx_t *ix, uint32_t f, uint32_t i, rc_race_accept_f
                 !accept(ud, p, a, &c.mine, b, &c.other, 0))
                 continue;
             c.oref = (rc_race_ref_t){rep->fn, rep->acc};
-            if (better(p, &c, best))
-                *best = c;
+            offer(p, top, &c);
         }
     }
 }
@@ -406,9 +467,26 @@ void rc_race_append_held(const rc_program_t *p, const rc_lset_t *ls, rc_strbuf_t
     }
 }
 
+/* The note of a conflicting access: "<what> <kind> in '<fn>' (<locks>)[ in the
+ * main thread]", as a related location of f. */
+static void add_conflict_related(const rc_program_t *p, rc_finding_t *f,
+                                 const rc_race_conflict_t *c, const char *what)
+{
+    const rc_fn_facts_t *ofn = p->fns[c->oref.fn].f;
+    const rc_access_t *o = &ofn->acc[c->oref.acc];
+    rc_strbuf_t note;
+    rc_strbuf_init(&note);
+    rc_strbuf_appendf(&note, "%s %s in '%s' (", what, rc_race_kind_word(o->kind), ofn->name);
+    rc_program_lset_str(p, &c->other.ls, &note);
+    rc_strbuf_append(&note, p->roots[c->other.root].is_main ? ") in the main thread" : ")");
+    char *n = rc_strbuf_take(&note);
+    rc_finding_add_related(f, ofn->file, o->pos.line, o->pos.col, ofn->name, n);
+    free(n);
+}
+
 void rc_race_report(const rc_program_t *p, const rc_race_idx_t *ix, rc_race_ref_t site,
-                    const rc_race_conflict_t *c, const char *rule, rc_strbuf_t *m,
-                    rc_findings_t *out)
+                    const rc_race_conflict_t *c, const rc_race_also_t *also, const char *rule,
+                    rc_strbuf_t *m, rc_findings_t *out)
 {
     const rc_fn_facts_t *fn = p->fns[site.fn].f;
     const rc_access_t *a = &fn->acc[site.acc];
@@ -437,19 +515,13 @@ void rc_race_report(const rc_program_t *p, const rc_race_idx_t *ix, rc_race_ref_
     f->message = rc_strbuf_take(m);
     f->subject = rc_race_subject(p, rc_race_group(ix, site.fn, site.acc), site.fn, site.acc);
     rc_loc_set(&f->loc, fn->file, a->pos.line, a->pos.col, fn->name, NULL);
-    if (!c->self) {
-        rc_strbuf_t note;
-        rc_strbuf_init(&note);
-        rc_strbuf_appendf(&note, "conflicting %s in '%s' (", rc_race_kind_word(o->kind), ofn->name);
-        rc_program_lset_str(p, &c->other.ls, &note);
-        rc_strbuf_append(&note, other->is_main ? ") in the main thread" : ")");
-        char *n = rc_strbuf_take(&note);
-        rc_finding_add_related(f, ofn->file, o->pos.line, o->pos.col, ofn->name, n);
-        free(n);
-    }
+    if (!c->self)
+        add_conflict_related(p, f, c, "conflicting");
     rc_race_add_start_related(p, f, other->is_main ? mine : (c->self ? mine : other));
     if (!c->self && !other->is_main && !mine->is_main && mine != other)
         rc_race_add_start_related(p, f, mine);
+    for (size_t k = 0; also && k < also->n; k++)
+        add_conflict_related(p, f, &also->v[k], "also conflicting");
 }
 
 void rc_race_rule(const rc_program_t *p, const char *rule, rc_race_site_fn site,
@@ -464,13 +536,14 @@ void rc_race_rule(const rc_program_t *p, const char *rule, rc_race_site_fn site,
             if (!p->keys[f][i] || !site(a))
                 continue;
             rc_race_conflict_t best;
-            rc_race_find(&ix, f, i, accept, NULL, &best);
+            rc_race_also_t also;
+            rc_race_find_also(&ix, f, i, accept, NULL, &best, &also);
             if (!best.found)
                 continue;
             rc_strbuf_t m;
             rc_strbuf_init(&m);
             lead(p, a, &best, &m);
-            rc_race_report(p, &ix, (rc_race_ref_t){f, i}, &best, rule, &m, out);
+            rc_race_report(p, &ix, (rc_race_ref_t){f, i}, &best, &also, rule, &m, out);
         }
     }
     rc_race_idx_close(&ix);

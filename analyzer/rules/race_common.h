@@ -69,6 +69,18 @@ void rc_race_find(rc_race_idx_t *ix, uint32_t f, uint32_t i, rc_race_accept_fn a
 void rc_race_find_ex(rc_race_idx_t *ix, uint32_t f, uint32_t i, rc_race_accept_fn accept, void *ud,
                      int ignore_locks, rc_race_conflict_t *best);
 
+/* Besides the best conflict, up to RC_RACE_ALSO other accesses it conflicts
+ * with (each access once, in the order rc_race_find prefers them): shown as
+ * related locations, so that every side of a race can be found from one
+ * finding. */
+#define RC_RACE_ALSO 3
+typedef struct rc_race_also {
+    rc_race_conflict_t v[RC_RACE_ALSO];
+    size_t n;
+} rc_race_also_t;
+void rc_race_find_also(rc_race_idx_t *ix, uint32_t f, uint32_t i, rc_race_accept_fn accept,
+                       void *ud, rc_race_conflict_t *best, rc_race_also_t *also);
+
 /* The group of access (f, i), for rc_race_subject. */
 const rc_race_group_t *rc_race_group(const rc_race_idx_t *ix, uint32_t f, uint32_t i);
 
@@ -97,10 +109,11 @@ void rc_race_append_held(const rc_program_t *p, const rc_lset_t *ls, rc_strbuf_t
  * first clause ("non-atomic update 'x++' of shared 'x' without a lock"); this
  * appends "; <why>" (the routine running in several threads, or the other
  * access, its locks and its thread), takes m, and adds the other access and
- * the thread creations as related locations. */
+ * the thread creations as related locations, then the accesses of also (may
+ * be NULL). */
 void rc_race_report(const rc_program_t *p, const rc_race_idx_t *ix, rc_race_ref_t site,
-                    const rc_race_conflict_t *c, const char *rule, rc_strbuf_t *m,
-                    rc_findings_t *out);
+                    const rc_race_conflict_t *c, const rc_race_also_t *also, const char *rule,
+                    rc_strbuf_t *m, rc_findings_t *out);
 
 /* A race rule of the common shape: every access with a key that site()
  * accepts is checked with rc_race_find(accept) and, when a conflict is found,

@@ -1222,6 +1222,32 @@ Test(analyzer, keys_of_pointed_to_objects_do_not_overlap_their_pointers)
     cr_assert(!rc_keys_overlap("g\x1e[#]", "g\x1e[#]", 1));
 }
 
+Test(analyzer, a_race_finding_names_the_other_conflicting_accesses, .timeout = 60)
+{
+    rc_tu_jobs_t jobs = {0};
+    rc_tu_jobs_add_file(&jobs, INPUTS_DIR "/race.unprotected-rmw/partial_join.c", NULL, 0);
+    rc_findings_t fs = {0};
+    analyse(&jobs, 1, &fs);
+    /* hits++ in count_hit races with itself (two threads) and with main's
+     * hits++ after joining only one of them: the finding cites the first and
+     * lists the second as a related location. */
+    const rc_finding_t *f = NULL;
+    for (size_t i = 0; i < fs.n; i++)
+        if (strcmp(fs.v[i].rule, "race.unprotected-rmw") == 0 && fs.v[i].loc.line == 12)
+            f = &fs.v[i];
+    cr_assert_not_null(f);
+    cr_assert(strstr(f->message, "runs in several threads at once") != NULL, "%s", f->message);
+    int also = 0;
+    for (size_t r = 0; r < f->nrelated; r++)
+        also |= f->related[r].line == 39 && f->related[r].note &&
+                strncmp(f->related[r].note, "also conflicting update in 'one_of_two'", 39) == 0;
+    cr_assert(also, "no related location for line 39");
+    for (size_t r = 0; r < f->nrelated; r++)
+        cr_assert_neq(f->related[r].line, 12, "the site itself listed as a conflict");
+    rc_findings_close(&fs);
+    rc_tu_jobs_close(&jobs);
+}
+
 Test(analyzer, event_loop_models_reject_bad_entries)
 {
     make_tmpdir();
