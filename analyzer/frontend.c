@@ -530,6 +530,7 @@ static void walk_tu(walker_t *w)
     w->sums = rc_xcalloc(fns.n ? fns.n : 1, sizeof *w->sums);
     w->ret_shm = rc_xcalloc(fns.n ? fns.n : 1, 1);
     w->ret_fork = rc_xcalloc(fns.n ? fns.n : 1, 1);
+    w->ret_new = rc_xcalloc(fns.n ? fns.n : 1, 1);
     w->sum_final = rc_xcalloc(fns.n ? fns.n : 1, 1);
     /* fn[k]: the definition of summary index k (a second definition of the same
      * function cannot compile and is left out). */
@@ -887,6 +888,7 @@ int rc_frontend_run(void *index, const rc_models_t *models, const rc_imports_t *
     free(w.sums);
     free(w.ret_shm);
     free(w.ret_fork);
+    free(w.ret_new);
     free(w.sum_final);
     rc_strtab_close(&w.shm_locals);
     for (uint32_t i = 0; i < w.ext.n; i++)

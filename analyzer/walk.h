@@ -214,6 +214,9 @@ typedef struct walker {
     rc_strtab_t shm_locals; /* locals holding memory shared between processes (USRs) */
     uint8_t *ret_shm;       /* per summary index: the function returns such memory */
     uint8_t *ret_fork;      /* per summary index: the function returns a fork's result */
+    uint8_t *ret_new;       /* per summary index: RET_NEW_SOME when a return gives a new
+                               object (fe_new_object), RET_NEW_OTHER when one gives
+                               anything else but NULL: a constructor is SOME alone */
     uint8_t *sum_final;     /* per summary index: the summary will not change any more */
     uint32_t cur_index;     /* summary index of the function being walked */
     /* Inside the child branch of a fork made in a loop: the branch's extent and
@@ -412,6 +415,12 @@ RC_HIDDEN void fe_find_shm_locals(walker_t *w);
 RC_HIDDEN void fe_record_pcall(walker_t *w, const rc_api_fn_t *api, CXCursor call, const kids_t *kk,
                                const rc_lset_t *st);
 RC_HIDDEN int fe_fork_source(walker_t *w, CXCursor e, int depth);
+enum { RET_NEW_SOME = 1, RET_NEW_OTHER = 2 };
+/* 1 when e (casts stripped) is a new object at every evaluation: a call of a
+ * function the models say returns_new (malloc), a call of this TU's function
+ * whose every return gives one or NULL (w->ret_new: `job_new()`), or a local
+ * whose every assignment is one (`p = malloc(..); ...; return p;`). */
+RC_HIDDEN int fe_new_object(walker_t *w, CXCursor e, int depth);
 RC_HIDDEN void fe_record_fork_wrapper(walker_t *w, const char *name, CXCursor call,
                                       const rc_lset_t *st);
 RC_HIDDEN void fe_note_result(walker_t *w, CXCursor target, CXCursor value);

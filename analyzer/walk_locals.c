@@ -198,17 +198,40 @@ static int is_loop_node(const tree_t *t, uint32_t i)
     return k == CXCursor_ForStmt || k == CXCursor_WhileStmt || k == CXCursor_DoStmt;
 }
 
-/* 1 when value e (casts aside) is a call of a function the models say returns a
- * new object (malloc, calloc, strdup). */
-static int new_object(walker_t *w, CXCursor e)
+int fe_new_object(walker_t *w, CXCursor e, int depth)
 {
     if (cursor_null(e))
         return 0;
     e = fe_strip(&w->tree, e, 1);
-    if (clang_getCursorKind(e) != CXCursor_CallExpr)
+    enum CXCursorKind k = clang_getCursorKind(e);
+    if (k == CXCursor_CallExpr) {
+        CXCursor d = clang_getCursorReferenced(e);
+        if (clang_getCursorKind(d) != CXCursor_FunctionDecl)
+            return 0;
+        const rc_api_fn_t *api = fe_model_of(w, d);
+        if (api)
+            return api->returns_new;
+        uint32_t si = rc_strtab_lookup(&w->sum_usrs, fe_usr_cached(&w->usrs, d));
+        return si != UINT32_MAX && w->ret_new && w->ret_new[si] == RET_NEW_SOME;
+    }
+    if (k != CXCursor_DeclRefExpr || depth >= 2)
         return 0;
-    const rc_api_fn_t *api = fe_model_of(w, clang_getCursorReferenced(e));
-    return api && api->returns_new;
+    CXCursor d = clang_getCursorReferenced(e);
+    if (!fe_is_var(d) || fe_is_global_var(d))
+        return 0;
+    const char *usr = fe_usr_cached(&w->usrs, d);
+    int any = 0;
+    for (size_t i = 0; i < w->nasgs; i++) {
+        long long v;
+        if (strcmp(w->asgs[i].var, usr) != 0 ||
+            (!cursor_null(w->asgs[i].rhs) &&
+             fe_is_int_const(fe_strip(&w->tree, w->asgs[i].rhs, 1), &v) && v == 0))
+            continue; /* another variable, or `p = NULL` */
+        if (!fe_new_object(w, w->asgs[i].rhs, depth + 1))
+            return 0;
+        any = 1;
+    }
+    return any;
 }
 
 /* Local pointer d, whose value the thread creation at tree node at hands to the
@@ -246,7 +269,7 @@ static void note_escaped_pointer(walker_t *w, CXCursor d, uint32_t at)
         w->escp_fresh = rc_xrealloc(w->escp_fresh, (n + 1) * sizeof *w->escp_fresh);
         w->escp_from[i] = from;
         /* New at every run and handed to one thread per run: a thread's own. */
-        w->escp_fresh[i] = !looped && new_object(w, one->rhs);
+        w->escp_fresh[i] = !looped && fe_new_object(w, one->rhs, 0);
     } else {
         w->escp_from[i] = from < w->escp_from[i] ? from : w->escp_from[i];
         w->escp_fresh[i] = 0; /* handed over twice in a run */

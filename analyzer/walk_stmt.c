@@ -542,6 +542,11 @@ void fe_walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
             if (!cursor_null(rv)) {
                 w->ret_shm[w->cur_index] |= (uint8_t)fe_shm_value(w, rv, 0);
                 w->ret_fork[w->cur_index] |= (uint8_t)fe_fork_source(w, rv, 0);
+                long long v;
+                if (fe_new_object(w, rv, 0))
+                    w->ret_new[w->cur_index] |= RET_NEW_SOME;
+                else if (!fe_is_int_const(fe_strip(&w->tree, rv, 1), &v) || v != 0)
+                    w->ret_new[w->cur_index] |= RET_NEW_OTHER; /* NULL is allowed */
             }
         }
         fe_record_exit(w, s, 0, st);

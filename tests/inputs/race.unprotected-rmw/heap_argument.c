@@ -1,8 +1,9 @@
 /* A heap object handed to a thread through a local pointer: the creator's
  * accesses through that pointer after the creation are concurrent with the
  * thread's; objects allocated per thread (in the creation loop, or by a helper
- * that starts one thread per call), or used only before the creation or after
- * the join, are not shared. */
+ * that starts one thread per call, with malloc or the program's own
+ * constructor), or used only before the creation or after the join, are not
+ * shared. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +125,42 @@ static void spawn_task(int i)
     pthread_create(&task_threads[i], NULL, run_task, t);
 }
 
+static void *xalloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p)
+        abort();
+    return p;
+}
+
+/* The program's own constructor: every return gives a new object or NULL. */
+static struct task *task_new(int i)
+{
+    struct task *t = NULL;
+    t = xalloc(sizeof *t);
+    if (!t)
+        return NULL;
+    t->id = i;
+    t->out = 0;
+    return t;
+}
+
+static pthread_t made_threads[4];
+
+static void *run_made(void *arg)
+{
+    struct task *t = arg;
+    t->out = t->id * 3;
+    return NULL;
+}
+
+/* The same through the constructor. */
+static void spawn_made(int i)
+{
+    struct task *t = task_new(i);
+    pthread_create(&made_threads[i], NULL, run_made, t);
+}
+
 static void *visit(void *arg)
 {
     struct task *t = arg;
@@ -148,6 +185,10 @@ int main(void)
         spawn_task(i);
     for (int i = 0; i < 4; i++)
         pthread_join(task_threads[i], NULL);
+    for (int i = 0; i < 4; i++)
+        spawn_made(i);
+    for (int i = 0; i < 4; i++)
+        pthread_join(made_threads[i], NULL);
     start_crew();
     for (int i = 0; i < 3; i++)
         pthread_join(crew[i], NULL);
