@@ -241,13 +241,26 @@ static int escaped_pointer(walker_t *w, CXCursor d, CXCursor e)
     return w->escp_fresh[i] ? 2 : 1;
 }
 
-/* The key of the object escaped pointer d points to (escaped_pointer's answer
- * how): "*<USR>" + RC_KEY_SEP, and "[#]" for a new object per run: the
- * creator's run and its thread share it, two threads started by two runs do
- * not (as a per-thread slot). */
-static char *escaped_key(walker_t *w, CXCursor d, int how)
+/* The key of the object pointer variable d points to: "*<USR>" + RC_KEY_SEP (a
+ * global pointer, or a local escaped_pointer answered 1 for), with "[#]" when
+ * escaped_pointer answered 2, a new object per run: the creator's run and its
+ * thread share it, two threads started by two runs do not (as a per-thread
+ * slot). */
+static char *pointee_key_of(walker_t *w, CXCursor d, int how)
 {
     return rc_xasprintf("*%s%c%s", fe_usr_cached(&w->usrs, d), RC_KEY_SEP, how == 2 ? "[#]" : "");
+}
+
+/* Starts lv as the object key names, named after variable d. */
+static void start_object(lval_t *lv, const char *key, CXCursor d)
+{
+    char *name = fe_take(clang_getCursorSpelling(d));
+    lv->flags = 0; /* the members and elements on top add their own */
+    rc_strbuf_init(&lv->key);
+    rc_strbuf_init(&lv->name);
+    rc_strbuf_append(&lv->key, key);
+    rc_strbuf_append(&lv->name, name);
+    free(name);
 }
 
 /* When e (a pointer expression) is a local pointer that only ever points to one
@@ -264,56 +277,31 @@ static int alias_pointee(walker_t *w, CXCursor e, lval_t *lv)
     CXCursor d = clang_getCursorReferenced(e);
     if (clang_getCursorKind(d) != CXCursor_VarDecl || fe_is_global_var(d))
         return 0;
-    fe_scan_locals(w);
     uint32_t i = w->alias_locals.n ? rc_strtab_lookup(&w->alias_locals, fe_usr_cached(&w->usrs, d))
                                    : UINT32_MAX;
     if (i == UINT32_MAX || !w->alias_keys[i])
         return 0;
-    char *name = fe_take(clang_getCursorSpelling(d));
-    lv->flags = 0;
-    rc_strbuf_init(&lv->key);
-    rc_strbuf_init(&lv->name);
-    rc_strbuf_append(&lv->key, w->alias_keys[i]);
-    rc_strbuf_append(&lv->name, name);
-    free(name);
+    start_object(lv, w->alias_keys[i], d);
     return 1;
 }
 
 /* When e (a pointer expression) is a global pointer variable, or a local one
  * holding memory shared between processes (w->shm_locals) or handed to a thread
- * (w->escp_locals), starts lv as the object it points to: key "*<USR>" +
- * RC_KEY_SEP, name as written. */
+ * (w->escp_locals), starts lv as the object it points to (pointee_key_of),
+ * name as written. Callers try alias_pointee first. */
 static int global_pointee(walker_t *w, CXCursor e, lval_t *lv)
 {
-    if (alias_pointee(w, e, lv))
-        return 1;
     e = fe_strip(&w->tree, e, 1);
     if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
         return 0;
     CXCursor d = clang_getCursorReferenced(e);
-    int esc = escaped_pointer(w, d, e);
-    if (esc) {
-        char *key = escaped_key(w, d, esc), *name = fe_take(clang_getCursorSpelling(d));
-        lv->flags = 0;
-        rc_strbuf_init(&lv->key);
-        rc_strbuf_init(&lv->name);
-        rc_strbuf_append(&lv->key, key);
-        rc_strbuf_append(&lv->name, name);
-        free(key);
-        free(name);
-        return 1;
-    }
-    if ((!fe_is_global_var(d) || clang_getCursorTLSKind(d) != CXTLS_None) && !fe_shm_local(w, d))
+    int how = escaped_pointer(w, d, e);
+    if (!how && (!fe_is_global_var(d) || clang_getCursorTLSKind(d) != CXTLS_None) &&
+        !fe_shm_local(w, d))
         return 0;
-    char *usr = fe_usr_dup(w, d);
-    char *name = fe_take(clang_getCursorSpelling(d));
-    lv->flags = 0; /* the members and elements on top add their own */
-    rc_strbuf_init(&lv->key);
-    rc_strbuf_init(&lv->name);
-    rc_strbuf_appendf(&lv->key, "*%s%c", usr, RC_KEY_SEP);
-    rc_strbuf_append(&lv->name, name);
-    free(usr);
-    free(name);
+    char *key = pointee_key_of(w, d, how);
+    start_object(lv, key, d);
+    free(key);
     return 1;
 }
 
@@ -633,8 +621,7 @@ rc_arg_kind_t fe_classify_arg(walker_t *w, CXCursor arg, char **key)
         char *usr = fe_usr_dup(w, d);
         int esc = fe_type_is_pointer(clang_getCursorType(d)) ? escaped_pointer(w, d, e) : 0;
         if (esc || (fe_type_is_pointer(clang_getCursorType(d)) && fe_is_global_var(d))) {
-            /* what gp (or the escaped local) points to, as gp->f */
-            *key = esc ? escaped_key(w, d, esc) : rc_xasprintf("*%s%c", usr, RC_KEY_SEP);
+            *key = pointee_key_of(w, d, esc); /* what gp (or the escaped local) points to */
             free(usr);
             return RC_ARG_GLOBAL;
         }
@@ -654,9 +641,6 @@ rc_arg_kind_t fe_classify_arg(walker_t *w, CXCursor arg, char **key)
     return RC_ARG_UNKNOWN;
 }
 
-/* The object a call argument points to, as an access key (see rc_call_t), or NULL.
- * Index parts chosen by the caller's parameters ("[p0]") stay: the link step reads
- * them in the caller's context. */
 /* The object pointer argument arg points to, keyed as lvalue would key it; 0
  * when it is nothing tracked. Nothing is recorded. With named, lv->name is as
  * written: `&x` -> "x", an array `buf` -> "buf", a pointer `p` -> "*p". */
@@ -702,6 +686,9 @@ static int arg_object(walker_t *w, CXCursor arg, lval_t *lv, int named)
     return tracked;
 }
 
+/* The object a call argument points to, as an access key (see rc_call_t), or NULL.
+ * Index parts chosen by the caller's parameters ("[p0]") stay: the link step reads
+ * them in the caller's context. */
 char *fe_call_arg_key(walker_t *w, CXCursor arg)
 {
     lval_t lv;
