@@ -441,7 +441,7 @@ static void named_functions(walker_t *w, const tree_t *t, uint32_t **out, size_t
         CXCursor d = clang_getCursorReferenced(t->nodes[i].c);
         if (d.kind != CXCursor_FunctionDecl)
             continue;
-        uint32_t si = rc_strtab_lookup(&w->sum_usrs, fe_usr_cached(&w->usrs, d));
+        uint32_t si = fe_sum_index(w, d);
         if (si == UINT32_MAX)
             continue;
         int dup = 0;

@@ -142,6 +142,17 @@ const rc_api_fn_t *fe_model_of(walker_t *w, CXCursor d)
     return api;
 }
 
+uint32_t fe_sum_index(walker_t *w, CXCursor d)
+{
+    return rc_strtab_lookup(&w->sum_usrs, fe_usr_cached(&w->usrs, d));
+}
+
+int fe_is_null(walker_t *w, CXCursor e)
+{
+    long long v;
+    return fe_is_int_const(fe_strip(&w->tree, e, 1), &v) && v == 0;
+}
+
 /* The initialiser of variable declaration d (its last expression child), or a
  * null cursor. */
 CXCursor fe_var_init(const tree_t *t, CXCursor d)

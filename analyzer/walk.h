@@ -312,6 +312,11 @@ RC_HIDDEN CXCursor fe_var_init(const tree_t *t, CXCursor d);
 /* The API model (rules/api/) that function declaration d is, or NULL (also for
  * anything but a function declaration). */
 RC_HIDDEN const rc_api_fn_t *fe_model_of(walker_t *w, CXCursor d);
+/* The summary index of function declaration d when this TU defines it, else
+ * UINT32_MAX. */
+RC_HIDDEN uint32_t fe_sum_index(walker_t *w, CXCursor d);
+/* 1 when e, casts aside, is the constant 0 (NULL). */
+RC_HIDDEN int fe_is_null(walker_t *w, CXCursor e);
 RC_HIDDEN CXCursor fe_strip(const tree_t *t, CXCursor c, int casts);
 RC_HIDDEN int fe_is_var(CXCursor d);
 RC_HIDDEN int fe_is_global_var(CXCursor d);

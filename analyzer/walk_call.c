@@ -41,6 +41,13 @@ void fe_targets_free(targets_t *t)
     free(t->name);
 }
 
+/* In exactly one loop, a for statement counting a local between constants: how
+ * many times it runs at most (fe_for_trip); else -1 (rc_create_t.trip). */
+static int one_loop_trip(walker_t *w)
+{
+    return w->loop_le && w->loop_lb == w->iloop_lb ? fe_for_trip(w) : -1;
+}
+
 /* The functions an expression of function (pointer) type may designate: `f`,
  * `&f`, casts of those, `c ? f : g`, and local variables assigned such values
  * earlier in the function. */
@@ -110,7 +117,7 @@ static void record_create(walker_t *w, const rc_api_fn_t *api, CXCursor call, ki
             c->arg_param = fe_parm_of(w, kk->v[1 + api->arg_arg]);
         c->pos = fe_pos_of(w, call);
         c->ls = fe_recorded(w, st);
-        c->trip = w->loop_le && w->loop_lb == w->iloop_lb ? fe_for_trip(w) : -1;
+        c->trip = one_loop_trip(w);
         c->elem = api->handle_arg >= 0 && (unsigned)api->handle_arg < nargs
                       ? fe_handle_elem(w, kk->v[1 + api->handle_arg])
                       : -1;
@@ -442,8 +449,7 @@ void fe_handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
         fe_resolve_fn(w, kk.v[1 + api->routine_arg], &once_tg);
     /* A function this TU does not define may call the functions passed to it
      * (record_passed_fns): their addresses go there and nowhere else. */
-    int passing =
-        direct && !api && rc_strtab_lookup(&w->sum_usrs, fe_usr_cached(&w->usrs, d)) == UINT32_MAX;
+    int passing = direct && !api && fe_sum_index(w, d) == UINT32_MAX;
     for (unsigned i = 1; i < kk.n; i++) {
         if (api && api->kind == RC_API_THREAD_CREATE && (int)i - 1 == api->routine_arg)
             continue; /* the start routine is not an escaping address */
@@ -494,7 +500,7 @@ void fe_handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
                 j->elem = (unsigned)api->handle_arg < nargs
                               ? fe_handle_elem(w, kk.v[1 + api->handle_arg])
                               : -1;
-                j->trip = w->loop_le && w->loop_lb == w->iloop_lb ? fe_for_trip(w) : -1;
+                j->trip = one_loop_trip(w);
                 j->pos = fe_pos_of(w, e);
             }
             if ((unsigned)api->handle_arg < nargs)

@@ -211,7 +211,7 @@ int fe_new_object(walker_t *w, CXCursor e, int depth)
         const rc_api_fn_t *api = fe_model_of(w, d);
         if (api)
             return api->returns_new;
-        uint32_t si = rc_strtab_lookup(&w->sum_usrs, fe_usr_cached(&w->usrs, d));
+        uint32_t si = fe_sum_index(w, d);
         return si != UINT32_MAX && w->ret_new && w->ret_new[si] == RET_NEW_SOME;
     }
     if (k != CXCursor_DeclRefExpr || depth >= 2)
@@ -222,10 +222,8 @@ int fe_new_object(walker_t *w, CXCursor e, int depth)
     const char *usr = fe_usr_cached(&w->usrs, d);
     int any = 0;
     for (size_t i = 0; i < w->nasgs; i++) {
-        long long v;
         if (strcmp(w->asgs[i].var, usr) != 0 ||
-            (!cursor_null(w->asgs[i].rhs) &&
-             fe_is_int_const(fe_strip(&w->tree, w->asgs[i].rhs, 1), &v) && v == 0))
+            (!cursor_null(w->asgs[i].rhs) && fe_is_null(w, w->asgs[i].rhs)))
             continue; /* another variable, or `p = NULL` */
         if (!fe_new_object(w, w->asgs[i].rhs, depth + 1))
             return 0;
@@ -292,8 +290,11 @@ void fe_scan_locals(walker_t *w)
     memset(&w->esc_locals, 0, sizeof w->esc_locals);
     memset(&w->escp_locals, 0, sizeof w->escp_locals);
     fe_alias_reset(w);
-    uint32_t *ptr_args = NULL; /* tree nodes of creations passing a local pointer */
-    size_t nptr = 0, capptr = 0;
+    struct {
+        CXCursor ptr;  /* a local pointer handed to a thread */
+        uint32_t node; /* the creation's tree node */
+    } *handed = NULL;
+    size_t nhanded = 0, caphanded = 0;
     for (uint32_t i = 0; i < w->tree.n; i++) {
         const tnode_t *nd = &w->tree.nodes[i];
         scan_alias(w, nd);
@@ -315,20 +316,19 @@ void fe_scan_locals(walker_t *w)
         v = addr_of_local(w, arg);
         if (!cursor_null(v)) {
             rc_strtab_intern(&w->esc_locals, fe_usr_cached(&w->usrs, v));
-        } else if (!cursor_null(local_pointer(w, fe_strip(&w->tree, arg, 1)))) {
-            GROW(ptr_args, nptr, capptr);
-            ptr_args[nptr++] = i;
+            continue;
+        }
+        CXCursor ptr = local_pointer(w, fe_strip(&w->tree, arg, 1));
+        if (!cursor_null(ptr)) {
+            GROW(handed, nhanded, caphanded);
+            handed[nhanded].ptr = ptr;
+            handed[nhanded++].node = i;
         }
     }
     /* After the whole tree: addr_locals is complete. */
-    for (size_t j = 0; j < nptr; j++) {
-        const tnode_t *nd = &w->tree.nodes[ptr_args[j]];
-        CXCursor callee = fe_strip(&w->tree, w->tree.kids[nd->first], 1);
-        const rc_api_fn_t *api = fe_model_of(w, clang_getCursorReferenced(callee));
-        CXCursor arg = w->tree.kids[nd->first + 1 + (uint32_t)api->arg_arg];
-        note_escaped_pointer(w, local_pointer(w, fe_strip(&w->tree, arg, 1)), ptr_args[j]);
-    }
-    free(ptr_args);
+    for (size_t j = 0; j < nhanded; j++)
+        note_escaped_pointer(w, handed[j].ptr, handed[j].node);
+    free(handed);
     /* A pointer whose address the function takes may change through it. */
     for (uint32_t i = 0; i < w->alias_locals.n; i++)
         if (w->alias_keys[i] &&
@@ -337,7 +337,6 @@ void fe_scan_locals(walker_t *w)
             w->alias_keys[i] = NULL;
             w->alias_live--;
         }
-    w->locals_fn = w->cur_fn;
 }
 
 const alias_t *fe_find_alias(walker_t *w, const char *var, int want_fn, size_t *from)

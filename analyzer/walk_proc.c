@@ -42,8 +42,7 @@ static int shm_source(walker_t *w, CXCursor e)
         shared = map_shared(api, &kk, &anon) == 1 ? 1 | (anon ? 0 : 2) : 0;
         kids_free(&kk);
     } else if (!api) {
-        const char *usr = fe_usr_cached(&w->usrs, d);
-        uint32_t si = rc_strtab_lookup(&w->sum_usrs, usr);
+        uint32_t si = fe_sum_index(w, d);
         shared = si != UINT32_MAX && w->ret_shm ? w->ret_shm[si] : 0;
     }
     return shared;
@@ -184,9 +183,7 @@ int fe_fork_source(walker_t *w, CXCursor e, int depth)
         const rc_api_fn_t *api = fe_model_of(w, d);
         if (api)
             return api->kind == RC_API_FORK;
-        char *usr = fe_usr_dup(w, d);
-        uint32_t si = rc_strtab_lookup(&w->sum_usrs, usr);
-        free(usr);
+        uint32_t si = fe_sum_index(w, d);
         return si != UINT32_MAX && w->ret_fork && w->ret_fork[si];
     }
     if (k != CXCursor_DeclRefExpr || depth >= 2)

@@ -106,7 +106,7 @@ static int call_neutral(walker_t *w, CXCursor e)
     if (fe_model_of(w, d))
         return 0;
     const char *usr = fe_usr_cached(&w->usrs, d);
-    uint32_t si = rc_strtab_lookup(&w->sum_usrs, usr);
+    uint32_t si = fe_sum_index(w, d);
     if (si != UINT32_MAX) {
         const summary_t *sm = &w->sums[si];
         return w->sum_final[si] && !sm->noreturn && !sm->rel_all && !sm->acq.n && !sm->rel.n;
@@ -542,10 +542,9 @@ void fe_walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
             if (!cursor_null(rv)) {
                 w->ret_shm[w->cur_index] |= (uint8_t)fe_shm_value(w, rv, 0);
                 w->ret_fork[w->cur_index] |= (uint8_t)fe_fork_source(w, rv, 0);
-                long long v;
                 if (fe_new_object(w, rv, 0))
                     w->ret_new[w->cur_index] |= RET_NEW_SOME;
-                else if (!fe_is_int_const(fe_strip(&w->tree, rv, 1), &v) || v != 0)
+                else if (!fe_is_null(w, rv))
                     w->ret_new[w->cur_index] |= RET_NEW_OTHER; /* NULL is allowed */
             }
         }
