@@ -113,6 +113,24 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Reads a boolean field (absent: false); returns 1 when present and valid, 0 when
+ * absent, -1 when not true or false. */
+static int bool_field(json_t *obj, const char *key, int *out)
+{
+    json_t *v = json_object_get(obj, key);
+    *out = v && json_is_true(v);
+    return !v ? 0 : json_is_boolean(v) ? 1 : -1;
+}
+
+/* The index of the first of the n prefixes that name starts with, or -1. */
+static long prefix_index(char *const *prefixes, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+            return (long)i;
+    return -1;
+}
+
 /* Reads an integer field; returns 1 when present and valid, 0 when absent, -1 when bad. */
 static int int_field(json_t *obj, const char *key, int *out)
 {
@@ -166,11 +184,9 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
     if (k == sizeof kinds / sizeof kinds[0])
         return rc_error_set(err, RC_EPARSE, "%s: '%s': unknown kind '%s'", path, name, kind);
     fn->kind = kinds[k].kind;
-    json_t *sh = json_object_get(e, "shared");
-    if (sh && !json_is_boolean(sh))
+    if (bool_field(e, "shared", &fn->shared) < 0)
         return rc_error_set(err, RC_EPARSE, "%s: '%s': \"shared\" must be true or false", path,
                             name);
-    fn->shared = sh && json_is_true(sh);
     int bad = int_field(e, "lock_arg", &fn->lock_arg) < 0 ||
               int_field(e, "handle_arg", &fn->handle_arg) < 0 ||
               int_field(e, "routine_arg", &fn->routine_arg) < 0 ||
@@ -269,11 +285,9 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
     }
     if (fn->kind == RC_API_CALLBACK && !fn->callback_args)
         missing = "callback_args";
-    json_t *fresh = json_object_get(e, "returns_new");
-    if (fresh && !json_is_boolean(fresh))
+    if (bool_field(e, "returns_new", &fn->returns_new) < 0)
         return rc_error_set(err, RC_EPARSE, "%s: '%s': \"returns_new\" must be true or false", path,
                             name);
-    fn->returns_new = fresh && json_is_true(fresh);
     if (fn->kind == RC_API_MEMORY && !rc_api_touches_memory(fn) && !fn->returns_new)
         missing = "writes\", \"reads\", \"writes_from\", \"reads_from\" or \"returns_new";
     json_t *st = json_object_get(e, "state"), *alt = json_object_get(e, "alternative");
@@ -283,8 +297,8 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
                             "%s: '%s': \"state\" and \"alternative\" must be "
                             "non-empty strings",
                             path, name);
-    json_t *ro = json_object_get(e, "read_only");
-    if (ro && !json_is_boolean(ro))
+    int read_only, ro = bool_field(e, "read_only", &read_only);
+    if (ro < 0)
         return rc_error_set(err, RC_EPARSE, "%s: '%s': \"read_only\" must be true or false", path,
                             name);
     if ((st || alt || ro) && fn->kind != RC_API_MT_UNSAFE)
@@ -308,7 +322,7 @@ static int parse_entry(json_t *e, const char *path, size_t idx, rc_api_fn_t *fn,
     if (fn->kind == RC_API_MT_UNSAFE) {
         fn->state = rc_xstrdup(st ? json_string_value(st) : name);
         fn->alternative = alt ? rc_xstrdup(json_string_value(alt)) : NULL;
-        fn->read_only = ro && json_is_true(ro);
+        fn->read_only = read_only;
     }
     return RC_OK;
 }
@@ -511,17 +525,14 @@ const rc_api_fn_t *rc_models_find(const rc_models_t *m, const char *name)
 
 const char *rc_models_atomic_lock(const rc_models_t *m, const char *name)
 {
-    for (size_t i = 0; i < m->natomic; i++)
-        if (strncmp(name, m->atomic_prefixes[i], strlen(m->atomic_prefixes[i])) == 0)
-            return m->atomic_locks[i];
-    return NULL;
+    long i = prefix_index(m->atomic_prefixes, m->natomic, name);
+    return i < 0 ? NULL : m->atomic_locks[i];
 }
 
 int rc_models_signal_safe(const rc_models_t *m, const char *name)
 {
-    for (size_t i = 0; i < m->nsafe_prefixes; i++)
-        if (strncmp(name, m->safe_prefixes[i], strlen(m->safe_prefixes[i])) == 0)
-            return 1;
+    if (prefix_index(m->safe_prefixes, m->nsafe_prefixes, name) >= 0)
+        return 1;
     return m->nsafe && bsearch(&name, m->safe, m->nsafe, sizeof *m->safe, cmp_str) != NULL;
 }
 

@@ -1034,7 +1034,15 @@ static void add_wrapper_sites(rc_program_t *p)
     }
 }
 
-/* 1 when function fn (facts f) takes the address of function usr only to pass it
+/* 1 when c is the call of a function passed to another (rc_call_t.passed_to)
+ * that the program defines: that definition says what happens to it, and c is
+ * no call. */
+static int passed_to_defined(const rc_program_t *p, const rc_call_t *c)
+{
+    return c->passed_to && rc_strtab_lookup(&p->fn_usrs, c->passed_to) != UINT32_MAX;
+}
+
+/* 1 when function f takes the address of function addr_taken[a] only to pass it
  * to functions defined nowhere in the program, which are taken to call it there
  * (rc_call_t.passed_to): it escapes nowhere else. */
 static int only_passed(const rc_program_t *p, const rc_fn_facts_t *f, size_t a)
@@ -1042,8 +1050,7 @@ static int only_passed(const rc_program_t *p, const rc_fn_facts_t *f, size_t a)
     if (!f->addr_passed[a])
         return 0;
     for (size_t c = 0; c < f->ncalls; c++)
-        if (f->calls[c].passed_to && strcmp(f->calls[c].callee, f->addr_taken[a]) == 0 &&
-            rc_strtab_lookup(&p->fn_usrs, f->calls[c].passed_to) != UINT32_MAX)
+        if (passed_to_defined(p, &f->calls[c]) && strcmp(f->calls[c].callee, f->addr_taken[a]) == 0)
             return 0; /* its definition may store it anywhere */
     return 1;
 }
@@ -2757,9 +2764,8 @@ void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t n
     for (size_t i = 0; i < p->nfns; i++) {
         const rc_fn_facts_t *f = p->fns[i].f;
         for (size_t c = 0; c < f->ncalls; c++) {
-            const char *to = f->calls[c].passed_to;
-            if (to && rc_strtab_lookup(&p->fn_usrs, to) != UINT32_MAX)
-                continue; /* its definition says what it does with the function */
+            if (passed_to_defined(p, &f->calls[c]))
+                continue;
             uint32_t t = rc_strtab_lookup(&p->fn_usrs, f->calls[c].callee);
             if (t != UINT32_MAX)
                 add_edge(&p->fns[i], (uint32_t)c, t);
@@ -3048,11 +3054,10 @@ int rc_keys_overlap(const char *a, const char *b, int distinct_slots)
     b += rb;
     for (;;) {
         size_t na = key_component(a), nb = key_component(b);
-        /* "x>": the object pointer x points to, never x itself nor a part of it */
-        int pa = na && a[na - 1] == '>', pb = nb && b[nb - 1] == '>';
         if (!na || !nb) /* one is the other's part, unless the rest leaves it */
             return !strchr(a, '>') && !strchr(b, '>');
-        if (pa != pb)
+        /* "x>": the object pointer x points to, never x itself nor a part of it */
+        if ((a[na - 1] == '>') != (b[nb - 1] == '>'))
             return 0;
         if (a[0] == '[' && b[0] == '[') {
             if (distinct_slots && key_wild(a, na) && key_wild(b, nb) && a[1] == '#' && b[1] == '#')
