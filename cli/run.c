@@ -121,7 +121,11 @@ static int spawn(const char *path, char **argv, const rc_run_req_t *req, const c
             if (got == pid || (got < 0 && errno != EINTR))
                 break;
             clock_gettime(CLOCK_MONOTONIC, &now);
-            if (now.tv_sec - start.tv_sec >= req->timeout) {
+            /* In nanoseconds: whole seconds alone would end a 1 s run as
+             * soon as the clock's second ticks over, possibly at once. */
+            int64_t ran =
+                (int64_t)(now.tv_sec - start.tv_sec) * 1000000000 + (now.tv_nsec - start.tv_nsec);
+            if (ran >= (int64_t)req->timeout * 1000000000) {
                 kill(-pid, SIGKILL);
                 kill(pid, SIGKILL);
                 *timed_out = 1;

@@ -141,6 +141,24 @@ Test(runtime, a_destroy_that_never_returns_is_reported, .timeout = 60)
     e2e_rmtree(dir);
 }
 
+/* --timeout counts from the start, to the nanosecond: a program that ends
+ * within it is not killed, wherever in a clock second it started (whole
+ * seconds alone would kill a 1 s run when the second ticks over). Two runs,
+ * so that a clock that ticks at the wrong moment would be caught. */
+Test(runtime, a_program_ending_within_its_timeout_is_not_killed, .timeout = 60)
+{
+    for (int i = 0; i < 2; i++) {
+        char dir[64], *out;
+        e2e_tmpdir(dir, sizeof dir);
+        int rc =
+            e2e_run(&out, "%s run --timeout 1 --db %s/rc.db -- /bin/sleep 0.8", RACECHECK, dir);
+        cr_expect_eq(rc, 0, "%s", out);
+        cr_expect(strstr(out, "ran longer") == NULL, "%s", out);
+        free(out);
+        e2e_rmtree(dir);
+    }
+}
+
 /* ---- Owner changes --------------------------------------------------------------- */
 
 ParameterizedTestParameters(runtime, owner_changes_are_counted)
