@@ -32,7 +32,9 @@
  * rc_fn_facts_t.addr_passed; 10: local pointers into parts of one global;
  * 11: "[#]" on the object of an escaped local pointer new at every run;
  * 12: local pointers loaded from tracked locations name the pointed-to object;
- * 13: the program's own constructors give new objects too);
+ * 13: the program's own constructors give new objects too; 14: a lock
+ * pointer given several locks holds "oneof:" them, a local given a global
+ * pointer's value names its object, one popped off shared data none);
  * a byte string of another format, or a truncated or damaged one, is refused
  * (RC_EPARSE) and the caller parses the TU again: the cache only saves work.
  */
@@ -41,7 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RC_FACTS_FORMAT 13
+#define RC_FACTS_FORMAT 14
 
 /* Adding a field to a fact struct without encoding it here would make reused
  * facts silently differ from parsed ones: these sizes break the build first.

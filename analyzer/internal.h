@@ -688,10 +688,11 @@ typedef struct rc_program {
      * to 1 (used as a lock); RC_SEM_COUNTING any other semaphore (several
      * threads may hold it: it protects nothing) */
     uint8_t *lock_sem;
-    uint8_t *lock_wild; /* per lock: an element whose index is unknown ("X[]") */
-    uint32_t **lockmap; /* per TU: local lock index -> global lock index */
-    uint32_t main_fn;   /* UINT32_MAX when no `main` is defined */
-    uint32_t main_root; /* UINT32_MAX when no `main` is defined */
+    uint8_t *lock_wild;  /* per lock: an element whose index is unknown ("X[]") */
+    uint8_t *lock_oneof; /* per lock: one of several locks (RC_ONEOF_PREFIX) */
+    uint32_t **lockmap;  /* per TU: local lock index -> global lock index */
+    uint32_t main_fn;    /* UINT32_MAX when no `main` is defined */
+    uint32_t main_root;  /* UINT32_MAX when no `main` is defined */
     rc_root_t *roots;
     size_t nroots;
     rc_reach_t *reach;  /* [root * nfns + fn] */
@@ -793,6 +794,15 @@ uint32_t rc_program_proc(const rc_program_t *p, uint32_t fn, const rc_pos_t *pos
 #define RC_SEM_PREFIX "sem:"
 #define RC_SEM_BINARY 1
 #define RC_SEM_COUNTING 2
+
+/* A lock taken through a local pointer given several locks (`m = &a;
+ * if (c) m = &b;`): "oneof:<id>|<id>...". The thread holds one of them, none
+ * for sure: it protects no access (rc_program_protected) and orders no
+ * hand-off; lock and unlock through the pointer still pair up. */
+#define RC_ONEOF_PREFIX "oneof:"
+
+/* 1 when lock id is one of those of set (an RC_ONEOF_PREFIX id). */
+int rc_oneof_has(const char *set, const char *id);
 
 /* Order marks: pseudo-locks the front end adds to the must-hold lockset and never
  * releases, so that the lockset's flow analysis (meets at joins, loop fixpoints,

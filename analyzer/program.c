@@ -1873,10 +1873,23 @@ static int holds_global(const rc_program_t *p, uint32_t f, const rc_lset_t *ls, 
     return 0;
 }
 
+int rc_oneof_has(const char *set, const char *id)
+{
+    size_t n = strlen(id);
+    for (const char *c = set + strlen(RC_ONEOF_PREFIX); *c;) {
+        size_t k = strcspn(c, "|");
+        if (k == n && memcmp(c, id, n) == 0)
+            return 1;
+        c += k + (c[k] == '|');
+    }
+    return 0;
+}
+
 /* 1 when releasing global lock r may release global lock m. */
 static int releases(const rc_program_t *p, uint32_t r, uint32_t m)
 {
     return r == m || r == p->unknown_lock ||
+           (p->lock_oneof[r] && rc_oneof_has(p->locks.v[r], p->locks.v[m])) ||
            (p->lock_family[r] != UINT32_MAX && p->lock_family[r] == p->lock_family[m] &&
             (p->lock_wild[r] || p->lock_wild[m]));
 }
@@ -2375,8 +2388,8 @@ static int created_holding(const rc_program_t *p, uint32_t r, uint32_t c, uint32
 /* 1 when m is a lock that can order a hand-off: one exclusively held object. */
 static int handoff_lock(const rc_program_t *p, uint32_t m)
 {
-    return m != p->unknown_lock && !p->lock_wild[m] && !p->lock_sem[m] && p->lock_param[m] < 0 &&
-           !p->mark_kind[m];
+    return m != p->unknown_lock && !p->lock_wild[m] && !p->lock_oneof[m] && !p->lock_sem[m] &&
+           p->lock_param[m] < 0 && !p->mark_kind[m];
 }
 
 /* Lock hand-off (the start gate): 1 when b happens before a because a's thread
@@ -2746,8 +2759,10 @@ void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t n
     rc_strtab_t fams = {0};
     p->lock_family = rc_xcalloc(p->locks.n, sizeof *p->lock_family);
     p->lock_wild = rc_xcalloc(p->locks.n, 1);
+    p->lock_oneof = rc_xcalloc(p->locks.n, 1);
     for (uint32_t i = 0; i < p->locks.n; i++) {
         const char *id = p->locks.v[i];
+        p->lock_oneof[i] = strncmp(id, RC_ONEOF_PREFIX, strlen(RC_ONEOF_PREFIX)) == 0;
         size_t n = strlen(id);
         const char *open = strrchr(id, '[');
         p->lock_family[i] = UINT32_MAX;
@@ -2838,6 +2853,7 @@ void rc_program_close(rc_program_t *p)
     rc_strtab_close(&p->locks);
     free(p->lock_family);
     free(p->lock_wild);
+    free(p->lock_oneof);
     free(p->lock_param);
     free(p->plock);
     for (size_t i = 0; i < p->nplock_names; i++)
@@ -2951,6 +2967,8 @@ int rc_program_protected(const rc_program_t *p, const rc_lset_t *a, const rc_lse
     for (int i = 0; i < a->n; i++) {
         for (int j = 0; j < b->n; j++) {
             uint32_t la = RC_LREF_LOCK(a->v[i]), lb = RC_LREF_LOCK(b->v[j]);
+            if (p->lock_oneof[la] || p->lock_oneof[lb])
+                continue; /* which one each side holds may differ */
             int same = la == lb || (p->lock_family[la] != UINT32_MAX &&
                                     p->lock_family[la] == p->lock_family[lb] &&
                                     (p->lock_wild[la] || p->lock_wild[lb]));

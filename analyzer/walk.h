@@ -389,8 +389,12 @@ RC_HIDDEN rc_arg_kind_t fe_classify_arg(walker_t *w, CXCursor arg, char **key);
 RC_HIDDEN char *fe_call_arg_key(walker_t *w, CXCursor arg);
 /* The key of the object pointer value e points to when e is loaded from a
  * tracked location (`s->buf` of another type than *s, `*pp`, `tab[i]`): the
- * location's key + ">"; owned, or NULL. */
+ * location's key + ">"; for a global pointer `gp`, the key `*gp` has; owned,
+ * or NULL. */
 RC_HIDDEN char *fe_loaded_key(walker_t *w, CXCursor value);
+/* The key of the tracked location e names (a global, a part of one, what a
+ * tracked pointer points to); owned, or NULL. Records nothing. */
+RC_HIDDEN char *fe_location_key(walker_t *w, CXCursor e);
 /* Records the accesses a call of a function the models say reads or writes
  * through its arguments (api->writes, ...) makes to the objects they point to. */
 RC_HIDDEN void fe_record_arg_accesses(walker_t *w, const rc_api_fn_t *api, CXCursor call,

@@ -369,11 +369,29 @@ static int field_pointee(walker_t *w, CXCursor e, lval_t *lv)
     return 1;
 }
 
+char *fe_location_key(walker_t *w, CXCursor e)
+{
+    lval_t lv;
+    if (!lvalue_key(w, e, &lv))
+        return NULL;
+    char *key = rc_strbuf_take(&lv.key);
+    lval_close(&lv);
+    return key;
+}
+
 char *fe_loaded_key(walker_t *w, CXCursor value)
 {
     CXCursor v = fe_strip(&w->tree, value, 1);
     enum CXCursorKind k = clang_getCursorKind(v);
     lval_t lv;
+    if (k == CXCursor_DeclRefExpr) {
+        /* A global pointer's value (`int *z = y;`): what *y names. */
+        CXCursor d = clang_getCursorReferenced(v);
+        if (!fe_is_global_var(d) || clang_getCursorTLSKind(d) != CXTLS_None ||
+            !fe_type_is_pointer(clang_getCursorType(d)))
+            return NULL;
+        return pointee_key_of(w, d, 0);
+    }
     if (k == CXCursor_MemberRefExpr) {
         if (!field_pointee(w, v, &lv))
             return NULL;

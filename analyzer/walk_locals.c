@@ -114,20 +114,42 @@ static size_t common_object(const char *a, const char *b)
     return n && !strchr(a + n, '>') && !strchr(b + n, '>') ? n : 0;
 }
 
+/* A pointer a local was given by loading it from a tracked location, at
+ * offset off of the function (see drop_detached). */
+typedef struct {
+    uint32_t local; /* index in w->alias_locals */
+    char *loc;      /* the location's key */
+    unsigned off;
+} load_t;
+
+typedef struct {
+    load_t *v;
+    size_t n, cap;
+} loads_t;
+
 /* The key of the object pointer value e points to, as far as a local alias
  * goes: a global object's (global_address), or what a pointer loaded from a
- * tracked location points to (fe_loaded_key); NULL otherwise. */
-static char *pointee_key(walker_t *w, CXCursor e)
+ * tracked location points to (fe_loaded_key: then *loc receives the
+ * location's key, owned); NULL otherwise. */
+static char *pointee_key(walker_t *w, CXCursor e, char **loc)
 {
+    *loc = NULL;
     char *key = global_address(w, e);
-    return key ? key : fe_loaded_key(w, e);
+    if (key || !(key = fe_loaded_key(w, e)))
+        return key;
+    size_t n = strlen(key);
+    if (n && key[n - 1] == '>') /* "<location>>" */
+        *loc = rc_xasprintf("%.*s", (int)(n - 1), key);
+    else if (key[0] == '*') /* "*<global pointer>" */
+        *loc = rc_xstrdup(key + 1);
+    return key;
 }
 
 /* One value given to local pointer d: key is the object's key, or NULL
  * for any other value. A local keeps an alias while every value names a part of
  * one object: the smallest part that holds them all (`p = &cfg.a` or
  * `p = &cfg.b`: p points into cfg). */
-static void alias_note(walker_t *w, CXCursor d, char *key)
+static uint32_t alias_note(walker_t *w, CXCursor d, char *key)
 {
     uint32_t n = w->alias_locals.n;
     uint32_t i = rc_strtab_intern(&w->alias_locals, fe_usr_cached(&w->usrs, d));
@@ -135,7 +157,7 @@ static void alias_note(walker_t *w, CXCursor d, char *key)
         w->alias_keys = rc_xrealloc(w->alias_keys, (i + 1) * sizeof *w->alias_keys);
         w->alias_keys[i] = key;
         w->alias_live += key != NULL;
-        return;
+        return i;
     }
     char *old = w->alias_keys[i];
     size_t common = old && key ? common_object(old, key) : 0;
@@ -147,6 +169,49 @@ static void alias_note(walker_t *w, CXCursor d, char *key)
         old[common] = '\0';
     }
     free(key);
+    return i;
+}
+
+/* alias_note for value e given to local d at tree node nd; a pointer loaded
+ * from a tracked location goes to loads too. */
+static void alias_value(walker_t *w, CXCursor d, CXCursor e, const tnode_t *nd, loads_t *loads)
+{
+    char *loc;
+    uint32_t i = alias_note(w, d, pointee_key(w, e, &loc));
+    if (!loc)
+        return;
+    GROW(loads->v, loads->n, loads->cap);
+    loads->v[loads->n++] = (load_t){i, loc, fe_pos_of(w, nd->c).off};
+}
+
+/* A pointer taken off shared data: `t = queue; queue = t->next;` pops t, which
+ * is then this thread's own, not what the location points to now. A local
+ * given a pointer loaded from a location that the function writes further on
+ * aliases nothing. */
+static void drop_detached(walker_t *w, loads_t *loads)
+{
+    for (uint32_t i = 0; i < w->tree.n && w->alias_live; i++) {
+        const tnode_t *nd = &w->tree.nodes[i];
+        if (nd->c.kind != CXCursor_BinaryOperator || nd->nkids != 2 ||
+            clang_getCursorBinaryOperatorKind(nd->c) != CXBinaryOperator_Assign)
+            continue;
+        CXCursor lhs = w->tree.kids[nd->first];
+        if (!fe_type_is_pointer(clang_getCursorType(lhs)) || !cursor_null(local_pointer(w, lhs)))
+            continue;
+        char *loc = fe_location_key(w, lhs);
+        if (!loc)
+            continue;
+        unsigned off = fe_pos_of(w, nd->c).off;
+        for (size_t j = 0; j < loads->n; j++) {
+            const load_t *ld = &loads->v[j];
+            if (off > ld->off && w->alias_keys[ld->local] && strcmp(ld->loc, loc) == 0) {
+                free(w->alias_keys[ld->local]);
+                w->alias_keys[ld->local] = NULL;
+                w->alias_live--;
+            }
+        }
+        free(loc);
+    }
 }
 
 void fe_alias_reset(walker_t *w)
@@ -162,7 +227,7 @@ void fe_alias_reset(walker_t *w)
 
 /* Every value the function gives a local pointer: initialisers, plain
  * assignments (their key), and anything else that changes it (NULL). */
-static void scan_alias(walker_t *w, const tnode_t *nd)
+static void scan_alias(walker_t *w, const tnode_t *nd, loads_t *loads)
 {
     enum CXCursorKind k = nd->c.kind;
     if (k == CXCursor_VarDecl) {
@@ -171,7 +236,7 @@ static void scan_alias(walker_t *w, const tnode_t *nd)
             return;
         CXCursor init = w->tree.kids[nd->first + nd->nkids - 1];
         if (clang_isExpression(clang_getCursorKind(init)))
-            alias_note(w, d, pointee_key(w, init));
+            alias_value(w, d, init, nd, loads);
         return;
     }
     int assign = k == CXCursor_BinaryOperator && nd->nkids == 2 &&
@@ -188,7 +253,10 @@ static void scan_alias(walker_t *w, const tnode_t *nd)
     if (cursor_null(d))
         return;
     /* p = value; p += n, p++, --p (&p: addr_locals) */
-    alias_note(w, d, assign ? pointee_key(w, w->tree.kids[nd->first + 1]) : NULL);
+    if (assign)
+        alias_value(w, d, w->tree.kids[nd->first + 1], nd, loads);
+    else
+        alias_note(w, d, NULL);
 }
 
 /* 1 when tree node i is a loop statement. */
@@ -295,9 +363,10 @@ void fe_scan_locals(walker_t *w)
         uint32_t node; /* the creation's tree node */
     } *handed = NULL;
     size_t nhanded = 0, caphanded = 0;
+    loads_t loads = {0};
     for (uint32_t i = 0; i < w->tree.n; i++) {
         const tnode_t *nd = &w->tree.nodes[i];
-        scan_alias(w, nd);
+        scan_alias(w, nd, &loads);
         CXCursor v =
             nd->c.kind == CXCursor_UnaryOperator ? addr_of_local(w, nd->c) : clang_getNullCursor();
         if (!cursor_null(v))
@@ -329,6 +398,12 @@ void fe_scan_locals(walker_t *w)
     for (size_t j = 0; j < nhanded; j++)
         note_escaped_pointer(w, handed[j].ptr, handed[j].node);
     free(handed);
+    if (loads.n) {
+        drop_detached(w, &loads);
+        for (size_t j = 0; j < loads.n; j++)
+            free(loads.v[j].loc);
+        free(loads.v);
+    }
     /* A pointer whose address the function takes may change through it. */
     for (uint32_t i = 0; i < w->alias_locals.n; i++)
         if (w->alias_keys[i] &&
@@ -454,6 +529,46 @@ int fe_param_derived(walker_t *w, CXCursor e)
     return __builtin_ctz(m);
 }
 
+/* The lock a pointer holding lock a, or else lock b, names: "oneof:a|b"
+ * (RC_ONEOF_PREFIX); an unidentified lock when either is one. */
+static uint32_t one_of(walker_t *w, uint32_t a, uint32_t b)
+{
+    if (a == w->unknown_lock || b == w->unknown_lock)
+        return w->unknown_lock;
+    const size_t np = strlen(RC_ONEOF_PREFIX);
+    const char *ia = w->facts->locks.v[a], *ib = w->facts->locks.v[b];
+    int a_set = strncmp(ia, RC_ONEOF_PREFIX, np) == 0;
+    if (strncmp(ib, RC_ONEOF_PREFIX, np) == 0 || fe_is_pseudo(w, a) || fe_is_pseudo(w, b))
+        return w->unknown_lock;
+    if (a_set && rc_oneof_has(ia, ib))
+        return a; /* one of them already */
+    char *id = rc_xasprintf("%s%s|%s", a_set ? "" : RC_ONEOF_PREFIX, ia, ib);
+    char *name = rc_xasprintf("%s' or '%s", w->facts->lock_names[a], w->facts->lock_names[b]);
+    uint32_t l = fe_intern_lock(w, id, name);
+    free(id);
+    free(name);
+    return l;
+}
+
+/* The lock whose address value is (`&s->lock`, also `c ? &a : &b`: one of
+ * them), or UINT32_MAX when value is no address. */
+static uint32_t lock_address(walker_t *w, CXCursor value)
+{
+    CXCursor v = fe_strip(&w->tree, value, 1);
+    enum CXCursorKind k = clang_getCursorKind(v);
+    if (k == CXCursor_UnaryOperator &&
+        clang_getCursorUnaryOperatorKind(v) == CXUnaryOperator_AddrOf)
+        return fe_lock_of(w, v);
+    if (k != CXCursor_ConditionalOperator)
+        return UINT32_MAX;
+    kids_t kk;
+    fe_children(&w->tree, v, &kk);
+    uint32_t a = kk.n == 3 ? lock_address(w, kk.v[1]) : UINT32_MAX;
+    uint32_t b = a != UINT32_MAX ? lock_address(w, kk.v[2]) : UINT32_MAX;
+    kids_free(&kk);
+    return b == UINT32_MAX ? UINT32_MAX : a == b ? a : one_of(w, a, b);
+}
+
 /* Remembers what a local variable is assigned: functions (for calls and thread
  * creation through it) and lock addresses (for lock calls through it). */
 void fe_note_local_assign(walker_t *w, CXCursor var, CXCursor value)
@@ -483,17 +598,15 @@ void fe_note_local_assign(walker_t *w, CXCursor var, CXCursor value)
         fe_targets_free(&tg);
     } else {
         /* A pointer to a lock object: `pthread_mutex_t *lk = &s->lock;`. */
-        CXCursor v = fe_strip(&w->tree, value, 1);
-        if (clang_getCursorKind(v) == CXCursor_UnaryOperator &&
-            clang_getCursorUnaryOperatorKind(v) == CXUnaryOperator_AddrOf) {
-            uint32_t id = fe_lock_of(w, v);
+        uint32_t id = lock_address(w, value);
+        if (id != UINT32_MAX) {
             alias_t *prev = NULL;
             for (size_t i = 0; i < w->naliases; i++)
                 if (!w->aliases[i].usr && strcmp(w->aliases[i].var, vusr) == 0)
                     prev = &w->aliases[i];
             if (prev) {
                 if (prev->lock != id)
-                    prev->lock = w->unknown_lock; /* assigned two different locks */
+                    prev->lock = one_of(w, prev->lock, id); /* assigned different locks */
             } else {
                 GROW(w->aliases, w->naliases, w->capaliases);
                 w->aliases[w->naliases++] = (alias_t){rc_xstrdup(vusr), NULL, NULL, id};

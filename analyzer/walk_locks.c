@@ -517,6 +517,26 @@ static void remove_aliases(walker_t *w, uint32_t l, rc_lset_t *st)
 
 /* Releases lock l from st. While summarising, remembers when the function may
  * release a lock its caller holds (one it did not take itself on every path). */
+/* Releasing "oneof:a|b" (RC_ONEOF_PREFIX) not taken as such: it may release
+ * a or b, so neither is held after. Returns 0 when l is no such lock. */
+static int release_one_of(walker_t *w, uint32_t l, rc_lset_t *st)
+{
+    const char *id = w->facts->locks.v[l];
+    size_t np = strlen(RC_ONEOF_PREFIX);
+    if (strncmp(id, RC_ONEOF_PREFIX, np) != 0)
+        return 0;
+    for (const char *c = id + np; *c;) {
+        size_t n = strcspn(c, "|");
+        char *one = rc_xasprintf("%.*s", (int)n, c);
+        uint32_t m = rc_strtab_lookup(&w->facts->locks, one);
+        free(one);
+        if (m != UINT32_MAX)
+            fe_release(w, m, st);
+        c += n + (c[n] == '|');
+    }
+    return 1;
+}
+
 void fe_release(walker_t *w, uint32_t l, rc_lset_t *st)
 {
     if (l == w->unknown_lock) {
@@ -528,6 +548,8 @@ void fe_release(walker_t *w, uint32_t l, rc_lset_t *st)
         w->releases_all |= w->summarizing;
         return;
     }
+    if (!rc_lset_has(st, l) && release_one_of(w, l, st))
+        return;
     if (!wild_lock(w, l) && drop_hold(w, l, st))
         return;                   /* taken twice: still held */
     int own = rc_lset_has(st, l); /* taken by this function on every path */
