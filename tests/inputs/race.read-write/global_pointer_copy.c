@@ -1,7 +1,8 @@
 /* A local given a global pointer's value points to what the global points to:
  * `*cur` below is the object `*stats` names in the worker. A pointer taken off
  * a shared list (the list's head is moved on after it was read, under the
- * list's lock) is the taker's own: using it after the unlock is no race. */
+ * list's lock) is the taker's own: using it after the unlock is no race,
+ * whether the head is a field (`todo.head`) or a global (`finished`). */
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -19,9 +20,10 @@ struct queue {
 };
 
 static struct counters *stats;
-static struct job *pending;   /* a list popped through a global head */
-static struct queue done = {0}; /* a list popped through a field */
+static struct queue todo;    /* popped through a field */
+static struct job *finished; /* popped through a global pointer */
 static pthread_mutex_t qlock = PTHREAD_MUTEX_INITIALIZER;
+static long total;
 
 static void *worker(void *arg)
 {
@@ -31,53 +33,57 @@ static void *worker(void *arg)
     pthread_mutex_unlock(&qlock);
     for (;;) {
         pthread_mutex_lock(&qlock);
-        struct job *j = pending;
+        struct job *j = todo.head;
         if (!j) {
             pthread_mutex_unlock(&qlock);
             break;
         }
-        pending = j->next;
+        todo.head = j->next;
         pthread_mutex_unlock(&qlock);
         j->output = j->input * 2;
         pthread_mutex_lock(&qlock);
-        j->next = done.head;
-        done.head = j;
+        j->next = finished;
+        finished = j;
         pthread_mutex_unlock(&qlock);
     }
     return NULL;
 }
 
-static long collect(void)
+static void *reaper(void *arg)
 {
-    long sum = 0;
-    pthread_mutex_lock(&qlock);
-    struct job *j = done.head;
-    while (j) {
-        done.head = j->next;
-        sum += j->output;
+    for (int n = 0; n < 4;) {
+        pthread_mutex_lock(&qlock);
+        struct job *j = finished;
+        if (j)
+            finished = j->next;
+        pthread_mutex_unlock(&qlock);
+        if (!j)
+            continue;
+        total += j->output;
         free(j);
-        j = done.head;
+        n++;
     }
-    pthread_mutex_unlock(&qlock);
-    return sum;
+    return arg;
 }
 
 int main(void)
 {
-    pthread_t t[2];
+    pthread_t t[2], r;
     stats = calloc(1, sizeof *stats);
     for (int i = 0; i < 4; i++) {
         struct job *j = calloc(1, sizeof *j);
         j->input = i;
-        j->next = pending;
-        pending = j;
+        j->next = todo.head;
+        todo.head = j;
     }
     for (int i = 0; i < 2; i++)
         pthread_create(&t[i], NULL, worker, NULL);
+    pthread_create(&r, NULL, reaper, NULL);
     struct counters *cur = stats;
     cur->misses = 0;
     long seen = cur->hits; // expect: race.read-write
     for (int i = 0; i < 2; i++)
         pthread_join(t[i], NULL);
-    return (int)(collect() + seen);
+    pthread_join(r, NULL);
+    return (int)(total + seen);
 }
