@@ -34,7 +34,8 @@
  * 12: local pointers loaded from tracked locations name the pointed-to object;
  * 13: the program's own constructors give new objects too; 14: a lock
  * pointer given several locks holds "oneof:" them, a local given a global
- * pointer's value names its object, one popped off shared data none);
+ * pointer's value names its object, one popped off shared data none; 15: a
+ * pointer read through a parameter is not the parameter's object);
  * a byte string of another format, or a truncated or damaged one, is refused
  * (RC_EPARSE) and the caller parses the TU again: the cache only saves work.
  */
@@ -43,7 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RC_FACTS_FORMAT 14
+#define RC_FACTS_FORMAT 15
 
 /* Adding a field to a fact struct without encoding it here would make reused
  * facts silently differ from parsed ones: these sizes break the build first.

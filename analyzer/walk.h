@@ -47,7 +47,8 @@
 /* Dependency masks (local_asg_t.mask). */
 #define DEP_OTHER (1u << 31)
 #define DEP_NONINJ (1u << 30)
-#define DEP_PARAMS (DEP_NONINJ - 1u)
+#define DEP_LOADED (1u << 29)
+#define DEP_PARAMS (DEP_LOADED - 1u)
 
 /* Deeper expression nesting is not followed. Real code stays far below it;
  * the guard is for trees in which a node turns up again below itself (seen
@@ -109,7 +110,8 @@ typedef struct alias {
 
 /* An assignment (or initialisation) of a local variable, and what the local
  * depends on: bit i = parameter i, DEP_OTHER = anything else (globals, calls),
- * DEP_NONINJ = a many-to-one operation (%, /, &, ...) was applied. */
+ * DEP_NONINJ = a many-to-one operation (%, /, &, ...) was applied, DEP_LOADED =
+ * a pointer was read through it (`q->head`: another object than *q). */
 typedef struct local_asg {
     const char *var; /* USR, interned by the walker's usr_cache (compare pointers) */
     CXCursor rhs;

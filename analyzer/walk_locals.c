@@ -447,6 +447,21 @@ static uint32_t local_mask(walker_t *w, const char *usr)
     return 0;
 }
 
+/* DEP_LOADED when member m (of holder expression h) is a pointer to another
+ * type than its holder's: what it points to is not the holder (a list's
+ * `next` may point back to one of its kind: 0). */
+static uint32_t loaded_pointer(CXCursor m, CXCursor h)
+{
+    CXType ft = clang_getCanonicalType(clang_getCursorType(m));
+    if (ft.kind != CXType_Pointer)
+        return 0;
+    CXType holder = clang_getCanonicalType(clang_getCursorType(h));
+    if (holder.kind == CXType_Pointer)
+        holder = clang_getCanonicalType(clang_getPointeeType(holder));
+    return clang_equalTypes(clang_getCanonicalType(clang_getPointeeType(ft)), holder) ? 0
+                                                                                      : DEP_LOADED;
+}
+
 /* What the value of e depends on (see local_asg_t). */
 uint32_t fe_mask_of(walker_t *w, CXCursor e)
 {
@@ -465,7 +480,7 @@ uint32_t fe_mask_of(walker_t *w, CXCursor e)
             return 0;
         if (dk == CXCursor_ParmDecl) {
             int i = fe_param_no(w, d);
-            return i >= 0 && i < 30 ? 1u << i : DEP_OTHER;
+            return i >= 0 && (1u << i) <= DEP_PARAMS ? 1u << i : DEP_OTHER;
         }
         if (dk == CXCursor_VarDecl && !fe_is_global_var(d)) {
             return local_mask(w, fe_usr_cached(&w->usrs, d));
@@ -477,11 +492,14 @@ uint32_t fe_mask_of(walker_t *w, CXCursor e)
         if (cursor_null(in))
             return DEP_OTHER;
         uint32_t m = fe_mask_of(w, in);
-        return clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_LNot ? m | DEP_NONINJ : m;
+        enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(e);
+        if (op == CXUnaryOperator_Deref && fe_type_is_pointer(clang_getCursorType(e)))
+            m |= DEP_LOADED; /* *pp */
+        return op == CXUnaryOperator_LNot ? m | DEP_NONINJ : m;
     }
     case CXCursor_MemberRefExpr: {
         CXCursor in = fe_sole_expr_child(&w->tree, e);
-        return cursor_null(in) ? DEP_OTHER : fe_mask_of(w, in);
+        return cursor_null(in) ? DEP_OTHER : fe_mask_of(w, in) | loaded_pointer(e, in);
     }
     case CXCursor_ArraySubscriptExpr:
     case CXCursor_BinaryOperator:
@@ -510,6 +528,8 @@ uint32_t fe_mask_of(walker_t *w, CXCursor e)
                 m |= fe_mask_of(w, kk.v[i]);
             if (k != CXCursor_ArraySubscriptExpr)
                 m |= DEP_NONINJ;
+            else if (fe_type_is_pointer(clang_getCursorType(e)))
+                m |= DEP_LOADED; /* tab[i] */
         }
         kids_free(&kk);
         return m;
