@@ -690,9 +690,12 @@ typedef struct rc_program {
     uint8_t *lock_sem;
     uint8_t *lock_wild;  /* per lock: an element whose index is unknown ("X[]") */
     uint8_t *lock_oneof; /* per lock: one of several locks (RC_ONEOF_PREFIX) */
-    uint32_t **lockmap;  /* per TU: local lock index -> global lock index */
-    uint32_t main_fn;    /* UINT32_MAX when no `main` is defined */
-    uint32_t main_root;  /* UINT32_MAX when no `main` is defined */
+    /* per function: reached from a function that creates threads and joins them
+     * before returning (rc_cinst_t.contained), itself included */
+    uint8_t *in_creator;
+    uint32_t **lockmap; /* per TU: local lock index -> global lock index */
+    uint32_t main_fn;   /* UINT32_MAX when no `main` is defined */
+    uint32_t main_root; /* UINT32_MAX when no `main` is defined */
     rc_root_t *roots;
     size_t nroots;
     rc_reach_t *reach;  /* [root * nfns + fn] */

@@ -500,6 +500,10 @@ static int ordered_in_creator(const rc_program_t *p, const rc_cinst_t *ci, const
     const rc_pos_t *a = m->pos, *c = s->at;
     if (before_creation(p, m->fn, a, s->at_fn, c))
         return 1;
+    /* The thread runs only while the creating function does; code that function
+     * cannot reach runs before or after it, loops around the call or not. */
+    if (ci->contained && !p->in_creator[m->fn])
+        return 1;
     if (m->fn != s->at_fn || !s->handle || s->fn != s->at_fn)
         return 0;
     /* After a join of the handle that follows the creation: both taken with the
@@ -656,9 +660,38 @@ static int joins_all(const rc_program_t *p, const rc_root_t *er, const rc_fn_fac
     return any;
 }
 
+/* Marks f and what it reaches in p->in_creator. */
+static void mark_creator(rc_program_t *p, uint32_t f)
+{
+    if (p->in_creator[f])
+        return;
+    uint32_t *stack = rc_xmalloc((p->nfns + 1) * sizeof *stack);
+    size_t n = 0;
+    p->in_creator[f] = 1;
+    stack[n++] = f;
+    while (n) {
+        uint32_t g = stack[--n];
+        for (size_t k = 0; k < p->fns[g].nedges; k++) {
+            uint32_t t = p->fns[g].edges[k].target;
+            if (!p->in_creator[t]) {
+                p->in_creator[t] = 1;
+                stack[n++] = t;
+            }
+        }
+    }
+    free(stack);
+}
+
 /* Step 6. */
 static void compute_starts(rc_program_t *p)
 {
+    p->in_creator = rc_xcalloc(p->nfns ? p->nfns : 1, 1);
+    for (size_t s = 0; s < p->nsites; s++) {
+        if (contained(p, &p->sites[s])) {
+            mark_creator(p, p->sites[s].fn);
+            mark_creator(p, p->sites[s].at_fn);
+        }
+    }
     for (size_t s = 0; s < p->nsites; s++) {
         const rc_psite_t *site = &p->sites[s];
         int cont = contained(p, site);
@@ -2836,6 +2869,7 @@ void rc_program_close(rc_program_t *p)
     free(p->forks);
     free(p->fn_proc);
     free(p->mtimes);
+    free(p->in_creator);
     free(p->nmtimes);
     for (size_t r = 0; r < p->nroots; r++) {
         free(p->roots[r].ci);
