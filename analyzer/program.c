@@ -487,6 +487,63 @@ static int before_creation(const rc_program_t *p, uint32_t f, const rc_pos_t *a,
     return any;
 }
 
+/* 1 when m comes before the creation at c in function f: m there, or in a
+ * function that f reaches only through calls before c (no loop of f repeating
+ * one around the other). */
+static int before_in_creator(const rc_program_t *p, uint32_t f, const rc_pos_t *c,
+                             const rc_inst_t *m)
+{
+    if (m->fn == f)
+        return once_before(m->pos, c);
+    const rc_pfn_t *pf = &p->fns[f];
+    int any = 0;
+    for (size_t e = 0; e < pf->nedges; e++) {
+        if (!calls_into(p, pf->edges[e].target, m->fn, ORDER_DEPTH - 1))
+            continue;
+        if (!once_before(&pf->f->calls[pf->edges[e].call].pos, c))
+            return 0;
+        any = 1;
+    }
+    return any;
+}
+
+/* 1 when m follows a join of site s's handle that follows the creation at c,
+ * both in the creating function s->fn: m there, or in a function that s->fn
+ * reaches only through calls after such a join. Positions are taken with the
+ * loops around them, as main's are (rc_mpos_of): `for (...) create(&t[i]);
+ * for (...) join(t[i]); use;` in a function main calls. */
+static int after_join(const rc_program_t *p, const rc_psite_t *s, const rc_pos_t *c,
+                      const rc_inst_t *m)
+{
+    const rc_pfn_t *pf = &p->fns[s->fn];
+    const rc_fn_facts_t *f = pf->f;
+    rc_mpos_t mc = rc_mpos_of(c), ma = rc_mpos_of(m->pos);
+    for (size_t j = 0; j < f->njoins; j++) {
+        const rc_join_t *jn = &f->joins[j];
+        if (!jn->handle || strcmp(jn->handle, s->handle) != 0 || !join_covers(s, jn))
+            continue;
+        rc_mpos_t mj = rc_mpos_of(&jn->pos);
+        if (!rc_mpos_must_precede(&mc, &mj))
+            continue;
+        if (m->fn == s->fn) {
+            if (rc_mpos_must_precede(&mj, &ma))
+                return 1;
+            continue;
+        }
+        int any = 0, all = 1;
+        for (size_t e = 0; e < pf->nedges && all; e++) {
+            if (!calls_into(p, pf->edges[e].target, m->fn, ORDER_DEPTH - 1))
+                continue;
+            rc_mpos_t mcall = rc_mpos_of(&f->calls[pf->edges[e].call].pos);
+            any = 1;
+            all = rc_mpos_must_precede(&mj, &mcall);
+        }
+        if (any && all)
+            return 1;
+    }
+    return 0;
+}
+
 static int ordered_in_creator(const rc_program_t *p, const rc_cinst_t *ci, const rc_mpos_t *t,
                               const rc_inst_t *m)
 {
@@ -498,28 +555,25 @@ static int ordered_in_creator(const rc_program_t *p, const rc_cinst_t *ci, const
     if ((t->lb != t->off || t->le != t->end) && !ci->contained)
         return 0;
     const rc_pos_t *a = m->pos, *c = s->at;
-    if (before_creation(p, m->fn, a, s->at_fn, c))
+    if (before_creation(p, m->fn, a, s->at_fn, c) ||
+        (s->fn == s->at_fn && before_in_creator(p, s->fn, c, m)))
         return 1;
     /* The thread runs only while the creating function does; code that function
      * cannot reach runs before or after it, loops around the call or not. */
     if (ci->contained && !p->in_creator[m->fn])
         return 1;
-    if (m->fn != s->at_fn || !s->handle || s->fn != s->at_fn)
+    if (!s->handle)
         return 0;
-    /* After a join of the handle that follows the creation: both taken with the
-     * loops around them, as main's are (rc_mpos_of): `for (...) create(&t[i]);
-     * for (...) join(t[i]); use;` in a function main calls. */
-    const rc_fn_facts_t *f = p->fns[s->at_fn].f;
-    rc_mpos_t mc = rc_mpos_of(c), ma = rc_mpos_of(a);
-    for (size_t j = 0; j < f->njoins; j++) {
-        const rc_join_t *jn = &f->joins[j];
-        if (!jn->handle || strcmp(jn->handle, s->handle) != 0 || !join_covers(s, jn))
-            continue;
-        rc_mpos_t mj = rc_mpos_of(&jn->pos);
-        if (rc_mpos_must_precede(&mc, &mj) && rc_mpos_must_precede(&mj, &ma))
-            return 1;
+    if (s->fn != s->at_fn) {
+        /* In a creation wrapper (`run(worker)`, the routine its parameter) that
+         * has its own handle: the same, about the creation inside it. */
+        if (s->c->handle_param >= 0)
+            return 0;
+        c = &s->c->pos;
+        if (ci->contained && before_in_creator(p, s->fn, c, m))
+            return 1; /* (the wrapper may run again: earlier threads are joined) */
     }
-    return 0;
+    return after_join(p, s, c, m);
 }
 
 /* 1 when f has a backward goto: "before" and "after" in it are not textual. */
@@ -687,10 +741,8 @@ static void compute_starts(rc_program_t *p)
 {
     p->in_creator = rc_xcalloc(p->nfns ? p->nfns : 1, 1);
     for (size_t s = 0; s < p->nsites; s++) {
-        if (contained(p, &p->sites[s])) {
+        if (contained(p, &p->sites[s]))
             mark_creator(p, p->sites[s].fn);
-            mark_creator(p, p->sites[s].at_fn);
-        }
     }
     for (size_t s = 0; s < p->nsites; s++) {
         const rc_psite_t *site = &p->sites[s];
