@@ -35,7 +35,8 @@
  * 13: the program's own constructors give new objects too; 14: a lock
  * pointer given several locks holds "oneof:" them, a local given a global
  * pointer's value names its object, one popped off shared data none; 15: a
- * pointer read through a parameter is not the parameter's object);
+ * pointer read through a parameter is not the parameter's object; 16:
+ * rc_create_t.trip_var, a barrier's count variable in rc_pcall_t.target);
  * a byte string of another format, or a truncated or damaged one, is refused
  * (RC_EPARSE) and the caller parses the TU again: the cache only saves work.
  */
@@ -44,7 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RC_FACTS_FORMAT 15
+#define RC_FACTS_FORMAT 16
 
 /* Adding a field to a fact struct without encoding it here would make reused
  * facts silently differ from parsed ones: these sizes break the build first.
@@ -54,7 +55,7 @@ _Static_assert(sizeof(rc_pos_t) == 32, "rc_pos_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_lset_t) == 64, "rc_lset_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_access_t) == 128, "rc_access_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_call_t) == 184, "rc_call_t changed: update facts_io.c");
-_Static_assert(sizeof(rc_create_t) == 176, "rc_create_t changed: update facts_io.c");
+_Static_assert(sizeof(rc_create_t) == 184, "rc_create_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_lockop_t) == 116, "rc_lockop_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_exit_t) == 104, "rc_exit_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_ucall_t) == 128, "rc_ucall_t changed: update facts_io.c");
@@ -226,6 +227,7 @@ static void put_fn(wbuf_t *b, const rc_fn_facts_t *f)
         put_pos(b, &c->pos);
         put_ls(b, &c->ls);
         put_i(b, c->trip);
+        put_s(b, c->trip_var);
         put_i(b, c->elem);
     }
     put_u(b, f->njoins);
@@ -563,6 +565,7 @@ static void get_fn(rbuf_t *r, rc_fn_facts_t *f)
         get_pos(r, &c->pos);
         get_ls(r, &c->ls);
         c->trip = get_i(r);
+        c->trip_var = get_s(r);
         c->elem = get_i(r);
     }
     f->njoins = f->capjoins = get_count(r);

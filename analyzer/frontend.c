@@ -370,6 +370,7 @@ static void fn_facts_free(rc_fn_facts_t *f)
         free(c->handle);
         free(c->api);
         free(c->arg_key);
+        free(c->trip_var);
     }
     for (size_t j = 0; j < f->njoins; j++)
         free(f->joins[j].handle);

@@ -303,6 +303,9 @@ typedef struct rc_create {
      * constants (`for (i = 0; i < 4; i++)`, i not changed in the body): how many
      * times it runs at most; else -1. */
     int trip;
+    /* Else, in exactly one loop counting from 0 up to a variable (`for (i = 0;
+     * i < n; i++)`, n not changed in the body): the variable's USR, else NULL. */
+    char *trip_var;
     int elem; /* the handle is element elem (>= 0) of an array, RC_ELEM_ANY: an element
                  chosen at run time, -1: not an array element (or unknown) */
 } rc_create_t;
@@ -413,7 +416,9 @@ typedef struct rc_join {
 typedef struct rc_pcall {
     rc_api_kind_t kind;
     char *api;    /* "fork", "waitpid", "mmap", "pthread_mutex_init", ... */
-    char *target; /* fork, shared_map: USR of the variable the result is stored in, or NULL */
+    char *target; /* fork, shared_map: USR of the variable the result is stored in;
+                     sync_init whose count is not a constant: the variable it names
+                     (fe_count_var); else NULL */
     char *obj;    /* sync_init, sem_*, barrier_wait: access key of the object initialised or
                      the semaphore (as rc_call_t.arg_keys), or NULL */
     char *attr;   /* sync_init, attr_pshared: USR of the attribute variable (`&attr`), NULL

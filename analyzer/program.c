@@ -1872,6 +1872,37 @@ static void wait_entries(const rc_program_t *p, struct rc_barrier_info *bi, uint
         we[p->escaped[i]] = RC_WAITS_MANY;
 }
 
+/* 1 when the threads waiting on a barrier counting variable var (USR) are
+ * exactly var many: one start routine (not main), created only by a counted
+ * loop `for (i = 0; i < var; i++)` in a function that runs once per call of
+ * main's (directly or through a creation wrapper called once), from a call of
+ * main outside its loops. */
+static int counted_threads(const rc_program_t *p, const struct rc_barrier_info *bi, const char *var)
+{
+    uint32_t waiter = UINT32_MAX;
+    for (uint32_t r = 0; r < p->nroots; r++) {
+        if (!bi->waiter[r])
+            continue;
+        if (waiter != UINT32_MAX || p->roots[r].is_main)
+            return 0;
+        waiter = r;
+    }
+    if (waiter == UINT32_MAX)
+        return 0;
+    const rc_root_t *rt = &p->roots[waiter];
+    if (rt->unknown_start || rt->nci != 1 || !rt->all_sites)
+        return 0;
+    const rc_cinst_t *ci = &rt->ci[0];
+    const rc_psite_t *s = &p->sites[ci->site];
+    /* (In main itself, ci->at is the creation with its loop, the counted one.) */
+    if (!p->roots[ci->root].is_main || !s->c->trip_var || strcmp(s->c->trip_var, var) != 0 ||
+        (s->at_fn != p->main_fn && (ci->at.lb != ci->at.off || ci->at.le != ci->at.end)) ||
+        rc_program_reach(p, ci->root, s->fn)->many)
+        return 0;
+    /* A creation wrapper (its routine a parameter): called once, outside loops. */
+    return s->fn == s->at_fn || (!s->at->loop_le && !rc_program_reach(p, ci->root, s->at_fn)->many);
+}
+
 /* Counts, waiters and wait bounds of every barrier (rc_program_t.bar). */
 static void compute_barriers(rc_program_t *p)
 {
@@ -1891,6 +1922,10 @@ static void compute_barriers(rc_program_t *p)
         }
     for (size_t b = 0; b < nb && unnamed; b++)
         bad[b] = 1;
+    /* A count that is a variable (`pthread_barrier_init(&b, NULL, n)`): its USR;
+     * the barrier orders when the threads waiting on it are the n a counted
+     * loop starts (counted_threads). */
+    const char **var = rc_xcalloc(nb ? nb : 1, sizeof *var);
     for (uint32_t f = 0; f < p->nfns; f++) {
         const rc_fn_facts_t *ff = p->fns[f].f;
         for (size_t i = 0; i < ff->npcalls; i++) {
@@ -1898,11 +1933,19 @@ static void compute_barriers(rc_program_t *p)
             uint32_t b = pc->obj ? rc_strtab_lookup(&p->barriers, pc->obj) : UINT32_MAX;
             if (pc->kind != RC_API_SYNC_INIT || b == UINT32_MAX)
                 continue;
-            if (pc->shared <= 0 || (p->bar[b].n && p->bar[b].n != (unsigned)pc->shared))
+            if (pc->shared < 0 && pc->target && !p->bar[b].n &&
+                (!var[b] || strcmp(var[b], pc->target) == 0)) {
+                var[b] = pc->target;
+                continue;
+            }
+            if (pc->shared <= 0 || var[b] || (p->bar[b].n && p->bar[b].n != (unsigned)pc->shared))
                 bad[b] = 1;
             p->bar[b].n = pc->shared > 0 ? (unsigned)pc->shared : 0;
         }
     }
+    for (uint32_t b = 0; b < nb; b++)
+        if (var[b] && !bad[b])
+            p->bar[b].n = RC_WAITS_MANY; /* checked against the waiters below */
     uint8_t *mayw = rc_xcalloc(p->nfns ? p->nfns : 1, 1);
     uint8_t *state = rc_xcalloc(p->nfns ? p->nfns : 1, 1);
     uint32_t *tot = rc_xcalloc(p->nfns ? p->nfns : 1, sizeof *tot);
@@ -1930,8 +1973,8 @@ static void compute_barriers(rc_program_t *p)
             if (bi->waiter[r])
                 threads = sat_add(threads, root_threads(p, r));
         }
-        if (threads > bi->n) { /* more threads than the count: rounds mix them */
-            bi->n = 0;
+        if (var[b] ? !counted_threads(p, bi, var[b]) : threads > bi->n) {
+            bi->n = 0; /* more threads than the count: rounds mix them */
             continue;
         }
         bi->ev = rc_xcalloc(p->nfns ? p->nfns : 1, sizeof *bi->ev);
@@ -1947,6 +1990,7 @@ static void compute_barriers(rc_program_t *p)
     free(state);
     free(tot);
     free(bad);
+    free(var);
 }
 
 /* 1 when TU-local lockset ls of function f holds global lock g. */

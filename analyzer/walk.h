@@ -402,7 +402,8 @@ RC_HIDDEN char *fe_location_key(walker_t *w, CXCursor e);
 RC_HIDDEN void fe_record_arg_accesses(walker_t *w, const rc_api_fn_t *api, CXCursor call,
                                       const kids_t *kk, const rc_lset_t *st);
 RC_HIDDEN int fe_parm_of(walker_t *w, CXCursor e);
-RC_HIDDEN int fe_for_trip(walker_t *w);
+RC_HIDDEN int fe_for_trip(walker_t *w, const char **bound);
+RC_HIDDEN const char *fe_count_var(walker_t *w, CXCursor e);
 RC_HIDDEN void fe_record_exit(walker_t *w, CXCursor at, int fallthrough, const rc_lset_t *st);
 RC_HIDDEN void fe_eval_expr(walker_t *w, CXCursor e, rc_lset_t *st);
 RC_HIDDEN void fe_eval_expr_node(walker_t *w, CXCursor e, rc_lset_t *st);

@@ -43,9 +43,10 @@ void fe_targets_free(targets_t *t)
 
 /* In exactly one loop, a for statement counting a local between constants: how
  * many times it runs at most (fe_for_trip); else -1 (rc_create_t.trip). */
-static int one_loop_trip(walker_t *w)
+static int one_loop_trip(walker_t *w, const char **bound)
 {
-    return w->loop_le && w->loop_lb == w->iloop_lb ? fe_for_trip(w) : -1;
+    *bound = NULL;
+    return w->loop_le && w->loop_lb == w->iloop_lb ? fe_for_trip(w, bound) : -1;
 }
 
 /* The functions an expression of function (pointer) type may designate: `f`,
@@ -117,7 +118,9 @@ static void record_create(walker_t *w, const rc_api_fn_t *api, CXCursor call, ki
             c->arg_param = fe_parm_of(w, kk->v[1 + api->arg_arg]);
         c->pos = fe_pos_of(w, call);
         c->ls = fe_recorded(w, st);
-        c->trip = one_loop_trip(w);
+        const char *bound;
+        c->trip = one_loop_trip(w, &bound);
+        c->trip_var = bound ? rc_xstrdup(bound) : NULL;
         c->elem = api->handle_arg >= 0 && (unsigned)api->handle_arg < nargs
                       ? fe_handle_elem(w, kk->v[1 + api->handle_arg])
                       : -1;
@@ -500,7 +503,8 @@ void fe_handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
                 j->elem = (unsigned)api->handle_arg < nargs
                               ? fe_handle_elem(w, kk.v[1 + api->handle_arg])
                               : -1;
-                j->trip = one_loop_trip(w);
+                const char *bound;
+                j->trip = one_loop_trip(w, &bound);
                 j->pos = fe_pos_of(w, e);
             }
             if ((unsigned)api->handle_arg < nargs)

@@ -772,12 +772,28 @@ static int address_taken(walker_t *w, CXCursor c, CXCursor d, int depth)
     return found;
 }
 
+/* The variable e names (a global or a local, parentheses and casts stripped),
+ * as its USR, when it is not volatile; else NULL. */
+const char *fe_count_var(walker_t *w, CXCursor e)
+{
+    e = fe_strip(&w->tree, e, 1);
+    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
+        return NULL;
+    CXCursor d = clang_getCursorReferenced(e);
+    if (!fe_is_var(d) || clang_isVolatileQualifiedType(clang_getCursorType(d)))
+        return NULL;
+    return fe_usr_cached(&w->usrs, d);
+}
+
 /* How many times the body of the innermost loop runs at most, when it is a for
  * statement counting a local up by one between constants: `for (i = A; i < B;
  * i++)` (also `int i = A`, `<=`, `!=`, `++i`, `i += 1`) with i neither assigned
- * nor addressed in the body; else -1. */
-int fe_for_trip(walker_t *w)
+ * nor addressed in the body; else -1. When it counts from 0 up to a variable
+ * instead (`i < n`, n not assigned in the body), *bound receives the
+ * variable's USR (interned; else NULL): the body runs n times. */
+int fe_for_trip(walker_t *w, const char **bound)
 {
+    *bound = NULL;
     CXCursor init = w->for_parts[0], cond = w->for_parts[1], inc = w->for_parts[2];
     CXCursor body = w->for_parts[3];
     if (cursor_null(init) || cursor_null(cond) || cursor_null(inc) || cursor_null(body))
@@ -813,9 +829,13 @@ int fe_for_trip(walker_t *w)
         return -1;
     enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(cond);
     fe_children(&w->tree, cond, &kk);
+    const char *var_bound = NULL;
     int ok = kk.n == 2 && clang_equalCursors(counter_var(w, kk.v[0]), var) &&
-             fe_is_int_const(kk.v[1], &b) &&
              (op == CXBinaryOperator_LT || op == CXBinaryOperator_LE || op == CXBinaryOperator_NE);
+    if (ok && !fe_is_int_const(kk.v[1], &b)) {
+        var_bound = a == 0 && op != CXBinaryOperator_LE ? fe_count_var(w, kk.v[1]) : NULL;
+        ok = var_bound != NULL;
+    }
     kids_free(&kk);
     if (!ok)
         return -1;
@@ -836,8 +856,12 @@ int fe_for_trip(walker_t *w)
     rc_pos_t bp = fe_pos_of(w, body);
     ok = ok && !assigned_in(w, fe_usr_cached(&w->usrs, var), bp.off, bp.end) &&
          !address_taken(w, body, var, 0);
-    if (!ok)
+    if (!ok || (var_bound && assigned_in(w, var_bound, bp.off, bp.end)))
         return -1;
+    if (var_bound) {
+        *bound = var_bound;
+        return -1;
+    }
     long long n = op == CXBinaryOperator_LE ? b - a + 1 : b - a;
     if (op == CXBinaryOperator_NE && n < 0)
         return -1; /* counts past the bound: wraps around */

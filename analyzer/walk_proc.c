@@ -156,6 +156,11 @@ void fe_record_pcall(walker_t *w, const rc_api_fn_t *api, CXCursor call, const k
                 : -1; /* sem_init: the initial value; sync_init: a barrier's count */
         if (api->kind == RC_API_SYNC_INIT && api->value_arg < 0)
             pc.shared = 0; /* no count (a mutex) */
+        const char *var = api->kind == RC_API_SYNC_INIT && pc.shared < 0
+                              ? fe_count_var(w, kk->v[1 + api->value_arg])
+                              : NULL;
+        if (var)
+            pc.target = rc_xstrdup(var); /* a barrier counting a variable's threads */
     }
     if (api->kind == RC_API_ATTR_PSHARED) {
         long long v;
