@@ -36,7 +36,8 @@
  * pointer given several locks holds "oneof:" them, a local given a global
  * pointer's value names its object, one popped off shared data none; 15: a
  * pointer read through a parameter is not the parameter's object; 16:
- * rc_create_t.trip_var, a barrier's count variable in rc_pcall_t.target);
+ * rc_create_t.trip_var, a barrier's count variable in rc_pcall_t.target;
+ * 17: rc_call_t.one_arg);
  * a byte string of another format, or a truncated or damaged one, is refused
  * (RC_EPARSE) and the caller parses the TU again: the cache only saves work.
  */
@@ -45,7 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RC_FACTS_FORMAT 16
+#define RC_FACTS_FORMAT 17
 
 /* Adding a field to a fact struct without encoding it here would make reused
  * facts silently differ from parsed ones: these sizes break the build first.
@@ -54,7 +55,7 @@
 _Static_assert(sizeof(rc_pos_t) == 32, "rc_pos_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_lset_t) == 64, "rc_lset_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_access_t) == 128, "rc_access_t changed: update facts_io.c");
-_Static_assert(sizeof(rc_call_t) == 184, "rc_call_t changed: update facts_io.c");
+_Static_assert(sizeof(rc_call_t) == 192, "rc_call_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_create_t) == 184, "rc_create_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_lockop_t) == 116, "rc_lockop_t changed: update facts_io.c");
 _Static_assert(sizeof(rc_exit_t) == 104, "rc_exit_t changed: update facts_io.c");
@@ -210,6 +211,7 @@ static void put_fn(wbuf_t *b, const rc_fn_facts_t *f)
         put_i(b, c->callback);
         put_s(b, c->once);
         put_s(b, c->passed_to);
+        put_i(b, c->one_arg);
     }
     put_u(b, f->ncreates);
     for (size_t i = 0; i < f->ncreates; i++) {
@@ -548,6 +550,7 @@ static void get_fn(rbuf_t *r, rc_fn_facts_t *f)
         c->callback = get_i(r);
         c->once = get_s(r);
         c->passed_to = get_s(r);
+        c->one_arg = get_i(r);
     }
     f->ncreates = f->capcreates = get_count(r);
     f->creates = array(f->ncreates, sizeof *f->creates);

@@ -271,6 +271,10 @@ typedef struct rc_call {
      * may call it here (`qsort(.., cmp)`). The link step keeps it when passed_to
      * is defined nowhere in the program. NULL for any other call. */
     char *passed_to;
+    /* Made under `if (id == c)` with id derived one-to-one from the function's
+     * first parameter (as RC_ACC_ONE_ARG): in a start routine whose threads get
+     * distinct arguments, one thread at most makes it. */
+    int one_arg;
 } rc_call_t;
 
 /* What a creation passes as the start routine's argument, as far as sharing goes. */
@@ -670,6 +674,8 @@ typedef struct rc_pfn {
 typedef struct rc_reach {
     uint8_t reached;
     uint8_t many;    /* may run several times per instance of the root */
+    uint8_t gated;   /* reached only through the root function's calls under
+                        `if (id == c)` (rc_call_t.one_arg) */
     rc_lset_t entry; /* must-hold lockset at entry over all call paths (global lock indexes) */
 } rc_reach_t;
 

@@ -229,12 +229,33 @@ static void compute_reach(rc_program_t *p, uint32_t root)
             }
         }
     }
+    /* gated: reached, but not without one of the root function's calls under
+     * `if (id == c)`: a second walk that does not take those calls. */
+    memset(queued, 0, p->nfns);
+    nwork = 0;
+    work[nwork++] = start;
+    queued[start] = 1;
+    while (nwork) {
+        uint32_t g = work[--nwork];
+        const rc_pfn_t *pg = &p->fns[g];
+        for (size_t e = 0; e < pg->nedges; e++) {
+            uint32_t f = pg->edges[e].target;
+            if (!queued[f] && !(g == start && pg->f->calls[pg->edges[e].call].one_arg)) {
+                queued[f] = 1;
+                work[nwork++] = f;
+            }
+        }
+    }
+    for (size_t i = 0; i < p->nfns; i++)
+        rr[i].gated = rr[i].reached && !queued[i];
     /* Functions whose address escapes may also be called indirectly from unknown
      * places: when reached at all, nothing is known to be held at their entry. */
     for (size_t i = 0; i < p->nescaped; i++) {
         uint32_t t = p->escaped[i];
-        if (t != start && rr[t].reached)
+        if (t != start && rr[t].reached) {
             rc_lset_empty(&rr[t].entry);
+            rr[t].gated = 0;
+        }
     }
     /* many: more than one incoming call site, a call site in a loop, or a caller that
      * itself runs many times. Iterate to a fixpoint (monotone, boolean). */

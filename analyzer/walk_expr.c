@@ -80,6 +80,7 @@ void fe_record_call(walker_t *w, const char *usr, const char *name, CXCursor at,
     c->pos = fe_pos_of(w, at);
     c->ls = fe_recorded(w, st);
     c->fn_param = -1;
+    c->one_arg = w->one_arg;
     c->nargs = kk->n > 1 ? (int)kk->n - 1 : 0;
     if (c->nargs) {
         c->arg_keys = rc_xcalloc((size_t)c->nargs, sizeof *c->arg_keys);

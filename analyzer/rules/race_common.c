@@ -419,9 +419,11 @@ static void find(rc_race_idx_t *ix, uint32_t f, uint32_t i, rc_race_accept_fn ac
         rc_program_inst(p, r, f, &a->pos, &a->ls, &c.mine);
         c.found = 1;
         /* Under `if (id == 0)` in a routine whose threads get distinct ids, one
-         * thread at most runs the site. */
-        int one = (a->flags & RC_ACC_ONE_ARG) && !p->roots[r].is_main && p->roots[r].fn == f &&
-                  p->roots[r].arg_distinct;
+         * thread at most runs the site: there, or in what the routine calls
+         * only there (rc_reach_t.gated). */
+        int one = ((a->flags & RC_ACC_ONE_ARG && p->roots[r].fn == f) ||
+                   rc_program_reach(p, r, f)->gated) &&
+                  !p->roots[r].is_main && p->roots[r].arg_distinct;
         if (!one && rc_keys_overlap(akey, akey, 1) && rc_program_concurrent(p, &c.mine, &c.mine) &&
             (ignore_locks || !rc_program_protected(p, &c.mine.ls, &c.mine.ls)) &&
             accept(ud, p, a, &c.mine, a, &c.mine, 1)) {

@@ -1,20 +1,36 @@
 /* Code under `if (id == 0)` runs in one thread at most when every thread gets
- * a different id; code under `if (id != 1)` runs in all but one. */
+ * a different id, and so do the functions called only there; code under
+ * `if (id != 1)` runs in all but one, and a function also called outside the
+ * branch runs in every thread. */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #define N 4
 
-static long leader_rounds, follower_rounds, polls;
+static long leader_rounds, follower_rounds, polls, reports, checks;
+
+static void report(void)
+{
+    reports++;
+}
+
+static void check(void)
+{
+    checks++; // expect: race.unprotected-rmw
+}
 
 static void *worker(void *arg)
 {
     long id = (long)(intptr_t)arg;
     for (int i = 0; i < 100; i++) {
-        if (id == 0)
+        if (id == 0) {
             leader_rounds++;
-        else
+            report();
+            check();
+        } else if (i % 10 == 0) {
+            check();
+        } else
             follower_rounds++; // expect: race.unprotected-rmw
         if (id != 1)
             polls++; // expect: race.unprotected-rmw
@@ -29,6 +45,6 @@ int main(void)
         pthread_create(&t[i], NULL, worker, (void *)i);
     for (int i = 0; i < N; i++)
         pthread_join(t[i], NULL);
-    printf("%ld %ld %ld\n", leader_rounds, follower_rounds, polls);
+    printf("%ld %ld %ld %ld %ld\n", leader_rounds, follower_rounds, polls, reports, checks);
     return 0;
 }
