@@ -37,7 +37,8 @@
  * pointer's value names its object, one popped off shared data none; 15: a
  * pointer read through a parameter is not the parameter's object; 16:
  * rc_create_t.trip_var, a barrier's count variable in rc_pcall_t.target;
- * 17: rc_call_t.one_arg);
+ * 17: rc_call_t.one_arg; 18: an element indexed by a ticket is a slot of
+ * its own, "[#]");
  * a byte string of another format, or a truncated or damaged one, is refused
  * (RC_EPARSE) and the caller parses the TU again: the cache only saves work.
  */
@@ -46,7 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RC_FACTS_FORMAT 17
+#define RC_FACTS_FORMAT 18
 
 /* Adding a field to a fact struct without encoding it here would make reused
  * facts silently differ from parsed ones: these sizes break the build first.

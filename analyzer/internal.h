@@ -119,6 +119,10 @@ typedef struct rc_models {
      * atomic_locks[i] (SV-COMP's __VERIFIER_atomic_ functions). */
     char **atomic_prefixes, **atomic_locks;
     size_t natomic;
+    /* "ticket_function_prefixes": atomic fetch-and-add functions; a call with a
+     * nonzero constant returns a value no other call returns (a ticket). */
+    char **ticket_prefixes;
+    size_t nticket_prefixes;
     uint64_t digest; /* of the bytes of every file loaded, in load order */
 } rc_models_t;
 
@@ -137,6 +141,8 @@ int rc_models_signal_safe(const rc_models_t *m, const char *name);
 const char *rc_models_atomic_lock(const rc_models_t *m, const char *name);
 /* 1 when typedef name is listed in "async_signal_safe_types". */
 int rc_models_signal_safe_type(const rc_models_t *m, const char *name);
+/* 1 when name starts with a "ticket_function_prefixes" entry. */
+int rc_models_ticket(const rc_models_t *m, const char *name);
 
 /* ---- String interning (strtab.c) ------------------------------------------ */
 

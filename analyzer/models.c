@@ -57,6 +57,10 @@
  * a handler may share with the code it interrupts (when also volatile).
  * "atomic_function_prefixes": {"__VERIFIER_atomic_": "__VERIFIER_atomic"}: a
  * function whose name starts so runs as a whole holding that program-wide lock.
+ * "ticket_function_prefixes": ["__sync_fetch_and_add", ...]: a function whose
+ * name starts so, called with a nonzero constant, adds it to an integer
+ * atomically and returns the value before or after: each call's result is one
+ * no other call gets (a ticket: `id = atomic_fetch_add(&next, 1)`).
  *
  * Files load in this order: <rules_dir>/api/ *.json sorted by name, then the
  * caller's extra files (rc_analyzer_opts_t.extra_models) in the order given.
@@ -346,9 +350,9 @@ static int load_file(const char *path, rc_models_t *m, size_t *cap, rc_error_t *
     }
     size_t i;
     json_t *e;
-    for (int pre = 0; pre < 3; pre++) {
+    for (int pre = 0; pre < 4; pre++) {
         static const char *const keys[] = {"async_signal_safe", "async_signal_safe_prefixes",
-                                           "async_signal_safe_types"};
+                                           "async_signal_safe_types", "ticket_function_prefixes"};
         const char *key = keys[pre];
         json_t *safe = json_object_get(root, key);
         if (safe && !json_is_array(safe)) {
@@ -361,8 +365,14 @@ static int load_file(const char *path, rc_models_t *m, size_t *cap, rc_error_t *
                 rc = rc_error_set(err, RC_EPARSE, "%s: %s[%zu]: expected a name", path, key, i);
                 goto out;
             }
-            char ***v = pre == 2 ? &m->safe_types : pre ? &m->safe_prefixes : &m->safe;
-            size_t *n = pre == 2 ? &m->nsafe_types : pre ? &m->nsafe_prefixes : &m->nsafe;
+            char ***v = pre == 3   ? &m->ticket_prefixes
+                        : pre == 2 ? &m->safe_types
+                        : pre      ? &m->safe_prefixes
+                                   : &m->safe;
+            size_t *n = pre == 3   ? &m->nticket_prefixes
+                        : pre == 2 ? &m->nsafe_types
+                        : pre      ? &m->nsafe_prefixes
+                                   : &m->nsafe;
             *v = rc_xrealloc(*v, (*n + 1) * sizeof **v);
             (*v)[(*n)++] = rc_xstrdup(json_string_value(e));
         }
@@ -514,6 +524,9 @@ void rc_models_close(rc_models_t *m)
     for (size_t i = 0; i < m->nsafe_types; i++)
         free(m->safe_types[i]);
     free(m->safe_types);
+    for (size_t i = 0; i < m->nticket_prefixes; i++)
+        free(m->ticket_prefixes[i]);
+    free(m->ticket_prefixes);
     memset(m, 0, sizeof *m);
 }
 
@@ -534,6 +547,11 @@ int rc_models_signal_safe(const rc_models_t *m, const char *name)
     if (prefix_index(m->safe_prefixes, m->nsafe_prefixes, name) >= 0)
         return 1;
     return m->nsafe && bsearch(&name, m->safe, m->nsafe, sizeof *m->safe, cmp_str) != NULL;
+}
+
+int rc_models_ticket(const rc_models_t *m, const char *name)
+{
+    return prefix_index(m->ticket_prefixes, m->nticket_prefixes, name) >= 0;
 }
 
 int rc_models_signal_safe_type(const rc_models_t *m, const char *name)

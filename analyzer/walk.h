@@ -372,6 +372,10 @@ RC_HIDDEN const alias_t *fe_find_alias(walker_t *w, const char *var, int want_fn
 RC_HIDDEN int fe_is_int_const(CXCursor c, long long *v);
 RC_HIDDEN uint32_t fe_mask_of(walker_t *w, CXCursor e);
 RC_HIDDEN int fe_param_derived(walker_t *w, CXCursor e);
+/* 1 when index idx is a ticket (`atomic_fetch_add(&next, 1)`, or a local only
+ * ever assigned tickets of one global counter): a value no other execution
+ * gets, so a slot of its own ("[#]"). */
+RC_HIDDEN int fe_ticket(walker_t *w, CXCursor idx);
 RC_HIDDEN void fe_note_local_assign(walker_t *w, CXCursor var, CXCursor value);
 RC_HIDDEN void fe_record_local_assign(walker_t *w, CXCursor var, CXCursor value, CXCursor at,
                                       size_t nacc0, int keeps, const rc_lset_t *st);

@@ -518,8 +518,9 @@ static int lvalue(walker_t *w, CXCursor e, rc_lset_t *st, lval_t *lv)
                     rc_strbuf_append(&lv->key, "[p"); /* slot chosen by the parameter */
                     append_int(&lv->key, pi);
                     rc_strbuf_append(&lv->key, "]");
-                } else if (fe_fork_slot(w, idx)) {
-                    rc_strbuf_append(&lv->key, "[#]"); /* each forked child's own slot */
+                } else if (fe_fork_slot(w, idx) || fe_ticket(w, idx)) {
+                    /* each forked child's own slot, or each ticket's */
+                    rc_strbuf_append(&lv->key, "[#]");
                 } else if (fe_is_int_const(idx, &v)) {
                     rc_strbuf_append(&lv->key, "[");
                     append_int(&lv->key, v);

@@ -549,6 +549,79 @@ int fe_param_derived(walker_t *w, CXCursor e)
     return __builtin_ctz(m);
 }
 
+/* The counter's key when e (casts stripped) takes a ticket: a call of a
+ * ticket function (rc_models_ticket: `atomic_fetch_add(&next, 1)`,
+ * `__sync_fetch_and_add(&n, 1)`) on a global counter whose other arguments are
+ * integer constants, the increment (the last) nonzero. Owned; else NULL. */
+static char *ticket_counter(walker_t *w, CXCursor e)
+{
+    e = fe_strip(&w->tree, e, 1);
+    enum CXCursorKind k = clang_getCursorKind(e);
+    if (!w->models->nticket_prefixes || (k != CXCursor_CallExpr && k != CXCursor_UnexposedExpr))
+        return NULL;
+    /* A builtin call names its callee; an atomic expression (the expansion of
+     * atomic_fetch_add) only its text: the name before the parenthesis. */
+    char *name = k == CXCursor_CallExpr ? fe_take(clang_getCursorSpelling(e)) : fe_text_of(w, e);
+    if (!name)
+        return NULL;
+    name[strcspn(name, "( ")] = '\0';
+    int ticket = *name && rc_models_ticket(w->models, name);
+    free(name);
+    if (!ticket)
+        return NULL;
+    kids_t kk;
+    fe_children(&w->tree, e, &kk);
+    unsigned first = k == CXCursor_CallExpr; /* after the callee */
+    long long v = 0;
+    int ok = kk.n >= first + 2;
+    for (unsigned i = first + 1; ok && i < kk.n; i++)
+        ok = fe_is_int_const(kk.v[i], &v);
+    char *key = ok && v != 0 ? fe_call_arg_key(w, kk.v[first]) : NULL;
+    kids_free(&kk);
+    if (key && (key[0] == '*' || strchr(key, RC_PARAM_MARK))) {
+        free(key); /* not one global counter */
+        key = NULL;
+    }
+    return key;
+}
+
+int fe_ticket(walker_t *w, CXCursor idx)
+{
+    if (!w->models->nticket_prefixes)
+        return 0;
+    char *key = ticket_counter(w, idx);
+    if (key) {
+        free(key);
+        return 1;
+    }
+    CXCursor e = fe_strip(&w->tree, idx, 1);
+    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
+        return 0;
+    CXCursor d = clang_getCursorReferenced(e);
+    if (!fe_is_var(d) || fe_is_global_var(d))
+        return 0;
+    const char *usr = fe_usr_cached(&w->usrs, d);
+    fe_scan_locals(w);
+    if (rc_strtab_lookup(&w->addr_locals, usr) != UINT32_MAX)
+        return 0;
+    char *counter = NULL;
+    int ok = 1;
+    for (size_t i = 0; ok && i < w->nasgs; i++) {
+        if (w->asgs[i].var != usr)
+            continue;
+        char *c = cursor_null(w->asgs[i].rhs) ? NULL : ticket_counter(w, w->asgs[i].rhs);
+        ok = c && (!counter || strcmp(c, counter) == 0);
+        if (!counter) {
+            counter = c;
+            c = NULL;
+        }
+        free(c);
+    }
+    ok = ok && counter;
+    free(counter);
+    return ok;
+}
+
 /* The lock a pointer holding lock a, or else lock b, names: "oneof:a|b"
  * (RC_ONEOF_PREFIX); an unidentified lock when either is one. */
 static uint32_t one_of(walker_t *w, uint32_t a, uint32_t b)

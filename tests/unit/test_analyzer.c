@@ -1207,6 +1207,32 @@ Test(analyzer, atomic_function_prefixes_are_read_and_checked)
     remove_tmpdir();
 }
 
+Test(analyzer, ticket_function_prefixes_are_read_and_checked)
+{
+    make_tmpdir();
+    char *api = tmp_path("api");
+    mkdir(api, 0755);
+    char *f = tmp_path("api/tickets.json");
+    rc_analyzer_opts_t opts = {.rules_dir = tmpdir};
+    rc_analyzer_t *an = NULL;
+    rc_error_t err;
+    write_file(f, "{\"version\": 1, \"functions\": [], \"ticket_function_prefixes\": "
+                  "{\"x\": 1}}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    cr_assert(strstr(err.msg, "ticket_function_prefixes") != NULL, "%s", err.msg);
+    write_file(f, "{\"version\": 1, \"functions\": [], \"ticket_function_prefixes\": [\"\"]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_EPARSE);
+    write_file(f, "{\"version\": 1, \"functions\": [{\"name\": \"stop\", \"kind\": "
+                  "\"noreturn\"}], \"ticket_function_prefixes\": [\"take_ticket\"]}");
+    cr_assert_eq(rc_analyzer_new(&opts, &an, &err), RC_OK, "%s", err.msg);
+    cr_assert(rc_models_ticket(&an->models, "take_ticket_4"));
+    cr_assert(!rc_models_ticket(&an->models, "take_tick"));
+    rc_analyzer_free(an);
+    free(f);
+    free(api);
+    remove_tmpdir();
+}
+
 Test(analyzer, keys_of_pointed_to_objects_do_not_overlap_their_pointers)
 {
     /* "x>" is the object pointer x points to: not x, not its holder's parts */
