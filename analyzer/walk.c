@@ -349,6 +349,15 @@ rc_pos_t fe_pos_of(walker_t *w, CXCursor c)
 /* The source text of c with runs of white space folded to one space, cut after
  * MAX_TEXT characters; NULL when the extent is not in the function's file (macro
  * bodies in other files). */
+CXCursor fe_local_var(walker_t *w, CXCursor e)
+{
+    e = fe_strip(&w->tree, e, 1);
+    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
+        return clang_getNullCursor();
+    CXCursor d = clang_getCursorReferenced(e);
+    return fe_is_var(d) && !fe_is_global_var(d) ? d : clang_getNullCursor();
+}
+
 char *fe_text_of(walker_t *w, CXCursor c)
 {
     tloc_t tmp;

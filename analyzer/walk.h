@@ -330,6 +330,9 @@ RC_HIDDEN const char *fe_usr_cached(usr_cache_t *u, CXCursor d);
 RC_HIDDEN void fe_usr_cache_close(usr_cache_t *u);
 RC_HIDDEN char *fe_usr_dup(walker_t *w, CXCursor d);
 RC_HIDDEN rc_pos_t fe_pos_of(walker_t *w, CXCursor c);
+/* The local variable (or parameter) e names, casts and parentheses stripped,
+ * or a null cursor. */
+RC_HIDDEN CXCursor fe_local_var(walker_t *w, CXCursor e);
 RC_HIDDEN char *fe_text_of(walker_t *w, CXCursor c);
 
 /* walk_locks.c */

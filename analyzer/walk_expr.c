@@ -745,16 +745,6 @@ int fe_parm_of(walker_t *w, CXCursor e)
     return clang_getCursorKind(d) == CXCursor_ParmDecl ? fe_param_no(w, d) : -1;
 }
 
-/* The local variable a counting expression names (casts stripped), or a null cursor. */
-static CXCursor counter_var(walker_t *w, CXCursor e)
-{
-    e = fe_strip(&w->tree, e, 1);
-    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
-        return clang_getNullCursor();
-    CXCursor d = clang_getCursorReferenced(e);
-    return fe_is_var(d) && !fe_is_global_var(d) ? d : clang_getNullCursor();
-}
-
 /* 1 when the subtree at c takes the address of local d (it may change through
  * the pointer). */
 static int address_taken(walker_t *w, CXCursor c, CXCursor d, int depth)
@@ -763,7 +753,7 @@ static int address_taken(walker_t *w, CXCursor c, CXCursor d, int depth)
         return 1;
     if (clang_getCursorKind(c) == CXCursor_UnaryOperator &&
         clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_AddrOf &&
-        clang_equalCursors(counter_var(w, fe_sole_expr_child(&w->tree, c)), d))
+        clang_equalCursors(fe_local_var(w, fe_sole_expr_child(&w->tree, c)), d))
         return 1;
     kids_t kk;
     fe_children(&w->tree, c, &kk);
@@ -818,7 +808,7 @@ int fe_for_trip(walker_t *w, const char **bound)
                clang_getCursorBinaryOperatorKind(init) == CXBinaryOperator_Assign) {
         fe_children(&w->tree, init, &kk);
         if (kk.n == 2) {
-            var = counter_var(w, kk.v[0]);
+            var = fe_local_var(w, kk.v[0]);
             from = kk.v[1];
         }
         kids_free(&kk);
@@ -832,7 +822,7 @@ int fe_for_trip(walker_t *w, const char **bound)
     enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(cond);
     fe_children(&w->tree, cond, &kk);
     const char *var_bound = NULL;
-    int ok = kk.n == 2 && clang_equalCursors(counter_var(w, kk.v[0]), var) &&
+    int ok = kk.n == 2 && clang_equalCursors(fe_local_var(w, kk.v[0]), var) &&
              (op == CXBinaryOperator_LT || op == CXBinaryOperator_LE || op == CXBinaryOperator_NE);
     if (ok && !fe_is_int_const(kk.v[1], &b)) {
         var_bound = a == 0 && op != CXBinaryOperator_LE ? fe_count_var(w, kk.v[1]) : NULL;
@@ -845,11 +835,11 @@ int fe_for_trip(walker_t *w, const char **bound)
     if (clang_getCursorKind(inc) == CXCursor_UnaryOperator) {
         enum CXUnaryOperatorKind u = clang_getCursorUnaryOperatorKind(inc);
         ok = (u == CXUnaryOperator_PostInc || u == CXUnaryOperator_PreInc) &&
-             clang_equalCursors(counter_var(w, fe_sole_expr_child(&w->tree, inc)), var);
+             clang_equalCursors(fe_local_var(w, fe_sole_expr_child(&w->tree, inc)), var);
     } else if (clang_getCursorKind(inc) == CXCursor_CompoundAssignOperator &&
                clang_getCursorBinaryOperatorKind(inc) == CXBinaryOperator_AddAssign) {
         fe_children(&w->tree, inc, &kk);
-        ok = kk.n == 2 && clang_equalCursors(counter_var(w, kk.v[0]), var) &&
+        ok = kk.n == 2 && clang_equalCursors(fe_local_var(w, kk.v[0]), var) &&
              fe_is_int_const(kk.v[1], &one) && one == 1;
         kids_free(&kk);
     } else {

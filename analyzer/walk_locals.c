@@ -594,11 +594,8 @@ int fe_ticket(walker_t *w, CXCursor idx)
         free(key);
         return 1;
     }
-    CXCursor e = fe_strip(&w->tree, idx, 1);
-    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
-        return 0;
-    CXCursor d = clang_getCursorReferenced(e);
-    if (!fe_is_var(d) || fe_is_global_var(d))
+    CXCursor d = fe_local_var(w, idx);
+    if (cursor_null(d))
         return 0;
     const char *usr = fe_usr_cached(&w->usrs, d);
     fe_scan_locals(w);

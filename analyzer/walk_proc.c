@@ -408,10 +408,8 @@ int fe_fork_slot(walker_t *w, CXCursor idx)
             return 0;
         e = fe_strip(&w->tree, next, 1);
     }
-    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
-        return 0;
-    CXCursor d = clang_getCursorReferenced(e);
-    if (!fe_is_var(d) || fe_is_global_var(d))
+    CXCursor d = fe_local_var(w, e);
+    if (cursor_null(d))
         return 0;
     const char *usr = fe_usr_cached(&w->usrs, d);
     int in_loop = 0, in_child = 0;
