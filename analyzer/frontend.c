@@ -692,8 +692,8 @@ static int is_source_arg(const rc_tu_job_t *job, const char *arg)
  * rejected), plus the resource directory, the compile's working directory, and
  * leniency for what gcc accepts as warnings but clang 16+ makes errors. Caller
  * frees the array and the strings it marks in *owned. */
-static const char **build_argv(const rc_tu_job_t *job, char **drop, int ndrop, int *argc_out,
-                               char ***owned, int *nowned)
+static const char **build_argv(const rc_tu_job_t *job, char **drop, int ndrop, const char *compat,
+                               int *argc_out, char ***owned, int *nowned)
 {
     static const char *const lenient[] = {"-Wno-implicit-function-declaration",
                                           "-Wno-implicit-int",
@@ -731,6 +731,10 @@ static const char **build_argv(const rc_tu_job_t *job, char **drop, int ndrop, i
         own[no] = rc_xasprintf("-working-directory=%s", job->directory);
         av[n++] = own[no++];
     }
+    if (compat) {
+        av[n++] = "-isystem";
+        av[n++] = compat;
+    }
     for (int i = 0; i < nlenient; i++)
         av[n++] = lenient[i];
     av[n++] = "-w"; /* only errors matter; warnings (and -Werror) are the compiler's business */
@@ -740,13 +744,14 @@ static const char **build_argv(const rc_tu_job_t *job, char **drop, int ndrop, i
     return av;
 }
 
-/* Parses job, leaving out the arguments in drop. */
+/* Parses job, leaving out the arguments in drop, with the directory compat
+ * (or NULL) first among the system headers. */
 static enum CXErrorCode parse(void *index, const rc_tu_job_t *job, char **drop, int ndrop,
-                              CXTranslationUnit *tu)
+                              const char *compat, CXTranslationUnit *tu)
 {
     int argc = 0, nowned = 0;
     char **owned = NULL;
-    const char **argv = build_argv(job, drop, ndrop, &argc, &owned, &nowned);
+    const char **argv = build_argv(job, drop, ndrop, compat, &argc, &owned, &nowned);
     *tu = NULL;
     enum CXErrorCode ec =
         clang_parseTranslationUnit2FullArgv((CXIndex)index, job->file, argv, argc, NULL, 0,
@@ -791,6 +796,24 @@ static int rejected_args(CXTranslationUnit tu, char ***out)
     }
     *out = v;
     return n;
+}
+
+/* 1 when an error of tu is clang's stdatomic.h refusing a plain object that
+ * gcc's takes (`atomic_load(&plain_int)`). */
+static int wants_gcc_atomics(CXTranslationUnit tu)
+{
+    int found = 0;
+    unsigned nd = clang_getNumDiagnostics(tu);
+    for (unsigned i = 0; i < nd && !found; i++) {
+        CXDiagnostic d = clang_getDiagnostic(tu, i);
+        if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
+            char *text = fe_take(clang_getDiagnosticSpelling(d));
+            found = strstr(text, "atomic operation must be a pointer to _Atomic type") != NULL;
+            free(text);
+        }
+        clang_disposeDiagnostic(d);
+    }
+    return found;
 }
 
 static void append_diag(rc_strbuf_t *b, CXDiagnostic d, const char *fallback_file)
@@ -843,16 +866,21 @@ int rc_frontend_run(void *index, const rc_models_t *models, const rc_imports_t *
         return RC_EPARSE;
     }
     CXTranslationUnit tu = NULL;
-    enum CXErrorCode ec = parse(index, job, NULL, 0, &tu);
+    enum CXErrorCode ec = parse(index, job, NULL, 0, NULL, &tu);
     char **drop = NULL;
     int ndrop = ec == CXError_Success && tu ? rejected_args(tu, &drop) : 0;
     if (ndrop > 0) {
         clang_disposeTranslationUnit(tu);
-        ec = parse(index, job, drop, ndrop, &tu);
-        for (int i = 0; i < ndrop; i++)
-            free(drop[i]);
-        free(drop);
+        ec = parse(index, job, drop, ndrop, NULL, &tu);
     }
+    /* Code written for gcc's atomics: once more with the compatible headers. */
+    if (ec == CXError_Success && tu && models->compat_include && wants_gcc_atomics(tu)) {
+        clang_disposeTranslationUnit(tu);
+        ec = parse(index, job, drop, ndrop, models->compat_include, &tu);
+    }
+    for (int i = 0; i < ndrop; i++)
+        free(drop[i]);
+    free(drop);
     if (ec != CXError_Success || !tu) {
         st->message = rc_xasprintf("%s: error: libclang could not parse the file (error %d)\n",
                                    job->file, (int)ec);

@@ -123,6 +123,10 @@ typedef struct rc_models {
      * nonzero constant returns a value no other call returns (a ticket). */
     char **ticket_prefixes;
     size_t nticket_prefixes;
+    /* <rules_dir>/include when it exists: headers for code written against
+     * gcc's, which a TU is parsed again with when clang's refuse it (its
+     * stdatomic.h), or NULL. */
+    char *compat_include;
     uint64_t digest; /* of the bytes of every file loaded, in load order */
 } rc_models_t;
 

@@ -420,6 +420,11 @@ int rc_models_load(const char *rules_dir, const char *const *extra, size_t nextr
                    rc_error_t *err)
 {
     memset(out, 0, sizeof *out);
+    char *inc = rc_xasprintf("%s/include", rules_dir);
+    if (access(inc, R_OK | X_OK) == 0)
+        out->compat_include = inc;
+    else
+        free(inc);
     char *dir = rc_xasprintf("%s/api", rules_dir);
     DIR *d = opendir(dir);
     if (!d) {
@@ -501,6 +506,7 @@ int rc_models_load(const char *rules_dir, const char *const *extra, size_t nextr
 
 void rc_models_close(rc_models_t *m)
 {
+    free(m->compat_include);
     for (size_t i = 0; i < m->n; i++) {
         free(m->v[i].name);
         free(m->v[i].lock_global);

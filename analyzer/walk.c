@@ -168,6 +168,18 @@ CXCursor fe_var_init(const tree_t *t, CXCursor d)
 }
 
 /* Strips parentheses, implicit conversions and (when casts) explicit casts. */
+CXCursor fe_cast_operand(const tree_t *t, CXCursor c)
+{
+    kids_t k;
+    fe_children(t, c, &k);
+    CXCursor r = clang_getNullCursor();
+    for (unsigned i = 0; i < k.n; i++)
+        if (is_expr(k.v[i]))
+            r = k.v[i];
+    kids_free(&k);
+    return r;
+}
+
 CXCursor fe_strip(const tree_t *t, CXCursor c, int casts)
 {
     for (;;) {
@@ -175,7 +187,8 @@ CXCursor fe_strip(const tree_t *t, CXCursor c, int casts)
         if (k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr &&
             !(casts && k == CXCursor_CStyleCastExpr))
             return c;
-        CXCursor in = fe_sole_expr_child(t, c);
+        CXCursor in =
+            k == CXCursor_CStyleCastExpr ? fe_cast_operand(t, c) : fe_sole_expr_child(t, c);
         if (cursor_null(in))
             return c;
         c = in;

@@ -319,6 +319,9 @@ RC_HIDDEN const rc_api_fn_t *fe_model_of(walker_t *w, CXCursor d);
 RC_HIDDEN uint32_t fe_sum_index(walker_t *w, CXCursor d);
 /* 1 when e, casts aside, is the constant 0 (NULL). */
 RC_HIDDEN int fe_is_null(walker_t *w, CXCursor e);
+/* The operand of cast c: its last expression child (an expression before it
+ * belongs to the type, `(__typeof__(*p) *)q`, and is not evaluated). */
+RC_HIDDEN CXCursor fe_cast_operand(const tree_t *t, CXCursor c);
 RC_HIDDEN CXCursor fe_strip(const tree_t *t, CXCursor c, int casts);
 RC_HIDDEN int fe_is_var(CXCursor d);
 RC_HIDDEN int fe_is_global_var(CXCursor d);

@@ -1049,6 +1049,12 @@ void fe_eval_expr_node(walker_t *w, CXCursor e, rc_lset_t *st)
         return;
     case CXCursor_UnaryExpr:
         return; /* sizeof / _Alignof: operand not evaluated */
+    case CXCursor_CStyleCastExpr: {
+        CXCursor in = fe_cast_operand(&w->tree, e); /* not a __typeof__ in the type */
+        if (!cursor_null(in))
+            fe_eval_expr(w, in, st);
+        return;
+    }
     case CXCursor_StmtExpr:
         fe_eval_children(w, e, st);
         return;
