@@ -36,7 +36,6 @@ int main(void)
         pthread_create(&t[i], NULL, worker, &t[i]);
     for (int i = 0; i < NTHREADS; i++)
         pthread_join(t[i], NULL);
-    printf("%ld %ld %ld %p\n", atomic_load(&hits), misses, per_thread[0],
-           atomic_load(&last_seen));
+    printf("%ld %ld %ld %p\n", atomic_load(&hits), misses, per_thread[0], atomic_load(&last_seen));
     return 0;
 }

@@ -29,9 +29,9 @@ static void *worker(void *arg)
         partial[id] += results[item];
     }
     int b = atomic_fetch_add_explicit(&next_id, 1, memory_order_relaxed) % 2;
-    buckets[b] = 1; // expect: race.write-write
+    buckets[b] = 1;          // expect: race.write-write
     int mine = next_plain++; // expect: race.unprotected-rmw
-    claimed[mine] = 1; // expect: race.write-write
+    claimed[mine] = 1;       // expect: race.write-write
     return arg;
 }
 
