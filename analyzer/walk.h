@@ -175,6 +175,10 @@ typedef struct walker {
     char **alias_keys;
     uint32_t alias_live; /* how many alias_keys are not NULL */
     CXCursor locals_fn;
+    /* Parameters through which the current function takes a lock (`&p->lock`,
+     * bit i = parameter i; fe_locked_params), computed for locked_fn. */
+    uint32_t locked_params;
+    CXCursor locked_fn;
     int passing_fn;  /* evaluating an argument of a call to a function the TU does not
                         define: a function's address taken there is passed to it */
     int summarizing; /* computing summaries: nothing is recorded */
@@ -357,6 +361,9 @@ RC_HIDDEN void fe_imp_join(walker_t *w, const char *xusr, int truth, const rc_ls
 RC_HIDDEN rc_lset_t fe_recorded(const walker_t *w, const rc_lset_t *st);
 RC_HIDDEN int fe_param_no(walker_t *w, CXCursor parm);
 RC_HIDDEN uint32_t fe_lock_of(walker_t *w, CXCursor arg);
+/* The parameters through which the current function takes a lock with a lock
+ * or trylock model call (`pthread_mutex_lock(&m->lock)`): bit i = parameter i. */
+RC_HIDDEN uint32_t fe_locked_params(walker_t *w);
 RC_HIDDEN uint32_t fe_model_lock(walker_t *w, const rc_api_fn_t *api, const kids_t *kk);
 RC_HIDDEN uint32_t fe_global_lock(walker_t *w, const char *name);
 RC_HIDDEN uint32_t fe_sem_lock_of(walker_t *w, CXCursor arg);

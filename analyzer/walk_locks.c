@@ -666,6 +666,30 @@ static int lock_base_param(walker_t *w, CXCursor arg)
     return clang_getCursorKind(d) == CXCursor_ParmDecl ? fe_param_no(w, d) : -1;
 }
 
+uint32_t fe_locked_params(walker_t *w)
+{
+    if (cursor_eq(w->locked_fn, w->cur_fn))
+        return w->locked_params;
+    w->locked_fn = w->cur_fn;
+    w->locked_params = 0;
+    for (uint32_t i = 0; i < w->tree.n; i++) {
+        const tnode_t *nd = &w->tree.nodes[i];
+        if (nd->c.kind != CXCursor_CallExpr || nd->nkids < 2)
+            continue;
+        CXCursor callee = fe_strip(&w->tree, w->tree.kids[nd->first], 1);
+        if (clang_getCursorKind(callee) != CXCursor_DeclRefExpr)
+            continue;
+        const rc_api_fn_t *api = fe_model_of(w, clang_getCursorReferenced(callee));
+        if (!api || (api->kind != RC_API_LOCK && api->kind != RC_API_TRYLOCK) ||
+            api->lock_arg < 0 || (uint32_t)api->lock_arg + 1 >= nd->nkids)
+            continue;
+        int pi = lock_base_param(w, w->tree.kids[nd->first + 1 + (uint32_t)api->lock_arg]);
+        if (pi >= 0 && pi < 32)
+            w->locked_params |= 1u << pi;
+    }
+    return w->locked_params;
+}
+
 void fe_record_lockop(walker_t *w, const rc_api_fn_t *api, uint32_t lock, CXCursor at,
                       const rc_lset_t *st)
 {

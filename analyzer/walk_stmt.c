@@ -375,6 +375,44 @@ unsigned fe_goto_target(const tree_t *t, CXCursor g)
     return off;
 }
 
+/* When if-statement condition c tests a pointer parameter for NULL (`!p`,
+ * `p == NULL`) and the then-branch then is a bare `return`, in a function
+ * that takes a lock through that parameter (`&p->lock`): a wrapper that
+ * tolerates NULL. There is no lock on that path, and what the return holds
+ * says nothing about the wrapper; 1, and the caller leaves the path out of
+ * the function's exits. */
+static int null_guard_return(walker_t *w, CXCursor c, CXCursor then)
+{
+    c = fe_strip(&w->tree, c, 0);
+    CXCursor p = clang_getNullCursor();
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_UnaryOperator &&
+        clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot) {
+        p = fe_sole_expr_child(&w->tree, c);
+    } else if (k == CXCursor_BinaryOperator &&
+               clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_EQ) {
+        kids_t kk;
+        fe_children(&w->tree, c, &kk);
+        if (kk.n == 2)
+            p = fe_is_null(w, kk.v[1]) ? kk.v[0] : fe_is_null(w, kk.v[0]) ? kk.v[1] : p;
+        kids_free(&kk);
+    }
+    CXCursor d = cursor_null(p) ? p : fe_local_var(w, p);
+    if (cursor_null(d) || clang_getCursorKind(d) != CXCursor_ParmDecl ||
+        !fe_type_is_pointer(clang_getCursorType(d)))
+        return 0;
+    then = fe_strip(&w->tree, then, 0);
+    if (clang_getCursorKind(then) == CXCursor_CompoundStmt) {
+        kids_t kk;
+        fe_children(&w->tree, then, &kk);
+        then = kk.n == 1 ? kk.v[0] : clang_getNullCursor();
+        kids_free(&kk);
+    }
+    int pi = fe_param_no(w, d);
+    return clang_getCursorKind(then) == CXCursor_ReturnStmt && pi >= 0 && pi < 32 &&
+           (fe_locked_params(w) >> pi & 1u);
+}
+
 /* 1 when condition c is `v == k` / `k == v` (or `!v`) with k a constant and v a
  * value derived one-to-one from parameter 0: true for one value of the parameter. */
 static int selects_one_arg(walker_t *w, CXCursor c)
@@ -459,6 +497,8 @@ void fe_walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
             const char *cx = fe_cond_local(w, kk.v[ci], &truth);
             if (cx)
                 fe_imp_apply(w, cx, truth, st, &t, &f);
+            if (ci + 1 < kk.n && null_guard_return(w, kk.v[ci], kk.v[ci + 1]))
+                rc_lset_top(&t);
             int saved_one = w->one_arg;
             if (w->record) /* only what is recorded carries the flag */
                 w->one_arg |= selects_one_arg(w, kk.v[ci]);
