@@ -38,7 +38,8 @@
  * pointer read through a parameter is not the parameter's object; 16:
  * rc_create_t.trip_var, a barrier's count variable in rc_pcall_t.target;
  * 17: rc_call_t.one_arg; 18: an element indexed by a ticket is a slot of
- * its own, "[#]");
+ * its own, "[#]"; 19: a local given an array field of a tracked object
+ * points into that array);
  * a byte string of another format, or a truncated or damaged one, is refused
  * (RC_EPARSE) and the caller parses the TU again: the cache only saves work.
  */
@@ -47,7 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RC_FACTS_FORMAT 18
+#define RC_FACTS_FORMAT 19
 
 /* Adding a field to a fact struct without encoding it here would make reused
  * facts silently differ from parsed ones: these sizes break the build first.

@@ -128,14 +128,20 @@ typedef struct {
 } loads_t;
 
 /* The key of the object pointer value e points to, as far as a local alias
- * goes: a global object's (global_address), or what a pointer loaded from a
+ * goes: a global object's (global_address), an array of a tracked location
+ * (a field of what a parameter points to), or what a pointer loaded from a
  * tracked location points to (fe_loaded_key: then *loc receives the
  * location's key, owned); NULL otherwise. */
 static char *pointee_key(walker_t *w, CXCursor e, char **loc)
 {
     *loc = NULL;
     char *key = global_address(w, e);
-    if (key || !(key = fe_loaded_key(w, e)))
+    if (key)
+        return key;
+    CXCursor a = fe_strip(&w->tree, e, 1);
+    if (fe_type_is_array(clang_getCursorType(a)) && (key = fe_location_key(w, a)))
+        return key; /* an array field decays to its start: `t = q->slots` points into *q */
+    if (!(key = fe_loaded_key(w, e)))
         return key;
     size_t n = strlen(key);
     if (n && key[n - 1] == '>') /* "<location>>" */
