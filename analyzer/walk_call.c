@@ -50,14 +50,16 @@ static int one_loop_trip(walker_t *w, const char **bound)
 }
 
 /* The functions an expression of function (pointer) type may designate: `f`,
- * `&f`, casts of those, `c ? f : g`, and local variables assigned such values
- * earlier in the function. */
+ * `&f`, `*fp`, casts of those, `c ? f : g`, and local variables assigned such
+ * values earlier in the function. */
 void fe_resolve_fn(walker_t *w, CXCursor e, targets_t *out)
 {
     e = fe_strip(&w->tree, e, 1);
     enum CXCursorKind k = clang_getCursorKind(e);
     if (k == CXCursor_UnaryOperator &&
-        clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf) {
+        (clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf ||
+         clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_Deref)) {
+        /* &f, and *fp: `(*fp)(x)` calls what fp holds */
         fe_resolve_fn(w, fe_sole_expr_child(&w->tree, e), out);
         return;
     }
@@ -621,6 +623,12 @@ void fe_handle_call(walker_t *w, CXCursor e, rc_lset_t *st)
             fe_record_call(w, tg.usr[i], tg.name[i], e, &kk, st);
         fe_apply_targets(w, &tg, &kk, st);
         CXCursor callee = fe_strip(&w->tree, kk.v[0], 1);
+        if (clang_getCursorKind(callee) == CXCursor_UnaryOperator &&
+            clang_getCursorUnaryOperatorKind(callee) == CXUnaryOperator_Deref) {
+            CXCursor in = fe_sole_expr_child(&w->tree, callee); /* (*fp)(x) */
+            if (!cursor_null(in))
+                callee = fe_strip(&w->tree, in, 1);
+        }
         CXCursor cd = clang_getCursorReferenced(callee);
         int ref = clang_getCursorKind(callee) == CXCursor_DeclRefExpr;
         int pi = ref && clang_getCursorKind(cd) == CXCursor_ParmDecl ? fe_param_no(w, cd) : -1;
