@@ -45,8 +45,9 @@
  *                        `for (;;)`) F is unreachable: exit = break states only
  *   switch               each case label starts from (fall-through ∩ state after c)
  *   return/break/...     the point becomes unreachable (top, the identity of ∩)
- *   label                fall-through ∩ forward gotos; ∅ when a backward or computed
- *                        goto may reach it
+ *   label                fall-through ∩ gotos: the gotos back to it as they settle
+ *                        over a few walks that record nothing (fe_settle_labels);
+ *                        ∅ when they do not settle or a computed goto may reach it
  *   lock(l) / unlock(l)  add / remove l; unlock of an unidentified lock empties the set;
  *                        a lock already held is held once more, until one more unlock
  *   trylock(l)           adds l only on the branch where it returned 0 (tested
@@ -219,6 +220,7 @@ static int walk_function(walker_t *w, CXCursor fn, tree_t *t, uint32_t index, rc
     }
     if (atomic != UINT32_MAX)
         rc_lset_add(&st, atomic, 0);
+    fe_settle_labels(w, body, &st);
     fe_walk_stmt(w, body, &st);
     fe_record_exit(w, body, 1, &st);
     rc_lset_meet(&w->ret, &st);

@@ -121,8 +121,12 @@ typedef struct local_asg {
 
 typedef struct label_state {
     unsigned off; /* offset of the LabelStmt */
-    rc_lset_t ls;
+    rc_lset_t ls; /* meet of the gotos to it met so far in this walk */
     int backward; /* some goto after it jumps back to it */
+    /* For a backward label: the meet of all its gotos in the previous walk of
+     * the function (fe_settle_labels), used when use_prev is set. */
+    rc_lset_t prev;
+    int use_prev;
 } label_state_t;
 
 /* What a call to a function defined in this TU does to the caller's lockset
@@ -465,6 +469,12 @@ RC_HIDDEN void fe_record_switch_child(walker_t *w, int fork, CXCursor body);
 
 /* walk_stmt.c */
 RC_HIDDEN label_state_t *fe_label_for(walker_t *w, unsigned off);
+/* When the current function has a backward goto (and no computed one): walks
+ * its body without recording until the states at the labels gotos jump back
+ * to settle (at most a few walks), so that the recording walk starts each such
+ * label from the meet of its fall-through and every goto to it. Without a
+ * fixpoint those labels keep the empty lockset. st0 is the entry state. */
+RC_HIDDEN void fe_settle_labels(walker_t *w, CXCursor body, const rc_lset_t *st0);
 RC_HIDDEN unsigned fe_goto_target(const tree_t *t, CXCursor g);
 RC_HIDDEN void fe_walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st);
 

@@ -87,7 +87,8 @@ static void loop_pass(walker_t *w, CXCursor cond, CXCursor body, CXCursor inc, i
 }
 
 /* 1 when call e cannot change the caller's lockset: a direct call of a function
- * that no API model names and whose final summary (or imported one) is empty,
+ * that no API model names but as memory or MT-unsafe (memcpy, strtok), and
+ * whose final summary (or imported one) is empty,
  * or a call through a pointer that is not a local (only a local's targets are
  * known and applied, fe_apply_targets). */
 static int call_neutral(walker_t *w, CXCursor e)
@@ -103,8 +104,9 @@ static int call_neutral(walker_t *w, CXCursor e)
         CXCursor v = clang_getCursorReferenced(callee);
         return !fe_is_var(v) || fe_is_global_var(v);
     }
-    if (fe_model_of(w, d))
-        return 0;
+    const rc_api_fn_t *api = fe_model_of(w, d);
+    if (api) /* memcpy, strtok: accesses, no synchronisation */
+        return api->kind == RC_API_MEMORY || api->kind == RC_API_MT_UNSAFE;
     const char *usr = fe_usr_cached(&w->usrs, d);
     uint32_t si = fe_sum_index(w, d);
     if (si != UINT32_MAX) {
@@ -356,7 +358,67 @@ label_state_t *fe_label_for(walker_t *w, unsigned off)
     l->off = off;
     rc_lset_top(&l->ls);
     l->backward = 0;
+    rc_lset_top(&l->prev);
+    l->use_prev = 0;
     return l;
+}
+
+#define SETTLE_WALKS 4
+
+void fe_settle_labels(walker_t *w, CXCursor body, const rc_lset_t *st0)
+{
+    int any = 0;
+    for (size_t i = 0; i < w->nlabels; i++)
+        any |= w->labels[i].backward;
+    if (!any || w->indirect_goto)
+        return;
+    /* No call in the body can change the lockset (call_neutral) and the entry
+     * state carries no pseudo-lock: every label starts from the entry state. */
+    int neutral = 1;
+    for (int i = 0; i < st0->n && neutral; i++)
+        neutral = !fe_is_pseudo(w, RC_LREF_LOCK(st0->v[i]));
+    for (uint32_t i = 1; i < w->tree.n && neutral; i++)
+        if (w->tree.nodes[i].c.kind == CXCursor_CallExpr)
+            neutral = call_neutral(w, w->tree.nodes[i].c);
+    if (neutral) {
+        for (size_t i = 0; i < w->nlabels; i++) {
+            w->labels[i].prev = *st0;
+            w->labels[i].use_prev = 1;
+        }
+        return;
+    }
+    int saved_record = w->record, saved_sum = w->summarizing;
+    rc_lset_t saved_ret = w->ret;
+    w->record = 0;
+    w->summarizing = 0;
+    for (size_t i = 0; i < w->nlabels; i++) {
+        rc_lset_top(&w->labels[i].prev); /* optimistic: no goto back yet */
+        w->labels[i].use_prev = 1;
+    }
+    int settled = 0;
+    for (int pass = 0; pass < SETTLE_WALKS && !settled; pass++) {
+        for (size_t i = 0; i < w->nlabels; i++)
+            rc_lset_top(&w->labels[i].ls);
+        rc_lset_t st = *st0;
+        fe_walk_stmt(w, body, &st);
+        settled = 1;
+        for (size_t i = 0; i < w->nlabels; i++) {
+            label_state_t *l = &w->labels[i];
+            if (l->backward && !rc_lset_equal(&l->ls, &l->prev)) {
+                l->prev = l->ls;
+                settled = 0;
+            }
+        }
+    }
+    for (size_t i = 0; i < w->nlabels; i++) {
+        rc_lset_top(&w->labels[i].ls);
+        w->labels[i].use_prev = settled;
+    }
+    w->record = saved_record;
+    w->summarizing = saved_sum;
+    w->ret = saved_ret;
+    w->nframes = 0;
+    w->fix_depth = 0;
 }
 
 unsigned fe_goto_target(const tree_t *t, CXCursor g)
@@ -615,10 +677,13 @@ void fe_walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
     case CXCursor_LabelStmt: {
         unsigned off = fe_pos_of(w, s).off;
         label_state_t *l = fe_label_for(w, off);
-        if (l->backward || w->indirect_goto)
+        if ((l->backward && !l->use_prev) || w->indirect_goto) {
             rc_lset_empty(st);
-        else
+        } else {
             rc_lset_meet(st, &l->ls);
+            if (l->backward)
+                rc_lset_meet(st, &l->prev); /* the gotos back, as they settled */
+        }
         walk_last_child(w, s, st);
         return;
     }
