@@ -116,20 +116,29 @@ void fe_children(const tree_t *t, CXCursor c, kids_t *k)
     clang_visitChildren(c, collect, k);
 }
 
-/* The only expression child of c (implicit casts, parentheses), or a null cursor. */
-CXCursor fe_sole_expr_child(const tree_t *t, CXCursor c)
+/* The last expression child of c (a null cursor when it has none); *n
+ * receives how many it has. */
+static CXCursor last_expr_child(const tree_t *t, CXCursor c, unsigned *n)
 {
     kids_t k;
     fe_children(t, c, &k);
     CXCursor r = clang_getNullCursor();
-    unsigned ne = 0;
+    *n = 0;
     for (unsigned i = 0; i < k.n; i++)
         if (is_expr(k.v[i])) {
             r = k.v[i];
-            ne++;
+            ++*n;
         }
     kids_free(&k);
-    return ne == 1 ? r : clang_getNullCursor();
+    return r;
+}
+
+/* The only expression child of c (implicit casts, parentheses), or a null cursor. */
+CXCursor fe_sole_expr_child(const tree_t *t, CXCursor c)
+{
+    unsigned n;
+    CXCursor r = last_expr_child(t, c, &n);
+    return n == 1 ? r : clang_getNullCursor();
 }
 
 const rc_api_fn_t *fe_model_of(walker_t *w, CXCursor d)
@@ -157,29 +166,17 @@ int fe_is_null(walker_t *w, CXCursor e)
  * null cursor. */
 CXCursor fe_var_init(const tree_t *t, CXCursor d)
 {
-    kids_t kk;
-    fe_children(t, d, &kk);
-    CXCursor init = clang_getNullCursor();
-    for (unsigned i = 0; i < kk.n; i++)
-        if (is_expr(kk.v[i]))
-            init = kk.v[i];
-    kids_free(&kk);
-    return init;
+    unsigned n;
+    return last_expr_child(t, d, &n);
+}
+
+CXCursor fe_cast_operand(const tree_t *t, CXCursor c)
+{
+    unsigned n;
+    return last_expr_child(t, c, &n);
 }
 
 /* Strips parentheses, implicit conversions and (when casts) explicit casts. */
-CXCursor fe_cast_operand(const tree_t *t, CXCursor c)
-{
-    kids_t k;
-    fe_children(t, c, &k);
-    CXCursor r = clang_getNullCursor();
-    for (unsigned i = 0; i < k.n; i++)
-        if (is_expr(k.v[i]))
-            r = k.v[i];
-    kids_free(&k);
-    return r;
-}
-
 CXCursor fe_strip(const tree_t *t, CXCursor c, int casts)
 {
     for (;;) {
