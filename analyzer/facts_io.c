@@ -39,7 +39,7 @@
  * rc_create_t.trip_var, a barrier's count variable in rc_pcall_t.target;
  * 17: rc_call_t.one_arg; 18: an element indexed by a ticket is a slot of
  * its own, "[#]"; 19: a local given an array field of a tracked object
- * points into that array);
+ * points into that array; 20: "nostart:" marks on failed creations);
  * a byte string of another format, or a truncated or damaged one, is refused
  * (RC_EPARSE) and the caller parses the TU again: the cache only saves work.
  */
@@ -48,7 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RC_FACTS_FORMAT 19
+#define RC_FACTS_FORMAT 20
 
 /* Adding a field to a fact struct without encoding it here would make reused
  * facts silently differ from parsed ones: these sizes break the build first.

@@ -711,6 +711,9 @@ typedef struct rc_program {
     uint8_t *lock_sem;
     uint8_t *lock_wild;  /* per lock: an element whose index is unknown ("X[]") */
     uint8_t *lock_oneof; /* per lock: one of several locks (RC_ONEOF_PREFIX) */
+    /* per creation site: the lock index of its "nostart:" mark, UINT32_MAX when
+     * no path marks its failure */
+    uint32_t *site_nostart;
     /* per function: reached from a function that creates threads and joins them
      * before returning (rc_cinst_t.contained), itself included */
     uint8_t *in_creator;
@@ -800,6 +803,7 @@ typedef struct rc_program {
 #define RC_MARK_BARRIER 2
 #define RC_MARK_JOIN 3
 #define RC_MARK_ACQ 4
+#define RC_MARK_NOSTART 5
 #define RC_ONCE_NONE UINT32_MAX
 #define RC_WAITS_MANY 0xffffu
 
@@ -842,11 +846,16 @@ int rc_oneof_has(const char *set, const char *id);
  *   "acq:<lock id>"   this thread has taken the lock <lock id> (a lock or a
  *                     successful trylock of it) since it started: it has waited
  *                     for whoever held it before (program.c, lock hand-off)
+ *   "nostart:<off>:<USR>"  the thread creation at offset <off> of function <USR>
+ *                     failed on this path (`if (pthread_create(..)) { free(arg);
+ *                     }`): there is no thread of it to meet (also in the
+ *                     functions called there)
  * Once and barrier keys are access keys of one definite object (rc_key_definite). */
 #define RC_ONCE_PREFIX "once:"
 #define RC_BARRIER_PREFIX "bar:"
 #define RC_JOIN_PREFIX "join:"
 #define RC_ACQ_PREFIX "acq:"
+#define RC_NOSTART_PREFIX "nostart:"
 #define RC_BARRIER_MAX_MARK 4
 
 /* Builds the linked view of one program made of tus (which must outlive it). */

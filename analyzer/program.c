@@ -735,6 +735,18 @@ static int joins_all(const rc_program_t *p, const rc_root_t *er, const rc_fn_fac
     return any;
 }
 
+/* p->site_nostart: each site's "nostart:<off>:<USR>" mark, when some path has it. */
+static void compute_site_nostart(rc_program_t *p)
+{
+    p->site_nostart = rc_xmalloc((p->nsites ? p->nsites : 1) * sizeof *p->site_nostart);
+    for (size_t s = 0; s < p->nsites; s++) {
+        char *id = rc_xasprintf("%s%u:%s", RC_NOSTART_PREFIX, p->sites[s].c->pos.off,
+                                p->fns[p->sites[s].fn].f->usr);
+        p->site_nostart[s] = rc_strtab_lookup(&p->locks, id);
+        free(id);
+    }
+}
+
 /* Marks f and what it reaches in p->in_creator. */
 static void mark_creator(rc_program_t *p, uint32_t f)
 {
@@ -1536,6 +1548,8 @@ static void classify_marks(rc_program_t *p)
         } else if (strncmp(id, RC_ACQ_PREFIX, strlen(RC_ACQ_PREFIX)) == 0) {
             p->mark_kind[i] = RC_MARK_ACQ;
             p->mark_obj[i] = rc_strtab_lookup(&p->locks, id + strlen(RC_ACQ_PREFIX));
+        } else if (strncmp(id, RC_NOSTART_PREFIX, strlen(RC_NOSTART_PREFIX)) == 0) {
+            p->mark_kind[i] = RC_MARK_NOSTART; /* its site: p->site_nostart */
         } else if (strncmp(id, RC_BARRIER_PREFIX, nb) == 0 && strrchr(id, '#')) {
             const char *hash = strrchr(id, '#');
             char *key = rc_xasprintf("%.*s", (int)(hash - id - nb), id + nb);
@@ -2959,6 +2973,7 @@ void rc_program_build(rc_program_t *p, const rc_tu_facts_t *const *tus, size_t n
     compute_procs(p);
     compute_main_times(p);
     compute_starts(p);
+    compute_site_nostart(p);
     classify_args(p);
     compute_keys(p);
     compute_order(p);
@@ -2987,6 +3002,7 @@ void rc_program_close(rc_program_t *p)
     free(p->fn_proc);
     free(p->mtimes);
     free(p->in_creator);
+    free(p->site_nostart);
     free(p->nmtimes);
     for (size_t r = 0; r < p->nroots; r++) {
         free(p->roots[r].ci);
@@ -3087,8 +3103,24 @@ static int starts_after(const rc_program_t *p, const rc_inst_t *a, uint32_t r, i
     return 1;
 }
 
+/* 1 when instance a runs where the creation that alone starts root's threads
+ * failed (its "nostart:" mark): one creation site, executed once by a's thread,
+ * and there is no such thread to meet. */
+static int creation_failed(const rc_program_t *p, const rc_inst_t *a, uint32_t root)
+{
+    const rc_root_t *rt = &p->roots[root];
+    if (!a->marks.n || rt->is_main || rt->unknown_start || rt->nci != 1 || !rt->all_sites ||
+        rt->ci[0].many || rt->ci[0].root != a->root)
+        return 0;
+    uint32_t m = p->site_nostart[rt->ci[0].site];
+    return m != UINT32_MAX && p->sites[rt->ci[0].site].at_fn == p->sites[rt->ci[0].site].fn &&
+           rc_lset_has(&a->marks, m);
+}
+
 int rc_program_concurrent(const rc_program_t *p, const rc_inst_t *a, const rc_inst_t *b)
 {
+    if (creation_failed(p, a, b->root) || creation_failed(p, b, a->root))
+        return 0;
     const rc_root_t *ra = &p->roots[a->root], *rb = &p->roots[b->root];
     /* Two processes: a forked child has its own copy of the parent's memory. */
     uint32_t pa = rc_program_proc(p, a->fn, a->pos), pb = rc_program_proc(p, b->fn, b->pos);

@@ -249,14 +249,15 @@ static inline int is_decl_kind(enum CXCursorKind k)
            (k >= CXCursor_FirstExtraDecl && k <= CXCursor_LastExtraDecl);
 }
 
-/* 1 when lock id is an order mark (internal.h): once, barrier, join or
- * acquisition. */
+/* 1 when lock id is an order mark (internal.h): once, barrier, join,
+ * acquisition or failed creation. */
 static inline int fe_is_mark_id(const char *id)
 {
     return strncmp(id, RC_ONCE_PREFIX, strlen(RC_ONCE_PREFIX)) == 0 ||
            strncmp(id, RC_BARRIER_PREFIX, strlen(RC_BARRIER_PREFIX)) == 0 ||
            strncmp(id, RC_JOIN_PREFIX, strlen(RC_JOIN_PREFIX)) == 0 ||
-           strncmp(id, RC_ACQ_PREFIX, strlen(RC_ACQ_PREFIX)) == 0;
+           strncmp(id, RC_ACQ_PREFIX, strlen(RC_ACQ_PREFIX)) == 0 ||
+           strncmp(id, RC_NOSTART_PREFIX, strlen(RC_NOSTART_PREFIX)) == 0;
 }
 
 static inline int cursor_eq(CXCursor a, CXCursor b)
@@ -368,6 +369,13 @@ RC_HIDDEN uint32_t fe_lock_of(walker_t *w, CXCursor arg);
 /* The parameters through which the current function takes a lock with a lock
  * or trylock model call (`pthread_mutex_lock(&m->lock)`): bit i = parameter i. */
 RC_HIDDEN uint32_t fe_locked_params(walker_t *w);
+/* When condition c tests the result of a thread creation for failure
+ * (`if (pthread_create(..))`, `!= 0`, `== 0` with the failure in the else
+ * branch, or a local just assigned the result), adds the mark
+ * "nostart:<creation offset>" to the state of the failure branch: *then_st
+ * or *else_st. */
+RC_HIDDEN void fe_mark_failed_create(walker_t *w, CXCursor c, unsigned at, rc_lset_t *then_st,
+                                     rc_lset_t *else_st);
 RC_HIDDEN uint32_t fe_model_lock(walker_t *w, const rc_api_fn_t *api, const kids_t *kk);
 RC_HIDDEN uint32_t fe_global_lock(walker_t *w, const char *name);
 RC_HIDDEN uint32_t fe_sem_lock_of(walker_t *w, CXCursor arg);

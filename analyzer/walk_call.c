@@ -355,6 +355,72 @@ static void add_mark(walker_t *w, const char *id, const char *name, rc_lset_t *s
         rc_lset_add(st, fe_intern_lock(w, id, name), 0);
 }
 
+/* The thread creation call e names (casts stripped), or a null cursor. */
+static CXCursor create_call(walker_t *w, CXCursor e)
+{
+    e = fe_strip(&w->tree, e, 1);
+    if (clang_getCursorKind(e) != CXCursor_CallExpr)
+        return clang_getNullCursor();
+    const rc_api_fn_t *api = fe_model_of(w, clang_getCursorReferenced(e));
+    return api && api->kind == RC_API_THREAD_CREATE ? e : clang_getNullCursor();
+}
+
+void fe_mark_failed_create(walker_t *w, CXCursor c, unsigned at, rc_lset_t *then_st,
+                           rc_lset_t *else_st)
+{
+    int fail_then = 1; /* the condition is true when the creation failed */
+    c = fe_strip(&w->tree, c, 1);
+    if (clang_getCursorKind(c) == CXCursor_UnaryOperator &&
+        clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot) {
+        c = fe_strip(&w->tree, fe_sole_expr_child(&w->tree, c), 1);
+        fail_then = 0;
+    }
+    if (clang_getCursorKind(c) == CXCursor_BinaryOperator) {
+        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+        kids_t kk;
+        fe_children(&w->tree, c, &kk);
+        CXCursor x = clang_getNullCursor();
+        if (kk.n == 2 && (op == CXBinaryOperator_NE || op == CXBinaryOperator_EQ)) {
+            x = fe_is_null(w, kk.v[1]) ? kk.v[0] : fe_is_null(w, kk.v[0]) ? kk.v[1] : x;
+            fail_then ^= op == CXBinaryOperator_EQ;
+        } else if (kk.n == 2 && op == CXBinaryOperator_Assign) {
+            x = kk.v[1]; /* if ((rc = pthread_create(..))) */
+        }
+        kids_free(&kk);
+        if (cursor_null(x))
+            return;
+        c = fe_strip(&w->tree, x, 1);
+        if (clang_getCursorKind(c) == CXCursor_BinaryOperator &&
+            clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_Assign) {
+            fe_children(&w->tree, c, &kk); /* if ((rc = pthread_create(..)) != 0) */
+            c = kk.n == 2 ? fe_strip(&w->tree, kk.v[1], 1) : clang_getNullCursor();
+            kids_free(&kk);
+        }
+    }
+    CXCursor call = create_call(w, c);
+    if (cursor_null(call)) {
+        /* A local: the result of the creation assigned to it last before here. */
+        CXCursor d = fe_local_var(w, c);
+        if (cursor_null(d))
+            return;
+        const char *usr = fe_usr_cached(&w->usrs, d);
+        const local_asg_t *last = NULL;
+        for (size_t i = 0; i < w->nasgs; i++)
+            if (w->asgs[i].var == usr && w->asgs[i].off < at &&
+                (!last || w->asgs[i].off > last->off))
+                last = &w->asgs[i];
+        if (!last || cursor_null(last->rhs))
+            return;
+        call = create_call(w, last->rhs);
+        if (cursor_null(call))
+            return;
+    }
+    char *id = rc_xasprintf("%s%u:%s", RC_NOSTART_PREFIX, fe_pos_of(w, call).off,
+                            fe_usr_cached(&w->usrs, w->cur_fn));
+    add_mark(w, id, "(thread creation failed)", fail_then ? then_st : else_st);
+    free(id);
+}
+
 /* A once call (RC_API_ONCE): each routine it may run (tg) is recorded as a call
  * made here, on the calling thread with its locks, marked with the once object's
  * key (rc_call_t.once; "" when it has none). When it returns, the routine has
