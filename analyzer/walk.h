@@ -374,7 +374,7 @@ RC_HIDDEN uint32_t fe_locked_params(walker_t *w);
  * branch, or a local just assigned the result), adds the mark
  * "nostart:<creation offset>" to the state of the failure branch: *then_st
  * or *else_st. */
-RC_HIDDEN void fe_mark_failed_create(walker_t *w, CXCursor c, unsigned at, rc_lset_t *then_st,
+RC_HIDDEN void fe_mark_failed_create(walker_t *w, CXCursor c, CXCursor at, rc_lset_t *then_st,
                                      rc_lset_t *else_st);
 RC_HIDDEN uint32_t fe_model_lock(walker_t *w, const rc_api_fn_t *api, const kids_t *kk);
 RC_HIDDEN uint32_t fe_global_lock(walker_t *w, const char *name);

@@ -365,56 +365,69 @@ static CXCursor create_call(walker_t *w, CXCursor e)
     return api && api->kind == RC_API_THREAD_CREATE ? e : clang_getNullCursor();
 }
 
-void fe_mark_failed_create(walker_t *w, CXCursor c, unsigned at, rc_lset_t *then_st,
+/* The thread creation whose result e is (casts stripped), or a null cursor:
+ * the call itself, `rc = pthread_create(..)`, or a local assigned such a
+ * result last before statement at. */
+static CXCursor creation_result(walker_t *w, CXCursor e, CXCursor at)
+{
+    e = fe_strip(&w->tree, e, 1);
+    enum CXCursorKind k = clang_getCursorKind(e);
+    if (k == CXCursor_CallExpr)
+        return create_call(w, e);
+    if (k == CXCursor_BinaryOperator &&
+        clang_getCursorBinaryOperatorKind(e) == CXBinaryOperator_Assign) {
+        kids_t kk;
+        fe_children(&w->tree, e, &kk);
+        CXCursor call = kk.n == 2 ? create_call(w, kk.v[1]) : clang_getNullCursor();
+        kids_free(&kk);
+        return call;
+    }
+    CXCursor d = k == CXCursor_DeclRefExpr ? fe_local_var(w, e) : clang_getNullCursor();
+    if (cursor_null(d))
+        return d;
+    const char *usr = fe_usr_cached(&w->usrs, d);
+    int called = 0; /* most locals tested are never given a call's result */
+    for (size_t i = 0; i < w->nasgs && !called; i++)
+        called = w->asgs[i].var == usr && !cursor_null(w->asgs[i].rhs) &&
+                 clang_getCursorKind(fe_strip(&w->tree, w->asgs[i].rhs, 1)) == CXCursor_CallExpr;
+    if (!called)
+        return clang_getNullCursor();
+    const local_asg_t *last = NULL;
+    unsigned off = fe_pos_of(w, at).off;
+    for (size_t i = 0; i < w->nasgs; i++)
+        if (w->asgs[i].var == usr && w->asgs[i].off < off && (!last || w->asgs[i].off > last->off))
+            last = &w->asgs[i];
+    return last && !cursor_null(last->rhs) ? create_call(w, last->rhs) : clang_getNullCursor();
+}
+
+void fe_mark_failed_create(walker_t *w, CXCursor c, CXCursor at, rc_lset_t *then_st,
                            rc_lset_t *else_st)
 {
     int fail_then = 1; /* the condition is true when the creation failed */
+    CXCursor call = clang_getNullCursor();
     c = fe_strip(&w->tree, c, 1);
-    if (clang_getCursorKind(c) == CXCursor_UnaryOperator &&
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_UnaryOperator &&
         clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot) {
-        c = fe_strip(&w->tree, fe_sole_expr_child(&w->tree, c), 1);
+        call = creation_result(w, fe_sole_expr_child(&w->tree, c), at);
         fail_then = 0;
-    }
-    if (clang_getCursorKind(c) == CXCursor_BinaryOperator) {
-        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+    } else if (k == CXCursor_BinaryOperator &&
+               (clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_NE ||
+                clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_EQ)) {
         kids_t kk;
         fe_children(&w->tree, c, &kk);
-        CXCursor x = clang_getNullCursor();
-        if (kk.n == 2 && (op == CXBinaryOperator_NE || op == CXBinaryOperator_EQ)) {
-            x = fe_is_null(w, kk.v[1]) ? kk.v[0] : fe_is_null(w, kk.v[0]) ? kk.v[1] : x;
-            fail_then ^= op == CXBinaryOperator_EQ;
-        } else if (kk.n == 2 && op == CXBinaryOperator_Assign) {
-            x = kk.v[1]; /* if ((rc = pthread_create(..))) */
+        for (unsigned side = 0; kk.n == 2 && side < 2 && cursor_null(call); side++) {
+            call = creation_result(w, kk.v[side], at);
+            if (!cursor_null(call) && !fe_is_null(w, kk.v[1 - side]))
+                call = clang_getNullCursor(); /* compared with something else than 0 */
         }
+        fail_then = clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_NE;
         kids_free(&kk);
-        if (cursor_null(x))
-            return;
-        c = fe_strip(&w->tree, x, 1);
-        if (clang_getCursorKind(c) == CXCursor_BinaryOperator &&
-            clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_Assign) {
-            fe_children(&w->tree, c, &kk); /* if ((rc = pthread_create(..)) != 0) */
-            c = kk.n == 2 ? fe_strip(&w->tree, kk.v[1], 1) : clang_getNullCursor();
-            kids_free(&kk);
-        }
+    } else {
+        call = creation_result(w, c, at);
     }
-    CXCursor call = create_call(w, c);
-    if (cursor_null(call)) {
-        /* A local: the result of the creation assigned to it last before here. */
-        CXCursor d = fe_local_var(w, c);
-        if (cursor_null(d))
-            return;
-        const char *usr = fe_usr_cached(&w->usrs, d);
-        const local_asg_t *last = NULL;
-        for (size_t i = 0; i < w->nasgs; i++)
-            if (w->asgs[i].var == usr && w->asgs[i].off < at &&
-                (!last || w->asgs[i].off > last->off))
-                last = &w->asgs[i];
-        if (!last || cursor_null(last->rhs))
-            return;
-        call = create_call(w, last->rhs);
-        if (cursor_null(call))
-            return;
-    }
+    if (cursor_null(call))
+        return;
     char *id = rc_xasprintf("%s%u:%s", RC_NOSTART_PREFIX, fe_pos_of(w, call).off,
                             fe_usr_cached(&w->usrs, w->cur_fn));
     add_mark(w, id, "(thread creation failed)", fail_then ? then_st : else_st);

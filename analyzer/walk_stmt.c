@@ -561,7 +561,7 @@ void fe_walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
                 fe_imp_apply(w, cx, truth, st, &t, &f);
             if (ci + 1 < kk.n && null_guard_return(w, kk.v[ci], kk.v[ci + 1]))
                 rc_lset_top(&t);
-            fe_mark_failed_create(w, kk.v[ci], fe_pos_of(w, s).off, &t, &f);
+            fe_mark_failed_create(w, kk.v[ci], s, &t, &f);
             int saved_one = w->one_arg;
             if (w->record) /* only what is recorded carries the flag */
                 w->one_arg |= selects_one_arg(w, kk.v[ci]);
