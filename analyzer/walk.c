@@ -151,6 +151,24 @@ const rc_api_fn_t *fe_model_of(walker_t *w, CXCursor d)
     return api;
 }
 
+const rc_api_fn_t *fe_call_model(walker_t *w, CXCursor e)
+{
+    e = fe_strip(&w->tree, e, 1);
+    return clang_getCursorKind(e) == CXCursor_CallExpr
+               ? fe_model_of(w, clang_getCursorReferenced(e))
+               : NULL;
+}
+
+const rc_api_fn_t *fe_node_model(walker_t *w, const tnode_t *nd)
+{
+    if (nd->c.kind != CXCursor_CallExpr || nd->nkids < 2)
+        return NULL;
+    CXCursor callee = fe_strip(&w->tree, w->tree.kids[nd->first], 1);
+    return clang_getCursorKind(callee) == CXCursor_DeclRefExpr
+               ? fe_model_of(w, clang_getCursorReferenced(callee))
+               : NULL;
+}
+
 uint32_t fe_sum_index(walker_t *w, CXCursor d)
 {
     return rc_strtab_lookup(&w->sum_usrs, fe_usr_cached(&w->usrs, d));

@@ -323,6 +323,13 @@ RC_HIDDEN CXCursor fe_var_init(const tree_t *t, CXCursor d);
 /* The API model (rules/api/) that function declaration d is, or NULL (also for
  * anything but a function declaration). */
 RC_HIDDEN const rc_api_fn_t *fe_model_of(walker_t *w, CXCursor d);
+/* The API model of the function call expression e (casts stripped) calls by
+ * name, or NULL. */
+RC_HIDDEN const rc_api_fn_t *fe_call_model(walker_t *w, CXCursor e);
+/* The API model of the function tree node nd calls by name when nd is a call
+ * with at least one argument (w->tree.kids[nd->first + 1 + i] is argument i),
+ * or NULL. */
+RC_HIDDEN const rc_api_fn_t *fe_node_model(walker_t *w, const tnode_t *nd);
 /* The summary index of function declaration d when this TU defines it, else
  * UINT32_MAX. */
 RC_HIDDEN uint32_t fe_sum_index(walker_t *w, CXCursor d);
@@ -359,6 +366,10 @@ RC_HIDDEN void fe_note_acquired(walker_t *w, uint32_t l, rc_lset_t *st);
 RC_HIDDEN int fe_result_stored(walker_t *w, CXCursor e);
 RC_HIDDEN void fe_imp_drop(walker_t *w, const char *xusr, uint32_t l, rc_lset_t *st);
 RC_HIDDEN const char *fe_cond_local(walker_t *w, CXCursor c, int *truth);
+/* The value condition c compares with zero, through `!x`, `x == 0`, `x != 0`
+ * (nested too; with null_too, `x == NULL` as well) and down to x itself; *truth
+ * is 1 when c holds for a nonzero x, 0 when for a zero one. Casts stripped. */
+RC_HIDDEN CXCursor fe_zero_tested(walker_t *w, CXCursor c, int null_too, int *truth);
 RC_HIDDEN void fe_imp_apply(walker_t *w, const char *xusr, int truth, const rc_lset_t *st,
                             rc_lset_t *t, rc_lset_t *f);
 RC_HIDDEN void fe_imp_join(walker_t *w, const char *xusr, int truth, const rc_lset_t *t,
@@ -369,13 +380,9 @@ RC_HIDDEN uint32_t fe_lock_of(walker_t *w, CXCursor arg);
 /* The parameters through which the current function takes a lock with a lock
  * or trylock model call (`pthread_mutex_lock(&m->lock)`): bit i = parameter i. */
 RC_HIDDEN uint32_t fe_locked_params(walker_t *w);
-/* When condition c tests the result of a thread creation for failure
- * (`if (pthread_create(..))`, `!= 0`, `== 0` with the failure in the else
- * branch, or a local just assigned the result), adds the mark
- * "nostart:<creation offset>" to the state of the failure branch: *then_st
- * or *else_st. */
-RC_HIDDEN void fe_mark_failed_create(walker_t *w, CXCursor c, CXCursor at, rc_lset_t *then_st,
-                                     rc_lset_t *else_st);
+/* The order mark "nostart:<offset of call>:<function USR>" (internal.h): thread
+ * creation call has failed on this path. Interned; its lock index. */
+RC_HIDDEN uint32_t fe_nostart_mark(walker_t *w, CXCursor call);
 RC_HIDDEN uint32_t fe_model_lock(walker_t *w, const rc_api_fn_t *api, const kids_t *kk);
 RC_HIDDEN uint32_t fe_global_lock(walker_t *w, const char *name);
 RC_HIDDEN uint32_t fe_sem_lock_of(walker_t *w, CXCursor arg);
@@ -386,7 +393,9 @@ RC_HIDDEN void fe_apply_targets(walker_t *w, const targets_t *tg, kids_t *kk, rc
 RC_HIDDEN void fe_apply_import(walker_t *w, const rc_import_t *im, kids_t *kk, rc_lset_t *st);
 RC_HIDDEN void fe_record_lockop(walker_t *w, const rc_api_fn_t *api, uint32_t lock, CXCursor at,
                                 const rc_lset_t *st);
-RC_HIDDEN void fe_imp_trylock(walker_t *w, const char *xusr, CXCursor value, rc_lset_t *st);
+/* Local xusr given value: when value is a trylock's or a thread creation's
+ * result, the implication its later tests apply (walk_locks.c). */
+RC_HIDDEN void fe_imp_result(walker_t *w, const char *xusr, CXCursor value, rc_lset_t *st);
 RC_HIDDEN void fe_eval_cond(walker_t *w, CXCursor c, const rc_lset_t *in, rc_lset_t *t,
                             rc_lset_t *f);
 

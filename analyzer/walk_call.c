@@ -355,83 +355,13 @@ static void add_mark(walker_t *w, const char *id, const char *name, rc_lset_t *s
         rc_lset_add(st, fe_intern_lock(w, id, name), 0);
 }
 
-/* The thread creation call e names (casts stripped), or a null cursor. */
-static CXCursor create_call(walker_t *w, CXCursor e)
+uint32_t fe_nostart_mark(walker_t *w, CXCursor call)
 {
-    e = fe_strip(&w->tree, e, 1);
-    if (clang_getCursorKind(e) != CXCursor_CallExpr)
-        return clang_getNullCursor();
-    const rc_api_fn_t *api = fe_model_of(w, clang_getCursorReferenced(e));
-    return api && api->kind == RC_API_THREAD_CREATE ? e : clang_getNullCursor();
-}
-
-/* The thread creation whose result e is (casts stripped), or a null cursor:
- * the call itself, `rc = pthread_create(..)`, or a local assigned such a
- * result last before statement at. */
-static CXCursor creation_result(walker_t *w, CXCursor e, CXCursor at)
-{
-    e = fe_strip(&w->tree, e, 1);
-    enum CXCursorKind k = clang_getCursorKind(e);
-    if (k == CXCursor_CallExpr)
-        return create_call(w, e);
-    if (k == CXCursor_BinaryOperator &&
-        clang_getCursorBinaryOperatorKind(e) == CXBinaryOperator_Assign) {
-        kids_t kk;
-        fe_children(&w->tree, e, &kk);
-        CXCursor call = kk.n == 2 ? create_call(w, kk.v[1]) : clang_getNullCursor();
-        kids_free(&kk);
-        return call;
-    }
-    CXCursor d = k == CXCursor_DeclRefExpr ? fe_local_var(w, e) : clang_getNullCursor();
-    if (cursor_null(d))
-        return d;
-    const char *usr = fe_usr_cached(&w->usrs, d);
-    int called = 0; /* most locals tested are never given a call's result */
-    for (size_t i = 0; i < w->nasgs && !called; i++)
-        called = w->asgs[i].var == usr && !cursor_null(w->asgs[i].rhs) &&
-                 clang_getCursorKind(fe_strip(&w->tree, w->asgs[i].rhs, 1)) == CXCursor_CallExpr;
-    if (!called)
-        return clang_getNullCursor();
-    const local_asg_t *last = NULL;
-    unsigned off = fe_pos_of(w, at).off;
-    for (size_t i = 0; i < w->nasgs; i++)
-        if (w->asgs[i].var == usr && w->asgs[i].off < off && (!last || w->asgs[i].off > last->off))
-            last = &w->asgs[i];
-    return last && !cursor_null(last->rhs) ? create_call(w, last->rhs) : clang_getNullCursor();
-}
-
-void fe_mark_failed_create(walker_t *w, CXCursor c, CXCursor at, rc_lset_t *then_st,
-                           rc_lset_t *else_st)
-{
-    int fail_then = 1; /* the condition is true when the creation failed */
-    CXCursor call = clang_getNullCursor();
-    c = fe_strip(&w->tree, c, 1);
-    enum CXCursorKind k = clang_getCursorKind(c);
-    if (k == CXCursor_UnaryOperator &&
-        clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot) {
-        call = creation_result(w, fe_sole_expr_child(&w->tree, c), at);
-        fail_then = 0;
-    } else if (k == CXCursor_BinaryOperator &&
-               (clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_NE ||
-                clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_EQ)) {
-        kids_t kk;
-        fe_children(&w->tree, c, &kk);
-        for (unsigned side = 0; kk.n == 2 && side < 2 && cursor_null(call); side++) {
-            call = creation_result(w, kk.v[side], at);
-            if (!cursor_null(call) && !fe_is_null(w, kk.v[1 - side]))
-                call = clang_getNullCursor(); /* compared with something else than 0 */
-        }
-        fail_then = clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_NE;
-        kids_free(&kk);
-    } else {
-        call = creation_result(w, c, at);
-    }
-    if (cursor_null(call))
-        return;
     char *id = rc_xasprintf("%s%u:%s", RC_NOSTART_PREFIX, fe_pos_of(w, call).off,
                             fe_usr_cached(&w->usrs, w->cur_fn));
-    add_mark(w, id, "(thread creation failed)", fail_then ? then_st : else_st);
+    uint32_t l = fe_intern_lock(w, id, "(thread creation failed)");
     free(id);
+    return l;
 }
 
 /* A once call (RC_API_ONCE): each routine it may run (tg) is recorded as a call
@@ -752,11 +682,8 @@ void fe_add_gfp(rc_tu_facts_t *tf, const char *var, const char *fn)
 
 void fe_note_self_handle(walker_t *w, CXCursor var, CXCursor value)
 {
-    CXCursor v = fe_strip(&w->tree, value, 1);
-    if (!w->fn || !fe_is_global_var(var) || clang_getCursorKind(v) != CXCursor_CallExpr)
-        return;
-    const rc_api_fn_t *api = fe_model_of(w, clang_getCursorReferenced(v));
-    if (!api || api->kind != RC_API_THREAD_SELF)
+    const rc_api_fn_t *api = fe_is_global_var(var) ? fe_call_model(w, value) : NULL;
+    if (!w->fn || !api || api->kind != RC_API_THREAD_SELF)
         return;
     rc_tu_facts_t *tf = w->facts;
     const char *usr = fe_usr_cached(&w->usrs, var);

@@ -906,8 +906,8 @@ static void eval_assign(walker_t *w, CXCursor e, kids_t *kk, int compound, rc_ls
             fe_record_local_assign(w, clang_getCursorReferenced(lhs), kk->v[1], e, nacc0, compound,
                                    st);
             if (!compound)
-                fe_imp_trylock(w, fe_usr_cached(&w->usrs, clang_getCursorReferenced(lhs)), kk->v[1],
-                               st);
+                fe_imp_result(w, fe_usr_cached(&w->usrs, clang_getCursorReferenced(lhs)), kk->v[1],
+                              st);
         }
         return;
     }

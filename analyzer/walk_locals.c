@@ -377,13 +377,8 @@ void fe_scan_locals(walker_t *w)
             nd->c.kind == CXCursor_UnaryOperator ? addr_of_local(w, nd->c) : clang_getNullCursor();
         if (!cursor_null(v))
             rc_strtab_intern(&w->addr_locals, fe_usr_cached(&w->usrs, v));
-        if (nd->c.kind != CXCursor_CallExpr || nd->nkids < 2)
-            continue;
         /* A thread creation's argument (the create model's arg_arg). */
-        CXCursor callee = fe_strip(&w->tree, w->tree.kids[nd->first], 1);
-        if (clang_getCursorKind(callee) != CXCursor_DeclRefExpr)
-            continue;
-        const rc_api_fn_t *api = fe_model_of(w, clang_getCursorReferenced(callee));
+        const rc_api_fn_t *api = fe_node_model(w, nd);
         if (!api || api->kind != RC_API_THREAD_CREATE || api->arg_arg < 0 ||
             (uint32_t)api->arg_arg + 1 >= nd->nkids)
             continue;

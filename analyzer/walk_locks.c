@@ -236,7 +236,7 @@ void fe_imp_drop(walker_t *w, const char *xusr, uint32_t l, rc_lset_t *st)
  * USR, and in *truth the value the then-branch sees (1 for `x` and `x != 0`, 0
  * for `!x` and `x == 0`); NULL for anything else, or for a local whose address
  * the function takes. */
-const char *fe_cond_local(walker_t *w, CXCursor c, int *truth)
+CXCursor fe_zero_tested(walker_t *w, CXCursor c, int null_too, int *truth)
 {
     *truth = 1;
     c = fe_strip(&w->tree, c, 1);
@@ -248,21 +248,29 @@ const char *fe_cond_local(walker_t *w, CXCursor c, int *truth)
             continue;
         }
         if (clang_getCursorKind(c) != CXCursor_BinaryOperator)
-            break;
+            return c;
         enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
         if (op != CXBinaryOperator_EQ && op != CXBinaryOperator_NE)
-            return NULL;
+            return c;
         kids_t kk;
         fe_children(&w->tree, c, &kk);
-        int side = kk.n != 2 ? -1 : fe_is_zero(kk.v[1]) ? 0 : fe_is_zero(kk.v[0]) ? 1 : -1;
+        int side = -1;
+        for (int i = 0; kk.n == 2 && i < 2 && side < 0; i++)
+            if (fe_is_zero(kk.v[1 - i]) || (null_too && fe_is_null(w, kk.v[1 - i])))
+                side = i;
         CXCursor x = side >= 0 ? kk.v[side] : clang_getNullCursor();
         kids_free(&kk);
         if (side < 0)
-            return NULL;
+            return c; /* a comparison of two values */
         if (op == CXBinaryOperator_EQ)
             *truth = !*truth;
         c = fe_strip(&w->tree, x, 1);
     }
+}
+
+const char *fe_cond_local(walker_t *w, CXCursor c, int *truth)
+{
+    c = fe_zero_tested(w, c, 0, truth);
     if (clang_getCursorKind(c) != CXCursor_DeclRefExpr)
         return NULL;
     CXCursor d = clang_getCursorReferenced(c);
@@ -674,12 +682,7 @@ uint32_t fe_locked_params(walker_t *w)
     w->locked_params = 0;
     for (uint32_t i = 0; i < w->tree.n; i++) {
         const tnode_t *nd = &w->tree.nodes[i];
-        if (nd->c.kind != CXCursor_CallExpr || nd->nkids < 2)
-            continue;
-        CXCursor callee = fe_strip(&w->tree, w->tree.kids[nd->first], 1);
-        if (clang_getCursorKind(callee) != CXCursor_DeclRefExpr)
-            continue;
-        const rc_api_fn_t *api = fe_model_of(w, clang_getCursorReferenced(callee));
+        const rc_api_fn_t *api = fe_node_model(w, nd);
         if (!api || (api->kind != RC_API_LOCK && api->kind != RC_API_TRYLOCK) ||
             api->lock_arg < 0 || (uint32_t)api->lock_arg + 1 >= nd->nkids)
             continue;
@@ -714,26 +717,48 @@ void fe_record_lockop(walker_t *w, const rc_api_fn_t *api, uint32_t lock, CXCurs
     op->keeps = h != UINT32_MAX && rc_lset_has(st, h);
 }
 
-/* The trylock model call that c is (after stripping), or NULL. */
-static const rc_api_fn_t *tested_lock_call(walker_t *w, CXCursor c)
+/* The model call whose result c tests (after stripping): a lock, trylock or
+ * thread creation call, that *call receives; for a creation also through an
+ * assignment of its result (`(rc = pthread_create(..)) != 0`). Else NULL. */
+static const rc_api_fn_t *tested_call(walker_t *w, CXCursor c, CXCursor *call)
 {
-    c = fe_strip(&w->tree, c, 1);
-    if (clang_getCursorKind(c) != CXCursor_CallExpr)
+    *call = fe_strip(&w->tree, c, 1);
+    const rc_api_fn_t *api = fe_call_model(w, *call);
+    if (api && (api->kind == RC_API_TRYLOCK || api->kind == RC_API_LOCK ||
+                api->kind == RC_API_THREAD_CREATE))
+        return api;
+    if (clang_getCursorKind(*call) != CXCursor_BinaryOperator ||
+        clang_getCursorBinaryOperatorKind(*call) != CXBinaryOperator_Assign)
         return NULL;
-    const rc_api_fn_t *api = fe_model_of(w, clang_getCursorReferenced(c));
-    return api && (api->kind == RC_API_TRYLOCK || api->kind == RC_API_LOCK) ? api : NULL;
+    kids_t kk;
+    fe_children(&w->tree, *call, &kk);
+    *call = kk.n == 2 ? fe_strip(&w->tree, kk.v[1], 1) : clang_getNullCursor();
+    kids_free(&kk);
+    api = cursor_null(*call) ? NULL : fe_call_model(w, *call);
+    return api && api->kind == RC_API_THREAD_CREATE ? api : NULL;
 }
 
 /* `x = pthread_mutex_trylock(&m)` (or the declaration of x with it): x == 0
- * means m was taken, "x false => m held", for the tests of x that follow. */
-void fe_imp_trylock(walker_t *w, const char *xusr, CXCursor value, rc_lset_t *st)
+ * means m was taken, "x false => m held", for the tests of x that follow.
+ * `x = pthread_create(..)`: x != 0 means it failed, "x true => its nostart
+ * mark held". */
+void fe_imp_result(walker_t *w, const char *xusr, CXCursor value, rc_lset_t *st)
 {
-    const rc_api_fn_t *api = tested_lock_call(w, value);
-    if (!api || api->kind != RC_API_TRYLOCK || st->top || st->n >= RC_LS_MAX - IMP_ROOM)
+    CXCursor call;
+    const rc_api_fn_t *api = tested_call(w, value, &call);
+    if (!api || api->kind == RC_API_LOCK || st->top || st->n >= RC_LS_MAX - IMP_ROOM ||
+        !cursor_eq(call, fe_strip(&w->tree, value, 1)))
         return;
     fe_scan_locals(w); /* addr_locals of this function */
     if (rc_strtab_lookup(&w->addr_locals, xusr) != UINT32_MAX)
         return;
+    if (api->kind == RC_API_THREAD_CREATE) {
+        char *id =
+            rc_xasprintf("%c1%c%s%c%u", IMP_PREFIX, '0', xusr, IMP_SEP, fe_nostart_mark(w, call));
+        rc_lset_add(st, fe_intern_lock(w, id, ""), 0);
+        free(id);
+        return;
+    }
     kids_t kk;
     fe_children(&w->tree, fe_strip(&w->tree, value, 1), &kk);
     uint32_t m = (unsigned)api->lock_arg + 1 < kk.n ? fe_lock_of(w, kk.v[1 + api->lock_arg])
@@ -746,15 +771,21 @@ void fe_imp_trylock(walker_t *w, const char *xusr, CXCursor value, rc_lset_t *st
     free(id);
 }
 
-/* A lock or trylock call c whose result is tested (0: acquired). s is the
- * state after evaluating the call; *ok receives the state when it succeeded,
- * *failed when it did not. A blocking lock that fails (EINVAL, EDEADLK, an
- * error-checking or robust mutex) leaves the lock not taken: `if
+/* A lock, trylock or thread creation call c whose result is tested (0:
+ * acquired, created). s is the state after evaluating the call; *ok receives
+ * the state when it succeeded, *failed when it did not. A blocking lock that fails (EINVAL,
+ * EDEADLK, an error-checking or robust mutex) leaves the lock not taken: `if
  * (pthread_mutex_lock(&m) != 0) return -1;` returns without it. */
 static void lock_outcomes(walker_t *w, const rc_api_fn_t *api, CXCursor c, const rc_lset_t *s,
                           rc_lset_t *ok, rc_lset_t *failed)
 {
     *ok = *failed = *s;
+    if (api->kind == RC_API_THREAD_CREATE) {
+        /* A creation that failed started no thread (its nostart mark). */
+        if (!failed->top && failed->n < RC_LS_MAX - IMP_ROOM)
+            rc_lset_add(failed, fe_nostart_mark(w, c), 0);
+        return;
+    }
     kids_t kk;
     fe_children(&w->tree, fe_strip(&w->tree, c, 1), &kk);
     if ((unsigned)api->lock_arg + 1 < kk.n) {
@@ -811,14 +842,21 @@ void fe_eval_cond(walker_t *w, CXCursor c, const rc_lset_t *in, rc_lset_t *t, rc
         }
         if (kk.n == 2 && (op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE)) {
             int call_side = -1;
-            for (int i = 0; i < 2; i++)
-                if (tested_lock_call(w, kk.v[i]) && fe_is_zero(kk.v[1 - i]))
+            CXCursor call = clang_getNullCursor();
+            const rc_api_fn_t *api = NULL;
+            for (int i = 0; i < 2; i++) {
+                CXCursor ci;
+                const rc_api_fn_t *a = tested_call(w, kk.v[i], &ci);
+                if (a && fe_is_zero(kk.v[1 - i])) {
                     call_side = i;
+                    call = ci;
+                    api = a;
+                }
+            }
             if (call_side >= 0) {
-                const rc_api_fn_t *api = tested_lock_call(w, kk.v[call_side]);
                 rc_lset_t s = *in, ok, failed;
                 fe_eval_expr(w, kk.v[call_side], &s);
-                lock_outcomes(w, api, kk.v[call_side], &s, &ok, &failed);
+                lock_outcomes(w, api, call, &s, &ok, &failed);
                 *t = op == CXBinaryOperator_EQ ? ok : failed;
                 *f = op == CXBinaryOperator_EQ ? failed : ok;
                 kids_free(&kk);
@@ -827,11 +865,12 @@ void fe_eval_cond(walker_t *w, CXCursor c, const rc_lset_t *in, rc_lset_t *t, rc
         }
         kids_free(&kk);
     }
-    const rc_api_fn_t *api = tested_lock_call(w, e);
+    CXCursor call;
+    const rc_api_fn_t *api = tested_call(w, e, &call);
     rc_lset_t s = *in;
     fe_eval_expr(w, e, &s);
     *t = s;
     *f = s;
     if (api)
-        lock_outcomes(w, api, e, &s, f, t); /* nonzero (true) means it failed */
+        lock_outcomes(w, api, call, &s, f, t); /* nonzero (true) means it failed */
 }

@@ -445,24 +445,6 @@ unsigned fe_goto_target(const tree_t *t, CXCursor g)
  * the function's exits. */
 static int null_guard_return(walker_t *w, CXCursor c, CXCursor then)
 {
-    c = fe_strip(&w->tree, c, 0);
-    CXCursor p = clang_getNullCursor();
-    enum CXCursorKind k = clang_getCursorKind(c);
-    if (k == CXCursor_UnaryOperator &&
-        clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot) {
-        p = fe_sole_expr_child(&w->tree, c);
-    } else if (k == CXCursor_BinaryOperator &&
-               clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_EQ) {
-        kids_t kk;
-        fe_children(&w->tree, c, &kk);
-        if (kk.n == 2)
-            p = fe_is_null(w, kk.v[1]) ? kk.v[0] : fe_is_null(w, kk.v[0]) ? kk.v[1] : p;
-        kids_free(&kk);
-    }
-    CXCursor d = cursor_null(p) ? p : fe_local_var(w, p);
-    if (cursor_null(d) || clang_getCursorKind(d) != CXCursor_ParmDecl ||
-        !fe_type_is_pointer(clang_getCursorType(d)))
-        return 0;
     then = fe_strip(&w->tree, then, 0);
     if (clang_getCursorKind(then) == CXCursor_CompoundStmt) {
         kids_t kk;
@@ -470,9 +452,15 @@ static int null_guard_return(walker_t *w, CXCursor c, CXCursor then)
         then = kk.n == 1 ? kk.v[0] : clang_getNullCursor();
         kids_free(&kk);
     }
+    if (clang_getCursorKind(then) != CXCursor_ReturnStmt)
+        return 0; /* the cheap test first: this runs for every if-statement */
+    int nonnull;
+    CXCursor d = fe_local_var(w, fe_zero_tested(w, c, 1, &nonnull));
+    if (nonnull || cursor_null(d) || clang_getCursorKind(d) != CXCursor_ParmDecl ||
+        !fe_type_is_pointer(clang_getCursorType(d)))
+        return 0;
     int pi = fe_param_no(w, d);
-    return clang_getCursorKind(then) == CXCursor_ReturnStmt && pi >= 0 && pi < 32 &&
-           (fe_locked_params(w) >> pi & 1u);
+    return pi >= 0 && pi < 32 && (fe_locked_params(w) >> pi & 1u);
 }
 
 /* 1 when condition c is `v == k` / `k == v` (or `!v`) with k a constant and v a
@@ -538,7 +526,7 @@ void fe_walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
                 fe_eval_expr(w, init, st);
                 fe_note_result(w, d, init);
                 fe_record_local_assign(w, d, init, d, nacc0, 0, st);
-                fe_imp_trylock(w, fe_usr_cached(&w->usrs, d), init, st);
+                fe_imp_result(w, fe_usr_cached(&w->usrs, d), init, st);
             }
         }
         kids_free(&kk);
@@ -561,7 +549,6 @@ void fe_walk_stmt(walker_t *w, CXCursor s, rc_lset_t *st)
                 fe_imp_apply(w, cx, truth, st, &t, &f);
             if (ci + 1 < kk.n && null_guard_return(w, kk.v[ci], kk.v[ci + 1]))
                 rc_lset_top(&t);
-            fe_mark_failed_create(w, kk.v[ci], s, &t, &f);
             int saved_one = w->one_arg;
             if (w->record) /* only what is recorded carries the flag */
                 w->one_arg |= selects_one_arg(w, kk.v[ci]);
